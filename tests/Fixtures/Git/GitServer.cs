@@ -1,0 +1,84 @@
+using System.Globalization;
+using K8sWebhookHandler.Testing.Processes;
+
+namespace K8sWebhookHandler.Testing.Git;
+
+/// <summary>
+/// A real git server on loopback: <c>git daemon</c> for <c>git://</c> and <c>git http-backend</c> for smart
+/// HTTP, both over the same directory of bare repositories that tests create and push to with the git CLI.
+/// </summary>
+public sealed class GitServer : IAsyncDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
+    private readonly TempDirectory _root;
+    private readonly RunningProcess _daemon;
+    private readonly GitHttpBackend _http;
+    private readonly int _daemonPort;
+
+    private GitServer(TempDirectory root, RunningProcess daemon, int daemonPort, GitHttpBackend http)
+    {
+        _root = root;
+        _daemon = daemon;
+        _daemonPort = daemonPort;
+        _http = http;
+    }
+
+    /// <summary>The directory that holds the bare repositories, as <c>owner/name.git</c>.</summary>
+    public string Root => _root.Combine("repositories");
+
+    /// <summary>Starts both servers; with <paramref name="requiredHttpToken"/>, HTTP asks for that token as a password.</summary>
+    public static async Task<GitServer> StartAsync(string? requiredHttpToken = null)
+    {
+        var root = new TempDirectory("git-server");
+        var repositories = Directory.CreateDirectory(Path.Combine(root.Path, "repositories")).FullName;
+        var port = Loopback.FreePort();
+        var daemon = RunningProcess.Start("git",
+        [
+            "daemon", "--verbose", "--export-all", "--reuseaddr", "--informative-errors",
+            $"--base-path={repositories}", $"--port={port.ToString(CultureInfo.InvariantCulture)}", "--listen=127.0.0.1",
+            repositories,
+        ]);
+        try
+        {
+            await daemon.WaitForLineAsync(line => line.Contains("Ready to rumble", StringComparison.Ordinal), StartTimeout);
+            var http = await GitHttpBackend.StartAsync(repositories, requiredHttpToken);
+            return new GitServer(root, daemon, port, http);
+        }
+        catch
+        {
+            await daemon.DisposeAsync();
+            root.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary><c>git://127.0.0.1:PORT/owner/name.git</c></summary>
+    public Uri GitUrl(string fullName) => new($"git://127.0.0.1:{_daemonPort}/{fullName}.git");
+
+    /// <summary><c>http://127.0.0.1:PORT/owner/name.git</c></summary>
+    public Uri HttpUrl(string fullName) => new(_http.BaseUri, $"{fullName}.git");
+
+    /// <summary>Creates an empty bare repository <c>owner/name</c> and a working clone to commit from.</summary>
+    public async Task<GitRepository> CreateRepositoryAsync(string fullName, string defaultBranch = "main")
+    {
+        var bare = Path.Combine(Root, fullName + ".git");
+        Directory.CreateDirectory(bare);
+        await Git.RunAsync(bare, "init", "-q", "--bare", $"--initial-branch={defaultBranch}");
+        // A fetch by SHA (a revision that is no longer a branch tip) must work, as it does on GitHub.
+        await Git.RunAsync(bare, "config", "uploadpack.allowAnySHA1InWant", "true");
+        await Git.RunAsync(bare, "config", "http.receivepack", "true");
+
+        var work = _root.Combine("work", fullName);
+        Directory.CreateDirectory(work);
+        await Git.RunAsync(work, "init", "-q", $"--initial-branch={defaultBranch}");
+        await Git.RunAsync(work, "remote", "add", "origin", bare);
+        return new GitRepository(fullName, bare, work, defaultBranch);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _http.DisposeAsync();
+        await _daemon.DisposeAsync();
+        _root.Dispose();
+    }
+}

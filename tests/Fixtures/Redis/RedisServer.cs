@@ -1,0 +1,101 @@
+using System.Net.Sockets;
+using System.Text;
+using K8sWebhookHandler.Testing.Processes;
+
+namespace K8sWebhookHandler.Testing.Redis;
+
+/// <summary>
+/// Debian's <c>redis-server</c> on a free loopback port, in a data directory of its own. It can be killed
+/// with SIGKILL and restarted on the same port and data, which is what the durability tests need.
+/// </summary>
+public sealed class RedisServer : IAsyncDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
+    private readonly TempDirectory _data = new("redis");
+    private readonly bool _appendOnly;
+    private RunningProcess? _process;
+
+    private RedisServer(int port, bool appendOnly)
+    {
+        Port = port;
+        _appendOnly = appendOnly;
+    }
+
+    public int Port { get; }
+
+    /// <summary>The StackExchange.Redis / Orleans connection string.</summary>
+    public string ConnectionString => $"127.0.0.1:{Port}";
+
+    public string DataDirectory => _data.Path;
+
+    public int? ProcessId => _process is { HasExited: false } p ? p.Id : null;
+
+    /// <summary>Starts a server; <paramref name="appendOnly"/> makes every acknowledged write survive a kill.</summary>
+    public static async Task<RedisServer> StartAsync(bool appendOnly = false)
+    {
+        var server = new RedisServer(Loopback.FreePort(), appendOnly);
+        await server.RunAsync();
+        return server;
+    }
+
+    /// <summary>Kills the server with SIGKILL, as a crash would.</summary>
+    public async Task KillAsync()
+    {
+        if (_process is not null)
+        {
+            await _process.KillAsync();
+        }
+    }
+
+    /// <summary>Starts the server again on the same port and data directory.</summary>
+    public async Task RestartAsync()
+    {
+        await KillAsync();
+        await RunAsync();
+    }
+
+    /// <summary>Sends one command over RESP and returns the raw reply, for tests that check the server itself.</summary>
+    public async Task<string> CommandAsync(params string[] arguments)
+    {
+        using var client = new TcpClient();
+        await client.ConnectAsync("127.0.0.1", Port);
+        var request = new StringBuilder().Append('*').Append(arguments.Length).Append("\r\n");
+        foreach (var argument in arguments)
+        {
+            request.Append('$').Append(Encoding.UTF8.GetByteCount(argument)).Append("\r\n").Append(argument).Append("\r\n");
+        }
+
+        var stream = client.GetStream();
+        await stream.WriteAsync(Encoding.UTF8.GetBytes(request.ToString()));
+        var buffer = new byte[64 * 1024];
+        var read = await stream.ReadAsync(buffer);
+        return Encoding.UTF8.GetString(buffer, 0, read);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_process is not null)
+        {
+            await _process.DisposeAsync();
+        }
+
+        _data.Dispose();
+    }
+
+    private async Task RunAsync()
+    {
+        var executable = ProcessRunner.Which("redis-server")
+            ?? throw new InvalidOperationException("redis-server is not installed: `apt-get install -y redis-server` (.ci/run does this)");
+        _process = RunningProcess.Start(executable,
+        [
+            "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--bind", "127.0.0.1",
+            "--dir", _data.Path,
+            "--save", "",
+            "--appendonly", _appendOnly ? "yes" : "no",
+            "--daemonize", "no",
+            "--protected-mode", "yes",
+        ]);
+        await _process.WaitForLineAsync(line => line.Contains("Ready to accept connections", StringComparison.Ordinal), StartTimeout);
+    }
+}

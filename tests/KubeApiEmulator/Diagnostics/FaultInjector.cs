@@ -1,0 +1,68 @@
+namespace K8sWebhookHandler.KubeApiEmulator.Diagnostics;
+
+/// <summary>A fault armed for the next <see cref="Remaining"/> requests that match.</summary>
+public sealed class FaultRule
+{
+    public required Func<RecordedRequest, bool> Match { get; init; }
+
+    public int Remaining { get; internal set; }
+
+    /// <summary>Status to answer with; null for a stall that then answers normally.</summary>
+    public int? StatusCode { get; init; }
+
+    public TimeSpan? RetryAfter { get; init; }
+
+    public TimeSpan? Stall { get; init; }
+}
+
+/// <summary>
+/// Makes chosen requests fail (500, 503, 429 with Retry-After, 409) or stall past a client's timeout,
+/// so that tests can prove retries and idempotence against a server that misbehaves on purpose.
+/// </summary>
+public sealed class FaultInjector
+{
+    private readonly Lock _gate = new();
+    private readonly List<FaultRule> _rules = [];
+
+    /// <summary>The next <paramref name="count"/> matching requests answer <paramref name="statusCode"/>.</summary>
+    public FaultRule FailNext(int count, int statusCode, Func<RecordedRequest, bool>? match = null, TimeSpan? retryAfter = null) =>
+        Arm(new FaultRule { Match = match ?? (_ => true), Remaining = count, StatusCode = statusCode, RetryAfter = retryAfter });
+
+    /// <summary>The next <paramref name="count"/> matching requests wait <paramref name="duration"/> before being served.</summary>
+    public FaultRule StallNext(int count, TimeSpan duration, Func<RecordedRequest, bool>? match = null) =>
+        Arm(new FaultRule { Match = match ?? (_ => true), Remaining = count, Stall = duration });
+
+    public void Clear()
+    {
+        lock (_gate)
+        {
+            _rules.Clear();
+        }
+    }
+
+    /// <summary>Takes one use of the first armed rule that matches, if any.</summary>
+    internal FaultRule? Take(RecordedRequest request)
+    {
+        lock (_gate)
+        {
+            var rule = _rules.FirstOrDefault(r => r.Remaining > 0 && r.Match(request));
+            if (rule is not null)
+            {
+                rule.Remaining--;
+            }
+
+            _rules.RemoveAll(r => r.Remaining <= 0);
+            return rule;
+        }
+    }
+
+    private FaultRule Arm(FaultRule rule)
+    {
+        lock (_gate)
+        {
+            _rules.Add(rule);
+        }
+
+        return rule;
+    }
+}

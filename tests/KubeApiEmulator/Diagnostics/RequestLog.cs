@@ -1,0 +1,60 @@
+namespace K8sWebhookHandler.KubeApiEmulator.Diagnostics;
+
+/// <summary>One request as the emulator received it, and the status it answered.</summary>
+public sealed record RecordedRequest(
+    string Method,
+    string Path,
+    string Query,
+    string? ContentType,
+    string Body,
+    string? UserAgent)
+{
+    private readonly TaskCompletionSource _completed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>The status answered; 0 until the request is finished.</summary>
+    public int StatusCode { get; private set; }
+
+    /// <summary>Completes when the emulator has finished with the request, even if the client gave up on it.</summary>
+    public Task Completed => _completed.Task;
+
+    internal void Complete(int statusCode)
+    {
+        StatusCode = statusCode;
+        _completed.TrySetResult();
+    }
+
+    /// <summary>The value of one query parameter, or null.</summary>
+    public string? QueryValue(string name) =>
+        Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(Query).TryGetValue(name, out var v) ? v.ToString() : null;
+}
+
+/// <summary>Every request the emulator has served, in arrival order, for tests to assert on.</summary>
+public sealed class RequestLog
+{
+    private readonly Lock _gate = new();
+    private readonly List<RecordedRequest> _requests = [];
+
+    public IReadOnlyList<RecordedRequest> Snapshot()
+    {
+        lock (_gate)
+        {
+            return _requests.ToArray();
+        }
+    }
+
+    public void Clear()
+    {
+        lock (_gate)
+        {
+            _requests.Clear();
+        }
+    }
+
+    internal void Add(RecordedRequest request)
+    {
+        lock (_gate)
+        {
+            _requests.Add(request);
+        }
+    }
+}
