@@ -33,6 +33,7 @@ public sealed class RequestLog
 {
     private readonly Lock _gate = new();
     private readonly List<RecordedRequest> _requests = [];
+    private readonly List<(Func<RecordedRequest, bool> Match, TaskCompletionSource<RecordedRequest> Seen)> _waiters = [];
 
     public IReadOnlyList<RecordedRequest> Snapshot()
     {
@@ -50,11 +51,36 @@ public sealed class RequestLog
         }
     }
 
+    /// <summary>Waits until a request that matches has arrived (or returns one that already has).</summary>
+    public async Task<RecordedRequest> WaitForAsync(Func<RecordedRequest, bool> match, TimeSpan timeout)
+    {
+        var seen = new TaskCompletionSource<RecordedRequest>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
+        {
+            if (_requests.FirstOrDefault(match) is { } already)
+            {
+                return already;
+            }
+
+            _waiters.Add((match, seen));
+        }
+
+        return await seen.Task.WaitAsync(timeout);
+    }
+
     internal void Add(RecordedRequest request)
     {
+        List<TaskCompletionSource<RecordedRequest>> matched;
         lock (_gate)
         {
             _requests.Add(request);
+            matched = _waiters.Where(w => w.Match(request)).Select(w => w.Seen).ToList();
+            _waiters.RemoveAll(w => matched.Contains(w.Seen));
+        }
+
+        foreach (var seen in matched)
+        {
+            seen.TrySetResult(request);
         }
     }
 }

@@ -19,17 +19,25 @@ public sealed class KubeStatusException(
 
     public JsonObject? Details { get; } = details;
 
-    public JsonObject ToStatus() => new()
+    public JsonObject ToStatus()
     {
-        ["kind"] = "Status",
-        ["apiVersion"] = "v1",
-        ["metadata"] = new JsonObject(),
-        ["status"] = "Failure",
-        ["message"] = Message,
-        ["reason"] = Reason,
-        ["details"] = Details?.DeepClone(),
-        ["code"] = Code,
-    };
+        var status = new JsonObject
+        {
+            ["kind"] = "Status",
+            ["apiVersion"] = "v1",
+            ["metadata"] = new JsonObject(),
+            ["status"] = "Failure",
+            ["message"] = Message,
+            ["reason"] = Reason,
+        };
+        if (Details is not null)
+        {
+            status["details"] = Details.DeepClone();
+        }
+
+        status["code"] = Code;
+        return status;
+    }
 
     public static KubeStatusException NotFound(ResourceType type, string name) =>
         new(404, "NotFound", $"{type.QualifiedResource} \"{name}\" not found", DetailsOf(type, name));

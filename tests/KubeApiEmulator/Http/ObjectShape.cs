@@ -42,6 +42,14 @@ public static class ObjectShape
     {
         var kind = String(obj, "kind", "Object 'Kind' is missing");
         var apiVersion = String(obj, "apiVersion", "Object 'apiVersion' is missing");
+        if (kind.Length == 0 && apiVersion.Length == 0 && type.BuiltIn)
+        {
+            // Built-in kinds are decoded with the endpoint's kind as the default; custom resources are not.
+            (kind, apiVersion) = (type.Kind, type.GroupVersion);
+            obj["kind"] = kind;
+            obj["apiVersion"] = apiVersion;
+        }
+
         if (kind.Length == 0)
         {
             throw KubeStatusException.BadRequest($"Object 'Kind' is missing in '{Abbreviate(obj)}'");
