@@ -191,16 +191,6 @@ public sealed partial class KubectlTests(EmulatorFixture emulator) : IClassFixtu
         Assert.Contains("second", managers);
     }
 
-    [Fact]
-    public async Task ImperativeGenerator_SendsProtobuf_AndIsToldPlainlyItIsUnsupported()
-    {
-        var result = await emulator.Kubectl.RunAsync("create", "configmap", "generated", "--from-literal=a=b", "-n", emulator.NewNamespace());
-
-        Assert.Equal(1, result.ExitCode);
-        Assert.Contains("the body of the request was in an unknown format", result.StandardError);
-        Assert.Contains("application/vnd.kubernetes.protobuf", result.StandardError);
-    }
-
     private JsonObject? Stored(string kind, string name, string ns) => kind switch
     {
         "workflow.argoproj.io" => emulator.Server.Find("argoproj.io", "workflows", ns, name),

@@ -280,4 +280,14 @@ public sealed class ValidationTests(EmulatorFixture emulator) : IClassFixture<Em
         Assert.Equal("BadRequest", body["reason"]!.GetValue<string>());
         Assert.Empty(emulator.Server.FindAll("", "configmaps", ns));
     }
+
+    [Fact]
+    public async Task Create_ProtobufBody_Is415NamingTheMediaType()
+    {
+        // kubectl 1.32's imperative generators (create configmap, create namespace) send protobuf.
+        var (status, body, _) = await _api.SendAsync(HttpMethod.Post, ConfigMaps(emulator.NewNamespace()), "k8s\0", "application/vnd.kubernetes.protobuf");
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, status);
+        Assert.Contains("application/vnd.kubernetes.protobuf", body["message"]!.GetValue<string>());
+    }
 }
