@@ -1,0 +1,71 @@
+using K8sWebhookHandler.Grains;
+using K8sWebhookHandler.Grains.Configuration;
+using K8sWebhookHandler.Grains.Kubernetes;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+
+namespace K8sWebhookHandler.Api.Health;
+
+/// <summary>Ready only when a repository grain can be activated (silo up, grain storage readable) and the data directory takes writes.</summary>
+public sealed class GrainStorageHealthCheck(IGrainFactory grains, IOptions<HandlerOptions> options) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await grains.GetGrain<IRepositoryGrain>("k8s-webhook-handler/readiness-probe").Inspect().WaitAsync(cancellationToken);
+            var probe = Path.Combine(options.Value.DataDirectory, ".readiness");
+            await File.WriteAllTextAsync(probe, DateTimeOffset.UtcNow.ToString("O"), cancellationToken);
+            return HealthCheckResult.Healthy();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return HealthCheckResult.Unhealthy($"grain storage is not usable: {e.Message}");
+        }
+    }
+}
+
+/// <summary>Ready only when the Kubernetes API answers (always, in a dry run).</summary>
+public sealed class KubernetesHealthCheck(KubernetesTarget target) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        if (target.Client is not { } client)
+        {
+            return HealthCheckResult.Healthy("dry run");
+        }
+
+        try
+        {
+            await client.GetAsync("/version", cancellationToken);
+            return HealthCheckResult.Healthy();
+        }
+        catch (Exception e) when (e is TransientException or KubernetesApiException)
+        {
+            return HealthCheckResult.Unhealthy($"the Kubernetes API at {client.BaseUri} does not answer: {e.Message}");
+        }
+    }
+}
+
+public static class HealthEndpoints
+{
+    /// <summary><c>/healthz</c>: the process is alive. <c>/readyz</c>: grain storage and the cluster are usable.</summary>
+    public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapHealthChecks("/healthz", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/readyz", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions
+        {
+            Predicate = _ => true,
+            ResponseWriter = async (context, report) =>
+            {
+                context.Response.ContentType = "application/json";
+                await context.Response.WriteAsJsonAsync(new
+                {
+                    status = report.Status.ToString(),
+                    checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), e.Value.Description }),
+                });
+            },
+        });
+        return app;
+    }
+}

@@ -1,0 +1,57 @@
+using K8sWebhookHandler.Api.Health;
+using K8sWebhookHandler.Api.Webhooks;
+using K8sWebhookHandler.Grains.Configuration;
+using K8sWebhookHandler.Grains.Repositories;
+using K8sWebhookHandler.Grains.Storage;
+using Orleans.Runtime.Hosting;
+
+namespace K8sWebhookHandler.Api.Hosting;
+
+/// <summary>Settings of the in-process silo of the local all-in-one mode.</summary>
+public sealed class LocalSiloOptions
+{
+    public const string Section = "Handler:Local";
+
+    /// <summary>Silo-to-silo port on loopback.</summary>
+    public int SiloPort { get; set; } = 11111;
+
+    /// <summary>Client gateway port on loopback.</summary>
+    public int GatewayPort { get; set; } = 30000;
+}
+
+public static class LocalSiloExtensions
+{
+    /// <summary>Webhook intake, options, the repository grain's services and readiness checks.</summary>
+    public static WebApplicationBuilder AddWebhookHandler(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddWebhookHandlerCore(builder.Configuration);
+        builder.Services.AddSingleton<SignatureVerifier>();
+        builder.Services.AddSingleton<WebhookIntake>();
+        builder.Services.AddHealthChecks()
+            .AddCheck<GrainStorageHealthCheck>("grain-storage")
+            .AddCheck<KubernetesHealthCheck>("kubernetes");
+        builder.Services.AddProblemDetails();
+        builder.Services.ConfigureHttpJsonOptions(json =>
+            json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.KebabCaseLower)));
+        return builder;
+    }
+
+    /// <summary>
+    /// The local all-in-one mode: a silo in this process with localhost clustering and durable file-backed
+    /// grain storage under <c>DataDirectory/grains</c>; at start-up, repositories with pending deliveries are woken.
+    /// </summary>
+    public static WebApplicationBuilder AddLocalSilo(this WebApplicationBuilder builder)
+    {
+        var handler = builder.Configuration.GetSection(HandlerOptions.Section).Get<HandlerOptions>() ?? new HandlerOptions();
+        var silo = builder.Configuration.GetSection(LocalSiloOptions.Section).Get<LocalSiloOptions>() ?? new LocalSiloOptions();
+        var storage = new FileGrainStorage(Path.Combine(handler.DataDirectory, "grains"));
+        builder.Services.AddSingleton(storage);
+        builder.UseOrleans(orleans =>
+        {
+            orleans.UseLocalhostClustering(silo.SiloPort, silo.GatewayPort);
+            orleans.Services.AddGrainStorage(StorageNames.Repositories, (_, _) => storage);
+        });
+        builder.Services.AddHostedService<PendingDeliveryRecovery>();
+        return builder;
+    }
+}

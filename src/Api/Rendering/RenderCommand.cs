@@ -1,0 +1,71 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using K8sWebhookHandler.Api.Webhooks;
+using K8sWebhookHandler.Grains.Configuration;
+using K8sWebhookHandler.Grains.Events;
+using K8sWebhookHandler.Grains.Identity;
+using K8sWebhookHandler.Grains.Kubernetes;
+using K8sWebhookHandler.Grains.Manifests;
+
+namespace K8sWebhookHandler.Api.Rendering;
+
+/// <summary>
+/// <c>render --manifest FILE [--payload FILE --event TYPE]</c>: prints, as a JSON array, exactly the objects the
+/// handler would send for a manifest and an event (the Go handler's <c>annotate</c> tool). Without a payload, a
+/// push to <c>refs/heads/main</c> of <c>local/render</c> at revision zero is assumed.
+/// </summary>
+public static class RenderCommand
+{
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    public static async Task<int> RunAsync(string[] args, IConfiguration configuration, TextWriter output, TextWriter error)
+    {
+        var manifest = Option(args, "--manifest");
+        if (manifest is null)
+        {
+            await error.WriteLineAsync("usage: render --manifest FILE [--payload FILE --event TYPE]");
+            return 2;
+        }
+
+        var options = configuration.GetSection(HandlerOptions.Section).Get<HandlerOptions>() ?? new HandlerOptions();
+        if (options.AllowedKinds.Count == 0)
+        {
+            options.AllowedKinds.AddRange(HandlerOptions.DefaultAllowedKinds);
+        }
+        try
+        {
+            var webhookEvent = await EventAsync(Option(args, "--payload"), Option(args, "--event") ?? "push");
+            var objects = new ManifestReader(options.Manifest).Read(await File.ReadAllTextAsync(manifest));
+            var revision = webhookEvent.Revision.Length > 0 ? webhookEvent.Revision : WebhookEvent.ZeroRevision;
+            var stamped = ManifestStamper.Stamp(objects, webhookEvent, revision);
+            var plan = await new ApplyPlanner(new OfflineKindResolver(), options).PlanAsync(stamped, CancellationToken.None);
+            await output.WriteLineAsync(new JsonArray(plan.Select(p => (JsonNode)p.Body.DeepClone()).ToArray()).ToJsonString(Indented));
+            return 0;
+        }
+        catch (Exception e) when (e is ManifestException or WebhookPayloadException or IOException)
+        {
+            await error.WriteLineAsync($"render: {e.Message}");
+            return 1;
+        }
+    }
+
+    private static async Task<WebhookEvent> EventAsync(string? payloadPath, string eventType)
+    {
+        var delivery = DeliveryId.Parse("render");
+        if (payloadPath is null)
+        {
+            var repository = new RepositoryFacts("local/render", "", "", "", "main");
+            return new WebhookEvent(delivery, eventType, "", "refs/heads/main", WebhookEvent.ZeroRevision, WebhookEvent.ZeroRevision,
+                false, false, false, repository, DateTimeOffset.UnixEpoch);
+        }
+
+        return WebhookParser.Parse(eventType, delivery, await File.ReadAllBytesAsync(payloadPath), DateTimeOffset.UnixEpoch)
+            ?? throw new WebhookPayloadException("the payload names no repository");
+    }
+
+    private static string? Option(string[] args, string name)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+    }
+}

@@ -1,0 +1,36 @@
+using K8sWebhookHandler.Grains.Events;
+using K8sWebhookHandler.Grains.Identity;
+using K8sWebhookHandler.Grains.Inspection;
+using Orleans.Concurrency;
+
+namespace K8sWebhookHandler.Grains;
+
+/// <summary>
+/// One repository, keyed by its canonical <see cref="RepositoryKey"/>: a durable inbox of deliveries,
+/// the delivery ids it has seen, and per-ref state. Deliveries are processed one at a time, in order.
+/// </summary>
+[Alias("repository-grain")]
+public interface IRepositoryGrain : IGrainWithStringKey
+{
+    /// <summary>
+    /// Records a delivery durably and answers only then: <see cref="DeliveryStatus.Duplicate"/> for an id seen
+    /// before, <see cref="DeliveryStatus.Ignored"/> for an event the handler does not act on.
+    /// </summary>
+    [Alias("enqueue")]
+    Task<DeliveryStatus> Enqueue(WebhookEvent webhookEvent);
+
+    /// <summary>The recent deliveries with their outcomes, and what was last applied per ref.</summary>
+    [ReadOnly, Alias("inspect")]
+    Task<RepositorySnapshot> Inspect();
+
+    /// <summary>
+    /// The delivery's record once it is final, or its current record when <paramref name="timeout"/> passes
+    /// first; null for an id the repository has no record of.
+    /// </summary>
+    [AlwaysInterleave, Alias("wait-for-outcome")]
+    Task<DeliveryRecord?> WaitForOutcome(DeliveryId delivery, TimeSpan timeout);
+
+    /// <summary>Activates the grain so that pending deliveries resume (after a restart).</summary>
+    [Alias("wake")]
+    Task Wake();
+}

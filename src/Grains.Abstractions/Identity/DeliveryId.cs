@@ -1,0 +1,49 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.RegularExpressions;
+
+namespace K8sWebhookHandler.Grains.Identity;
+
+/// <summary>
+/// GitHub's <c>X-GitHub-Delivery</c>: one id per delivery, repeated verbatim when a delivery is redelivered,
+/// which is what makes redelivery detectable.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("delivery-id")]
+[JsonConverter(typeof(DeliveryIdJsonConverter))]
+public readonly partial record struct DeliveryId
+{
+    private DeliveryId(string value) => Value = value;
+
+    [Id(0)]
+    public string Value { get; }
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")]
+    private static partial Regex Shape();
+
+    public static DeliveryId Parse(string value) =>
+        TryParse(value, out var id) ? id : throw new FormatException($"'{value}' is not a delivery id");
+
+    public static bool TryParse([NotNullWhen(true)] string? value, out DeliveryId id)
+    {
+        if (value is not null && Shape().IsMatch(value))
+        {
+            id = new DeliveryId(value);
+            return true;
+        }
+
+        id = default;
+        return false;
+    }
+
+    public override string ToString() => Value;
+}
+
+internal sealed class DeliveryIdJsonConverter : JsonConverter<DeliveryId>
+{
+    public override DeliveryId Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        DeliveryId.Parse(reader.GetString() ?? "");
+
+    public override void Write(Utf8JsonWriter writer, DeliveryId value, JsonSerializerOptions options) =>
+        writer.WriteStringValue(value.Value);
+}

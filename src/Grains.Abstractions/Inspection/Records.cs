@@ -1,0 +1,60 @@
+using K8sWebhookHandler.Grains.Identity;
+
+namespace K8sWebhookHandler.Grains.Inspection;
+
+/// <summary>Where a delivery is: waiting, or one of the final outcomes.</summary>
+public enum DeliveryState
+{
+    Queued,
+    Applied,
+    NoManifest,
+    IgnoredRef,
+    Ignored,
+    Rejected,
+    Failed,
+    Superseded,
+    Stale,
+}
+
+/// <summary>An object the handler created or applied.</summary>
+[GenerateSerializer, Immutable, Alias("applied-object")]
+public sealed record AppliedObject(
+    [property: Id(0)] string ApiVersion,
+    [property: Id(1)] string Kind,
+    [property: Id(2)] string? Namespace,
+    [property: Id(3)] string Name);
+
+/// <summary>One delivery and what became of it.</summary>
+[GenerateSerializer, Immutable, Alias("delivery-record")]
+public sealed record DeliveryRecord(
+    [property: Id(0)] DeliveryId Delivery,
+    [property: Id(1)] string EventType,
+    [property: Id(2)] string Action,
+    [property: Id(3)] string Ref,
+    [property: Id(4)] string Revision,
+    [property: Id(5)] DateTimeOffset ReceivedAt,
+    [property: Id(6)] DeliveryState State,
+    [property: Id(7)] string? Reason,
+    [property: Id(8)] int Attempts,
+    [property: Id(9)] IReadOnlyList<AppliedObject> Objects,
+    [property: Id(10)] DateTimeOffset? CompletedAt)
+{
+    public bool IsFinal => State != DeliveryState.Queued;
+}
+
+/// <summary>What the handler last did for one ref.</summary>
+[GenerateSerializer, Immutable, Alias("ref-record")]
+public sealed record RefRecord(
+    [property: Id(0)] string Ref,
+    [property: Id(1)] string LastRevision,
+    [property: Id(2)] DeliveryId LastDelivery,
+    [property: Id(3)] IReadOnlyList<AppliedObject> Objects,
+    [property: Id(4)] DateTimeOffset UpdatedAt);
+
+/// <summary>A repository grain's state as the inspection endpoint shows it.</summary>
+[GenerateSerializer, Immutable, Alias("repository-snapshot")]
+public sealed record RepositorySnapshot(
+    [property: Id(0)] RepositoryKey Repository,
+    [property: Id(1)] int Pending,
+    [property: Id(2)] IReadOnlyList<DeliveryRecord> Deliveries,
+    [property: Id(3)] IReadOnlyList<RefRecord> Refs);

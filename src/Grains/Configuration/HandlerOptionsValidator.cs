@@ -1,0 +1,61 @@
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+
+namespace K8sWebhookHandler.Grains.Configuration;
+
+/// <summary>Refuses to start on settings that cannot work, saying what to set instead.</summary>
+public sealed class HandlerOptionsValidator : IValidateOptions<HandlerOptions>
+{
+    public ValidateOptionsResult Validate(string? name, HandlerOptions options)
+    {
+        var errors = new List<string>();
+        if (options.WebhookSecrets.All(string.IsNullOrEmpty) && !options.Insecure)
+        {
+            errors.Add("No webhook secret is configured: set WEBHOOK_SECRET (or Handler__WebhookSecrets__0), or set Handler__Insecure=true to accept unsigned webhooks on purpose.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.Namespace))
+        {
+            errors.Add("Handler:Namespace is empty: set it to the namespace workflows are created in (default ci).");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.ManifestPath) || options.ManifestPath.StartsWith('/'))
+        {
+            errors.Add("Handler:ManifestPath must be a path inside the repository, e.g. .ci/workflow.yaml.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.DataDirectory))
+        {
+            errors.Add("Handler:DataDirectory is empty: set it to a writable directory for state and git mirrors.");
+        }
+
+        foreach (var kind in options.AllowedKinds.Where(k => !k.Contains('/', StringComparison.Ordinal)))
+        {
+            errors.Add($"Handler:AllowedKinds entry '{kind}' must be group/Kind, e.g. argoproj.io/Workflow or v1/ConfigMap.");
+        }
+
+        if (options.IgnoreRefs is { Length: > 0 } pattern)
+        {
+            try
+            {
+                _ = new Regex(pattern, RegexOptions.None, TimeSpan.FromSeconds(1));
+            }
+            catch (ArgumentException e)
+            {
+                errors.Add($"Handler:IgnoreRefs is not a valid regular expression: {e.Message}");
+            }
+        }
+
+        if (options.MaxBodyBytes <= 0 || options.MaxAttempts <= 0 || options.MaxRememberedDeliveries <= 0 || options.HistoryLimit <= 0)
+        {
+            errors.Add("Handler:MaxBodyBytes, MaxAttempts, MaxRememberedDeliveries and HistoryLimit must be positive.");
+        }
+
+        if (options.RetryDelay <= TimeSpan.Zero || options.MaxRetryDelay < options.RetryDelay)
+        {
+            errors.Add("Handler:RetryDelay must be positive and no more than Handler:MaxRetryDelay.");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

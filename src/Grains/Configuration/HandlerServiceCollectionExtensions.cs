@@ -1,0 +1,55 @@
+using K8sWebhookHandler.Grains.Git;
+using K8sWebhookHandler.Grains.Kubernetes;
+using K8sWebhookHandler.Grains.Processing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace K8sWebhookHandler.Grains.Configuration;
+
+public static class HandlerServiceCollectionExtensions
+{
+    /// <summary>
+    /// Binds and validates <see cref="HandlerOptions"/> (with the Go handler's <c>WEBHOOK_SECRET</c> and
+    /// <c>GITHUB_TOKEN</c>) and registers what the repository grain uses: git mirror, processor and the sink,
+    /// which is the cluster when Kubernetes configuration is found and a dry-run folder otherwise.
+    /// </summary>
+    public static IServiceCollection AddWebhookHandlerCore(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<HandlerOptions>()
+            .Bind(configuration.GetSection(HandlerOptions.Section))
+            .PostConfigure(options =>
+            {
+                if (configuration["WEBHOOK_SECRET"] is { Length: > 0 } secret && !options.WebhookSecrets.Contains(secret))
+                {
+                    options.WebhookSecrets.Add(secret);
+                }
+
+                if (options.AllowedKinds.Count == 0)
+                {
+                    options.AllowedKinds.AddRange(HandlerOptions.DefaultAllowedKinds);
+                }
+
+                if (string.IsNullOrEmpty(options.GitHubToken) && configuration["GITHUB_TOKEN"] is { Length: > 0 } token)
+                {
+                    options.GitHubToken = token;
+                }
+            })
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<HandlerOptions>, HandlerOptionsValidator>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<IGitMirror, GitMirror>();
+        services.AddSingleton<IDeliveryProcessor, DeliveryProcessor>();
+        services.AddSingleton<KubernetesTarget>();
+        services.AddSingleton<IObjectSink>(sp =>
+        {
+            var target = sp.GetRequiredService<KubernetesTarget>();
+            return target.Client is { } client
+                ? new KubernetesApplier(client, new ApiDiscovery(client), sp.GetRequiredService<IOptions<HandlerOptions>>(), sp.GetRequiredService<ILogger<KubernetesApplier>>())
+                : new DryRunSink(sp.GetRequiredService<IOptions<HandlerOptions>>(), sp.GetRequiredService<ILogger<DryRunSink>>());
+        });
+        return services;
+    }
+}

@@ -1,0 +1,19 @@
+using K8sWebhookHandler.Grains.Identity;
+
+namespace K8sWebhookHandler.Grains.Git;
+
+/// <summary>A local mirror of each repository, fetched incrementally, read at exact revisions without a checkout.</summary>
+public interface IGitMirror
+{
+    /// <summary>
+    /// The text of <paramref name="path"/> at <paramref name="revision"/>, or null when that commit has no such
+    /// file. Fetches first when the revision is not in the mirror yet.
+    /// </summary>
+    Task<string?> ReadFileAsync(RepositoryKey repository, string remoteUrl, string revision, string path, CancellationToken cancellationToken);
+
+    /// <summary>The commit a branch points at on the remote, after a fetch; null when there is no such branch.</summary>
+    Task<string?> ResolveBranchAsync(RepositoryKey repository, string remoteUrl, string branch, CancellationToken cancellationToken);
+
+    /// <summary>Whether <paramref name="ancestor"/> is reachable from <paramref name="descendant"/> (both must be in the mirror).</summary>
+    Task<bool> IsAncestorAsync(RepositoryKey repository, string remoteUrl, string ancestor, string descendant, CancellationToken cancellationToken);
+}

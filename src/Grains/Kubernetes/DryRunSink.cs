@@ -1,0 +1,33 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using K8sWebhookHandler.Grains.Configuration;
+using K8sWebhookHandler.Grains.Events;
+using K8sWebhookHandler.Grains.Inspection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace K8sWebhookHandler.Grains.Kubernetes;
+
+/// <summary>
+/// A dry run: the planned objects, exactly as they would be sent, are written to
+/// <c>DataDirectory/dry-run/owner/name/DELIVERY.json</c> and logged, and nothing reaches a cluster.
+/// </summary>
+public sealed partial class DryRunSink(IOptions<HandlerOptions> options, ILogger<DryRunSink> logger) : IObjectSink
+{
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    public async Task<IReadOnlyList<AppliedObject>> ApplyAsync(IReadOnlyList<JsonObject> objects, WebhookEvent webhookEvent, CancellationToken cancellationToken)
+    {
+        var plan = await new ApplyPlanner(new OfflineKindResolver(), options.Value).PlanAsync(objects, cancellationToken);
+        var folder = Path.Combine(options.Value.DataDirectory, "dry-run", webhookEvent.Repository.FullName.ToLowerInvariant());
+        Directory.CreateDirectory(folder);
+        var file = Path.Combine(folder, webhookEvent.Delivery.Value + ".json");
+        var array = new JsonArray(plan.Select(p => (JsonNode)p.Body.DeepClone()).ToArray());
+        await File.WriteAllTextAsync(file, array.ToJsonString(Indented), cancellationToken);
+        LogDryRun(logger, webhookEvent.Repository.FullName, webhookEvent.Ref, webhookEvent.Delivery.Value, plan.Count, file);
+        return plan.Select(p => new AppliedObject(p.Body["apiVersion"]!.GetValue<string>(), p.Resource.Kind, p.Namespace, p.Name)).ToArray();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Dry run for {Repository} {Ref} delivery {DeliveryId}: {Count} object(s) written to {File}")]
+    private static partial void LogDryRun(ILogger logger, string repository, string @ref, string deliveryId, int count, string file);
+}

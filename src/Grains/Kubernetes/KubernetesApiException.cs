@@ -1,0 +1,38 @@
+using System.Net;
+using System.Text.Json.Nodes;
+
+namespace K8sWebhookHandler.Grains.Kubernetes;
+
+/// <summary>An answer from the API server that is not success, with its Status reason and message.</summary>
+public sealed class KubernetesApiException(HttpStatusCode status, string reason, string message)
+    : Exception($"{(int)status} {reason}: {message}")
+{
+    public HttpStatusCode Status { get; } = status;
+
+    public string Reason { get; } = reason;
+
+    public string ApiMessage { get; } = message;
+
+    /// <summary>Worth retrying: the server is down, overloaded or timed out, not refusing the request.</summary>
+    public bool IsTransient => (int)Status >= 500 || Status is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout;
+
+    public static KubernetesApiException From(HttpStatusCode status, string body)
+    {
+        try
+        {
+            if (JsonNode.Parse(body) is JsonObject { } statusBody && statusBody["kind"]?.GetValue<string>() == "Status")
+            {
+                return new(status, statusBody["reason"]?.GetValue<string>() ?? "", statusBody["message"]?.GetValue<string>() ?? "");
+            }
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            // Not a Status body (a proxy's HTML page, say): keep the text.
+        }
+
+        return new(status, status.ToString(), body.Length > 500 ? body[..500] : body);
+    }
+}
+
+/// <summary>A failure that may pass: the delivery is retried with backoff.</summary>
+public sealed class TransientException(string message, Exception? inner = null) : Exception(message, inner);

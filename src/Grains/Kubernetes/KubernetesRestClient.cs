@@ -1,0 +1,69 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using k8s;
+
+namespace K8sWebhookHandler.Grains.Kubernetes;
+
+/// <summary>
+/// Plain REST over KubernetesClient's configured transport (TLS, credentials, in-cluster or kubeconfig), so
+/// that any kind in any group, the core group included, is reached the same way and every call can name a
+/// field manager, which the library's generic client cannot.
+/// </summary>
+public sealed class KubernetesRestClient : IDisposable
+{
+    private readonly k8s.Kubernetes _kubernetes;
+
+    public KubernetesRestClient(KubernetesClientConfiguration configuration) => _kubernetes = new k8s.Kubernetes(configuration);
+
+    public Uri BaseUri => _kubernetes.BaseUri;
+
+    public Task<JsonNode> GetAsync(string path, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Get, path, null, null, cancellationToken);
+
+    /// <summary>Sends a request; a non-success answer throws <see cref="KubernetesApiException"/>, a lost connection <see cref="TransientException"/>.</summary>
+    public async Task<JsonNode> SendAsync(HttpMethod method, string path, JsonNode? body, string? contentType, CancellationToken cancellationToken)
+    {
+        // The base may carry a path of its own (a proxy's /k8s/clusters/x): append, do not resolve.
+        using var request = new HttpRequestMessage(method, new Uri(BaseUri.ToString().TrimEnd('/') + path));
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        if (body is not null)
+        {
+            request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8);
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType ?? "application/json");
+        }
+
+        if (_kubernetes.Credentials is { } credentials)
+        {
+            await credentials.ProcessHttpRequestAsync(request, cancellationToken);
+        }
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await _kubernetes.HttpClient.SendAsync(request, cancellationToken);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new TransientException($"the Kubernetes API at {BaseUri} could not be reached: {e.Message}", e);
+        }
+        catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TransientException($"the Kubernetes API at {BaseUri} did not answer {method} {path} in time", e);
+        }
+
+        using (response)
+        {
+            var text = await response.Content.ReadAsStringAsync(cancellationToken);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw KubernetesApiException.From(response.StatusCode, text);
+            }
+
+            return text.Length == 0 ? new JsonObject() : JsonNode.Parse(text) ?? new JsonObject();
+        }
+    }
+
+    public void Dispose() => _kubernetes.Dispose();
+}

@@ -1,0 +1,92 @@
+using System.Text.Json.Nodes;
+using K8sWebhookHandler.Grains.Events;
+
+namespace K8sWebhookHandler.Grains.Manifests;
+
+/// <summary>
+/// Stamps each object with the event's facts: the eight <c>k8s-webhook-handler.io/*</c> annotations merged into
+/// the user's own, identity labels, and for a <c>generateName</c> object a name derived from the delivery and
+/// revision, so that a retried create finds the object it made the first time.
+/// </summary>
+public static class ManifestStamper
+{
+    private const int MaxNameLength = 63;
+    private const int NameSuffixLength = 10;
+
+    /// <param name="objects">The manifest's objects; they are copied, not changed.</param>
+    /// <param name="webhookEvent">The delivery being handled.</param>
+    /// <param name="revision">The commit the manifest was read at.</param>
+    public static IReadOnlyList<JsonObject> Stamp(IReadOnlyList<JsonObject> objects, WebhookEvent webhookEvent, string revision)
+    {
+        var stamped = new List<JsonObject>(objects.Count);
+        for (var index = 0; index < objects.Count; index++)
+        {
+            var obj = (JsonObject)objects[index].DeepClone();
+            var metadata = Map(obj, "metadata");
+            Merge(Map(metadata, "annotations"), Annotations(webhookEvent, revision));
+            Merge(Map(metadata, "labels"), Labels(webhookEvent, revision));
+            if (metadata["name"] is null && metadata["generateName"]?.GetValue<string>() is { Length: > 0 } prefix)
+            {
+                metadata["name"] = DeterministicName(prefix, webhookEvent, revision, index);
+            }
+
+            stamped.Add(obj);
+        }
+
+        return stamped;
+    }
+
+    public static Dictionary<string, string> Annotations(WebhookEvent e, string revision) => new()
+    {
+        [StampKeys.Ref] = e.Ref,
+        [StampKeys.Revision] = revision,
+        [StampKeys.Before] = e.Before,
+        [StampKeys.RepoName] = e.Repository.FullName,
+        [StampKeys.RepoUrl] = e.Repository.GitUrl,
+        [StampKeys.RepoSsh] = e.Repository.SshUrl,
+        [StampKeys.EventType] = e.EventType,
+        [StampKeys.EventAction] = e.Action,
+    };
+
+    public static Dictionary<string, string> Labels(WebhookEvent e, string revision) => new()
+    {
+        [StampKeys.RepositoryLabel] = LabelValues.From(e.Repository.FullName.ToLowerInvariant()),
+        [StampKeys.RefLabel] = LabelValues.From(e.Ref),
+        [StampKeys.RevisionLabel] = LabelValues.From(revision),
+        [StampKeys.DeliveryLabel] = LabelValues.From(e.Delivery.Value),
+        [StampKeys.EventLabel] = LabelValues.From(e.EventType),
+        [StampKeys.ManagedByLabel] = StampKeys.ManagedByValue,
+    };
+
+    /// <summary>
+    /// The generateName prefix (shortened to fit) and ten characters hashed from delivery, revision and the
+    /// object's position in the manifest: the same delivery always names the same object.
+    /// </summary>
+    public static string DeterministicName(string generateName, WebhookEvent e, string revision, int index)
+    {
+        var prefix = generateName.Length > MaxNameLength - NameSuffixLength
+            ? generateName[..(MaxNameLength - NameSuffixLength)]
+            : generateName;
+        return prefix + LabelValues.Hash($"{e.Delivery.Value}/{revision}/{index}", NameSuffixLength);
+    }
+
+    private static JsonObject Map(JsonObject parent, string name)
+    {
+        if (parent[name] is JsonObject existing)
+        {
+            return existing;
+        }
+
+        var created = new JsonObject();
+        parent[name] = created;
+        return created;
+    }
+
+    private static void Merge(JsonObject target, Dictionary<string, string> values)
+    {
+        foreach (var (key, value) in values)
+        {
+            target[key] = value;
+        }
+    }
+}

@@ -1,0 +1,19 @@
+using K8sWebhookHandler.Grains.Inspection;
+
+namespace K8sWebhookHandler.Grains.Processing;
+
+/// <summary>What processing one delivery came to.</summary>
+/// <param name="State">The outcome; <see cref="DeliveryState.Queued"/> with <paramref name="Transient"/> means try again.</param>
+/// <param name="Revision">The commit the manifest was read at, when one was read.</param>
+public sealed record ProcessingResult(DeliveryState State, string? Reason, IReadOnlyList<AppliedObject> Objects, string? Revision, bool Transient = false)
+{
+    public static ProcessingResult Retry(string reason) => new(DeliveryState.Queued, reason, [], null, Transient: true);
+
+    public static ProcessingResult Final(DeliveryState state, string? reason, string? revision = null) => new(state, reason, [], revision);
+}
+
+/// <summary>The work behind one delivery: read the manifest at the revision, stamp it, apply it.</summary>
+public interface IDeliveryProcessor
+{
+    Task<ProcessingResult> ProcessAsync(Events.WebhookEvent webhookEvent, CancellationToken cancellationToken);
+}
