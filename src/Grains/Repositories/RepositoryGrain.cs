@@ -118,8 +118,17 @@ public sealed partial class RepositoryGrain(
         return Task.CompletedTask;
     }
 
-    private void ScheduleDrain(TimeSpan delay)
+    /// <summary>
+    /// Arms the one-shot drain timer. While the loop runs it picks up new deliveries by itself, and disposing
+    /// the running timer would cancel its callback mid-delivery, so requests leave it alone then.
+    /// </summary>
+    private void ScheduleDrain(TimeSpan delay, bool fromLoop = false)
     {
+        if (_draining && !fromLoop)
+        {
+            return;
+        }
+
         _drainTimer?.Dispose();
         _drainTimer = this.RegisterGrainTimer(DrainAsync, new GrainTimerCreationOptions(delay, Timeout.InfiniteTimeSpan)
         {
@@ -145,7 +154,7 @@ public sealed partial class RepositoryGrain(
                 var wait = head.NotBefore - time.GetUtcNow();
                 if (wait > TimeSpan.Zero)
                 {
-                    ScheduleDrain(wait);
+                    ScheduleDrain(wait, fromLoop: true);
                     return;
                 }
 

@@ -1,0 +1,58 @@
+using K8sWebhookHandler.Grains.Configuration;
+using K8sWebhookHandler.Grains.Processing;
+using K8sWebhookHandler.Grains.Repositories;
+using K8sWebhookHandler.Grains.Storage;
+using K8sWebhookHandler.Testing.Processes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans.Runtime.Hosting;
+using Orleans.TestingHost;
+
+namespace K8sWebhookHandler.Grains.Tests.Cluster;
+
+/// <summary>An in-process Orleans cluster whose repository grains use a scripted processor and file storage.</summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    private readonly TempDirectory _storage = new("grain-storage");
+
+    public ScriptedProcessor Processor { get; } = new();
+
+    public HandlerOptions Options { get; } = new()
+    {
+        Insecure = true,
+        RetryDelay = TimeSpan.FromMilliseconds(10),
+        MaxRetryDelay = TimeSpan.FromMilliseconds(50),
+        MaxAttempts = 3,
+    };
+
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+
+    public IGrainFactory Grains => Cluster.Client;
+
+    public string StorageDirectory => _storage.Path;
+
+    public Task InitializeAsync() => StartAsync();
+
+    /// <summary>Starts a cluster over the same storage directory, as a restart would.</summary>
+    public async Task StartAsync()
+    {
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.Services.AddSingleton<IDeliveryProcessor>(Processor);
+            silo.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(Options));
+            silo.Services.AddSingleton(TimeProvider.System);
+            silo.Services.AddGrainStorage(StorageNames.Repositories, (_, _) => new FileGrainStorage(_storage.Path));
+        });
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    public async Task StopAsync() => await Cluster.DisposeAsync();
+
+    public async Task DisposeAsync()
+    {
+        await Cluster.DisposeAsync();
+        _storage.Dispose();
+    }
+}

@@ -1,0 +1,19 @@
+using K8sWebhookHandler.Grains.Events;
+using K8sWebhookHandler.Grains.Identity;
+
+namespace K8sWebhookHandler.Grains.Tests.Cluster;
+
+/// <summary>Builds webhook events for tests; every call gets a fresh delivery id unless one is given.</summary>
+public static class Events
+{
+    public static string NewRepository() => "owner/repo-" + Guid.NewGuid().ToString("N")[..10];
+
+    public static string Sha(int n) => n.ToString("x40", System.Globalization.CultureInfo.InvariantCulture);
+
+    public static WebhookEvent Push(string repository, string branch = "main", string? after = null, string? before = null,
+        string? delivery = null, bool deleted = false, string eventType = "push", string action = "") =>
+        new(DeliveryId.Parse(delivery ?? Guid.NewGuid().ToString()), eventType, action, branch.StartsWith("refs/", StringComparison.Ordinal) ? branch : "refs/heads/" + branch,
+            after ?? Sha(1), before ?? WebhookEvent.ZeroRevision, false, deleted, false,
+            new RepositoryFacts(repository, $"https://example.com/{repository}.git", $"git://example.com/{repository}.git", $"git@example.com:{repository}.git", "main"),
+            DateTimeOffset.UtcNow);
+}

@@ -1,0 +1,201 @@
+using K8sWebhookHandler.Grains.Events;
+using K8sWebhookHandler.Grains.Inspection;
+using K8sWebhookHandler.Grains.Processing;
+
+namespace K8sWebhookHandler.Grains.Tests.Cluster;
+
+/// <summary>The repository grain's guarantees, in an in-process cluster with a scripted processor.</summary>
+public sealed class RepositoryGrainTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
+
+    private IRepositoryGrain Grain(string repository) => fixture.Grains.GetGrain<IRepositoryGrain>(repository);
+
+    private async Task<DeliveryRecord> OutcomeAsync(string repository, WebhookEvent e)
+    {
+        var record = await Grain(repository).WaitForOutcome(e.Delivery, Wait);
+        Assert.NotNull(record);
+        Assert.True(record!.IsFinal, $"delivery {e.Delivery} is still {record.State}");
+        return record;
+    }
+
+    [Fact]
+    public async Task Enqueue_SameDeliveryTwice_IsDuplicateAndProcessedOnce()
+    {
+        var repository = Events.NewRepository();
+        var push = Events.Push(repository);
+
+        var first = await Grain(repository).Enqueue(push);
+        var second = await Grain(repository).Enqueue(push);
+        await OutcomeAsync(repository, push);
+        var third = await Grain(repository).Enqueue(push);
+
+        Assert.Equal(DeliveryStatus.Queued, first);
+        Assert.Equal(DeliveryStatus.Duplicate, second);
+        Assert.Equal(DeliveryStatus.Duplicate, third);
+        Assert.Single(fixture.Processor.Calls, c => c.Delivery == push.Delivery);
+        var snapshot = await Grain(repository).Inspect();
+        Assert.Single(snapshot.Deliveries);
+        Assert.Equal(DeliveryState.Applied, snapshot.Deliveries[0].State);
+    }
+
+    [Fact]
+    public async Task Enqueue_RepositoryKeyIsCaseInsensitive_SoTheDuplicateIsFoundAcrossSpellings()
+    {
+        var repository = Events.NewRepository();
+        var push = Events.Push(repository);
+
+        var first = await Grain(RepositoryKeyOf(repository)).Enqueue(push);
+        var second = await Grain(RepositoryKeyOf(repository.ToUpperInvariant())).Enqueue(push with { Repository = push.Repository with { FullName = repository.ToUpperInvariant() } });
+
+        Assert.Equal(DeliveryStatus.Queued, first);
+        Assert.Equal(DeliveryStatus.Duplicate, second);
+    }
+
+    [Fact]
+    public async Task Deliveries_OfOneRepository_AreProcessedOneAtATimeInArrivalOrder_WhileNewOnesAreStillAcknowledged()
+    {
+        var repository = Events.NewRepository();
+        var pushes = Enumerable.Range(1, 12).Select(i => Events.Push(repository, branch: $"b{i % 3}", after: Events.Sha(i))).ToList();
+        fixture.Processor.Hold(pushes[0].Delivery.Value);
+
+        Assert.Equal(DeliveryStatus.Queued, await Grain(repository).Enqueue(pushes[0]));
+        await fixture.Processor.Started(pushes[0].Delivery.Value).WaitAsync(Wait);
+        var acks = new List<DeliveryStatus>();
+        foreach (var push in pushes.Skip(1))
+        {
+            // The first delivery is still being processed: the grain must keep answering.
+            acks.Add(await Grain(repository).Enqueue(push));
+        }
+
+        fixture.Processor.Release(pushes[0].Delivery.Value);
+        foreach (var push in pushes)
+        {
+            await OutcomeAsync(repository, push);
+        }
+
+        Assert.All(acks, a => Assert.Equal(DeliveryStatus.Queued, a));
+        var order = fixture.Processor.Calls.Where(c => c.Repository.FullName == repository).Select(c => c.Delivery).ToList();
+        Assert.Equal(pushes.Select(p => p.Delivery), order);
+        Assert.Equal(1, fixture.Processor.MaxConcurrentInOneRepository);
+    }
+
+    [Fact]
+    public async Task Deliveries_OfDifferentRepositories_AreProcessedInParallel()
+    {
+        var first = Events.Push(Events.NewRepository());
+        var second = Events.Push(Events.NewRepository());
+        fixture.Processor.Hold(first.Delivery.Value);
+        fixture.Processor.Hold(second.Delivery.Value);
+
+        await Grain(first.Repository.FullName).Enqueue(first);
+        await Grain(second.Repository.FullName).Enqueue(second);
+        await Task.WhenAll(fixture.Processor.Started(first.Delivery.Value), fixture.Processor.Started(second.Delivery.Value)).WaitAsync(Wait);
+        fixture.Processor.Release(first.Delivery.Value);
+        fixture.Processor.Release(second.Delivery.Value);
+
+        Assert.Equal(DeliveryState.Applied, (await OutcomeAsync(first.Repository.FullName, first)).State);
+        Assert.Equal(DeliveryState.Applied, (await OutcomeAsync(second.Repository.FullName, second)).State);
+        Assert.True(fixture.Processor.MaxConcurrentOverall >= 2);
+    }
+
+    [Fact]
+    public async Task TransientFailure_IsRetried_ThenApplied()
+    {
+        var repository = Events.NewRepository();
+        var push = Events.Push(repository);
+        fixture.Processor.Answer = (e, attempt) => e.Delivery == push.Delivery && attempt < 3
+            ? ProcessingResult.Retry("API server answered 503")
+            : new ProcessingResult(DeliveryState.Applied, null, [], e.Revision);
+
+        await Grain(repository).Enqueue(push);
+        var outcome = await OutcomeAsync(repository, push);
+
+        Assert.Equal(DeliveryState.Applied, outcome.State);
+        Assert.Equal(3, outcome.Attempts);
+        Assert.Equal(3, fixture.Processor.Calls.Count(c => c.Delivery == push.Delivery));
+    }
+
+    [Fact]
+    public async Task TransientFailure_ThatNeverPasses_EndsFailedWithTheErrorAndAttempts()
+    {
+        var repository = Events.NewRepository();
+        var push = Events.Push(repository);
+        var after = Events.Push(repository);
+        fixture.Processor.Answer = (e, _) => e.Delivery == push.Delivery
+            ? ProcessingResult.Retry("git server unreachable")
+            : new ProcessingResult(DeliveryState.Applied, null, [], e.Revision);
+
+        await Grain(repository).Enqueue(push);
+        await Grain(repository).Enqueue(after);
+        var outcome = await OutcomeAsync(repository, push);
+        var next = await OutcomeAsync(repository, after);
+
+        Assert.Equal(DeliveryState.Failed, outcome.State);
+        Assert.Equal("git server unreachable", outcome.Reason);
+        Assert.Equal(fixture.Options.MaxAttempts, outcome.Attempts);
+        Assert.Equal(DeliveryState.Applied, next.State);
+    }
+
+    [Fact]
+    public async Task UnhandledEvent_IsRecordedAsIgnored_AndNeverProcessed()
+    {
+        var repository = Events.NewRepository();
+        var issue = Events.Push(repository, eventType: "issues", action: "opened");
+
+        var status = await Grain(repository).Enqueue(issue);
+
+        Assert.Equal(DeliveryStatus.Ignored, status);
+        Assert.DoesNotContain(fixture.Processor.Calls, c => c.Delivery == issue.Delivery);
+        var record = Assert.Single((await Grain(repository).Inspect()).Deliveries);
+        Assert.Equal(DeliveryState.Ignored, record.State);
+        Assert.Equal("event 'issues' is not acted on", record.Reason);
+    }
+
+    [Fact]
+    public async Task BranchDeletion_SentAsDeleteAndAsPush_IsActedOnOnce()
+    {
+        var repository = Events.NewRepository();
+        var delete = Events.Push(repository, branch: "feature", after: "", eventType: "delete");
+        var deletedPush = Events.Push(repository, branch: "feature", after: WebhookEvent.ZeroRevision, before: Events.Sha(7), deleted: true);
+
+        await Grain(repository).Enqueue(delete);
+        await Grain(repository).Enqueue(deletedPush);
+        var first = await OutcomeAsync(repository, delete);
+        var second = await OutcomeAsync(repository, deletedPush);
+
+        Assert.Equal(DeliveryState.Applied, first.State);
+        Assert.Equal(DeliveryState.Superseded, second.State);
+        Assert.DoesNotContain(fixture.Processor.Calls, c => c.Delivery == deletedPush.Delivery);
+    }
+
+    [Fact]
+    public async Task Inspect_ShowsPerRefTheLastRevisionAndDelivery()
+    {
+        var repository = Events.NewRepository();
+        var first = Events.Push(repository, after: Events.Sha(10));
+        var second = Events.Push(repository, after: Events.Sha(11), before: Events.Sha(10));
+
+        await Grain(repository).Enqueue(first);
+        await Grain(repository).Enqueue(second);
+        await OutcomeAsync(repository, second);
+
+        var snapshot = await Grain(repository).Inspect();
+        var main = Assert.Single(snapshot.Refs);
+        Assert.Equal("refs/heads/main", main.Ref);
+        Assert.Equal(Events.Sha(11), main.LastRevision);
+        Assert.Equal(second.Delivery, main.LastDelivery);
+        Assert.Equal(0, snapshot.Pending);
+        Assert.Equal([second.Delivery, first.Delivery], snapshot.Deliveries.Select(d => d.Delivery));
+    }
+
+    [Fact]
+    public async Task WaitForOutcome_UnknownDelivery_IsNull()
+    {
+        var record = await Grain(Events.NewRepository()).WaitForOutcome(Identity.DeliveryId.Parse("never-sent"), TimeSpan.FromSeconds(1));
+
+        Assert.Null(record);
+    }
+
+    private static string RepositoryKeyOf(string fullName) => Identity.RepositoryKey.Parse(fullName).Value;
+}

@@ -1,0 +1,40 @@
+using K8sWebhookHandler.Grains.Events;
+using K8sWebhookHandler.Grains.Inspection;
+
+namespace K8sWebhookHandler.Grains.Tests.Cluster;
+
+/// <summary>An acknowledged delivery is in storage: a cluster started again over the same storage processes it.</summary>
+public sealed class RestartTests : IAsyncLifetime
+{
+    private readonly ClusterFixture _fixture = new();
+
+    public Task InitializeAsync() => _fixture.InitializeAsync();
+
+    public Task DisposeAsync() => _fixture.DisposeAsync();
+
+    [Fact]
+    public async Task AcknowledgedDelivery_StillPendingAtShutdown_IsProcessedAfterRestartWithoutANewWebhook()
+    {
+        var repository = Events.NewRepository();
+        var held = Events.Push(repository, after: Events.Sha(1));
+        var waiting = Events.Push(repository, after: Events.Sha(2), before: Events.Sha(1));
+        _fixture.Processor.Hold(held.Delivery.Value);
+        var grain = _fixture.Grains.GetGrain<IRepositoryGrain>(repository);
+        Assert.Equal(DeliveryStatus.Queued, await grain.Enqueue(held));
+        Assert.Equal(DeliveryStatus.Queued, await grain.Enqueue(waiting));
+        await _fixture.Processor.Started(held.Delivery.Value).WaitAsync(TimeSpan.FromSeconds(20));
+
+        await _fixture.StopAsync();
+        _fixture.Processor.Release(held.Delivery.Value);
+        await _fixture.StartAsync();
+        var restarted = _fixture.Grains.GetGrain<IRepositoryGrain>(repository);
+        await restarted.Wake();
+        var first = await restarted.WaitForOutcome(held.Delivery, TimeSpan.FromSeconds(20));
+        var second = await restarted.WaitForOutcome(waiting.Delivery, TimeSpan.FromSeconds(20));
+        var duplicate = await restarted.Enqueue(waiting);
+
+        Assert.Equal(DeliveryState.Applied, first!.State);
+        Assert.Equal(DeliveryState.Applied, second!.State);
+        Assert.Equal(DeliveryStatus.Duplicate, duplicate);
+    }
+}
