@@ -13,6 +13,9 @@ namespace K8sWebhookHandler.Grains.Manifests;
 /// </summary>
 public sealed class ManifestReader(ManifestLimits limits)
 {
+    private const string UnderIndentedQuotedScalar = "While scanning a multi-line double-quoted scalar, found wrong indentation.";
+    private const int MaxIndentationRepairs = 100;
+
     public IReadOnlyList<JsonObject> Read(string yaml)
     {
         if (Encoding.UTF8.GetByteCount(yaml) > limits.MaxBytes)
@@ -20,25 +23,51 @@ public sealed class ManifestReader(ManifestLimits limits)
             throw new ManifestException($"the manifest is larger than {limits.MaxBytes} bytes");
         }
 
-        var objects = new List<JsonObject>();
-        var parser = new Parser(new StringReader(yaml));
-        try
+        for (var repairs = 0; ; repairs++)
         {
-            parser.Consume<StreamStart>();
-            var index = 0;
-            while (!parser.Accept<StreamEnd>(out _))
+            try
             {
-                parser.Consume<DocumentStart>();
-                var budget = new Budget(limits);
-                var document = parser.Accept<DocumentEnd>(out _) ? null : ReadNode(parser, [], budget, 0);
-                parser.Consume<DocumentEnd>();
-                index++;
-                AddDocument(objects, document, index);
+                return Parse(yaml);
+            }
+            catch (SyntaxErrorException e) when (e.Message == UnderIndentedQuotedScalar && repairs < MaxIndentationRepairs)
+            {
+                // kubectl's parser (libyaml's) accepts a continuation line of a double-quoted scalar that is not
+                // indented past its key, as Argo's own examples have it; YamlDotNet does not. Leading blanks of a
+                // continuation line are folded away, so indenting that line by one changes no value.
+                yaml = IndentLine(yaml, (int)e.End.Line);
+            }
+            catch (YamlException e)
+            {
+                throw new ManifestException($"invalid YAML at line {e.Start.Line}, column {e.Start.Column}: {e.Message}");
             }
         }
-        catch (YamlException e)
+    }
+
+    private static string IndentLine(string text, int line)
+    {
+        var start = 0;
+        for (var current = 1; current < line; current++)
         {
-            throw new ManifestException($"invalid YAML at line {e.Start.Line}, column {e.Start.Column}: {e.Message}");
+            start = text.IndexOf('\n', start) + 1;
+        }
+
+        return text.Insert(start, " ");
+    }
+
+    private IReadOnlyList<JsonObject> Parse(string yaml)
+    {
+        var objects = new List<JsonObject>();
+        var parser = new Parser(new StringReader(yaml));
+        parser.Consume<StreamStart>();
+        var index = 0;
+        while (!parser.Accept<StreamEnd>(out _))
+        {
+            parser.Consume<DocumentStart>();
+            var budget = new Budget(limits);
+            var document = parser.Accept<DocumentEnd>(out _) ? null : ReadNode(parser, [], budget, 0);
+            parser.Consume<DocumentEnd>();
+            index++;
+            AddDocument(objects, document, index);
         }
 
         if (objects.Count > limits.MaxObjects)

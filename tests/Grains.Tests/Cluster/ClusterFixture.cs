@@ -48,7 +48,16 @@ public sealed class ClusterFixture : IAsyncLifetime
         await Cluster.DeployAsync();
     }
 
-    public async Task StopAsync() => await Cluster.DisposeAsync();
+    /// <summary>Kills the silos, as a crash would: nothing is flushed or handed over.</summary>
+    public async Task KillAsync()
+    {
+        foreach (var silo in Cluster.Silos.ToArray())
+        {
+            await Cluster.KillSiloAsync(silo);
+        }
+
+        await Cluster.DisposeAsync();
+    }
 
     public async Task DisposeAsync()
     {

@@ -13,7 +13,7 @@ public sealed class RestartTests : IAsyncLifetime
     public Task DisposeAsync() => _fixture.DisposeAsync();
 
     [Fact]
-    public async Task AcknowledgedDelivery_StillPendingAtShutdown_IsProcessedAfterRestartWithoutANewWebhook()
+    public async Task AcknowledgedDelivery_PendingWhenTheSiloDies_IsProcessedAfterRestartWithoutANewWebhook()
     {
         var repository = Events.NewRepository();
         var held = Events.Push(repository, after: Events.Sha(1));
@@ -24,7 +24,7 @@ public sealed class RestartTests : IAsyncLifetime
         Assert.Equal(DeliveryStatus.Queued, await grain.Enqueue(waiting));
         await _fixture.Processor.Started(held.Delivery.Value).WaitAsync(TimeSpan.FromSeconds(20));
 
-        await _fixture.StopAsync();
+        await _fixture.KillAsync();
         _fixture.Processor.Release(held.Delivery.Value);
         await _fixture.StartAsync();
         var restarted = _fixture.Grains.GetGrain<IRepositoryGrain>(repository);
