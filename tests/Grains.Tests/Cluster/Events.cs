@@ -4,7 +4,7 @@ using K8sWebhookHandler.Grains.Identity;
 namespace K8sWebhookHandler.Grains.Tests.Cluster;
 
 /// <summary>Builds webhook events for tests; every call gets a fresh delivery id unless one is given.</summary>
-public static class Events
+public static class TestEvents
 {
     public static string NewRepository() => "owner/repo-" + Guid.NewGuid().ToString("N")[..10];
 

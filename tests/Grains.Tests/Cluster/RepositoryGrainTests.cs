@@ -22,8 +22,8 @@ public sealed class RepositoryGrainTests(ClusterFixture fixture) : IClassFixture
     [Fact]
     public async Task Enqueue_SameDeliveryTwice_IsDuplicateAndProcessedOnce()
     {
-        var repository = Events.NewRepository();
-        var push = Events.Push(repository);
+        var repository = TestEvents.NewRepository();
+        var push = TestEvents.Push(repository);
 
         var first = await Grain(repository).Enqueue(push);
         var second = await Grain(repository).Enqueue(push);
@@ -42,8 +42,8 @@ public sealed class RepositoryGrainTests(ClusterFixture fixture) : IClassFixture
     [Fact]
     public async Task Enqueue_RepositoryKeyIsCaseInsensitive_SoTheDuplicateIsFoundAcrossSpellings()
     {
-        var repository = Events.NewRepository();
-        var push = Events.Push(repository);
+        var repository = TestEvents.NewRepository();
+        var push = TestEvents.Push(repository);
 
         var first = await Grain(RepositoryKeyOf(repository)).Enqueue(push);
         var second = await Grain(RepositoryKeyOf(repository.ToUpperInvariant())).Enqueue(push with { Repository = push.Repository with { FullName = repository.ToUpperInvariant() } });
@@ -55,8 +55,8 @@ public sealed class RepositoryGrainTests(ClusterFixture fixture) : IClassFixture
     [Fact]
     public async Task Deliveries_OfOneRepository_AreProcessedOneAtATimeInArrivalOrder_WhileNewOnesAreStillAcknowledged()
     {
-        var repository = Events.NewRepository();
-        var pushes = Enumerable.Range(1, 12).Select(i => Events.Push(repository, branch: $"b{i % 3}", after: Events.Sha(i))).ToList();
+        var repository = TestEvents.NewRepository();
+        var pushes = Enumerable.Range(1, 12).Select(i => TestEvents.Push(repository, branch: $"b{i % 3}", after: TestEvents.Sha(i))).ToList();
         fixture.Processor.Hold(pushes[0].Delivery.Value);
 
         Assert.Equal(DeliveryStatus.Queued, await Grain(repository).Enqueue(pushes[0]));
@@ -83,8 +83,8 @@ public sealed class RepositoryGrainTests(ClusterFixture fixture) : IClassFixture
     [Fact]
     public async Task Deliveries_OfDifferentRepositories_AreProcessedInParallel()
     {
-        var first = Events.Push(Events.NewRepository());
-        var second = Events.Push(Events.NewRepository());
+        var first = TestEvents.Push(TestEvents.NewRepository());
+        var second = TestEvents.Push(TestEvents.NewRepository());
         fixture.Processor.Hold(first.Delivery.Value);
         fixture.Processor.Hold(second.Delivery.Value);
 
@@ -102,8 +102,8 @@ public sealed class RepositoryGrainTests(ClusterFixture fixture) : IClassFixture
     [Fact]
     public async Task TransientFailure_IsRetried_ThenApplied()
     {
-        var repository = Events.NewRepository();
-        var push = Events.Push(repository);
+        var repository = TestEvents.NewRepository();
+        var push = TestEvents.Push(repository);
         fixture.Processor.Answer = (e, attempt) => e.Delivery == push.Delivery && attempt < 3
             ? ProcessingResult.Retry("API server answered 503")
             : new ProcessingResult(DeliveryState.Applied, null, [], e.Revision);
@@ -119,9 +119,9 @@ public sealed class RepositoryGrainTests(ClusterFixture fixture) : IClassFixture
     [Fact]
     public async Task TransientFailure_ThatNeverPasses_EndsFailedWithTheErrorAndAttempts()
     {
-        var repository = Events.NewRepository();
-        var push = Events.Push(repository);
-        var after = Events.Push(repository);
+        var repository = TestEvents.NewRepository();
+        var push = TestEvents.Push(repository);
+        var after = TestEvents.Push(repository);
         fixture.Processor.Answer = (e, _) => e.Delivery == push.Delivery
             ? ProcessingResult.Retry("git server unreachable")
             : new ProcessingResult(DeliveryState.Applied, null, [], e.Revision);
@@ -140,8 +140,8 @@ public sealed class RepositoryGrainTests(ClusterFixture fixture) : IClassFixture
     [Fact]
     public async Task UnhandledEvent_IsRecordedAsIgnored_AndNeverProcessed()
     {
-        var repository = Events.NewRepository();
-        var issue = Events.Push(repository, eventType: "issues", action: "opened");
+        var repository = TestEvents.NewRepository();
+        var issue = TestEvents.Push(repository, eventType: "issues", action: "opened");
 
         var status = await Grain(repository).Enqueue(issue);
 
@@ -155,9 +155,9 @@ public sealed class RepositoryGrainTests(ClusterFixture fixture) : IClassFixture
     [Fact]
     public async Task BranchDeletion_SentAsDeleteAndAsPush_IsActedOnOnce()
     {
-        var repository = Events.NewRepository();
-        var delete = Events.Push(repository, branch: "feature", after: "", eventType: "delete");
-        var deletedPush = Events.Push(repository, branch: "feature", after: WebhookEvent.ZeroRevision, before: Events.Sha(7), deleted: true);
+        var repository = TestEvents.NewRepository();
+        var delete = TestEvents.Push(repository, branch: "feature", after: "", eventType: "delete");
+        var deletedPush = TestEvents.Push(repository, branch: "feature", after: WebhookEvent.ZeroRevision, before: TestEvents.Sha(7), deleted: true);
 
         await Grain(repository).Enqueue(delete);
         await Grain(repository).Enqueue(deletedPush);
@@ -172,9 +172,9 @@ public sealed class RepositoryGrainTests(ClusterFixture fixture) : IClassFixture
     [Fact]
     public async Task Inspect_ShowsPerRefTheLastRevisionAndDelivery()
     {
-        var repository = Events.NewRepository();
-        var first = Events.Push(repository, after: Events.Sha(10));
-        var second = Events.Push(repository, after: Events.Sha(11), before: Events.Sha(10));
+        var repository = TestEvents.NewRepository();
+        var first = TestEvents.Push(repository, after: TestEvents.Sha(10));
+        var second = TestEvents.Push(repository, after: TestEvents.Sha(11), before: TestEvents.Sha(10));
 
         await Grain(repository).Enqueue(first);
         await Grain(repository).Enqueue(second);
@@ -183,7 +183,7 @@ public sealed class RepositoryGrainTests(ClusterFixture fixture) : IClassFixture
         var snapshot = await Grain(repository).Inspect();
         var main = Assert.Single(snapshot.Refs);
         Assert.Equal("refs/heads/main", main.Ref);
-        Assert.Equal(Events.Sha(11), main.LastRevision);
+        Assert.Equal(TestEvents.Sha(11), main.LastRevision);
         Assert.Equal(second.Delivery, main.LastDelivery);
         Assert.Equal(0, snapshot.Pending);
         Assert.Equal([second.Delivery, first.Delivery], snapshot.Deliveries.Select(d => d.Delivery));
@@ -192,7 +192,7 @@ public sealed class RepositoryGrainTests(ClusterFixture fixture) : IClassFixture
     [Fact]
     public async Task WaitForOutcome_UnknownDelivery_IsNull()
     {
-        var record = await Grain(Events.NewRepository()).WaitForOutcome(Identity.DeliveryId.Parse("never-sent"), TimeSpan.FromSeconds(1));
+        var record = await Grain(TestEvents.NewRepository()).WaitForOutcome(Identity.DeliveryId.Parse("never-sent"), TimeSpan.FromSeconds(1));
 
         Assert.Null(record);
     }

@@ -15,9 +15,9 @@ public sealed class RestartTests : IAsyncLifetime
     [Fact]
     public async Task AcknowledgedDelivery_PendingWhenTheSiloDies_IsProcessedAfterRestartWithoutANewWebhook()
     {
-        var repository = Events.NewRepository();
-        var held = Events.Push(repository, after: Events.Sha(1));
-        var waiting = Events.Push(repository, after: Events.Sha(2), before: Events.Sha(1));
+        var repository = TestEvents.NewRepository();
+        var held = TestEvents.Push(repository, after: TestEvents.Sha(1));
+        var waiting = TestEvents.Push(repository, after: TestEvents.Sha(2), before: TestEvents.Sha(1));
         _fixture.Processor.Hold(held.Delivery.Value);
         var grain = _fixture.Grains.GetGrain<IRepositoryGrain>(repository);
         Assert.Equal(DeliveryStatus.Queued, await grain.Enqueue(held));

@@ -1,0 +1,73 @@
+using System.Text.Json.Nodes;
+using K8sWebhookHandler.Grains.Configuration;
+using K8sWebhookHandler.Grains.Kubernetes;
+using K8sWebhookHandler.Grains.Manifests;
+
+namespace K8sWebhookHandler.Grains.Tests.Unit;
+
+public sealed class ApplyPlannerTests
+{
+    private static JsonObject Obj(string apiVersion, string kind, string name, string? ns = null) => new()
+    {
+        ["apiVersion"] = apiVersion,
+        ["kind"] = kind,
+        ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = ns },
+    };
+
+    private static Task<IReadOnlyList<PlannedObject>> Plan(HandlerOptions options, params JsonObject[] objects) =>
+        new ApplyPlanner(new OfflineKindResolver(), options).PlanAsync(objects, CancellationToken.None);
+
+    private static HandlerOptions Options(params string[] kinds) => new() { AllowedKinds = [.. kinds] };
+
+    [Fact]
+    public async Task NamespacedObjectWithoutNamespace_GoesToTheTargetNamespace()
+    {
+        var plan = await Plan(Options("argoproj.io/Workflow"), Obj("argoproj.io/v1alpha1", "Workflow", "w"));
+
+        Assert.Equal("ci", Assert.Single(plan).Namespace);
+        Assert.Equal("/apis/argoproj.io/v1alpha1/namespaces/ci/workflows", plan[0].Resource.CollectionPath("ci"));
+    }
+
+    [Fact]
+    public async Task KindNotAllowed_IsRefused_AndNothingIsPlanned()
+    {
+        var error = await Assert.ThrowsAsync<ManifestException>(() =>
+            Plan(Options("argoproj.io/Workflow"), Obj("argoproj.io/v1alpha1", "Workflow", "w"), Obj("v1", "Secret", "s")));
+
+        Assert.Equal("v1/Secret is not an allowed kind (Handler:AllowedKinds is argoproj.io/Workflow)", error.Message);
+    }
+
+    [Fact]
+    public async Task OtherNamespace_IsRefusedUnlessAllowed()
+    {
+        var refused = await Assert.ThrowsAsync<ManifestException>(() =>
+            Plan(Options("argoproj.io/Workflow"), Obj("argoproj.io/v1alpha1", "Workflow", "w", "kube-system")));
+        var options = Options("argoproj.io/Workflow");
+        options.AllowedNamespaces.Add("builds");
+        var allowed = await Plan(options, Obj("argoproj.io/v1alpha1", "Workflow", "w", "builds"));
+
+        Assert.Contains("names namespace kube-system", refused.Message);
+        Assert.Equal("builds", Assert.Single(allowed).Namespace);
+    }
+
+    [Fact]
+    public async Task ClusterScopedKind_IsRefusedUnlessAllowed()
+    {
+        var options = Options("argoproj.io/ClusterWorkflowTemplate");
+        var refused = await Assert.ThrowsAsync<ManifestException>(() => Plan(options, Obj("argoproj.io/v1alpha1", "ClusterWorkflowTemplate", "t")));
+        options.AllowClusterScoped = true;
+        var allowed = await Plan(options, Obj("argoproj.io/v1alpha1", "ClusterWorkflowTemplate", "t", "ignored"));
+
+        Assert.Contains("cluster-scoped", refused.Message);
+        Assert.Null(Assert.Single(allowed).Namespace);
+        Assert.Null(allowed[0].Body["metadata"]!["namespace"]);
+    }
+
+    [Fact]
+    public async Task CoreKind_UsesTheCoreApiPath()
+    {
+        var plan = await Plan(Options("v1/ConfigMap"), Obj("v1", "ConfigMap", "c"));
+
+        Assert.Equal("/api/v1/namespaces/ci/configmaps/c", plan[0].Resource.ObjectPath("ci", "c"));
+    }
+}

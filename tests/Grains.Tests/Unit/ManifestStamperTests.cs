@@ -1,0 +1,116 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using K8sWebhookHandler.Grains.Events;
+using K8sWebhookHandler.Grains.Manifests;
+using K8sWebhookHandler.Grains.Tests.Cluster;
+
+namespace K8sWebhookHandler.Grains.Tests.Unit;
+
+public sealed partial class ManifestStamperTests
+{
+    [GeneratedRegex("^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$")]
+    private static partial Regex LabelValue();
+
+    [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")]
+    private static partial Regex Subdomain();
+
+    private static JsonObject Workflow(JsonObject? annotations = null) => new()
+    {
+        ["apiVersion"] = "argoproj.io/v1alpha1",
+        ["kind"] = "Workflow",
+        ["metadata"] = new JsonObject { ["generateName"] = "build-", ["annotations"] = annotations },
+        ["spec"] = new JsonObject { ["entrypoint"] = "main" },
+    };
+
+    [Fact]
+    public void Stamp_AddsTheEightAnnotations_AndKeepsTheUsersOwn()
+    {
+        var push = TestEvents.Push("Octo/Hello-World", "main", after: TestEvents.Sha(2), before: TestEvents.Sha(1));
+        var user = new JsonObject { ["workflows.argoproj.io/description"] = "mine", [StampKeys.EventType] = "spoofed" };
+
+        var stamped = Assert.Single(ManifestStamper.Stamp([Workflow(user)], push, push.Revision));
+
+        var annotations = stamped["metadata"]!["annotations"]!.AsObject();
+        Assert.Equal("mine", annotations["workflows.argoproj.io/description"]!.GetValue<string>());
+        Assert.Equal("refs/heads/main", annotations[StampKeys.Ref]!.GetValue<string>());
+        Assert.Equal(TestEvents.Sha(2), annotations[StampKeys.Revision]!.GetValue<string>());
+        Assert.Equal(TestEvents.Sha(1), annotations[StampKeys.Before]!.GetValue<string>());
+        Assert.Equal("Octo/Hello-World", annotations[StampKeys.RepoName]!.GetValue<string>());
+        Assert.Equal("git://example.com/Octo/Hello-World.git", annotations[StampKeys.RepoUrl]!.GetValue<string>());
+        Assert.Equal("git@example.com:Octo/Hello-World.git", annotations[StampKeys.RepoSsh]!.GetValue<string>());
+        Assert.Equal("push", annotations[StampKeys.EventType]!.GetValue<string>());
+        Assert.Equal("", annotations[StampKeys.EventAction]!.GetValue<string>());
+        Assert.Equal(9, annotations.Count);
+    }
+
+    [Fact]
+    public void Stamp_LabelsAreValidLabelValues_EvenForLongAndOddRefs()
+    {
+        var push = TestEvents.Push("owner/repo", "feature/" + new string('x', 80) + "/ü-ünicode");
+
+        var labels = ManifestStamper.Stamp([Workflow()], push, push.Revision)[0]["metadata"]!["labels"]!.AsObject();
+
+        Assert.All(labels, l => Assert.Matches(LabelValue(), l.Value!.GetValue<string>()));
+        Assert.All(labels, l => Assert.True(l.Value!.GetValue<string>().Length <= 63));
+        Assert.Equal("owner.repo", labels[StampKeys.RepositoryLabel]!.GetValue<string>());
+        Assert.Equal(push.Delivery.Value, labels[StampKeys.DeliveryLabel]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Stamp_GenerateName_GetsANameThatIsTheSameForTheSameDeliveryAndDistinctOtherwise()
+    {
+        var push = TestEvents.Push("owner/repo");
+        var other = TestEvents.Push("owner/repo");
+
+        var first = ManifestStamper.Stamp([Workflow(), Workflow()], push, push.Revision);
+        var again = ManifestStamper.Stamp([Workflow(), Workflow()], push, push.Revision);
+        var elsewhere = ManifestStamper.Stamp([Workflow()], other, other.Revision);
+
+        var names = first.Select(o => o["metadata"]!["name"]!.GetValue<string>()).ToArray();
+        Assert.Equal(names, again.Select(o => o["metadata"]!["name"]!.GetValue<string>()));
+        Assert.NotEqual(names[0], names[1]);
+        Assert.NotEqual(names[0], elsewhere[0]["metadata"]!["name"]!.GetValue<string>());
+        Assert.All(names, n => Assert.StartsWith("build-", n));
+        Assert.All(names, n => Assert.Matches(Subdomain(), n));
+    }
+
+    [Fact]
+    public void Stamp_LongGenerateName_StillFits63Characters()
+    {
+        var obj = Workflow();
+        obj["metadata"]!["generateName"] = new string('a', 70) + "-";
+
+        var name = ManifestStamper.Stamp([obj], TestEvents.Push("o/r"), TestEvents.Sha(1))[0]["metadata"]!["name"]!.GetValue<string>();
+
+        Assert.Equal(63, name.Length);
+    }
+
+    [Fact]
+    public void Stamp_NamedObject_KeepsItsName_AndTheInputIsNotChanged()
+    {
+        var obj = Workflow();
+        obj["metadata"]!.AsObject().Remove("generateName");
+        obj["metadata"]!["name"] = "fixed";
+
+        var stamped = ManifestStamper.Stamp([obj], TestEvents.Push("o/r"), TestEvents.Sha(1))[0];
+
+        Assert.Equal("fixed", stamped["metadata"]!["name"]!.GetValue<string>());
+        Assert.Null(obj["metadata"]!["annotations"]);
+    }
+
+    [Theory]
+    [InlineData("refs/heads/main", "refs.heads.main")]
+    [InlineData("refs/tags/v1.2.0", "refs.tags.v1.2.0")]
+    [InlineData("-/weird/-", "weird")]
+    public void LabelValues_MapRefsReadably(string text, string expected) => Assert.Equal(expected, LabelValues.From(text));
+
+    [Fact]
+    public void LabelValues_LongDistinctInputs_StayDistinct()
+    {
+        var a = LabelValues.From("refs/heads/" + new string('x', 100) + "a");
+        var b = LabelValues.From("refs/heads/" + new string('x', 100) + "b");
+
+        Assert.NotEqual(a, b);
+        Assert.Equal(63, a.Length);
+    }
+}

@@ -1,0 +1,77 @@
+using K8sWebhookHandler.Grains.Identity;
+using K8sWebhookHandler.Grains.Inspection;
+using K8sWebhookHandler.Grains.Repositories;
+using K8sWebhookHandler.Grains.Storage;
+using K8sWebhookHandler.Testing.Processes;
+using Orleans.Storage;
+
+namespace K8sWebhookHandler.Grains.Tests.Unit;
+
+/// <summary>Stored state is plain JSON with a schema version; documents written by earlier versions must still load.</summary>
+public sealed class StoredStateTests
+{
+    /// <summary>A repository document as schema version 1 wrote it. Do not edit: add a new one for a new version.</summary>
+    private const string SchemaVersion1 = """
+        {"grainId":"repository/octo/hello","etag":"7","state":{"SchemaVersion":1,
+         "Inbox":[{"Event":{"Delivery":"d-2","EventType":"push","Action":"","Ref":"refs/heads/main",
+           "Revision":"2222222222222222222222222222222222222222","Before":"1111111111111111111111111111111111111111",
+           "Created":false,"Deleted":false,"Forced":false,
+           "Repository":{"FullName":"Octo/Hello","CloneUrl":"https://github.com/Octo/Hello.git","GitUrl":"git://github.com/Octo/Hello.git",
+             "SshUrl":"git@github.com:Octo/Hello.git","DefaultBranch":"main"},
+           "ReceivedAt":"2026-11-01T10:00:00+00:00"},
+          "Attempts":1,"NotBefore":"2026-11-01T10:00:02+00:00","LastError":"503 ServiceUnavailable"}],
+         "Seen":{"d-1":"2026-11-01T09:00:00+00:00","d-2":"2026-11-01T10:00:00+00:00"},
+         "History":[{"Delivery":"d-1","EventType":"push","Action":"","Ref":"refs/heads/main",
+           "Revision":"1111111111111111111111111111111111111111","ReceivedAt":"2026-11-01T09:00:00+00:00","State":"Applied",
+           "Reason":null,"Attempts":1,"Objects":[{"ApiVersion":"argoproj.io/v1alpha1","Kind":"Workflow","Namespace":"ci","Name":"build-abc"}],
+           "CompletedAt":"2026-11-01T09:00:01+00:00"}],
+         "Refs":{"refs/heads/main":{"Ref":"refs/heads/main","LastRevision":"1111111111111111111111111111111111111111",
+           "LastDelivery":"d-1","Objects":[],"UpdatedAt":"2026-11-01T09:00:01+00:00"}}}}
+        """;
+
+    [Fact]
+    public async Task SchemaVersion1Document_LoadsWithEveryField()
+    {
+        using var directory = new TempDirectory();
+        var storage = new FileGrainStorage(directory.Path);
+        var grainId = GrainId.Create("repository", "octo/hello");
+        await File.WriteAllTextAsync(Path.Combine(directory.Path, $"repository__{Uri.EscapeDataString(grainId.ToString())}.json"), SchemaVersion1);
+        var state = new GrainState<RepositoryState>();
+
+        await storage.ReadStateAsync("repository", grainId, state);
+
+        Assert.True(state.RecordExists);
+        Assert.Equal("7", state.ETag);
+        Assert.Equal(1, state.State!.SchemaVersion);
+        var pending = Assert.Single(state.State!.Inbox);
+        Assert.Equal(DeliveryId.Parse("d-2"), pending.Event.Delivery);
+        Assert.Equal("Octo/Hello", pending.Event.Repository.FullName);
+        Assert.Equal(1, pending.Attempts);
+        Assert.Equal(2, state.State!.Seen.Count);
+        var record = Assert.Single(state.State!.History);
+        Assert.Equal(DeliveryState.Applied, record.State);
+        Assert.Equal("build-abc", Assert.Single(record.Objects).Name);
+        Assert.Equal("1111111111111111111111111111111111111111", state.State!.Refs["refs/heads/main"].LastRevision);
+    }
+
+    [Fact]
+    public async Task Write_ThenRead_RoundTrips_AndAStaleETagIsRefused()
+    {
+        using var directory = new TempDirectory();
+        var storage = new FileGrainStorage(directory.Path);
+        var grainId = GrainId.Create("repository", "octo/hello");
+        var first = new GrainState<RepositoryState>();
+        await storage.ReadStateAsync("repository", grainId, first);
+        first.State!.Seen["d-1"] = DateTimeOffset.UnixEpoch;
+        await storage.WriteStateAsync("repository", grainId, first);
+        var stale = new GrainState<RepositoryState> { ETag = null, State = new RepositoryState() };
+
+        var reread = new GrainState<RepositoryState>();
+        await storage.ReadStateAsync("repository", grainId, reread);
+        await Assert.ThrowsAsync<InconsistentStateException>(() => storage.WriteStateAsync("repository", grainId, stale));
+
+        Assert.True(reread.State!.Seen.ContainsKey("d-1"));
+        Assert.Equal(first.ETag, reread.ETag);
+        Assert.Empty(Directory.GetFiles(directory.Path, "*.tmp"));
+    }
+}
