@@ -92,6 +92,9 @@ public sealed class HandlerOptions
 
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>How long one Kubernetes API request may take; a timeout is retried like any transient failure.</summary>
+    public TimeSpan KubernetesRequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Field manager for server-side apply.</summary>
     public string FieldManager { get; set; } = "k8s-webhook-handler";
 

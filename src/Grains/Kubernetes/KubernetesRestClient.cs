@@ -14,8 +14,14 @@ namespace K8sWebhookHandler.Grains.Kubernetes;
 public sealed class KubernetesRestClient : IDisposable
 {
     private readonly k8s.Kubernetes _kubernetes;
+    private readonly TimeSpan _requestTimeout;
 
-    public KubernetesRestClient(KubernetesClientConfiguration configuration) => _kubernetes = new k8s.Kubernetes(configuration);
+    /// <param name="requestTimeout">How long one request may take before it counts as a (transient) timeout.</param>
+    public KubernetesRestClient(KubernetesClientConfiguration configuration, TimeSpan requestTimeout)
+    {
+        _kubernetes = new k8s.Kubernetes(configuration);
+        _requestTimeout = requestTimeout;
+    }
 
     public Uri BaseUri => _kubernetes.BaseUri;
 
@@ -39,10 +45,12 @@ public sealed class KubernetesRestClient : IDisposable
             await credentials.ProcessHttpRequestAsync(request, cancellationToken);
         }
 
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(_requestTimeout);
         HttpResponseMessage response;
         try
         {
-            response = await _kubernetes.HttpClient.SendAsync(request, cancellationToken);
+            response = await _kubernetes.HttpClient.SendAsync(request, deadline.Token);
         }
         catch (HttpRequestException e)
         {
@@ -55,7 +63,7 @@ public sealed class KubernetesRestClient : IDisposable
 
         using (response)
         {
-            var text = await response.Content.ReadAsStringAsync(cancellationToken);
+            var text = await response.Content.ReadAsStringAsync(deadline.Token);
             if (!response.IsSuccessStatusCode)
             {
                 throw KubernetesApiException.From(response.StatusCode, text);

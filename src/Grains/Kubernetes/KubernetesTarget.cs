@@ -42,7 +42,7 @@ public sealed partial class KubernetesTarget : IDisposable
             return;
         }
 
-        Client = new KubernetesRestClient(configuration);
+        Client = new KubernetesRestClient(configuration, options.Value.KubernetesRequestTimeout);
         LogCluster(logger, Client.BaseUri);
     }
 

@@ -1,0 +1,131 @@
+using System.Text.Json.Nodes;
+using K8sWebhookHandler.Grains.Configuration;
+using K8sWebhookHandler.Grains.Kubernetes;
+using K8sWebhookHandler.Grains.Manifests;
+using K8sWebhookHandler.Grains.Tests.Cluster;
+using K8sWebhookHandler.KubeApiEmulator;
+using K8sWebhookHandler.Testing.Processes;
+using k8s;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace K8sWebhookHandler.Grains.Tests.Integration;
+
+/// <summary>The applier against the strict emulator: what it sends, and how it takes the server's answers.</summary>
+public sealed class KubernetesApplierTests : IAsyncLifetime
+{
+    private readonly TempDirectory _directory = new("applier");
+    private KubeApiEmulatorServer _emulator = null!;
+    private KubernetesRestClient _client = null!;
+
+    public async Task InitializeAsync()
+    {
+        _emulator = await KubeApiEmulatorServer.StartAsync();
+        var configuration = KubernetesClientConfiguration.BuildConfigFromConfigFile(_emulator.WriteKubeconfig(_directory.Combine("kubeconfig")));
+        _client = new KubernetesRestClient(configuration, TimeSpan.FromSeconds(1));
+    }
+
+    public async Task DisposeAsync()
+    {
+        _client.Dispose();
+        await _emulator.DisposeAsync();
+        _directory.Dispose();
+    }
+
+    private KubernetesApplier Applier(params string[] kinds) => new(_client, new ApiDiscovery(_client),
+        Options.Create(new HandlerOptions { AllowedKinds = kinds.Length == 0 ? ["argoproj.io/Workflow"] : [.. kinds] }), NullLogger<KubernetesApplier>.Instance);
+
+    private static IReadOnlyList<JsonObject> Stamped(Events.WebhookEvent e, params string[] yaml) =>
+        ManifestStamper.Stamp(new ManifestReader(new ManifestLimits()).Read(string.Join("---\n", yaml)), e, e.Revision);
+
+    private const string GeneratedWorkflow = "apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: {generateName: build-}\nspec: {entrypoint: main}\n";
+
+    [Fact]
+    public async Task GenerateNameObject_IsCreatedOnce_EvenWhenTheSameDeliveryIsAppliedAgain()
+    {
+        var push = TestEvents.Push("owner/repo");
+        var objects = Stamped(push, GeneratedWorkflow);
+
+        var first = await Applier().ApplyAsync(objects, push, CancellationToken.None);
+        var second = await Applier().ApplyAsync(objects, push, CancellationToken.None);
+
+        Assert.Equal(first, second);
+        var stored = Assert.Single(_emulator.FindAll("argoproj.io", "workflows", "ci"));
+        Assert.Equal(first[0].Name, stored["metadata"]!["name"]!.GetValue<string>());
+        Assert.Equal(push.Revision, stored["metadata"]!["annotations"]![StampKeys.Revision]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task CreateThatTimedOutButHappened_IsFoundOnRetry_AndNotDuplicated()
+    {
+        var push = TestEvents.Push("owner/repo");
+        var objects = Stamped(push, GeneratedWorkflow);
+        _emulator.Faults.StallNext(1, TimeSpan.FromSeconds(3), r => r.Method == "POST" && r.Path.EndsWith("/workflows", StringComparison.Ordinal));
+
+        var timeout = await Assert.ThrowsAsync<TransientException>(() => Applier().ApplyAsync(objects, push, CancellationToken.None));
+        await _emulator.Requests.Snapshot().First(r => r.Method == "POST" && r.Path.EndsWith("/workflows", StringComparison.Ordinal)).Completed;
+        var retried = await Applier().ApplyAsync(objects, push, CancellationToken.None);
+
+        Assert.Contains("did not answer", timeout.Message);
+        Assert.Single(_emulator.FindAll("argoproj.io", "workflows", "ci"));
+        Assert.Single(retried);
+    }
+
+    [Fact]
+    public async Task NamedObject_IsServerSideAppliedWithTheFieldManager()
+    {
+        var push = TestEvents.Push("owner/repo");
+        var template = "apiVersion: argoproj.io/v1alpha1\nkind: WorkflowTemplate\nmetadata: {name: shared}\nspec: {entrypoint: main}\n";
+
+        await Applier("argoproj.io/WorkflowTemplate").ApplyAsync(Stamped(push, template), push, CancellationToken.None);
+        await Applier("argoproj.io/WorkflowTemplate").ApplyAsync(Stamped(TestEvents.Push("owner/repo", after: TestEvents.Sha(2)), template), push, CancellationToken.None);
+
+        var stored = _emulator.Find("argoproj.io", "workflowtemplates", "ci", "shared")!;
+        Assert.Equal(TestEvents.Sha(2), stored["metadata"]!["annotations"]![StampKeys.Revision]!.GetValue<string>());
+        var patches = _emulator.Requests.Snapshot().Where(r => r.Method == "PATCH").ToList();
+        Assert.Equal(2, patches.Count);
+        Assert.All(patches, p => Assert.Equal("k8s-webhook-handler", p.QueryValue("fieldManager")));
+        Assert.All(patches, p => Assert.StartsWith("application/apply-patch+yaml", p.ContentType));
+    }
+
+    [Fact]
+    public async Task ServerErrors_AreTransient_AndClientErrorsAreRejections()
+    {
+        var push = TestEvents.Push("owner/repo");
+        _emulator.Faults.FailNext(1, 503, r => r.Method == "POST");
+        var unavailable = await Assert.ThrowsAsync<TransientException>(() => Applier().ApplyAsync(Stamped(push, GeneratedWorkflow), push, CancellationToken.None));
+        _emulator.Faults.FailNext(1, 429, r => r.Method == "POST", TimeSpan.FromSeconds(1));
+        var throttled = await Assert.ThrowsAsync<TransientException>(() => Applier().ApplyAsync(Stamped(push, GeneratedWorkflow), push, CancellationToken.None));
+        var invalid = "apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: {name: Not_Valid}\nspec: {}\n";
+
+        var rejected = await Assert.ThrowsAsync<ManifestException>(() => Applier().ApplyAsync(Stamped(push, invalid), push, CancellationToken.None));
+
+        Assert.Contains("503", unavailable.Message);
+        Assert.Contains("429", throttled.Message);
+        Assert.Contains("a lowercase RFC 1123 subdomain", rejected.Message);
+    }
+
+    [Fact]
+    public async Task RefusedManifest_SendsNothing()
+    {
+        var push = TestEvents.Push("owner/repo");
+        var secret = "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\n";
+        _emulator.Requests.Clear();
+
+        await Assert.ThrowsAsync<ManifestException>(() => Applier().ApplyAsync(Stamped(push, GeneratedWorkflow, secret), push, CancellationToken.None));
+
+        Assert.DoesNotContain(_emulator.Requests.Snapshot(), r => r.Method is "POST" or "PATCH" or "PUT");
+        Assert.Empty(_emulator.FindAll("argoproj.io", "workflows", "ci"));
+    }
+
+    [Fact]
+    public async Task UnservedKind_IsRejectedByDiscovery()
+    {
+        var push = TestEvents.Push("owner/repo");
+        var sensor = "apiVersion: argoproj.io/v1alpha1\nkind: Sensor\nmetadata: {name: s}\n";
+
+        var error = await Assert.ThrowsAsync<ManifestException>(() => Applier("argoproj.io/Sensor").ApplyAsync(Stamped(push, sensor), push, CancellationToken.None));
+
+        Assert.Equal("the cluster does not serve Sensor in argoproj.io/v1alpha1", error.Message);
+    }
+}
