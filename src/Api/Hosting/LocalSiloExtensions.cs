@@ -21,9 +21,17 @@ public sealed class LocalSiloOptions
 
 public static class LocalSiloExtensions
 {
+    public const string DefaultUrl = "http://localhost:8080";
+
     /// <summary>Webhook intake, options, the repository grain's services and readiness checks.</summary>
     public static WebApplicationBuilder AddWebhookHandler(this WebApplicationBuilder builder)
     {
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"]))
+        {
+            // The Go handler's port, on loopback unless --urls or ASPNETCORE_URLS says otherwise.
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
         builder.Services.AddWebhookHandlerCore(builder.Configuration);
         builder.Services.AddSingleton<SignatureVerifier>();
         builder.Services.AddSingleton<WebhookIntake>();

@@ -1,0 +1,85 @@
+using System.Text.Json.Nodes;
+using K8sWebhookHandler.KubeApiEmulator;
+using K8sWebhookHandler.Testing.Git;
+using K8sWebhookHandler.Testing.Handler;
+using K8sWebhookHandler.Testing.Processes;
+
+namespace K8sWebhookHandler.EndToEnd.Tests;
+
+/// <summary>Real processes: the handler, git daemon and http-backend over test repositories, and the API emulator.</summary>
+public sealed class HandlerFixture : IAsyncLifetime
+{
+    public const string Secret = "end-to-end-secret";
+
+    public const string Manifest = """
+        apiVersion: argoproj.io/v1alpha1
+        kind: Workflow
+        metadata:
+          generateName: build-
+          annotations:
+            team: platform
+        spec:
+          entrypoint: main
+          templates:
+          - name: main
+            container:
+              image: alpine:3.20
+              args: ["{{workflow.annotations.k8s-webhook-handler.io/revision}}"]
+        """;
+
+    private readonly TempDirectory _directory = new("end-to-end");
+
+    public GitServer Git { get; private set; } = null!;
+
+    public KubeApiEmulatorServer Emulator { get; private set; } = null!;
+
+    public HandlerProcess Handler { get; private set; } = null!;
+
+    public WebhookClient Client { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Git = await GitServer.StartAsync();
+        Emulator = await KubeApiEmulatorServer.StartAsync();
+        Handler = await HandlerProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["WEBHOOK_SECRET"] = Secret,
+            ["KUBECONFIG"] = Emulator.WriteKubeconfig(_directory.Combine("kubeconfig")),
+            ["Handler__CloneUrl"] = "GitUrl",
+            ["Handler__RetryDelay"] = "00:00:00.200",
+            ["Handler__MaxRetryDelay"] = "00:00:01",
+        });
+        Client = new WebhookClient(Handler.BaseUri, Secret);
+    }
+
+    public async Task DisposeAsync()
+    {
+        Client.Dispose();
+        await Handler.DisposeAsync();
+        await Emulator.DisposeAsync();
+        await Git.DisposeAsync();
+        _directory.Dispose();
+    }
+
+    /// <summary>A new repository with the manifest on main; returns it and main's head.</summary>
+    public async Task<(GitRepository Repository, string Head)> NewRepositoryAsync(string? manifest = Manifest)
+    {
+        var repository = await Git.CreateRepositoryAsync("e2e/repo-" + Guid.NewGuid().ToString("N")[..10]);
+        var files = new Dictionary<string, string?> { ["README.md"] = "test repository" };
+        if (manifest is not null)
+        {
+            files[".ci/workflow.yaml"] = manifest;
+        }
+
+        return (repository, await repository.CommitAsync("main", files, "initial"));
+    }
+
+    public JsonObject PushPayload(GitRepository repository, string gitRef, string before, string after, bool created = false, bool deleted = false) =>
+        GitHubPayloads.Push(repository.FullName, Git.GitUrl(repository.FullName), Git.HttpUrl(repository.FullName), gitRef, before, after, created, deleted);
+
+    /// <summary>Workflows the handler made for one repository, by its repository label.</summary>
+    public IReadOnlyList<JsonObject> WorkflowsOf(GitRepository repository) =>
+        Emulator.FindAll("argoproj.io", "workflows", "ci")
+            .Where(w => w["metadata"]!["annotations"]?["k8s-webhook-handler.io/repo_name"]?.GetValue<string>() == repository.FullName)
+            .ToList();
+}

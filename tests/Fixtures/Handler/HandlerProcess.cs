@@ -1,0 +1,88 @@
+using System.Globalization;
+using K8sWebhookHandler.Testing.Processes;
+
+namespace K8sWebhookHandler.Testing.Handler;
+
+/// <summary>
+/// The handler (src/Api, local all-in-one mode) as its own process, configured through environment variables
+/// as an operator would, on free loopback ports, with a data directory that survives a kill and a restart.
+/// </summary>
+public sealed class HandlerProcess : IAsyncDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+    private readonly Dictionary<string, string> _environment;
+    private readonly TempDirectory _data = new("handler-data");
+    private RunningProcess? _process;
+
+    private HandlerProcess(Dictionary<string, string> environment, int port)
+    {
+        _environment = environment;
+        BaseUri = new Uri($"http://127.0.0.1:{port}/");
+    }
+
+    public Uri BaseUri { get; }
+
+    public string DataDirectory => _data.Path;
+
+    public string Log => _process?.Log ?? "";
+
+    public bool IsRunning => _process is { HasExited: false };
+
+    /// <param name="settings">Extra environment variables, e.g. <c>WEBHOOK_SECRET</c>, <c>KUBECONFIG</c>, <c>Handler__X</c>.</param>
+    public static async Task<HandlerProcess> StartAsync(IReadOnlyDictionary<string, string> settings)
+    {
+        var port = Loopback.FreePort();
+        var environment = new Dictionary<string, string>(settings)
+        {
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["Handler__Local__SiloPort"] = Loopback.FreePort().ToString(CultureInfo.InvariantCulture),
+            ["Handler__Local__GatewayPort"] = Loopback.FreePort().ToString(CultureInfo.InvariantCulture),
+            ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information",
+        };
+        var handler = new HandlerProcess(environment, port);
+        environment["Handler__DataDirectory"] = handler.DataDirectory;
+        await handler.RunAsync();
+        return handler;
+    }
+
+    /// <summary>SIGKILL: no shutdown code runs, as in a crash or an OOM kill.</summary>
+    public async Task KillAsync()
+    {
+        if (_process is not null)
+        {
+            await _process.KillAsync();
+        }
+    }
+
+    /// <summary>Starts the process again with the same settings, ports and data directory.</summary>
+    public async Task RestartAsync()
+    {
+        await KillAsync();
+        await RunAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_process is not null)
+        {
+            await _process.DisposeAsync();
+        }
+
+        _data.Dispose();
+    }
+
+    /// <summary>The built handler assembly, from the same build configuration as the running tests.</summary>
+    public static string AssemblyPath()
+    {
+        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+        var path = Path.Combine(RepositoryPaths.Root, "src", "Api", "bin", configuration, "net10.0", "K8sWebhookHandler.Api.dll");
+        return File.Exists(path) ? path : throw new FileNotFoundException($"build src/Api first: {path} does not exist");
+    }
+
+    private async Task RunAsync()
+    {
+        _process = RunningProcess.Start("dotnet", [AssemblyPath()], Path.GetDirectoryName(AssemblyPath()), _environment);
+        await _process.WaitForLineAsync(line => line.Contains("Now listening on", StringComparison.Ordinal), StartTimeout);
+    }
+}
