@@ -22,6 +22,7 @@ public sealed partial class RepositoryGrain(
     TimeProvider time,
     ILogger<RepositoryGrain> logger) : Grain, IRepositoryGrain
 {
+    private const int MaxUnsavedOutcomes = 16;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly Dictionary<DeliveryId, List<TaskCompletionSource<DeliveryRecord>>> _waiters = [];
     private IGrainTimer? _drainTimer;
@@ -145,6 +146,7 @@ public sealed partial class RepositoryGrain(
         }
 
         _draining = true;
+        var unsaved = new List<DeliveryRecord>();
         try
         {
             while (State.Inbox.Count > 0 && !cancellationToken.IsCancellationRequested)
@@ -165,17 +167,32 @@ public sealed partial class RepositoryGrain(
                     State.Inbox[0] = head with { Attempts = attempts, NotBefore = time.GetUtcNow() + Backoff(attempts), LastError = result.Reason };
                     UpdateRecord(head.Event.Delivery, r => r with { Attempts = attempts, Reason = result.Reason });
                     await SaveAsync();
+                    unsaved.ForEach(Notify);
+                    unsaved.Clear();
                     continue;
                 }
 
                 State.Inbox.RemoveAt(0);
-                var final = Complete(head.Event, result.Transient ? result with { State = DeliveryState.Failed } : result, attempts);
-                await SaveAsync();
-                Notify(final);
+                unsaved.Add(Complete(head.Event, result.Transient ? result with { State = DeliveryState.Failed } : result, attempts));
+
+                // Outcomes are written in small batches while more deliveries are ready: a crash before the write only
+                // means the same deliveries are processed again, which idempotent apply makes harmless.
+                if (State.Inbox.Count == 0 || unsaved.Count >= MaxUnsavedOutcomes || State.Inbox[0].NotBefore > time.GetUtcNow())
+                {
+                    await SaveAsync();
+                    unsaved.ForEach(Notify);
+                    unsaved.Clear();
+                }
             }
         }
         finally
         {
+            if (unsaved.Count > 0)
+            {
+                await SaveAsync();
+                unsaved.ForEach(Notify);
+            }
+
             _draining = false;
         }
     }
