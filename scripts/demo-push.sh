@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# A push to a local demo repository, end to end, against `dotnet run --project src/Api`:
+# creates a git repository with .ci/workflow.yaml, sends a signed push for its head, and prints the outcome.
+#   scripts/demo-push.sh [URL] [SECRET]
+set -euo pipefail
+url=${1:-http://localhost:8080}
+secret=${2:-${WEBHOOK_SECRET:-local-development-secret}}
+repo=${DEMO_REPOSITORY:-/tmp/k8s-webhook-handler-demo}
+
+if [ ! -d "$repo/.git" ]; then
+  git init -q -b main "$repo"
+  mkdir -p "$repo/.ci"
+  cat > "$repo/.ci/workflow.yaml" <<'YAML'
+apiVersion: argoproj.io/v1alpha1
+kind: Workflow
+metadata:
+  generateName: demo-
+spec:
+  entrypoint: main
+  templates:
+  - name: main
+    container:
+      image: alpine:3.20
+      command: [echo, "{{workflow.annotations.k8s-webhook-handler.io/revision}}"]
+YAML
+fi
+git -C "$repo" -c user.name=demo -c user.email=demo@example.com commit -q --allow-empty -m "demo push $(date +%s)" --no-verify
+git -C "$repo" add -A && git -C "$repo" -c user.name=demo -c user.email=demo@example.com commit -q -m "manifest" 2>/dev/null || true
+after=$(git -C "$repo" rev-parse HEAD)
+before=$(git -C "$repo" rev-parse HEAD~1 2>/dev/null || echo 0000000000000000000000000000000000000000)
+payload=$(mktemp)
+cat > "$payload" <<JSON
+{"ref":"refs/heads/main","before":"$before","after":"$after","created":false,"deleted":false,"forced":false,
+ "repository":{"full_name":"demo/hello","clone_url":"$repo","git_url":"git://localhost/demo/hello.git",
+   "ssh_url":"git@localhost:demo/hello.git","default_branch":"main"},
+ "pusher":{"name":"demo"},"sender":{"login":"demo"}}
+JSON
+signature=$(openssl dgst -sha256 -hmac "$secret" -hex < "$payload" | sed 's/^.*= //')
+delivery=$(cat /proc/sys/kernel/random/uuid)
+echo "POST $url/webhook (push demo/hello $after, delivery $delivery)"
+curl -sS -X POST "$url/webhook" -H "Content-Type: application/json" -H "X-GitHub-Event: push" \
+  -H "X-GitHub-Delivery: $delivery" -H "X-Hub-Signature-256: sha256=$signature" --data-binary "@$payload"
+echo
+echo "GET $url/api/repositories/demo/hello/deliveries/$delivery?wait=20"
+curl -sS "$url/api/repositories/demo/hello/deliveries/$delivery?wait=20"
+echo
+rm -f "$payload"
