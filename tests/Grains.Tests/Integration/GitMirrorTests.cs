@@ -120,4 +120,18 @@ public sealed class GitMirrorTests(GitServerFixture git) : IClassFixture<GitServ
 
         Assert.Contains("git fetch of owner/gone failed", error.Message);
     }
+
+    [Fact]
+    public async Task CloneUrlRewrite_FetchesFromTheMirrorInstead()
+    {
+        var repo = await git.Server.CreateRepositoryAsync(NewName());
+        var sha = await repo.CommitFileAsync("main", ".ci/workflow.yaml", "mirrored");
+        var options = new HandlerOptions { DataDirectory = _data.Path };
+        options.CloneUrlRewrites.Add(new UrlRewrite { From = "https://github.invalid/", To = new Uri(git.Server.GitUrl(repo.FullName), "/").ToString() });
+        var mirror = new GitMirror(Options.Create(options), NullLogger<GitMirror>.Instance);
+
+        var text = await mirror.ReadFileAsync(RepositoryKey.Parse(repo.FullName), $"https://github.invalid/{repo.FullName}.git", sha, ".ci/workflow.yaml", CancellationToken.None);
+
+        Assert.Equal("mirrored", text);
+    }
 }

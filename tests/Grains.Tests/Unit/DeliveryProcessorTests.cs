@@ -1,0 +1,112 @@
+using System.Text.Json.Nodes;
+using K8sWebhookHandler.Grains.Configuration;
+using K8sWebhookHandler.Grains.Events;
+using K8sWebhookHandler.Grains.Git;
+using K8sWebhookHandler.Grains.Identity;
+using K8sWebhookHandler.Grains.Inspection;
+using K8sWebhookHandler.Grains.Kubernetes;
+using K8sWebhookHandler.Grains.Processing;
+using K8sWebhookHandler.Grains.Tests.Cluster;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace K8sWebhookHandler.Grains.Tests.Unit;
+
+public sealed class DeliveryProcessorTests
+{
+    private sealed class FilesByRevision(Dictionary<string, string?> files) : IGitMirror
+    {
+        public List<(string Url, string Revision)> Reads { get; } = [];
+
+        public Task<string?> ReadFileAsync(RepositoryKey repository, string remoteUrl, string revision, string path, CancellationToken cancellationToken)
+        {
+            Reads.Add((remoteUrl, revision));
+            return Task.FromResult(files.GetValueOrDefault(revision));
+        }
+
+        public Task<string?> ResolveBranchAsync(RepositoryKey repository, string remoteUrl, string branch, CancellationToken cancellationToken) =>
+            Task.FromResult<string?>(branch == "main" ? TestEvents.Sha(99) : null);
+
+        public Task<bool> IsAncestorAsync(RepositoryKey repository, string remoteUrl, string ancestor, string descendant, CancellationToken cancellationToken) =>
+            Task.FromResult(false);
+    }
+
+    private sealed class RecordingSink : IObjectSink
+    {
+        public List<IReadOnlyList<JsonObject>> Applied { get; } = [];
+
+        public Task<IReadOnlyList<AppliedObject>> ApplyAsync(IReadOnlyList<JsonObject> objects, WebhookEvent webhookEvent, CancellationToken cancellationToken)
+        {
+            Applied.Add(objects);
+            return Task.FromResult<IReadOnlyList<AppliedObject>>(objects.Select(o => new AppliedObject("v", "K", "ci", o["metadata"]!["name"]!.GetValue<string>())).ToArray());
+        }
+    }
+
+    private const string Manifest = "apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: {generateName: w-}\n";
+
+    private static (DeliveryProcessor Processor, FilesByRevision Git, RecordingSink Sink) Create(HandlerOptions options, Dictionary<string, string?> files)
+    {
+        var git = new FilesByRevision(files);
+        var sink = new RecordingSink();
+        return (new DeliveryProcessor(git, sink, Options.Create(options), NullLogger<DeliveryProcessor>.Instance), git, sink);
+    }
+
+    [Fact]
+    public async Task IgnoredRef_IsNotRead()
+    {
+        var (processor, git, _) = Create(new HandlerOptions { IgnoreRefs = "^refs/heads/dependabot/" }, []);
+
+        var result = await processor.ProcessAsync(TestEvents.Push("o/r", "dependabot/npm"), CancellationToken.None);
+
+        Assert.Equal(DeliveryState.IgnoredRef, result.State);
+        Assert.Empty(git.Reads);
+    }
+
+    [Theory]
+    [InlineData(CloneUrlSource.CloneUrl, "https://example.com/o/r.git")]
+    [InlineData(CloneUrlSource.GitUrl, "git://example.com/o/r.git")]
+    public async Task CloneUrlSetting_ChoosesThePayloadUrl(CloneUrlSource source, string expected)
+    {
+        var push = TestEvents.Push("o/r");
+        var (processor, git, sink) = Create(new HandlerOptions { CloneUrl = source }, new() { [push.Revision] = Manifest });
+
+        var result = await processor.ProcessAsync(push, CancellationToken.None);
+
+        Assert.Equal(DeliveryState.Applied, result.State);
+        Assert.Equal((expected, push.Revision), Assert.Single(git.Reads));
+        Assert.Single(sink.Applied);
+    }
+
+    [Fact]
+    public async Task Deletion_ReadsTheDefaultBranchHead()
+    {
+        var delete = TestEvents.Push("o/r", "feature", after: "", eventType: "delete");
+        var (processor, git, sink) = Create(new HandlerOptions(), new() { [TestEvents.Sha(99)] = Manifest });
+
+        var result = await processor.ProcessAsync(delete, CancellationToken.None);
+
+        Assert.Equal(DeliveryState.Applied, result.State);
+        Assert.Equal(TestEvents.Sha(99), Assert.Single(git.Reads).Revision);
+        Assert.Equal("delete", sink.Applied[0][0]["metadata"]!["annotations"]!["k8s-webhook-handler.io/event_type"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task MissingOrEmptyManifest_IsNoManifest_AndBrokenOneIsRejected()
+    {
+        var missing = TestEvents.Push("o/r", after: TestEvents.Sha(1));
+        var empty = TestEvents.Push("o/r", after: TestEvents.Sha(2));
+        var broken = TestEvents.Push("o/r", after: TestEvents.Sha(3));
+        var (processor, _, sink) = Create(new HandlerOptions(), new() { [TestEvents.Sha(2)] = "# nothing\n", [TestEvents.Sha(3)] = "kind: [" });
+
+        var results = new[]
+        {
+            await processor.ProcessAsync(missing, CancellationToken.None),
+            await processor.ProcessAsync(empty, CancellationToken.None),
+            await processor.ProcessAsync(broken, CancellationToken.None),
+        };
+
+        Assert.Equal([DeliveryState.NoManifest, DeliveryState.NoManifest, DeliveryState.Rejected], results.Select(r => r.State));
+        Assert.StartsWith("invalid YAML", results[2].Reason);
+        Assert.Empty(sink.Applied);
+    }
+}
