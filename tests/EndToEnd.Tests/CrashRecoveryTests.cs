@@ -16,18 +16,18 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
     {
         var (repo, head) = await _fixture.NewRepositoryAsync();
         var deliveries = new List<string>();
-        var before = head;
         // The API server is made to fail so that the acknowledged deliveries are still pending when the process dies.
         _fixture.Emulator.Faults.FailNext(1000, 503, r => r.Method == "POST");
+        // One branch each, so that no push supersedes another: every one of them is due.
         for (var i = 0; i < 5; i++)
         {
-            var after = await repo.CommitFileAsync("main", "n.txt", i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            var branch = $"feature-{i}";
+            var after = await repo.CommitAsync(branch, new Dictionary<string, string?> { ["n.txt"] = branch }, branch, startPoint: head);
             var delivery = Guid.NewGuid().ToString();
-            var (status, answer) = await _fixture.Client.SendAsync("push", delivery, _fixture.PushPayload(repo, "refs/heads/main", before, after));
+            var (status, answer) = await _fixture.Client.SendAsync("push", delivery, _fixture.PushPayload(repo, $"refs/heads/{branch}", GitHubPayloads.Zero, after, created: true));
             Assert.Equal(202, status);
             Assert.Equal("queued", answer["status"]!.GetValue<string>());
             deliveries.Add(delivery);
-            before = after;
         }
 
         await _fixture.Emulator.Requests.WaitForAsync(r => r.Method == "POST" && r.StatusCode == 503, TimeSpan.FromSeconds(30));
@@ -42,7 +42,7 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
         }
 
         Assert.Equal(deliveries.Count, _fixture.WorkflowsOf(repo).Count);
-        var (againStatus, again) = await _fixture.Client.SendAsync("push", deliveries[0], _fixture.PushPayload(repo, "refs/heads/main", head, before));
+        var (againStatus, again) = await _fixture.Client.SendAsync("push", deliveries[0], _fixture.PushPayload(repo, "refs/heads/feature-0", GitHubPayloads.Zero, head));
         Assert.Equal(202, againStatus);
         Assert.Equal("duplicate", again["status"]!.GetValue<string>());
     }

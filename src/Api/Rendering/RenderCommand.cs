@@ -38,7 +38,7 @@ public static class RenderCommand
             var objects = new ManifestReader(options.Manifest).Read(await File.ReadAllTextAsync(manifest));
             var revision = webhookEvent.Revision.Length > 0 ? webhookEvent.Revision : WebhookEvent.ZeroRevision;
             var stamped = ManifestStamper.Stamp(objects, webhookEvent, revision);
-            var plan = await new ApplyPlanner(new OfflineKindResolver(), options).PlanAsync(stamped, CancellationToken.None);
+            var plan = await new ApplyPlanner(new OfflineKindResolver(), options).PlanAsync(stamped, options.Namespace, CancellationToken.None);
             await output.WriteLineAsync(new JsonArray(plan.Select(p => (JsonNode)p.Body.DeepClone()).ToArray()).ToJsonString(Indented));
             return 0;
         }

@@ -24,7 +24,7 @@ public sealed record AppliedObject(
     [property: Id(2)] string? Namespace,
     [property: Id(3)] string Name);
 
-/// <summary>One delivery and what became of it.</summary>
+/// <summary>One delivery and what became of it; <see cref="Stopped"/> lists older objects it superseded.</summary>
 [GenerateSerializer, Immutable, Alias("delivery-record")]
 public sealed record DeliveryRecord(
     [property: Id(0)] DeliveryId Delivery,
@@ -37,7 +37,8 @@ public sealed record DeliveryRecord(
     [property: Id(7)] string? Reason,
     [property: Id(8)] int Attempts,
     [property: Id(9)] IReadOnlyList<AppliedObject> Objects,
-    [property: Id(10)] DateTimeOffset? CompletedAt)
+    [property: Id(10)] DateTimeOffset? CompletedAt,
+    [property: Id(11)] IReadOnlyList<AppliedObject>? Stopped = null)
 {
     public bool IsFinal => State != DeliveryState.Queued;
 }

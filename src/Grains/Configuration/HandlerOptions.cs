@@ -98,6 +98,12 @@ public sealed class HandlerOptions
     /// <summary>Field manager for server-side apply.</summary>
     public string FieldManager { get; set; } = "k8s-webhook-handler";
 
+    /// <summary>Coalescing and cancelling of older work for a branch.</summary>
+    public SupersedeOptions Supersede { get; set; } = new();
+
+    /// <summary>One namespace per branch (opt-in).</summary>
+    public BranchNamespaceOptions BranchNamespaces { get; set; } = new();
+
     /// <summary>Limits on manifests read from repositories.</summary>
     public ManifestLimits Manifest { get; set; } = new();
 }

@@ -34,16 +34,16 @@ public sealed class HandlerOptionsValidator : IValidateOptions<HandlerOptions>
             errors.Add($"Handler:AllowedKinds entry '{kind}' must be group/Kind, e.g. argoproj.io/Workflow or v1/ConfigMap.");
         }
 
-        if (options.IgnoreRefs is { Length: > 0 } pattern)
+        CheckRegex(errors, "Handler:IgnoreRefs", options.IgnoreRefs);
+        CheckRegex(errors, "Handler:Supersede:Refs", options.Supersede.Refs);
+        if (options.Supersede.OtherKinds is not (SupersedeMode.None or SupersedeMode.Delete))
         {
-            try
-            {
-                _ = new Regex(pattern, RegexOptions.None, TimeSpan.FromSeconds(1));
-            }
-            catch (ArgumentException e)
-            {
-                errors.Add($"Handler:IgnoreRefs is not a valid regular expression: {e.Message}");
-            }
+            errors.Add("Handler:Supersede:OtherKinds must be None or Delete: only Argo Workflows can be stopped.");
+        }
+
+        if (options.BranchNamespaces.Enabled && !options.BranchNamespaces.Template!.Contains("{branch}", StringComparison.Ordinal))
+        {
+            errors.Add("Handler:BranchNamespaces:Template must contain {branch}, e.g. ci-{branch}.");
         }
 
         if (options.MaxBodyBytes <= 0 || options.MaxAttempts <= 0 || options.MaxRememberedDeliveries <= 0 || options.HistoryLimit <= 0)
@@ -57,5 +57,22 @@ public sealed class HandlerOptionsValidator : IValidateOptions<HandlerOptions>
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void CheckRegex(List<string> errors, string setting, string? pattern)
+    {
+        if (pattern is not { Length: > 0 })
+        {
+            return;
+        }
+
+        try
+        {
+            _ = new Regex(pattern, RegexOptions.None, TimeSpan.FromSeconds(1));
+        }
+        catch (ArgumentException e)
+        {
+            errors.Add($"{setting} is not a valid regular expression: {e.Message}");
+        }
     }
 }

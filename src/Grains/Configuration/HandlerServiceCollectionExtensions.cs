@@ -42,6 +42,8 @@ public static class HandlerServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<IGitMirror, GitMirror>();
         services.AddSingleton<IDeliveryProcessor, DeliveryProcessor>();
+        services.AddSingleton<IRevisionGraph, GitRevisionGraph>();
+        services.AddSingleton<SupersedeDecider>();
         services.AddSingleton<KubernetesTarget>();
         services.AddSingleton<IObjectSink>(sp =>
         {

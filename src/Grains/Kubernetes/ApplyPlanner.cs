@@ -22,7 +22,10 @@ public sealed record PlannedObject(ResourceKind Resource, JsonObject Body)
 /// </summary>
 public sealed class ApplyPlanner(IKindResolver resolver, HandlerOptions options)
 {
-    public async Task<IReadOnlyList<PlannedObject>> PlanAsync(IReadOnlyList<JsonObject> objects, CancellationToken cancellationToken)
+    /// <param name="objects">Stamped objects.</param>
+    /// <param name="targetNamespace">Where namespaced objects without a namespace go (a branch namespace, or <c>Handler:Namespace</c>).</param>
+    /// <param name="cancellationToken">Cancels discovery.</param>
+    public async Task<IReadOnlyList<PlannedObject>> PlanAsync(IReadOnlyList<JsonObject> objects, string targetNamespace, CancellationToken cancellationToken)
     {
         var plan = new List<PlannedObject>(objects.Count);
         foreach (var obj in objects)
@@ -49,11 +52,11 @@ public sealed class ApplyPlanner(IKindResolver resolver, HandlerOptions options)
                 var ns = metadata["namespace"]?.GetValue<string>();
                 if (string.IsNullOrEmpty(ns))
                 {
-                    metadata["namespace"] = options.Namespace;
+                    metadata["namespace"] = targetNamespace;
                 }
-                else if (ns != options.Namespace && !options.AllowedNamespaces.Contains(ns, StringComparer.Ordinal))
+                else if (ns != targetNamespace && !options.AllowedNamespaces.Contains(ns, StringComparer.Ordinal))
                 {
-                    throw new ManifestException($"{kind} {name} names namespace {ns}; only {options.Namespace} is allowed (Handler:AllowedNamespaces adds more)");
+                    throw new ManifestException($"{kind} {name} names namespace {ns}; only {targetNamespace} is allowed (Handler:AllowedNamespaces adds more)");
                 }
             }
             else if (!options.AllowClusterScoped)

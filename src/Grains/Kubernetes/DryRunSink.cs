@@ -16,9 +16,9 @@ public sealed partial class DryRunSink(IOptions<HandlerOptions> options, ILogger
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
-    public async Task<IReadOnlyList<AppliedObject>> ApplyAsync(IReadOnlyList<JsonObject> objects, WebhookEvent webhookEvent, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<AppliedObject>> ApplyAsync(IReadOnlyList<JsonObject> objects, WebhookEvent webhookEvent, string targetNamespace, CancellationToken cancellationToken)
     {
-        var plan = await new ApplyPlanner(new OfflineKindResolver(), options.Value).PlanAsync(objects, cancellationToken);
+        var plan = await new ApplyPlanner(new OfflineKindResolver(), options.Value).PlanAsync(objects, targetNamespace, cancellationToken);
         var folder = Path.Combine(options.Value.DataDirectory, "dry-run", webhookEvent.Repository.FullName.ToLowerInvariant());
         Directory.CreateDirectory(folder);
         var file = Path.Combine(folder, webhookEvent.Delivery.Value + ".json");
@@ -27,6 +27,22 @@ public sealed partial class DryRunSink(IOptions<HandlerOptions> options, ILogger
         LogDryRun(logger, webhookEvent.Repository.FullName, webhookEvent.Ref, webhookEvent.Delivery.Value, plan.Count, file);
         return plan.Select(p => new AppliedObject(p.Body["apiVersion"]!.GetValue<string>(), p.Resource.Kind, p.Namespace, p.Name)).ToArray();
     }
+
+    /// <summary>Nothing runs in a dry run, so nothing is stopped; what would be is logged.</summary>
+    public Task<IReadOnlyList<AppliedObject>> SupersedeAsync(WebhookEvent webhookEvent, IReadOnlyList<AppliedObject> keep,
+        IReadOnlyList<AppliedObject> previous, SupersedePolicy policy, CancellationToken cancellationToken)
+    {
+        var older = previous.Where(p => !keep.Contains(p)).ToArray();
+        LogWouldSupersede(logger, webhookEvent.Repository.FullName, webhookEvent.Ref, older.Length, policy.Workflows);
+        return Task.FromResult<IReadOnlyList<AppliedObject>>([]);
+    }
+
+    public Task EnsureNamespaceAsync(string name, WebhookEvent webhookEvent, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task<bool> DeleteOwnedNamespaceAsync(string name, WebhookEvent webhookEvent, CancellationToken cancellationToken) => Task.FromResult(false);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Dry run for {Repository} {Ref}: {Count} older object(s) would be superseded ({Mode})")]
+    private static partial void LogWouldSupersede(ILogger logger, string repository, string @ref, int count, SupersedeMode mode);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Dry run for {Repository} {Ref} delivery {DeliveryId}: {Count} object(s) written to {File}")]
     private static partial void LogDryRun(ILogger logger, string repository, string @ref, string deliveryId, int count, string file);

@@ -1,15 +1,34 @@
 using System.Text.Json.Nodes;
+using K8sWebhookHandler.Grains.Configuration;
 using K8sWebhookHandler.Grains.Events;
 using K8sWebhookHandler.Grains.Inspection;
 
 namespace K8sWebhookHandler.Grains.Kubernetes;
 
+/// <summary>How older objects of a ref are superseded: Argo Workflows, and every other kind.</summary>
+public sealed record SupersedePolicy(SupersedeMode Workflows, SupersedeMode OtherKinds);
+
 /// <summary>Where stamped manifests go: the cluster, or a folder in a dry run.</summary>
 public interface IObjectSink
 {
     /// <summary>
-    /// Checks every object against the policy, then sends them. Throws <see cref="Manifests.ManifestException"/>
-    /// when the manifest is refused, <see cref="TransientException"/> when it may work later.
+    /// Checks every object against the policy, then sends them; objects without a namespace go to
+    /// <paramref name="targetNamespace"/>. Throws <see cref="Manifests.ManifestException"/> when the manifest is
+    /// refused, <see cref="TransientException"/> when it may work later.
     /// </summary>
-    Task<IReadOnlyList<AppliedObject>> ApplyAsync(IReadOnlyList<JsonObject> objects, WebhookEvent webhookEvent, CancellationToken cancellationToken);
+    Task<IReadOnlyList<AppliedObject>> ApplyAsync(IReadOnlyList<JsonObject> objects, WebhookEvent webhookEvent, string targetNamespace, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Stops (Argo) or deletes the handler's older objects for the event's ref, found by their labels among the
+    /// kinds and namespaces of <paramref name="keep"/> and <paramref name="previous"/>; the objects in
+    /// <paramref name="keep"/> are never touched. Returns what was stopped or deleted.
+    /// </summary>
+    Task<IReadOnlyList<AppliedObject>> SupersedeAsync(WebhookEvent webhookEvent, IReadOnlyList<AppliedObject> keep,
+        IReadOnlyList<AppliedObject> previous, SupersedePolicy policy, CancellationToken cancellationToken);
+
+    /// <summary>Creates a branch namespace labelled as the handler's own, unless it exists.</summary>
+    Task EnsureNamespaceAsync(string name, WebhookEvent webhookEvent, CancellationToken cancellationToken);
+
+    /// <summary>Deletes a branch namespace only if the handler created it for this repository; true when deleted.</summary>
+    Task<bool> DeleteOwnedNamespaceAsync(string name, WebhookEvent webhookEvent, CancellationToken cancellationToken);
 }

@@ -19,9 +19,9 @@ public sealed partial class KubernetesApplier(
 {
     private const string ApplyPatch = "application/apply-patch+yaml";
 
-    public async Task<IReadOnlyList<AppliedObject>> ApplyAsync(IReadOnlyList<JsonObject> objects, WebhookEvent webhookEvent, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<AppliedObject>> ApplyAsync(IReadOnlyList<JsonObject> objects, WebhookEvent webhookEvent, string targetNamespace, CancellationToken cancellationToken)
     {
-        var plan = await new ApplyPlanner(resolver, options.Value).PlanAsync(objects, cancellationToken);
+        var plan = await new ApplyPlanner(resolver, options.Value).PlanAsync(objects, targetNamespace, cancellationToken);
         var applied = new List<AppliedObject>(plan.Count);
         foreach (var item in plan)
         {
@@ -48,6 +48,39 @@ public sealed partial class KubernetesApplier(
 
         return applied;
     }
+
+    public Task<IReadOnlyList<AppliedObject>> SupersedeAsync(WebhookEvent webhookEvent, IReadOnlyList<AppliedObject> keep,
+        IReadOnlyList<AppliedObject> previous, SupersedePolicy policy, CancellationToken cancellationToken) =>
+        Guard(() => new WorkflowSuperseder(client, resolver).SupersedeAsync(webhookEvent, keep, previous, policy, cancellationToken));
+
+    public Task EnsureNamespaceAsync(string name, WebhookEvent webhookEvent, CancellationToken cancellationToken) =>
+        Guard(() => new BranchNamespaces(client).EnsureAsync(name, webhookEvent, cancellationToken));
+
+    public Task<bool> DeleteOwnedNamespaceAsync(string name, WebhookEvent webhookEvent, CancellationToken cancellationToken) =>
+        Guard(() => new BranchNamespaces(client).DeleteIfOwnedAsync(name, webhookEvent, cancellationToken));
+
+    /// <summary>Server trouble is transient; any other refusal is a rejection with the server's message.</summary>
+    private static async Task<T> Guard<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (KubernetesApiException e) when (e.IsTransient)
+        {
+            throw new TransientException(e.Message, e);
+        }
+        catch (KubernetesApiException e)
+        {
+            throw new ManifestException($"the API server refused: {e.ApiMessage}");
+        }
+    }
+
+    private static Task Guard(Func<Task> call) => Guard(async () =>
+    {
+        await call();
+        return true;
+    });
 
     private async Task SendAsync(PlannedObject item, CancellationToken cancellationToken)
     {

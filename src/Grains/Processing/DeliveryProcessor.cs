@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using K8sWebhookHandler.Grains.Configuration;
 using K8sWebhookHandler.Grains.Events;
@@ -13,55 +14,31 @@ namespace K8sWebhookHandler.Grains.Processing;
 
 /// <summary>
 /// Reads <c>.ci/workflow.yaml</c> at the event's revision (a deletion reads it from the default branch), stamps
-/// it and hands it to the sink. Refusals are final; unreachable servers are transient and retried by the grain.
+/// it, applies it, and then stops the ref's older workflows. A branch deletion also removes the branch
+/// namespace the handler made. Refusals are final; unreachable servers are transient and retried by the grain.
 /// </summary>
 public sealed partial class DeliveryProcessor(
-    IGitMirror git, IObjectSink sink, IOptions<HandlerOptions> options, ILogger<DeliveryProcessor> logger) : IDeliveryProcessor
+    IGitMirror git, IObjectSink sink, SupersedeDecider decider, IOptions<HandlerOptions> options, ILogger<DeliveryProcessor> logger) : IDeliveryProcessor
 {
+    /// <summary>The annotation by which a manifest chooses its own supersede mode.</summary>
+    public const string SupersedeAnnotation = StampKeys.Prefix + "supersede";
+
     private readonly Regex? _ignoreRefs = options.Value.IgnoreRefs is { Length: > 0 } pattern
         ? new Regex(pattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1))
         : null;
 
-    public async Task<ProcessingResult> ProcessAsync(WebhookEvent e, CancellationToken cancellationToken)
+    public async Task<ProcessingResult> ProcessAsync(WebhookEvent e, RefRecord? previous, CancellationToken cancellationToken)
     {
         if (_ignoreRefs?.IsMatch(e.Ref) == true)
         {
             return ProcessingResult.Final(DeliveryState.IgnoredRef, $"{e.Ref} matches Handler:IgnoreRefs");
         }
 
-        var settings = options.Value;
-        var repository = RepositoryKey.Parse(e.Repository.FullName);
-        var remote = settings.CloneUrl switch
-        {
-            CloneUrlSource.GitUrl => e.Repository.GitUrl,
-            CloneUrlSource.SshUrl => e.Repository.SshUrl,
-            _ => e.Repository.CloneUrl,
-        };
         try
         {
-            var revision = e.IsDeletion
-                ? await git.ResolveBranchAsync(repository, remote, e.Repository.DefaultBranch, cancellationToken)
-                : e.Revision;
-            if (revision is null)
-            {
-                return ProcessingResult.Final(DeliveryState.NoManifest, $"the default branch {e.Repository.DefaultBranch} does not exist");
-            }
-
-            var text = await git.ReadFileAsync(repository, remote, revision, settings.ManifestPath, cancellationToken);
-            if (text is null)
-            {
-                return ProcessingResult.Final(DeliveryState.NoManifest, $"{settings.ManifestPath} does not exist at {revision}", revision);
-            }
-
-            var objects = new ManifestReader(settings.Manifest).Read(text);
-            if (objects.Count == 0)
-            {
-                return ProcessingResult.Final(DeliveryState.NoManifest, $"{settings.ManifestPath} has no objects at {revision}", revision);
-            }
-
-            var applied = await sink.ApplyAsync(ManifestStamper.Stamp(objects, e, revision), e, cancellationToken);
-            LogApplied(logger, e.Repository.FullName, e.Ref, revision, e.Delivery.Value, applied.Count);
-            return new ProcessingResult(DeliveryState.Applied, null, applied, revision);
+            return e.IsDeletion
+                ? await DeleteBranchAsync(e, previous, cancellationToken)
+                : await ApplyRevisionAsync(e, previous, cancellationToken);
         }
         catch (ManifestException m)
         {
@@ -75,8 +52,87 @@ public sealed partial class DeliveryProcessor(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Applied {Count} object(s) for {Repository} {Ref} at {Revision} (delivery {DeliveryId})")]
-    private static partial void LogApplied(ILogger logger, string repository, string @ref, string revision, string deliveryId, int count);
+    private async Task<ProcessingResult> ApplyRevisionAsync(WebhookEvent e, RefRecord? previous, CancellationToken cancellationToken)
+    {
+        var (objects, missing) = await ReadManifestAsync(e, e.Revision, cancellationToken);
+        if (objects is null)
+        {
+            return ProcessingResult.Final(DeliveryState.NoManifest, missing, e.Revision);
+        }
+
+        var branchNamespace = BranchNamespace(e);
+        if (branchNamespace is not null)
+        {
+            await sink.EnsureNamespaceAsync(branchNamespace, e, cancellationToken);
+        }
+
+        var stamped = ManifestStamper.Stamp(objects, e, e.Revision);
+        var applied = await sink.ApplyAsync(stamped, e, branchNamespace ?? options.Value.Namespace, cancellationToken);
+        var stopped = decider.TakesPart(e)
+            ? await sink.SupersedeAsync(e, applied, previous?.Objects ?? [], Policy(stamped), cancellationToken)
+            : [];
+        LogApplied(logger, e.Repository.FullName, e.Ref, e.Revision, e.Delivery.Value, applied.Count, stopped.Count);
+        return new ProcessingResult(DeliveryState.Applied, null, applied, e.Revision) { Stopped = stopped };
+    }
+
+    /// <summary>
+    /// The default branch's manifest with <c>event_type=delete</c> (in the default namespace: the branch's is going
+    /// away), then the branch's running workflows stopped and its namespace removed if the handler made it.
+    /// </summary>
+    private async Task<ProcessingResult> DeleteBranchAsync(WebhookEvent e, RefRecord? previous, CancellationToken cancellationToken)
+    {
+        var repository = RepositoryKey.Parse(e.Repository.FullName);
+        var head = await git.ResolveBranchAsync(repository, GitRevisionGraph.RemoteUrl(e, options.Value), e.Repository.DefaultBranch, cancellationToken);
+        var (objects, missing) = head is null
+            ? (null, $"the default branch {e.Repository.DefaultBranch} does not exist")
+            : await ReadManifestAsync(e, head, cancellationToken);
+        var stamped = objects is null ? [] : ManifestStamper.Stamp(objects, e, head!);
+        var applied = stamped.Count == 0 ? [] : await sink.ApplyAsync(stamped, e, options.Value.Namespace, cancellationToken);
+        var stopped = await sink.SupersedeAsync(e, applied, previous?.Objects ?? [], Policy(stamped), cancellationToken);
+        if (BranchNamespace(e) is { } branchNamespace)
+        {
+            await sink.DeleteOwnedNamespaceAsync(branchNamespace, e, cancellationToken);
+        }
+
+        LogApplied(logger, e.Repository.FullName, e.Ref, head ?? "", e.Delivery.Value, applied.Count, stopped.Count);
+        return objects is null
+            ? new ProcessingResult(DeliveryState.NoManifest, missing, [], head) { Stopped = stopped }
+            : new ProcessingResult(DeliveryState.Applied, null, applied, head) { Stopped = stopped };
+    }
+
+    private async Task<(IReadOnlyList<JsonObject>? Objects, string? Missing)> ReadManifestAsync(WebhookEvent e, string revision, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var text = await git.ReadFileAsync(RepositoryKey.Parse(e.Repository.FullName), GitRevisionGraph.RemoteUrl(e, settings), revision, settings.ManifestPath, cancellationToken);
+        if (text is null)
+        {
+            return (null, $"{settings.ManifestPath} does not exist at {revision}");
+        }
+
+        var objects = new ManifestReader(settings.Manifest).Read(text);
+        return objects.Count == 0 ? (null, $"{settings.ManifestPath} has no objects at {revision}") : (objects, null);
+    }
+
+    private string? BranchNamespace(WebhookEvent e) =>
+        options.Value.BranchNamespaces.Enabled && e.IsBranch
+            ? BranchNamespaces.NameFor(options.Value.BranchNamespaces.Template!, e.Ref["refs/heads/".Length..])
+            : null;
+
+    /// <summary>The global policy, unless the manifest names its own with <c>k8s-webhook-handler.io/supersede</c>.</summary>
+    private SupersedePolicy Policy(IReadOnlyList<JsonObject> stamped)
+    {
+        var settings = options.Value.Supersede;
+        var chosen = stamped.Select(o => o["metadata"]?["annotations"]?[SupersedeAnnotation]?.GetValue<string>()).FirstOrDefault(v => v is not null);
+        if (chosen is null || !Enum.TryParse<SupersedeMode>(chosen, ignoreCase: true, out var mode))
+        {
+            return new SupersedePolicy(settings.Mode, settings.OtherKinds);
+        }
+
+        return new SupersedePolicy(mode, mode is SupersedeMode.Delete ? SupersedeMode.Delete : SupersedeMode.None);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Applied {Count} object(s) for {Repository} {Ref} at {Revision} (delivery {DeliveryId}), superseded {Stopped}")]
+    private static partial void LogApplied(ILogger logger, string repository, string @ref, string revision, string deliveryId, int count, int stopped);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected the manifest of {Repository} {Ref} (delivery {DeliveryId}): {Reason}")]
     private static partial void LogRejected(ILogger logger, string repository, string @ref, string deliveryId, string reason);

@@ -7,6 +7,9 @@ namespace K8sWebhookHandler.Grains.Processing;
 /// <param name="Revision">The commit the manifest was read at, when one was read.</param>
 public sealed record ProcessingResult(DeliveryState State, string? Reason, IReadOnlyList<AppliedObject> Objects, string? Revision, bool Transient = false)
 {
+    /// <summary>Older objects of the ref that were stopped or deleted because this delivery superseded them.</summary>
+    public IReadOnlyList<AppliedObject> Stopped { get; init; } = [];
+
     public static ProcessingResult Retry(string reason) => new(DeliveryState.Queued, reason, [], null, Transient: true);
 
     public static ProcessingResult Final(DeliveryState state, string? reason, string? revision = null) => new(state, reason, [], revision);
@@ -15,5 +18,7 @@ public sealed record ProcessingResult(DeliveryState State, string? Reason, IRead
 /// <summary>The work behind one delivery: read the manifest at the revision, stamp it, apply it.</summary>
 public interface IDeliveryProcessor
 {
-    Task<ProcessingResult> ProcessAsync(Events.WebhookEvent webhookEvent, CancellationToken cancellationToken);
+    /// <param name="webhookEvent">The delivery.</param>
+    /// <param name="previous">What was last applied for its ref, whose objects may have to be stopped.</param>
+    Task<ProcessingResult> ProcessAsync(Events.WebhookEvent webhookEvent, RefRecord? previous, CancellationToken cancellationToken);
 }

@@ -18,6 +18,7 @@ namespace K8sWebhookHandler.Grains.Repositories;
 public sealed partial class RepositoryGrain(
     [PersistentState("repository", StorageNames.Repositories)] IPersistentState<RepositoryState> state,
     IDeliveryProcessor processor,
+    SupersedeDecider decider,
     IOptions<HandlerOptions> options,
     TimeProvider time,
     ILogger<RepositoryGrain> logger) : Grain, IRepositoryGrain
@@ -160,7 +161,7 @@ public sealed partial class RepositoryGrain(
                     return;
                 }
 
-                var result = Decide(head.Event) ?? await ProcessAsync(head.Event, cancellationToken);
+                var result = await DecideAsync(head.Event, cancellationToken) ?? await ProcessAsync(head.Event, cancellationToken);
                 var attempts = head.Attempts + 1;
                 if (result.Transient && attempts < options.Value.MaxAttempts)
                 {
@@ -197,8 +198,11 @@ public sealed partial class RepositoryGrain(
         }
     }
 
-    /// <summary>Decisions the grain makes from its own state, before any I/O; null when the delivery must be processed.</summary>
-    private ProcessingResult? Decide(WebhookEvent e)
+    /// <summary>
+    /// Whether the head delivery should run at all, decided from the grain's state and git before anything is
+    /// applied; null when it must be processed.
+    /// </summary>
+    private async Task<ProcessingResult?> DecideAsync(WebhookEvent e, CancellationToken cancellationToken)
     {
         // GitHub sends a branch deletion twice (a delete event and a push with deleted: true): act on the first only.
         if (e.IsDeletion && State.Refs.TryGetValue(e.Ref, out var known) && known.LastRevision == WebhookEvent.ZeroRevision)
@@ -206,14 +210,23 @@ public sealed partial class RepositoryGrain(
             return ProcessingResult.Final(DeliveryState.Superseded, $"the deletion of {e.Ref} was handled by delivery {known.LastDelivery}");
         }
 
-        return null;
+        // Copied before the awaits: requests may append to the inbox meanwhile.
+        var waiting = State.Inbox.Skip(1).Select(p => p.Event).ToList();
+        try
+        {
+            return await decider.DecideAsync(e, State.Refs.GetValueOrDefault(e.Ref), waiting, cancellationToken);
+        }
+        catch (Kubernetes.TransientException t)
+        {
+            return ProcessingResult.Retry(t.Message);
+        }
     }
 
     private async Task<ProcessingResult> ProcessAsync(WebhookEvent e, CancellationToken cancellationToken)
     {
         try
         {
-            return await processor.ProcessAsync(e, cancellationToken);
+            return await processor.ProcessAsync(e, State.Refs.GetValueOrDefault(e.Ref), cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -226,7 +239,9 @@ public sealed partial class RepositoryGrain(
     private DeliveryRecord Complete(WebhookEvent e, ProcessingResult result, int attempts)
     {
         var now = time.GetUtcNow();
-        if (result.State == DeliveryState.Applied || (e.IsDeletion && result.State is DeliveryState.NoManifest))
+        // The ref's tip moves with pushes and deletions only: a re-requested check on an old commit must not rewind it.
+        var movesTip = e.EventType is "push" or "delete";
+        if (movesTip && (result.State == DeliveryState.Applied || (e.IsDeletion && result.State is DeliveryState.NoManifest)))
         {
             var revision = e.IsDeletion ? WebhookEvent.ZeroRevision : e.Revision;
             State.Refs[e.Ref] = new RefRecord(e.Ref, revision, e.Delivery, result.Objects, now);
@@ -239,6 +254,7 @@ public sealed partial class RepositoryGrain(
             Reason = result.Reason,
             Attempts = attempts,
             Objects = result.Objects,
+            Stopped = result.Stopped,
             CompletedAt = now,
         })!;
     }

@@ -17,6 +17,8 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public ScriptedProcessor Processor { get; } = new();
 
+    public ScriptedGraph Graph { get; } = new();
+
     public HandlerOptions Options { get; } = new()
     {
         Insecure = true,
@@ -40,6 +42,8 @@ public sealed class ClusterFixture : IAsyncLifetime
         builder.ConfigureSilo((_, silo) =>
         {
             silo.Services.AddSingleton<IDeliveryProcessor>(Processor);
+            silo.Services.AddSingleton<IRevisionGraph>(Graph);
+            silo.Services.AddSingleton<SupersedeDecider>();
             silo.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(Options));
             silo.Services.AddSingleton(TimeProvider.System);
             silo.Services.AddGrainStorage(StorageNames.Repositories, (_, _) => new FileGrainStorage(_storage.Path));

@@ -56,7 +56,8 @@ public sealed class RepositoryGrainTests(ClusterFixture fixture) : IClassFixture
     public async Task Deliveries_OfOneRepository_AreProcessedOneAtATimeInArrivalOrder_WhileNewOnesAreStillAcknowledged()
     {
         var repository = TestEvents.NewRepository();
-        var pushes = Enumerable.Range(1, 12).Select(i => TestEvents.Push(repository, branch: $"b{i % 3}", after: TestEvents.Sha(i))).ToList();
+        // Distinct branches: nothing supersedes anything, so every delivery must be processed, in order.
+        var pushes = Enumerable.Range(1, 12).Select(i => TestEvents.Push(repository, branch: $"b{i}", after: TestEvents.Sha(i))).ToList();
         fixture.Processor.Hold(pushes[0].Delivery.Value);
 
         Assert.Equal(DeliveryStatus.Queued, await Grain(repository).Enqueue(pushes[0]));
@@ -120,8 +121,8 @@ public sealed class RepositoryGrainTests(ClusterFixture fixture) : IClassFixture
     public async Task TransientFailure_ThatNeverPasses_EndsFailedWithTheErrorAndAttempts()
     {
         var repository = TestEvents.NewRepository();
-        var push = TestEvents.Push(repository);
-        var after = TestEvents.Push(repository);
+        var push = TestEvents.Push(repository, branch: "one");
+        var after = TestEvents.Push(repository, branch: "two");
         fixture.Processor.Answer = (e, _) => e.Delivery == push.Delivery
             ? ProcessingResult.Retry("git server unreachable")
             : new ProcessingResult(DeliveryState.Applied, null, [], e.Revision);

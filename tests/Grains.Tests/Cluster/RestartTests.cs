@@ -16,8 +16,8 @@ public sealed class RestartTests : IAsyncLifetime
     public async Task AcknowledgedDelivery_PendingWhenTheSiloDies_IsProcessedAfterRestartWithoutANewWebhook()
     {
         var repository = TestEvents.NewRepository();
-        var held = TestEvents.Push(repository, after: TestEvents.Sha(1));
-        var waiting = TestEvents.Push(repository, after: TestEvents.Sha(2), before: TestEvents.Sha(1));
+        var held = TestEvents.Push(repository, branch: "one", after: TestEvents.Sha(1));
+        var waiting = TestEvents.Push(repository, branch: "two", after: TestEvents.Sha(2));
         _fixture.Processor.Hold(held.Delivery.Value);
         var grain = _fixture.Grains.GetGrain<IRepositoryGrain>(repository);
         Assert.Equal(DeliveryStatus.Queued, await grain.Enqueue(held));

@@ -37,7 +37,7 @@ public sealed class ScriptedProcessor : IDeliveryProcessor
     /// <summary>Completes when processing of the delivery has started.</summary>
     public Task Started(string delivery) => _started.GetOrAdd(delivery, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
 
-    public async Task<ProcessingResult> ProcessAsync(WebhookEvent webhookEvent, CancellationToken cancellationToken)
+    public async Task<ProcessingResult> ProcessAsync(WebhookEvent webhookEvent, RefRecord? previous, CancellationToken cancellationToken)
     {
         var repository = webhookEvent.Repository.FullName;
         var inRepository = _running.AddOrUpdate(repository, 1, (_, n) => n + 1);

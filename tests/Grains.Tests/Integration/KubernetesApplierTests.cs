@@ -46,8 +46,8 @@ public sealed class KubernetesApplierTests : IAsyncLifetime
         var push = TestEvents.Push("owner/repo");
         var objects = Stamped(push, GeneratedWorkflow);
 
-        var first = await Applier().ApplyAsync(objects, push, CancellationToken.None);
-        var second = await Applier().ApplyAsync(objects, push, CancellationToken.None);
+        var first = await Applier().ApplyAsync(objects, push, "ci", CancellationToken.None);
+        var second = await Applier().ApplyAsync(objects, push, "ci", CancellationToken.None);
 
         Assert.Equal(first, second);
         var stored = Assert.Single(_emulator.FindAll("argoproj.io", "workflows", "ci"));
@@ -62,9 +62,9 @@ public sealed class KubernetesApplierTests : IAsyncLifetime
         var objects = Stamped(push, GeneratedWorkflow);
         _emulator.Faults.StallNext(1, TimeSpan.FromSeconds(3), r => r.Method == "POST" && r.Path.EndsWith("/workflows", StringComparison.Ordinal));
 
-        var timeout = await Assert.ThrowsAsync<TransientException>(() => Applier().ApplyAsync(objects, push, CancellationToken.None));
+        var timeout = await Assert.ThrowsAsync<TransientException>(() => Applier().ApplyAsync(objects, push, "ci", CancellationToken.None));
         await _emulator.Requests.Snapshot().First(r => r.Method == "POST" && r.Path.EndsWith("/workflows", StringComparison.Ordinal)).Completed;
-        var retried = await Applier().ApplyAsync(objects, push, CancellationToken.None);
+        var retried = await Applier().ApplyAsync(objects, push, "ci", CancellationToken.None);
 
         Assert.Contains("did not answer", timeout.Message);
         Assert.Single(_emulator.FindAll("argoproj.io", "workflows", "ci"));
@@ -77,8 +77,8 @@ public sealed class KubernetesApplierTests : IAsyncLifetime
         var push = TestEvents.Push("owner/repo");
         var template = "apiVersion: argoproj.io/v1alpha1\nkind: WorkflowTemplate\nmetadata: {name: shared}\nspec: {entrypoint: main}\n";
 
-        await Applier("argoproj.io/WorkflowTemplate").ApplyAsync(Stamped(push, template), push, CancellationToken.None);
-        await Applier("argoproj.io/WorkflowTemplate").ApplyAsync(Stamped(TestEvents.Push("owner/repo", after: TestEvents.Sha(2)), template), push, CancellationToken.None);
+        await Applier("argoproj.io/WorkflowTemplate").ApplyAsync(Stamped(push, template), push, "ci", CancellationToken.None);
+        await Applier("argoproj.io/WorkflowTemplate").ApplyAsync(Stamped(TestEvents.Push("owner/repo", after: TestEvents.Sha(2)), template), push, "ci", CancellationToken.None);
 
         var stored = _emulator.Find("argoproj.io", "workflowtemplates", "ci", "shared")!;
         Assert.Equal(TestEvents.Sha(2), stored["metadata"]!["annotations"]![StampKeys.Revision]!.GetValue<string>());
@@ -93,12 +93,12 @@ public sealed class KubernetesApplierTests : IAsyncLifetime
     {
         var push = TestEvents.Push("owner/repo");
         _emulator.Faults.FailNext(1, 503, r => r.Method == "POST");
-        var unavailable = await Assert.ThrowsAsync<TransientException>(() => Applier().ApplyAsync(Stamped(push, GeneratedWorkflow), push, CancellationToken.None));
+        var unavailable = await Assert.ThrowsAsync<TransientException>(() => Applier().ApplyAsync(Stamped(push, GeneratedWorkflow), push, "ci", CancellationToken.None));
         _emulator.Faults.FailNext(1, 429, r => r.Method == "POST", TimeSpan.FromSeconds(1));
-        var throttled = await Assert.ThrowsAsync<TransientException>(() => Applier().ApplyAsync(Stamped(push, GeneratedWorkflow), push, CancellationToken.None));
+        var throttled = await Assert.ThrowsAsync<TransientException>(() => Applier().ApplyAsync(Stamped(push, GeneratedWorkflow), push, "ci", CancellationToken.None));
         var invalid = "apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: {name: Not_Valid}\nspec: {}\n";
 
-        var rejected = await Assert.ThrowsAsync<ManifestException>(() => Applier().ApplyAsync(Stamped(push, invalid), push, CancellationToken.None));
+        var rejected = await Assert.ThrowsAsync<ManifestException>(() => Applier().ApplyAsync(Stamped(push, invalid), push, "ci", CancellationToken.None));
 
         Assert.Contains("503", unavailable.Message);
         Assert.Contains("429", throttled.Message);
@@ -112,7 +112,7 @@ public sealed class KubernetesApplierTests : IAsyncLifetime
         var secret = "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\n";
         _emulator.Requests.Clear();
 
-        await Assert.ThrowsAsync<ManifestException>(() => Applier().ApplyAsync(Stamped(push, GeneratedWorkflow, secret), push, CancellationToken.None));
+        await Assert.ThrowsAsync<ManifestException>(() => Applier().ApplyAsync(Stamped(push, GeneratedWorkflow, secret), push, "ci", CancellationToken.None));
 
         Assert.DoesNotContain(_emulator.Requests.Snapshot(), r => r.Method is "POST" or "PATCH" or "PUT");
         Assert.Empty(_emulator.FindAll("argoproj.io", "workflows", "ci"));
@@ -124,7 +124,7 @@ public sealed class KubernetesApplierTests : IAsyncLifetime
         var push = TestEvents.Push("owner/repo");
         var sensor = "apiVersion: argoproj.io/v1alpha1\nkind: Sensor\nmetadata: {name: s}\n";
 
-        var error = await Assert.ThrowsAsync<ManifestException>(() => Applier("argoproj.io/Sensor").ApplyAsync(Stamped(push, sensor), push, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<ManifestException>(() => Applier("argoproj.io/Sensor").ApplyAsync(Stamped(push, sensor), push, "ci", CancellationToken.None));
 
         Assert.Equal("the cluster does not serve Sensor in argoproj.io/v1alpha1", error.Message);
     }

@@ -15,7 +15,7 @@ public sealed class ApplyPlannerTests
     };
 
     private static Task<IReadOnlyList<PlannedObject>> Plan(HandlerOptions options, params JsonObject[] objects) =>
-        new ApplyPlanner(new OfflineKindResolver(), options).PlanAsync(objects, CancellationToken.None);
+        new ApplyPlanner(new OfflineKindResolver(), options).PlanAsync(objects, options.Namespace, CancellationToken.None);
 
     private static HandlerOptions Options(params string[] kinds) => new() { AllowedKinds = [.. kinds] };
 

@@ -35,10 +35,33 @@ public sealed class DeliveryProcessorTests
     {
         public List<IReadOnlyList<JsonObject>> Applied { get; } = [];
 
-        public Task<IReadOnlyList<AppliedObject>> ApplyAsync(IReadOnlyList<JsonObject> objects, WebhookEvent webhookEvent, CancellationToken cancellationToken)
+        public List<string> Namespaces { get; } = [];
+
+        public List<SupersedePolicy> Superseded { get; } = [];
+
+        public Task<IReadOnlyList<AppliedObject>> ApplyAsync(IReadOnlyList<JsonObject> objects, WebhookEvent webhookEvent, string targetNamespace, CancellationToken cancellationToken)
         {
             Applied.Add(objects);
-            return Task.FromResult<IReadOnlyList<AppliedObject>>(objects.Select(o => new AppliedObject("v", "K", "ci", o["metadata"]!["name"]!.GetValue<string>())).ToArray());
+            Namespaces.Add(targetNamespace);
+            return Task.FromResult<IReadOnlyList<AppliedObject>>(objects.Select(o => new AppliedObject("v", "K", targetNamespace, o["metadata"]!["name"]!.GetValue<string>())).ToArray());
+        }
+
+        public Task<IReadOnlyList<AppliedObject>> SupersedeAsync(WebhookEvent webhookEvent, IReadOnlyList<AppliedObject> keep, IReadOnlyList<AppliedObject> previous, SupersedePolicy policy, CancellationToken cancellationToken)
+        {
+            Superseded.Add(policy);
+            return Task.FromResult<IReadOnlyList<AppliedObject>>(previous.Except(keep).ToArray());
+        }
+
+        public Task EnsureNamespaceAsync(string name, WebhookEvent webhookEvent, CancellationToken cancellationToken)
+        {
+            Namespaces.Add("ensure:" + name);
+            return Task.CompletedTask;
+        }
+
+        public Task<bool> DeleteOwnedNamespaceAsync(string name, WebhookEvent webhookEvent, CancellationToken cancellationToken)
+        {
+            Namespaces.Add("delete:" + name);
+            return Task.FromResult(true);
         }
     }
 
@@ -48,7 +71,8 @@ public sealed class DeliveryProcessorTests
     {
         var git = new FilesByRevision(files);
         var sink = new RecordingSink();
-        return (new DeliveryProcessor(git, sink, Options.Create(options), NullLogger<DeliveryProcessor>.Instance), git, sink);
+        var wrapped = Options.Create(options);
+        return (new DeliveryProcessor(git, sink, new SupersedeDecider(new ScriptedGraph(), wrapped), wrapped, NullLogger<DeliveryProcessor>.Instance), git, sink);
     }
 
     [Fact]
@@ -56,7 +80,7 @@ public sealed class DeliveryProcessorTests
     {
         var (processor, git, _) = Create(new HandlerOptions { IgnoreRefs = "^refs/heads/dependabot/" }, []);
 
-        var result = await processor.ProcessAsync(TestEvents.Push("o/r", "dependabot/npm"), CancellationToken.None);
+        var result = await processor.ProcessAsync(TestEvents.Push("o/r", "dependabot/npm"), null, CancellationToken.None);
 
         Assert.Equal(DeliveryState.IgnoredRef, result.State);
         Assert.Empty(git.Reads);
@@ -70,7 +94,7 @@ public sealed class DeliveryProcessorTests
         var push = TestEvents.Push("o/r");
         var (processor, git, sink) = Create(new HandlerOptions { CloneUrl = source }, new() { [push.Revision] = Manifest });
 
-        var result = await processor.ProcessAsync(push, CancellationToken.None);
+        var result = await processor.ProcessAsync(push, null, CancellationToken.None);
 
         Assert.Equal(DeliveryState.Applied, result.State);
         Assert.Equal((expected, push.Revision), Assert.Single(git.Reads));
@@ -83,7 +107,7 @@ public sealed class DeliveryProcessorTests
         var delete = TestEvents.Push("o/r", "feature", after: "", eventType: "delete");
         var (processor, git, sink) = Create(new HandlerOptions(), new() { [TestEvents.Sha(99)] = Manifest });
 
-        var result = await processor.ProcessAsync(delete, CancellationToken.None);
+        var result = await processor.ProcessAsync(delete, null, CancellationToken.None);
 
         Assert.Equal(DeliveryState.Applied, result.State);
         Assert.Equal(TestEvents.Sha(99), Assert.Single(git.Reads).Revision);
@@ -100,9 +124,9 @@ public sealed class DeliveryProcessorTests
 
         var results = new[]
         {
-            await processor.ProcessAsync(missing, CancellationToken.None),
-            await processor.ProcessAsync(empty, CancellationToken.None),
-            await processor.ProcessAsync(broken, CancellationToken.None),
+            await processor.ProcessAsync(missing, null, CancellationToken.None),
+            await processor.ProcessAsync(empty, null, CancellationToken.None),
+            await processor.ProcessAsync(broken, null, CancellationToken.None),
         };
 
         Assert.Equal([DeliveryState.NoManifest, DeliveryState.NoManifest, DeliveryState.Rejected], results.Select(r => r.State));

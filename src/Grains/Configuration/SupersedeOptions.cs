@@ -1,0 +1,42 @@
+namespace K8sWebhookHandler.Grains.Configuration;
+
+/// <summary>What happens to older workflows of a branch when a newer revision of it is applied.</summary>
+public enum SupersedeMode
+{
+    /// <summary>Argo: <c>spec.shutdown: Stop</c>; exit handlers still run and can report.</summary>
+    Stop,
+
+    /// <summary>Argo: <c>spec.shutdown: Terminate</c>; exit handlers are skipped.</summary>
+    Terminate,
+
+    /// <summary>Delete the older objects.</summary>
+    Delete,
+
+    /// <summary>Leave them alone.</summary>
+    None,
+}
+
+/// <summary><c>Handler:Supersede</c>: coalescing of queued pushes and cancelling of running workflows.</summary>
+public sealed class SupersedeOptions
+{
+    /// <summary>For Argo Workflows; a manifest overrides it with the annotation <c>k8s-webhook-handler.io/supersede</c>.</summary>
+    public SupersedeMode Mode { get; set; } = SupersedeMode.Stop;
+
+    /// <summary>For every other kind: <see cref="SupersedeMode.None"/> or <see cref="SupersedeMode.Delete"/>.</summary>
+    public SupersedeMode OtherKinds { get; set; } = SupersedeMode.None;
+
+    /// <summary>Refs that supersede: a regular expression, branches by default. Tags are never superseded.</summary>
+    public string Refs { get; set; } = "^refs/heads/";
+}
+
+/// <summary>
+/// <c>Handler:BranchNamespaces</c>: one namespace per branch, opt-in. The handler creates the namespace on the
+/// first push (labelled as its own) and deletes it when the branch is deleted, and only if it created it.
+/// </summary>
+public sealed class BranchNamespaceOptions
+{
+    /// <summary>For example <c>ci-{branch}</c>; unset means off. The result is made a valid namespace name.</summary>
+    public string? Template { get; set; }
+
+    public bool Enabled => !string.IsNullOrWhiteSpace(Template);
+}

@@ -1,0 +1,26 @@
+using K8sWebhookHandler.Grains.Configuration;
+using K8sWebhookHandler.Grains.Events;
+using K8sWebhookHandler.Grains.Identity;
+using K8sWebhookHandler.Grains.Processing;
+using Microsoft.Extensions.Options;
+
+namespace K8sWebhookHandler.Grains.Git;
+
+/// <summary>The revision graph, answered by the repository's mirror.</summary>
+public sealed class GitRevisionGraph(IGitMirror mirror, IOptions<HandlerOptions> options) : IRevisionGraph
+{
+    public Task<bool> IsAncestorAsync(WebhookEvent webhookEvent, string ancestor, string descendant, CancellationToken cancellationToken) =>
+        mirror.IsAncestorAsync(RepositoryKey.Parse(webhookEvent.Repository.FullName), RemoteUrl(webhookEvent, options.Value), ancestor, descendant, cancellationToken);
+
+    public Task<string?> BranchHeadAsync(WebhookEvent webhookEvent, CancellationToken cancellationToken) =>
+        mirror.ResolveBranchAsync(RepositoryKey.Parse(webhookEvent.Repository.FullName), RemoteUrl(webhookEvent, options.Value),
+            webhookEvent.Ref["refs/heads/".Length..], cancellationToken);
+
+    /// <summary>The payload URL the mirror fetches from, by <see cref="HandlerOptions.CloneUrl"/>.</summary>
+    public static string RemoteUrl(WebhookEvent e, HandlerOptions options) => options.CloneUrl switch
+    {
+        CloneUrlSource.GitUrl => e.Repository.GitUrl,
+        CloneUrlSource.SshUrl => e.Repository.SshUrl,
+        _ => e.Repository.CloneUrl,
+    };
+}

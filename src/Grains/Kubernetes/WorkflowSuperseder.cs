@@ -1,0 +1,76 @@
+using System.Text.Json.Nodes;
+using K8sWebhookHandler.Grains.Configuration;
+using K8sWebhookHandler.Grains.Events;
+using K8sWebhookHandler.Grains.Inspection;
+using K8sWebhookHandler.Grains.Manifests;
+
+namespace K8sWebhookHandler.Grains.Kubernetes;
+
+/// <summary>
+/// Stops the handler's older workflows of a ref once a newer revision is applied: found by the handler's own
+/// labels (and the exact ref annotation, since labels are sanitised), never the objects just applied, never a
+/// workflow that has already finished or been shut down. Argo Workflows get <c>spec.shutdown</c>; other kinds
+/// are deleted or left alone, as the policy says.
+/// </summary>
+public sealed class WorkflowSuperseder(KubernetesRestClient client, IKindResolver resolver)
+{
+    private static readonly HashSet<string> FinishedPhases = ["Succeeded", "Failed", "Error"];
+
+    public async Task<IReadOnlyList<AppliedObject>> SupersedeAsync(WebhookEvent e, IReadOnlyList<AppliedObject> keep,
+        IReadOnlyList<AppliedObject> previous, SupersedePolicy policy, CancellationToken cancellationToken)
+    {
+        var selector = Uri.EscapeDataString(
+            $"{StampKeys.RepositoryLabel}={LabelValues.From(e.Repository.FullName.ToLowerInvariant())},{StampKeys.RefLabel}={LabelValues.From(e.Ref)}");
+        var stopped = new List<AppliedObject>();
+        foreach (var place in keep.Concat(previous).Select(o => (o.ApiVersion, o.Kind, o.Namespace)).Distinct())
+        {
+            var resource = await resolver.ResolveAsync(place.ApiVersion, place.Kind, cancellationToken);
+            var mode = resource is null ? SupersedeMode.None : IsWorkflow(resource) ? policy.Workflows : policy.OtherKinds;
+            if (resource is null || mode == SupersedeMode.None)
+            {
+                continue;
+            }
+
+            var list = await client.GetAsync($"{resource.CollectionPath(place.Namespace)}?labelSelector={selector}", cancellationToken);
+            foreach (var item in (list["items"] as JsonArray ?? []).OfType<JsonObject>())
+            {
+                var name = item["metadata"]!["name"]!.GetValue<string>();
+                var candidate = new AppliedObject(place.ApiVersion, resource.Kind, place.Namespace, name);
+                if (keep.Contains(candidate) || item["metadata"]?["annotations"]?[StampKeys.Ref]?.GetValue<string>() != e.Ref || IsDone(item))
+                {
+                    continue;
+                }
+
+                await StopAsync(resource, place.Namespace, name, mode, cancellationToken);
+                stopped.Add(candidate);
+            }
+        }
+
+        return stopped;
+    }
+
+    private static bool IsWorkflow(ResourceKind resource) => resource is { Group: "argoproj.io", Kind: "Workflow" };
+
+    private static bool IsDone(JsonObject item) =>
+        item["spec"]?["shutdown"] is not null || FinishedPhases.Contains(item["status"]?["phase"]?.GetValue<string>() ?? "");
+
+    private async Task StopAsync(ResourceKind resource, string? ns, string name, SupersedeMode mode, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (mode == SupersedeMode.Delete)
+            {
+                await client.SendAsync(HttpMethod.Delete, resource.ObjectPath(ns, name), null, null, cancellationToken);
+                return;
+            }
+
+            var shutdown = mode == SupersedeMode.Terminate ? "Terminate" : "Stop";
+            var patch = new JsonObject { ["spec"] = new JsonObject { ["shutdown"] = shutdown } };
+            await client.SendAsync(HttpMethod.Patch, resource.ObjectPath(ns, name), patch, "application/merge-patch+json", cancellationToken);
+        }
+        catch (KubernetesApiException e) when (e.Status == System.Net.HttpStatusCode.NotFound)
+        {
+            // Gone already (deleted by someone, or by Argo's TTL): nothing left to stop.
+        }
+    }
+}

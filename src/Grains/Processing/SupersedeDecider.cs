@@ -1,0 +1,80 @@
+using System.Text.RegularExpressions;
+using K8sWebhookHandler.Grains.Configuration;
+using K8sWebhookHandler.Grains.Events;
+using K8sWebhookHandler.Grains.Inspection;
+using Microsoft.Extensions.Options;
+
+namespace K8sWebhookHandler.Grains.Processing;
+
+/// <summary>
+/// Decides by git, not by arrival, whether a push to a branch should run: it is <c>stale</c> when what it pushes
+/// is already applied or behind it, and <c>superseded</c> when a newer push for the branch is already waiting.
+/// Only branch pushes take part; tags, deletions and check events always run.
+/// </summary>
+public sealed class SupersedeDecider(IRevisionGraph graph, IOptions<HandlerOptions> options)
+{
+    private readonly Regex _refs = new(options.Value.Supersede.Refs, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+
+    /// <summary>Null when the push should run; otherwise its final outcome.</summary>
+    /// <param name="push">The delivery at the head of the inbox.</param>
+    /// <param name="applied">What was last applied for its ref, if anything.</param>
+    /// <param name="waiting">Deliveries that arrived after it and wait behind it, in arrival order.</param>
+    public async Task<ProcessingResult?> DecideAsync(WebhookEvent push, RefRecord? applied, IEnumerable<WebhookEvent> waiting, CancellationToken cancellationToken)
+    {
+        if (!TakesPart(push))
+        {
+            return null;
+        }
+
+        if (applied is not null && applied.LastRevision != WebhookEvent.ZeroRevision && await AgainstAppliedAsync(push, applied, cancellationToken) is { } stale)
+        {
+            return stale;
+        }
+
+        foreach (var later in waiting.Where(w => w.Ref == push.Ref && (TakesPart(w) || w.IsDeletion)))
+        {
+            if (later.IsDeletion)
+            {
+                return Superseded($"the branch was deleted (delivery {later.Delivery})");
+            }
+
+            if (later.Before == push.Revision || await graph.IsAncestorAsync(push, push.Revision, later.Revision, cancellationToken))
+            {
+                return Superseded($"superseded by {later.Revision} (delivery {later.Delivery})");
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Whether this event takes part in superseding: a push (not a deletion) to a ref the policy covers.</summary>
+    public bool TakesPart(WebhookEvent e) => e.EventType == "push" && !e.IsDeletion && !e.IsTag && _refs.IsMatch(e.Ref);
+
+    private async Task<ProcessingResult?> AgainstAppliedAsync(WebhookEvent push, RefRecord applied, CancellationToken cancellationToken)
+    {
+        var tip = applied.LastRevision;
+        if (push.Revision == tip)
+        {
+            return Stale($"{tip} is already applied (delivery {applied.LastDelivery})");
+        }
+
+        if (push.Before == tip || await graph.IsAncestorAsync(push, tip, push.Revision, cancellationToken))
+        {
+            return null;
+        }
+
+        if (await graph.IsAncestorAsync(push, push.Revision, tip, cancellationToken))
+        {
+            return Stale($"{push.Revision} is an ancestor of the applied {tip}");
+        }
+
+        // Unrelated history (a force-push whose before the handler never saw): newer only if it is what the branch is now.
+        return await graph.BranchHeadAsync(push, cancellationToken) == push.Revision
+            ? null
+            : Stale($"{push.Revision} is unrelated to the applied {tip} and is not the branch's head");
+    }
+
+    private static ProcessingResult Stale(string reason) => ProcessingResult.Final(DeliveryState.Stale, reason);
+
+    private static ProcessingResult Superseded(string reason) => ProcessingResult.Final(DeliveryState.Superseded, reason);
+}
