@@ -13,6 +13,9 @@ public sealed class FaultRule
     public TimeSpan? RetryAfter { get; init; }
 
     public TimeSpan? Stall { get; init; }
+
+    /// <summary>Requests wait until this task completes, then are served normally: a stall the test ends itself.</summary>
+    public Task? Until { get; init; }
 }
 
 /// <summary>
@@ -31,6 +34,10 @@ public sealed class FaultInjector
     /// <summary>The next <paramref name="count"/> matching requests wait <paramref name="duration"/> before being served.</summary>
     public FaultRule StallNext(int count, TimeSpan duration, Func<RecordedRequest, bool>? match = null) =>
         Arm(new FaultRule { Match = match ?? (_ => true), Remaining = count, Stall = duration });
+
+    /// <summary>The next <paramref name="count"/> matching requests wait until <paramref name="until"/> completes.</summary>
+    public FaultRule HoldNext(int count, Task until, Func<RecordedRequest, bool>? match = null) =>
+        Arm(new FaultRule { Match = match ?? (_ => true), Remaining = count, Until = until });
 
     public void Clear()
     {

@@ -41,6 +41,11 @@ public sealed class ApiRouter(
                     await Task.Delay(stall, time);
                 }
 
+                if (fault.Until is { } until)
+                {
+                    await until;
+                }
+
                 if (fault.StatusCode is { } code)
                 {
                     if (fault.RetryAfter is { } retryAfter)
