@@ -41,6 +41,6 @@ public sealed record WebhookEvent(
 
     public bool IsBranch => Ref.StartsWith("refs/heads/", StringComparison.Ordinal);
 
-    /// <summary>A branch or tag deletion: a <c>delete</c> event or a push with <c>deleted: true</c>.</summary>
-    public bool IsDeletion => EventType == "delete" || (EventType == "push" && Deleted);
+    /// <summary>A branch or tag deletion: a <c>delete</c> event, or a push with <c>deleted: true</c> (its <c>after</c> is zeros).</summary>
+    public bool IsDeletion => EventType == "delete" || (EventType == "push" && (Deleted || Revision == ZeroRevision));
 }
