@@ -79,6 +79,34 @@ await using (var handler = await HandlerProcess.StartAsync(new Dictionary<string
 
     var stats = LatencyStats.Of(samples, TimeSpan.Zero);
     results.Add($"| event to Workflow object, warm mirror, new commit each push (fetch included) | {samples.Count} pushes | sequential | **p50 {stats.P50:F1} ms, p99 {stats.P99:F1} ms** |");
+
+    // 3. A burst of 30 pushes to one branch, sent as fast as the answers come: how many workflows are made at all.
+    var burst = await git.CreateRepositoryAsync("bench/burst");
+    var burstBefore = await burst.CommitAsync("main", new Dictionary<string, string?> { [".ci/workflow.yaml"] = File.ReadAllText(Path.Combine(RepositoryPaths.ArgoWorkflows, "hello-world.yaml")) }, "manifest");
+    var commits = new List<(string Before, string After)>();
+    for (var i = 0; i < 30; i++)
+    {
+        var after = await burst.CommitFileAsync("main", "burst.txt", i.ToString(CultureInfo.InvariantCulture));
+        commits.Add((burstBefore, after));
+        burstBefore = after;
+    }
+
+    var burstDeliveries = new List<string>();
+    foreach (var (from, to) in commits)
+    {
+        var delivery = Guid.NewGuid().ToString();
+        await client.SendAsync("push", delivery, GitHubPayloads.Push(burst.FullName, git.GitUrl(burst.FullName), git.HttpUrl(burst.FullName), "refs/heads/main", from, to));
+        burstDeliveries.Add(delivery);
+    }
+
+    foreach (var delivery in burstDeliveries)
+    {
+        await client.OutcomeAsync(burst.FullName, delivery);
+    }
+
+    var made = emulator.FindAll("argoproj.io", "workflows", "ci").Where(w => w["metadata"]!["annotations"]!["k8s-webhook-handler.io/repo_name"]!.GetValue<string>() == burst.FullName).ToList();
+    var running = made.Count(w => w["spec"]?["shutdown"] is null);
+    results.Add($"| burst of 30 pushes to one branch, no pause (superseding) | 30 pushes | {made.Count} workflows created, {running} left running | newest running: {made.Any(w => w["spec"]?["shutdown"] is null && w["metadata"]!["annotations"]!["k8s-webhook-handler.io/revision"]!.GetValue<string>() == commits[^1].After)} |");
 }
 
 var report = Report(results);
