@@ -1,4 +1,4 @@
-using K8sWebhookHandler.Api.Health;
+using K8sWebhookHandler.Grains.Health;
 using K8sWebhookHandler.Api.Hosting;
 using K8sWebhookHandler.Api.Inspection;
 using K8sWebhookHandler.Api.Rendering;
@@ -12,7 +12,7 @@ if (args is ["render", .. var renderArgs])
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddWebhookHandler();
-builder.AddLocalSilo();
+builder.AddOrleans();
 
 var app = builder.Build();
 app.UseExceptionHandler(failure => failure.Run(context =>

@@ -1,4 +1,9 @@
+using K8sWebhookHandler.Grains.Health;
+using K8sWebhookHandler.Silo;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.AddClusterSilo();
+
 var app = builder.Build();
-app.MapGet("/healthz", () => "ok");
-app.Run();
+app.MapHealthEndpoints();
+await app.RunAsync();

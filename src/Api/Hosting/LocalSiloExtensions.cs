@@ -1,4 +1,4 @@
-using K8sWebhookHandler.Api.Health;
+using K8sWebhookHandler.Grains.Health;
 using K8sWebhookHandler.Api.Webhooks;
 using K8sWebhookHandler.Grains.Configuration;
 using K8sWebhookHandler.Grains.Repositories;
@@ -48,6 +48,34 @@ public static class LocalSiloExtensions
     /// The local all-in-one mode: a silo in this process with localhost clustering and durable file-backed
     /// grain storage under <c>DataDirectory/grains</c>; at start-up, repositories with pending deliveries are woken.
     /// </summary>
+    /// <summary>
+    /// <c>Handler:Mode</c> <c>Local</c> (default): the all-in-one mode below; <c>Cluster</c>: an Orleans client of the
+    /// silo cluster whose membership is in Redis (<c>Handler:Cluster</c>).
+    /// </summary>
+    public static WebApplicationBuilder AddOrleans(this WebApplicationBuilder builder)
+    {
+        var mode = builder.Configuration.GetValue("Handler:Mode", HostingMode.Local);
+        return mode == HostingMode.Cluster ? builder.AddClusterClient() : builder.AddLocalSilo();
+    }
+
+    /// <summary>The Api as a client of the silo cluster: no grains here, no state here.</summary>
+    public static WebApplicationBuilder AddClusterClient(this WebApplicationBuilder builder)
+    {
+        var cluster = builder.Configuration.GetSection(ClusterSettings.Section).Get<ClusterSettings>() ?? new ClusterSettings();
+        cluster.Validate();
+        var redis = StackExchange.Redis.ConfigurationOptions.Parse(cluster.RedisConnectionString);
+        builder.UseOrleansClient(client =>
+        {
+            client.Configure<Orleans.Configuration.ClusterOptions>(o =>
+            {
+                o.ClusterId = cluster.ClusterId;
+                o.ServiceId = cluster.ServiceId;
+            });
+            client.UseRedisClustering(o => o.ConfigurationOptions = redis);
+        });
+        return builder;
+    }
+
     public static WebApplicationBuilder AddLocalSilo(this WebApplicationBuilder builder)
     {
         var handler = builder.Configuration.GetSection(HandlerOptions.Section).Get<HandlerOptions>() ?? new HandlerOptions();
@@ -58,6 +86,8 @@ public static class LocalSiloExtensions
         {
             orleans.UseLocalhostClustering(silo.SiloPort, silo.GatewayPort);
             orleans.Services.AddGrainStorage(StorageNames.Repositories, (_, _) => storage);
+            // Not durable, and need not be: at start-up PendingDeliveryRecovery wakes what the files say is pending.
+            orleans.UseInMemoryReminderService();
         });
         builder.Services.AddHostedService<PendingDeliveryRecovery>();
         return builder;

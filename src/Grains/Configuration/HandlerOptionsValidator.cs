@@ -4,12 +4,13 @@ using Microsoft.Extensions.Options;
 namespace K8sWebhookHandler.Grains.Configuration;
 
 /// <summary>Refuses to start on settings that cannot work, saying what to set instead.</summary>
-public sealed class HandlerOptionsValidator : IValidateOptions<HandlerOptions>
+/// <param name="requireWebhookSecret">Where webhooks are received; a silo has no use for the secret.</param>
+public sealed class HandlerOptionsValidator(bool requireWebhookSecret = true) : IValidateOptions<HandlerOptions>
 {
     public ValidateOptionsResult Validate(string? name, HandlerOptions options)
     {
         var errors = new List<string>();
-        if (options.WebhookSecrets.All(string.IsNullOrEmpty) && !options.Insecure)
+        if (requireWebhookSecret && options.WebhookSecrets.All(string.IsNullOrEmpty) && !options.Insecure)
         {
             errors.Add("No webhook secret is configured: set WEBHOOK_SECRET (or Handler__WebhookSecrets__0), or set Handler__Insecure=true to accept unsigned webhooks on purpose.");
         }

@@ -16,7 +16,10 @@ public static class HandlerServiceCollectionExtensions
     /// <c>GITHUB_TOKEN</c>) and registers what the repository grain uses: git mirror, processor and the sink,
     /// which is the cluster when Kubernetes configuration is found and a dry-run folder otherwise.
     /// </summary>
-    public static IServiceCollection AddWebhookHandlerCore(this IServiceCollection services, IConfiguration configuration)
+    /// <param name="services">The services.</param>
+    /// <param name="configuration">Configuration with the <c>Handler</c> section.</param>
+    /// <param name="requireWebhookSecret">True where webhooks are received (the Api): start-up then needs a secret or insecure mode.</param>
+    public static IServiceCollection AddWebhookHandlerCore(this IServiceCollection services, IConfiguration configuration, bool requireWebhookSecret = true)
     {
         services.AddOptions<HandlerOptions>()
             .Bind(configuration.GetSection(HandlerOptions.Section))
@@ -38,7 +41,7 @@ public static class HandlerServiceCollectionExtensions
                 }
             })
             .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<HandlerOptions>, HandlerOptionsValidator>();
+        services.AddSingleton<IValidateOptions<HandlerOptions>>(new HandlerOptionsValidator(requireWebhookSecret));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<IGitMirror, GitMirror>();
         services.AddSingleton<IDeliveryProcessor, DeliveryProcessor>();

@@ -21,8 +21,12 @@ public sealed partial class RepositoryGrain(
     SupersedeDecider decider,
     IOptions<HandlerOptions> options,
     TimeProvider time,
-    ILogger<RepositoryGrain> logger) : Grain, IRepositoryGrain
+    ILogger<RepositoryGrain> logger) : Grain, IRepositoryGrain, IRemindable
 {
+    /// <summary>Wakes the grain while deliveries are pending, so that a silo's death never strands them.</summary>
+    private const string PendingReminder = "pending-deliveries";
+    private static readonly TimeSpan ReminderPeriod = TimeSpan.FromMinutes(1);
+
     private const int MaxUnsavedOutcomes = 16;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly Dictionary<DeliveryId, List<TaskCompletionSource<DeliveryRecord>>> _waiters = [];
@@ -33,15 +37,26 @@ public sealed partial class RepositoryGrain(
 
     private string Repository => this.GetPrimaryKeyString();
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (State.Inbox.Count > 0)
         {
             LogResuming(logger, Repository, State.Inbox.Count);
+            await this.RegisterOrUpdateReminder(PendingReminder, ReminderPeriod, ReminderPeriod);
             ScheduleDrain(TimeSpan.Zero);
         }
+    }
 
-        return Task.CompletedTask;
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (State.Inbox.Count > 0)
+        {
+            ScheduleDrain(TimeSpan.Zero);
+        }
+        else if (await this.GetReminder(reminderName) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
     }
 
     public async Task<DeliveryStatus> Enqueue(WebhookEvent webhookEvent)
@@ -60,6 +75,13 @@ public sealed partial class RepositoryGrain(
         var status = ignoreReason is null ? DeliveryStatus.Queued : DeliveryStatus.Ignored;
         if (ignoreReason is null)
         {
+            if (State.Inbox.Count == 0)
+            {
+                // Durable before the delivery is: if this silo dies after the answer, the reminder wakes the
+                // grain elsewhere. A reminder without a delivery only fires once and removes itself.
+                await this.RegisterOrUpdateReminder(PendingReminder, ReminderPeriod, ReminderPeriod);
+            }
+
             State.Inbox.Add(new PendingDelivery(webhookEvent, 0, now, null));
         }
 

@@ -1,10 +1,13 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using K8sWebhookHandler.Grains;
 using K8sWebhookHandler.Grains.Configuration;
 using K8sWebhookHandler.Grains.Kubernetes;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
-namespace K8sWebhookHandler.Api.Health;
+namespace K8sWebhookHandler.Grains.Health;
 
 /// <summary>Ready only when a repository grain can be activated (silo up, grain storage readable) and the data directory takes writes.</summary>
 public sealed class GrainStorageHealthCheck(IGrainFactory grains, IOptions<HandlerOptions> options) : IHealthCheck
@@ -14,7 +17,7 @@ public sealed class GrainStorageHealthCheck(IGrainFactory grains, IOptions<Handl
         try
         {
             await grains.GetGrain<IRepositoryGrain>("k8s-webhook-handler/readiness-probe").Inspect().WaitAsync(cancellationToken);
-            var probe = Path.Combine(options.Value.DataDirectory, ".readiness");
+            var probe = Path.Combine(Directory.CreateDirectory(options.Value.DataDirectory).FullName, ".readiness");
             await File.WriteAllTextAsync(probe, DateTimeOffset.UtcNow.ToString("O"), cancellationToken);
             return HealthCheckResult.Healthy();
         }

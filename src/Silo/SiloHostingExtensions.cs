@@ -1,0 +1,48 @@
+using System.Net;
+using K8sWebhookHandler.Grains.Configuration;
+using K8sWebhookHandler.Grains.Health;
+using K8sWebhookHandler.Grains.Repositories;
+using K8sWebhookHandler.Grains.Storage;
+using Orleans.Configuration;
+using StackExchange.Redis;
+
+namespace K8sWebhookHandler.Silo;
+
+public static class SiloHostingExtensions
+{
+    /// <summary>
+    /// A silo of the cluster: Redis for membership, grain storage (plain JSON, see <see cref="StateJsonGrainStorageSerializer"/>)
+    /// and reminders, so that a repository grain moves to another silo with its state and its pending deliveries.
+    /// </summary>
+    public static WebApplicationBuilder AddClusterSilo(this WebApplicationBuilder builder)
+    {
+        var cluster = builder.Configuration.GetSection(ClusterSettings.Section).Get<ClusterSettings>() ?? new ClusterSettings();
+        cluster.Validate();
+        var redis = ConfigurationOptions.Parse(cluster.RedisConnectionString);
+        builder.Services.AddWebhookHandlerCore(builder.Configuration, requireWebhookSecret: false);
+        builder.Services.AddHealthChecks()
+            .AddCheck<GrainStorageHealthCheck>("grain-storage")
+            .AddCheck<KubernetesHealthCheck>("kubernetes");
+        builder.UseOrleans(silo =>
+        {
+            silo.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = cluster.ClusterId;
+                o.ServiceId = cluster.ServiceId;
+            });
+            silo.ConfigureEndpoints(
+                string.IsNullOrEmpty(cluster.AdvertisedAddress) ? null! : IPAddress.Parse(cluster.AdvertisedAddress),
+                cluster.SiloPort,
+                cluster.GatewayPort,
+                listenOnAnyHostAddress: true);
+            silo.UseRedisClustering(o => o.ConfigurationOptions = redis.Clone());
+            silo.AddRedisGrainStorage(StorageNames.Repositories, o =>
+            {
+                o.ConfigurationOptions = redis.Clone();
+                o.GrainStorageSerializer = new StateJsonGrainStorageSerializer();
+            });
+            silo.UseRedisReminderService(o => o.ConfigurationOptions = redis.Clone());
+        });
+        return builder;
+    }
+}
