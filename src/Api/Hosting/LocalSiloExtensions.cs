@@ -72,6 +72,7 @@ public static class LocalSiloExtensions
                 o.ServiceId = cluster.ServiceId;
             });
             client.UseRedisClustering(o => o.ConfigurationOptions = redis);
+            client.Services.Configure<Orleans.Configuration.ClientMessagingOptions>(builder.Configuration.GetSection("Orleans:Messaging"));
         });
         return builder;
     }

@@ -33,6 +33,10 @@ public sealed partial class RepositoryGrain(
     private IGrainTimer? _drainTimer;
     private bool _draining;
 
+    // Set when a write failed: memory may then hold changes storage does not, and nothing may be answered from
+    // it (a retried delivery would be called a duplicate of one never stored) until storage is read again.
+    private bool _stateUncertain;
+
     private RepositoryState State => state.State;
 
     private string Repository => this.GetPrimaryKeyString();
@@ -61,6 +65,7 @@ public sealed partial class RepositoryGrain(
 
     public async Task<DeliveryStatus> Enqueue(WebhookEvent webhookEvent)
     {
+        await EnsureStateCertainAsync();
         var id = webhookEvent.Delivery;
         if (State.Seen.ContainsKey(id.Value))
         {
@@ -68,20 +73,21 @@ public sealed partial class RepositoryGrain(
             return DeliveryStatus.Duplicate;
         }
 
+        var ignoreReason = EventFilter.IgnoreReason(webhookEvent);
+        var status = ignoreReason is null ? DeliveryStatus.Queued : DeliveryStatus.Ignored;
+        if (status == DeliveryStatus.Queued && State.Inbox.Count == 0)
+        {
+            // Before anything changes in memory, and durable before the delivery is: if this silo dies after the
+            // answer, the reminder wakes the grain elsewhere. A reminder without a delivery fires once and goes.
+            await this.RegisterOrUpdateReminder(PendingReminder, ReminderPeriod, ReminderPeriod);
+        }
+
+        // From here until the write returns, memory is ahead of storage; SaveAsync marks it uncertain if the write fails.
         var now = time.GetUtcNow();
         ForgetOldDeliveries(now);
         State.Seen[id.Value] = now;
-        var ignoreReason = EventFilter.IgnoreReason(webhookEvent);
-        var status = ignoreReason is null ? DeliveryStatus.Queued : DeliveryStatus.Ignored;
-        if (ignoreReason is null)
+        if (status == DeliveryStatus.Queued)
         {
-            if (State.Inbox.Count == 0)
-            {
-                // Durable before the delivery is: if this silo dies after the answer, the reminder wakes the
-                // grain elsewhere. A reminder without a delivery only fires once and removes itself.
-                await this.RegisterOrUpdateReminder(PendingReminder, ReminderPeriod, ReminderPeriod);
-            }
-
             State.Inbox.Add(new PendingDelivery(webhookEvent, 0, now, null));
         }
 
@@ -172,6 +178,7 @@ public sealed partial class RepositoryGrain(
         var unsaved = new List<DeliveryRecord>();
         try
         {
+            await EnsureStateCertainAsync();
             while (State.Inbox.Count > 0 && !cancellationToken.IsCancellationRequested)
             {
                 // Invariant across the awaits below: requests only append to the inbox, so index 0 stays this delivery.
@@ -288,7 +295,10 @@ public sealed partial class RepositoryGrain(
         return delay < settings.MaxRetryDelay ? delay : settings.MaxRetryDelay;
     }
 
-    /// <summary>Writes the state; a failed write deactivates the grain so that memory is reloaded from storage, the truth.</summary>
+    /// <summary>
+    /// Writes the state. A failed write leaves memory uncertain: it is read again from storage, the truth, before
+    /// anything else is answered, and the grain deactivates when idle.
+    /// </summary>
     private async Task SaveAsync()
     {
         await _writeGate.WaitAsync();
@@ -298,8 +308,28 @@ public sealed partial class RepositoryGrain(
         }
         catch
         {
+            _stateUncertain = true;
             DeactivateOnIdle();
             throw;
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    private async Task EnsureStateCertainAsync()
+    {
+        if (!_stateUncertain)
+        {
+            return;
+        }
+
+        await _writeGate.WaitAsync();
+        try
+        {
+            await state.ReadStateAsync();
+            _stateUncertain = false;
         }
         finally
         {

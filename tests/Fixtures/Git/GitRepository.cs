@@ -74,6 +74,17 @@ public sealed class GitRepository(string fullName, string barePath, string workP
         await Git.RunAsync(WorkPath, "push", "-q", "origin", $"refs/tags/{tag}");
     }
 
+    /// <summary>Creates many lightweight tags on one commit and pushes them in one go.</summary>
+    public async Task TagManyAsync(IEnumerable<string> tags, string sha)
+    {
+        foreach (var tag in tags)
+        {
+            await Git.RunAsync(WorkPath, "tag", tag, sha);
+        }
+
+        await Git.RunAsync(WorkPath, "push", "-q", "origin", "--tags");
+    }
+
     public Task<string> RevParseAsync(string revision) => Git.RunAsync(WorkPath, "rev-parse", revision);
 
     /// <summary>What the server has for a ref, read from the bare repository; null when the ref does not exist.</summary>

@@ -3,6 +3,16 @@ using K8sWebhookHandler.Testing.Processes;
 
 namespace K8sWebhookHandler.Testing.Handler;
 
+/// <summary>Which program of the project to run.</summary>
+public enum HandlerComponent
+{
+    /// <summary>src/Api: the webhook intake (local mode or a cluster client).</summary>
+    Api,
+
+    /// <summary>src/Silo: a silo of the cluster.</summary>
+    Silo,
+}
+
 /// <summary>
 /// The handler (src/Api, local all-in-one mode) as its own process, configured through environment variables
 /// as an operator would, on free loopback ports, with a data directory that survives a kill and a restart.
@@ -14,9 +24,12 @@ public sealed class HandlerProcess : IAsyncDisposable
     private readonly TempDirectory _data = new("handler-data");
     private RunningProcess? _process;
 
-    private HandlerProcess(Dictionary<string, string> environment, int port)
+    private readonly HandlerComponent _component;
+
+    private HandlerProcess(Dictionary<string, string> environment, int port, HandlerComponent component)
     {
         _environment = environment;
+        _component = component;
         BaseUri = new Uri($"http://127.0.0.1:{port}/");
     }
 
@@ -29,7 +42,8 @@ public sealed class HandlerProcess : IAsyncDisposable
     public bool IsRunning => _process is { HasExited: false };
 
     /// <param name="settings">Extra environment variables, e.g. <c>WEBHOOK_SECRET</c>, <c>KUBECONFIG</c>, <c>Handler__X</c>.</param>
-    public static async Task<HandlerProcess> StartAsync(IReadOnlyDictionary<string, string> settings)
+    /// <param name="component">The Api (default) or a silo.</param>
+    public static async Task<HandlerProcess> StartAsync(IReadOnlyDictionary<string, string> settings, HandlerComponent component = HandlerComponent.Api)
     {
         var port = Loopback.FreePort();
         var environment = new Dictionary<string, string>(settings)
@@ -40,7 +54,7 @@ public sealed class HandlerProcess : IAsyncDisposable
             ["Handler__Local__GatewayPort"] = Loopback.FreePort().ToString(CultureInfo.InvariantCulture),
             ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information",
         };
-        var handler = new HandlerProcess(environment, port);
+        var handler = new HandlerProcess(environment, port, component);
         environment["Handler__DataDirectory"] = handler.DataDirectory;
         await handler.RunAsync();
         return handler;
@@ -72,17 +86,18 @@ public sealed class HandlerProcess : IAsyncDisposable
         _data.Dispose();
     }
 
-    /// <summary>The built handler assembly, from the same build configuration as the running tests.</summary>
-    public static string AssemblyPath()
+    /// <summary>The built assembly of a component, from the same build configuration as the running tests.</summary>
+    public static string AssemblyPath(HandlerComponent component = HandlerComponent.Api)
     {
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
-        var path = Path.Combine(RepositoryPaths.Root, "src", "Api", "bin", configuration, "net10.0", "K8sWebhookHandler.Api.dll");
-        return File.Exists(path) ? path : throw new FileNotFoundException($"build src/Api first: {path} does not exist");
+        var path = Path.Combine(RepositoryPaths.Root, "src", component.ToString(), "bin", configuration, "net10.0", $"K8sWebhookHandler.{component}.dll");
+        return File.Exists(path) ? path : throw new FileNotFoundException($"build src/{component} first: {path} does not exist");
     }
 
     private async Task RunAsync()
     {
-        _process = RunningProcess.Start("dotnet", [AssemblyPath()], Path.GetDirectoryName(AssemblyPath()), _environment);
+        var assembly = AssemblyPath(_component);
+        _process = RunningProcess.Start("dotnet", [assembly], Path.GetDirectoryName(assembly), _environment);
         await _process.WaitForLineAsync(line => line.Contains("Now listening on", StringComparison.Ordinal), StartTimeout);
     }
 }

@@ -30,7 +30,10 @@ public sealed class RedisServer : IAsyncDisposable
 
     public int? ProcessId => _process is { HasExited: false } p ? p.Id : null;
 
-    /// <summary>Starts a server; <paramref name="appendOnly"/> makes every acknowledged write survive a kill.</summary>
+    /// <summary>
+    /// Starts a server; <paramref name="appendOnly"/> (with <c>appendfsync always</c>) makes every acknowledged
+    /// write survive a kill.
+    /// </summary>
     public static async Task<RedisServer> StartAsync(bool appendOnly = false)
     {
         var server = new RedisServer(Loopback.FreePort(), appendOnly);
@@ -93,6 +96,8 @@ public sealed class RedisServer : IAsyncDisposable
             "--dir", _data.Path,
             "--save", "",
             "--appendonly", _appendOnly ? "yes" : "no",
+            // everysec may postpone the write behind a slow fsync and still answer: a SIGKILL then loses acknowledged writes.
+            "--appendfsync", "always",
             "--daemonize", "no",
             "--protected-mode", "yes",
         ]);

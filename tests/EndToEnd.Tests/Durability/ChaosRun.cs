@@ -1,0 +1,179 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using K8sWebhookHandler.KubeApiEmulator;
+using K8sWebhookHandler.Testing.Git;
+using K8sWebhookHandler.Testing.Handler;
+using Xunit.Abstractions;
+
+namespace K8sWebhookHandler.EndToEnd.Tests.Durability;
+
+/// <summary>A process the chaos run may kill with SIGKILL and start again.</summary>
+public sealed record Killable(string Name, Func<Task> KillAsync, Func<Task> RestartAsync);
+
+/// <summary>One delivery of the run, signed and ready to send.</summary>
+public sealed record PlannedDelivery(string Id, string Repository, byte[] Body, string Signature);
+
+/// <summary>What a chaos run found: every number is counted, none assumed.</summary>
+public sealed record ChaosReport(int Sent, int Acknowledged, int Attempts, int Kills, int Applied, int Lost, int Duplicated, int Workflows, TimeSpan Elapsed);
+
+/// <summary>
+/// Sends signed tag pushes (each due exactly one Workflow: tags are never superseded) over many repositories while
+/// killing processes with SIGKILL at chosen points and restarting them. A delivery that got no 202 is sent again,
+/// as a person redelivers from GitHub's page; at the end every acknowledged delivery must have exactly one outcome
+/// and exactly one object.
+/// </summary>
+public sealed class ChaosRun(GitServer git, KubeApiEmulatorServer emulator, string secret, ITestOutputHelper output)
+{
+    private static readonly TimeSpan RetryPause = TimeSpan.FromMilliseconds(100);
+
+    public async Task<IReadOnlyList<PlannedDelivery>> PrepareAsync(int events, int repositories, string prefix)
+    {
+        var deliveries = new List<PlannedDelivery>(events);
+        for (var r = 0; r < repositories; r++)
+        {
+            var repo = await git.CreateRepositoryAsync($"{prefix}/repo-{r}");
+            var head = await repo.CommitAsync("main", new Dictionary<string, string?> { [".ci/workflow.yaml"] = HandlerFixture.Manifest }, "manifest");
+            var indices = Enumerable.Range(0, events).Where(i => i % repositories == r).ToList();
+            await repo.TagManyAsync(indices.Select(i => $"event-{i}"), head);
+            foreach (var i in indices)
+            {
+                var payload = GitHubPayloads.Push(repo.FullName, git.GitUrl(repo.FullName), git.HttpUrl(repo.FullName), $"refs/tags/event-{i}", GitHubPayloads.Zero, head, created: true);
+                var body = Encoding.UTF8.GetBytes(payload.ToJsonString());
+                deliveries.Add(new PlannedDelivery($"{prefix}-{i:D4}", repo.FullName, body, WebhookClient.Sign(secret, body)));
+            }
+        }
+
+        return deliveries.OrderBy(d => d.Id, StringComparer.Ordinal).ToList();
+    }
+
+    public async Task<ChaosReport> RunAsync(Uri api, IReadOnlyList<PlannedDelivery> deliveries, IReadOnlyList<Killable> targets, int kills, int seed)
+    {
+        var random = new Random(seed);
+        var killPoints = Enumerable.Range(0, kills).Select(_ => random.Next(deliveries.Count / 10, deliveries.Count * 9 / 10)).Order().ToList();
+        var reached = deliveries.Select(_ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
+        var acknowledged = new ConcurrentDictionary<string, string>();
+        var attempts = 0;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using var http = new HttpClient { BaseAddress = api, Timeout = TimeSpan.FromSeconds(30) };
+
+        var sender = Task.Run(async () =>
+        {
+            for (var i = 0; i < deliveries.Count; i++)
+            {
+                reached[i].TrySetResult();
+                var delivery = deliveries[i];
+                while (true)
+                {
+                    Interlocked.Increment(ref attempts);
+                    var status = await TrySendAsync(http, delivery);
+                    if (status is not null)
+                    {
+                        acknowledged[delivery.Id] = status;
+                        break;
+                    }
+
+                    // No 202: the delivery is not stored as far as GitHub can tell; send it again, as a person would.
+                    await Task.Delay(RetryPause);
+                }
+            }
+        });
+
+        var chaos = Task.Run(async () =>
+        {
+            foreach (var point in killPoints)
+            {
+                await reached[point].Task;
+                var target = targets[random.Next(targets.Count)];
+                output.WriteLine($"{clock.Elapsed:mm\\:ss\\.f} at delivery {point}: SIGKILL {target.Name}");
+                await target.KillAsync();
+                await target.RestartAsync();
+                output.WriteLine($"{clock.Elapsed:mm\\:ss\\.f} {target.Name} is back");
+            }
+        });
+
+        await Task.WhenAll(sender, chaos);
+        return await VerifyAsync(http, deliveries, acknowledged, attempts, kills, clock);
+    }
+
+    private async Task<ChaosReport> VerifyAsync(HttpClient http, IReadOnlyList<PlannedDelivery> deliveries, ConcurrentDictionary<string, string> acknowledged,
+        int attempts, int kills, System.Diagnostics.Stopwatch clock)
+    {
+        var applied = 0;
+        var lost = new List<string>();
+        foreach (var delivery in deliveries.Where(d => acknowledged.ContainsKey(d.Id)))
+        {
+            var state = await FinalStateAsync(http, delivery);
+            if (state == "applied")
+            {
+                applied++;
+            }
+            else
+            {
+                using var snapshot = await http.GetAsync($"/api/repositories/{delivery.Repository}");
+                var known = JsonNode.Parse(await snapshot.Content.ReadAsStringAsync())?["deliveries"]?.AsArray().Select(d => d!["delivery"]!.GetValue<string>()).Order().ToList() ?? [];
+                lost.Add($"{delivery.Id}: {state ?? "no record"} (answered {acknowledged[delivery.Id]}; the repository knows {string.Join(", ", known.Select(k => k[^4..]))})");
+            }
+        }
+
+        var workflows = emulator.FindAll("argoproj.io", "workflows", "ci")
+            .Select(w => w["metadata"]!["labels"]!["k8s-webhook-handler.io/delivery"]!.GetValue<string>())
+            .Where(id => deliveries.Any(d => d.Id == id))
+            .ToList();
+        var perDelivery = workflows.GroupBy(id => id).ToDictionary(g => g.Key, g => g.Count());
+        var duplicated = perDelivery.Values.Sum(n => n - 1);
+        var missing = deliveries.Count(d => acknowledged.ContainsKey(d.Id) && !perDelivery.ContainsKey(d.Id));
+        foreach (var problem in lost.Take(20))
+        {
+            output.WriteLine("not applied: " + problem);
+        }
+
+        var report = new ChaosReport(deliveries.Count, acknowledged.Count, attempts, kills, applied, lost.Count + missing, duplicated, workflows.Count, clock.Elapsed);
+        output.WriteLine(report.ToString());
+        return report;
+    }
+
+    private static async Task<string?> TrySendAsync(HttpClient http, PlannedDelivery delivery)
+    {
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/webhook") { Content = new ByteArrayContent(delivery.Body) };
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            request.Headers.Add("X-GitHub-Event", "push");
+            request.Headers.Add("X-GitHub-Delivery", delivery.Id);
+            request.Headers.Add("X-Hub-Signature-256", delivery.Signature);
+            using var response = await http.SendAsync(request);
+            if ((int)response.StatusCode != 202)
+            {
+                return null;
+            }
+
+            return JsonNode.Parse(await response.Content.ReadAsStringAsync())!["status"]!.GetValue<string>();
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The delivery's final state, asking (and waiting) through the Api until it is final.</summary>
+    private static async Task<string?> FinalStateAsync(HttpClient http, PlannedDelivery delivery)
+    {
+        string? state = null;
+        for (var asked = 0; asked < 30 && state is null or "queued"; asked++)
+        {
+            try
+            {
+                using var response = await http.GetAsync($"/api/repositories/{delivery.Repository}/deliveries/{delivery.Id}?wait=5");
+                state = response.IsSuccessStatusCode ? JsonNode.Parse(await response.Content.ReadAsStringAsync())!["state"]!.GetValue<string>() : null;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                state = null;
+            }
+        }
+
+        return state;
+    }
+}
