@@ -55,6 +55,21 @@ public sealed class StoredStateTests
     }
 
     [Fact]
+    public void SchemaVersion1State_LoadsThroughTheRedisStorageSerializer()
+    {
+        var document = System.Text.Json.Nodes.JsonNode.Parse(SchemaVersion1)!;
+        var serializer = new StateJsonGrainStorageSerializer();
+
+        var state = serializer.Deserialize<RepositoryState>(BinaryData.FromString(document["state"]!.ToJsonString()));
+        var again = serializer.Deserialize<RepositoryState>(serializer.Serialize(state));
+
+        Assert.Equal("d-2", Assert.Single(again.Inbox).Event.Delivery.Value);
+        Assert.Equal(DeliveryState.Applied, Assert.Single(again.History).State);
+        Assert.Contains("\"State\":\"Applied\"", serializer.Serialize(state).ToString());
+        Assert.DoesNotContain("$type", serializer.Serialize(state).ToString());
+    }
+
+    [Fact]
     public async Task Write_ThenRead_RoundTrips_AndAStaleETagIsRefused()
     {
         using var directory = new TempDirectory();
