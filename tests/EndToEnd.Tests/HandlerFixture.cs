@@ -7,7 +7,7 @@ using K8sWebhookHandler.Testing.Processes;
 namespace K8sWebhookHandler.EndToEnd.Tests;
 
 /// <summary>Real processes: the handler, git daemon and http-backend over test repositories, and the API emulator.</summary>
-public sealed class HandlerFixture : IAsyncLifetime
+public class HandlerFixture : IAsyncLifetime
 {
     public const string Secret = "end-to-end-secret";
 
@@ -37,18 +37,22 @@ public sealed class HandlerFixture : IAsyncLifetime
 
     public WebhookClient Client { get; private set; } = null!;
 
+    /// <summary>Settings a derived fixture adds to the handler's environment.</summary>
+    protected virtual IReadOnlyDictionary<string, string> ExtraSettings { get; } = new Dictionary<string, string>();
+
     public async Task InitializeAsync()
     {
         Git = await GitServer.StartAsync();
         Emulator = await KubeApiEmulatorServer.StartAsync();
-        Handler = await HandlerProcess.StartAsync(new Dictionary<string, string>
+        var settings = new Dictionary<string, string>(ExtraSettings)
         {
             ["WEBHOOK_SECRET"] = Secret,
             ["KUBECONFIG"] = Emulator.WriteKubeconfig(_directory.Combine("kubeconfig")),
             ["Handler__CloneUrl"] = "GitUrl",
             ["Handler__RetryDelay"] = "00:00:00.200",
             ["Handler__MaxRetryDelay"] = "00:00:01",
-        });
+        };
+        Handler = await HandlerProcess.StartAsync(settings);
         Client = new WebhookClient(Handler.BaseUri, Secret);
     }
 
