@@ -33,6 +33,10 @@ public sealed partial class RepositoryGrain(
     private IGrainTimer? _drainTimer;
     private bool _draining;
 
+    // Whether this activation has registered the pending-deliveries reminder; it stays until it fires with
+    // nothing pending, so a busy repository registers it about once a minute, not once a delivery.
+    private bool _reminderRegistered;
+
     // Set when a write failed: memory may then hold changes storage does not, and nothing may be answered from
     // it (a retried delivery would be called a duplicate of one never stored) until storage is read again.
     private bool _stateUncertain;
@@ -47,6 +51,7 @@ public sealed partial class RepositoryGrain(
         {
             LogResuming(logger, Repository, State.Inbox.Count);
             await this.RegisterOrUpdateReminder(PendingReminder, ReminderPeriod, ReminderPeriod);
+            _reminderRegistered = true;
             ScheduleDrain(TimeSpan.Zero);
         }
     }
@@ -60,6 +65,7 @@ public sealed partial class RepositoryGrain(
         else if (await this.GetReminder(reminderName) is { } reminder)
         {
             await this.UnregisterReminder(reminder);
+            _reminderRegistered = false;
         }
     }
 
@@ -75,11 +81,12 @@ public sealed partial class RepositoryGrain(
 
         var ignoreReason = EventFilter.IgnoreReason(webhookEvent);
         var status = ignoreReason is null ? DeliveryStatus.Queued : DeliveryStatus.Ignored;
-        if (status == DeliveryStatus.Queued && State.Inbox.Count == 0)
+        if (status == DeliveryStatus.Queued && !_reminderRegistered)
         {
             // Before anything changes in memory, and durable before the delivery is: if this silo dies after the
             // answer, the reminder wakes the grain elsewhere. A reminder without a delivery fires once and goes.
             await this.RegisterOrUpdateReminder(PendingReminder, ReminderPeriod, ReminderPeriod);
+            _reminderRegistered = true;
         }
 
         // From here until the write returns, memory is ahead of storage; SaveAsync marks it uncertain if the write fails.
