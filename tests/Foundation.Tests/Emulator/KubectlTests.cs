@@ -191,6 +191,22 @@ public sealed partial class KubectlTests(EmulatorFixture emulator) : IClassFixtu
         Assert.Contains("second", managers);
     }
 
+    [Fact]
+    public async Task RegisteredKind_IsDiscoveredAndServed()
+    {
+        var ns = emulator.NewNamespace();
+        emulator.Server.Catalog.Register(new KubeApiEmulator.Resources.ResourceType("argoproj.io", "v1alpha1", "Sensor", "sensors", true, ["sn"]));
+        using var dir = new TempDirectory();
+        var path = dir.Combine("sensor.yaml");
+        await File.WriteAllTextAsync(path, "apiVersion: argoproj.io/v1alpha1\nkind: Sensor\nmetadata:\n  name: webhook\nspec: {}\n");
+
+        var created = await emulator.Kubectl.RunCheckedAsync("create", "-f", path, "-n", ns);
+        var byShortName = await emulator.Kubectl.RunCheckedAsync("get", "sn", "-n", ns, "-o", "name");
+
+        Assert.Equal("sensor.argoproj.io/webhook created", created.Trim());
+        Assert.Equal("sensor.argoproj.io/webhook", byShortName.Trim());
+    }
+
     private JsonObject? Stored(string kind, string name, string ns) => kind switch
     {
         "workflow.argoproj.io" => emulator.Server.Find("argoproj.io", "workflows", ns, name),
