@@ -1,5 +1,6 @@
 using K8sWebhookHandler.Grains.Configuration;
 using k8s;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -12,7 +13,7 @@ namespace K8sWebhookHandler.Grains.Kubernetes;
 /// </summary>
 public sealed partial class KubernetesTarget : IDisposable
 {
-    public KubernetesTarget(IOptions<HandlerOptions> options, ILogger<KubernetesTarget> logger)
+    public KubernetesTarget(IOptions<HandlerOptions> options, IConfiguration configuration, ILogger<KubernetesTarget> logger)
     {
         var dryRun = options.Value.DryRun;
         if (dryRun == true)
@@ -21,17 +22,17 @@ public sealed partial class KubernetesTarget : IDisposable
             return;
         }
 
-        KubernetesClientConfiguration? configuration = null;
+        KubernetesClientConfiguration? cluster = null;
         if (KubernetesClientConfiguration.IsInCluster())
         {
-            configuration = KubernetesClientConfiguration.InClusterConfig();
+            cluster = KubernetesClientConfiguration.InClusterConfig();
         }
-        else if (KubeconfigPath() is { } path)
+        else if (KubeconfigPath(configuration["KUBECONFIG"]) is { } path)
         {
-            configuration = KubernetesClientConfiguration.BuildConfigFromConfigFile(path);
+            cluster = KubernetesClientConfiguration.BuildConfigFromConfigFile(path);
         }
 
-        if (configuration is null)
+        if (cluster is null)
         {
             if (dryRun == false)
             {
@@ -42,7 +43,7 @@ public sealed partial class KubernetesTarget : IDisposable
             return;
         }
 
-        Client = new KubernetesRestClient(configuration, options.Value.KubernetesRequestTimeout);
+        Client = new KubernetesRestClient(cluster, options.Value.KubernetesRequestTimeout);
         LogCluster(logger, Client.BaseUri);
     }
 
@@ -52,12 +53,12 @@ public sealed partial class KubernetesTarget : IDisposable
 
     public void Dispose() => Client?.Dispose();
 
-    private static string? KubeconfigPath()
+    /// <summary><c>KUBECONFIG</c> (the first of a list, as kubectl reads it), else <c>~/.kube/config</c> if it exists.</summary>
+    private static string? KubeconfigPath(string? kubeconfig)
     {
-        var fromEnvironment = Environment.GetEnvironmentVariable("KUBECONFIG");
-        if (!string.IsNullOrEmpty(fromEnvironment))
+        if (!string.IsNullOrEmpty(kubeconfig))
         {
-            return fromEnvironment.Split(Path.PathSeparator)[0];
+            return kubeconfig.Split(Path.PathSeparator)[0];
         }
 
         var home = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".kube", "config");
