@@ -19,7 +19,8 @@ public static class SiloHostingExtensions
         var cluster = builder.Configuration.GetSection(ClusterSettings.Section).Get<ClusterSettings>() ?? new ClusterSettings();
         cluster.Validate();
         var redis = ConfigurationOptions.Parse(cluster.RedisConnectionString);
-        builder.Services.AddWebhookHandlerCore(builder.Configuration, requireWebhookSecret: false);
+        builder.Services.AddHandlerOptions(builder.Configuration, requireWebhookSecret: false);
+        builder.Services.AddRepositoryProcessing();
         builder.Services.AddHealthChecks()
             .AddCheck<GrainStorageHealthCheck>("grain-storage")
             .AddCheck<KubernetesHealthCheck>("kubernetes");

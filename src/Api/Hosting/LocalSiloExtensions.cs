@@ -32,22 +32,16 @@ public static class LocalSiloExtensions
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
-        builder.Services.AddWebhookHandlerCore(builder.Configuration);
+        builder.Services.AddHandlerOptions(builder.Configuration, requireWebhookSecret: true);
         builder.Services.AddSingleton<SignatureVerifier>();
         builder.Services.AddSingleton<WebhookIntake>();
-        builder.Services.AddHealthChecks()
-            .AddCheck<GrainStorageHealthCheck>("grain-storage")
-            .AddCheck<KubernetesHealthCheck>("kubernetes");
+        builder.Services.AddHealthChecks().AddCheck<GrainStorageHealthCheck>("grain-storage");
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(json =>
             json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.KebabCaseLower)));
         return builder;
     }
 
-    /// <summary>
-    /// The local all-in-one mode: a silo in this process with localhost clustering and durable file-backed
-    /// grain storage under <c>DataDirectory/grains</c>; at start-up, repositories with pending deliveries are woken.
-    /// </summary>
     /// <summary>
     /// <c>Handler:Mode</c> <c>Local</c> (default): the all-in-one mode below; <c>Cluster</c>: an Orleans client of the
     /// silo cluster whose membership is in Redis (<c>Handler:Cluster</c>).
@@ -58,7 +52,7 @@ public static class LocalSiloExtensions
         return mode == HostingMode.Cluster ? builder.AddClusterClient() : builder.AddLocalSilo();
     }
 
-    /// <summary>The Api as a client of the silo cluster: no grains here, no state here.</summary>
+    /// <summary>The Api as a client of the silo cluster: no grains here, no state here, no Kubernetes access.</summary>
     public static WebApplicationBuilder AddClusterClient(this WebApplicationBuilder builder)
     {
         var cluster = builder.Configuration.GetSection(ClusterSettings.Section).Get<ClusterSettings>() ?? new ClusterSettings();
@@ -77,12 +71,18 @@ public static class LocalSiloExtensions
         return builder;
     }
 
+    /// <summary>
+    /// The local all-in-one mode: a silo in this process with localhost clustering and durable file-backed
+    /// grain storage under <c>DataDirectory/grains</c>; at start-up, repositories with pending deliveries are woken.
+    /// </summary>
     public static WebApplicationBuilder AddLocalSilo(this WebApplicationBuilder builder)
     {
         var handler = builder.Configuration.GetSection(HandlerOptions.Section).Get<HandlerOptions>() ?? new HandlerOptions();
         var silo = builder.Configuration.GetSection(LocalSiloOptions.Section).Get<LocalSiloOptions>() ?? new LocalSiloOptions();
         var storage = new FileGrainStorage(Path.Combine(handler.DataDirectory, "grains"));
         builder.Services.AddSingleton(storage);
+        builder.Services.AddRepositoryProcessing();
+        builder.Services.AddHealthChecks().AddCheck<KubernetesHealthCheck>("kubernetes");
         builder.UseOrleans(orleans =>
         {
             orleans.UseLocalhostClustering(silo.SiloPort, silo.GatewayPort);

@@ -27,11 +27,7 @@ public static class RenderCommand
             return 2;
         }
 
-        var options = configuration.GetSection(HandlerOptions.Section).Get<HandlerOptions>() ?? new HandlerOptions();
-        if (options.AllowedKinds.Count == 0)
-        {
-            options.AllowedKinds.AddRange(HandlerOptions.DefaultAllowedKinds);
-        }
+        var options = (configuration.GetSection(HandlerOptions.Section).Get<HandlerOptions>() ?? new HandlerOptions()).WithDefaults();
         try
         {
             var webhookEvent = await EventAsync(Option(args, "--payload"), Option(args, "--event") ?? "push");

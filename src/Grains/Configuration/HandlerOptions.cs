@@ -39,6 +39,17 @@ public sealed class HandlerOptions
     /// </summary>
     public List<string> AllowedKinds { get; set; } = [];
 
+    /// <summary>Fills in what binding leaves unset and has a default that is not a constant: the allowed kinds.</summary>
+    public HandlerOptions WithDefaults()
+    {
+        if (AllowedKinds.Count == 0)
+        {
+            AllowedKinds.AddRange(DefaultAllowedKinds);
+        }
+
+        return this;
+    }
+
     /// <summary>Namespaces besides <see cref="Namespace"/> that a manifest may name.</summary>
     public List<string> AllowedNamespaces { get; set; } = [];
 

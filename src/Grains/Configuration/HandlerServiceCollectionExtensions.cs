@@ -12,14 +12,12 @@ namespace K8sWebhookHandler.Grains.Configuration;
 public static class HandlerServiceCollectionExtensions
 {
     /// <summary>
-    /// Binds and validates <see cref="HandlerOptions"/> (with the Go handler's <c>WEBHOOK_SECRET</c> and
-    /// <c>GITHUB_TOKEN</c>) and registers what the repository grain uses: git mirror, processor and the sink,
-    /// which is the cluster when Kubernetes configuration is found and a dry-run folder otherwise.
+    /// Binds and validates <see cref="HandlerOptions"/>, with the Go handler's <c>WEBHOOK_SECRET</c> and <c>GITHUB_TOKEN</c>.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configuration">Configuration with the <c>Handler</c> section.</param>
     /// <param name="requireWebhookSecret">True where webhooks are received (the Api): start-up then needs a secret or insecure mode.</param>
-    public static IServiceCollection AddWebhookHandlerCore(this IServiceCollection services, IConfiguration configuration, bool requireWebhookSecret = true)
+    public static IServiceCollection AddHandlerOptions(this IServiceCollection services, IConfiguration configuration, bool requireWebhookSecret)
     {
         services.AddOptions<HandlerOptions>()
             .Bind(configuration.GetSection(HandlerOptions.Section))
@@ -30,11 +28,7 @@ public static class HandlerServiceCollectionExtensions
                     options.WebhookSecrets.Add(secret);
                 }
 
-                if (options.AllowedKinds.Count == 0)
-                {
-                    options.AllowedKinds.AddRange(HandlerOptions.DefaultAllowedKinds);
-                }
-
+                options.WithDefaults();
                 if (string.IsNullOrEmpty(options.GitHubToken) && configuration["GITHUB_TOKEN"] is { Length: > 0 } token)
                 {
                     options.GitHubToken = token;
@@ -43,6 +37,15 @@ public static class HandlerServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<HandlerOptions>>(new HandlerOptionsValidator(requireWebhookSecret));
         services.TryAddSingleton(TimeProvider.System);
+        return services;
+    }
+
+    /// <summary>
+    /// What the repository grain uses, where grains run (a silo, or the local mode): git mirror, processor and
+    /// the sink, which is the cluster when Kubernetes configuration is found and a dry-run folder otherwise.
+    /// </summary>
+    public static IServiceCollection AddRepositoryProcessing(this IServiceCollection services)
+    {
         services.AddSingleton<IGitMirror, GitMirror>();
         services.AddSingleton<IDeliveryProcessor, DeliveryProcessor>();
         services.AddSingleton<IRevisionGraph, GitRevisionGraph>();
