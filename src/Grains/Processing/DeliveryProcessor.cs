@@ -40,7 +40,7 @@ public sealed partial class DeliveryProcessor(
                 ? await DeleteBranchAsync(e, previous, cancellationToken)
                 : await ApplyRevisionAsync(e, previous, cancellationToken);
         }
-        catch (ManifestException m)
+        catch (DeliveryRefusedException m)
         {
             LogRejected(logger, e.Repository.FullName, e.Ref, e.Delivery.Value, m.Message);
             return ProcessingResult.Final(DeliveryState.Rejected, m.Message);
