@@ -30,6 +30,15 @@ public interface IRepositoryGrain : IGrainWithStringKey
     [AlwaysInterleave, Alias("wait-for-outcome")]
     Task<DeliveryRecord?> WaitForOutcome(DeliveryId delivery, TimeSpan timeout);
 
+    /// <summary>
+    /// Runs a recorded delivery again, as an operator asks: a pending one is tried now, a <c>failed</c> one is
+    /// queued again as it was, and any other final one is queued as a re-run that makes new objects. Answers the
+    /// delivery's record after the change is stored; null for an id the repository has no record of. An ignored
+    /// event stays ignored: its record comes back unchanged.
+    /// </summary>
+    [Alias("retry")]
+    Task<DeliveryRecord?> Retry(DeliveryId delivery);
+
     /// <summary>Activates the grain so that pending deliveries resume (after a restart).</summary>
     [Alias("wake")]
     Task Wake();

@@ -21,6 +21,7 @@ public sealed record RepositoryFacts(
 /// <param name="Ref">Full ref, e.g. <c>refs/heads/main</c>; for check events the suite's head branch.</param>
 /// <param name="Revision">The commit the event is about: a push's <c>after</c>, a check suite's <c>head_sha</c>.</param>
 /// <param name="Before">A push's <c>before</c>; forty zeros for a new ref.</param>
+/// <param name="Rerun">0 for the delivery as GitHub sent it; n for the n-th re-run an operator asked for, which makes new objects.</param>
 [GenerateSerializer, Immutable, Alias("webhook-event")]
 public sealed record WebhookEvent(
     [property: Id(0)] DeliveryId Delivery,
@@ -33,7 +34,8 @@ public sealed record WebhookEvent(
     [property: Id(7)] bool Deleted,
     [property: Id(8)] bool Forced,
     [property: Id(9)] RepositoryFacts Repository,
-    [property: Id(10)] DateTimeOffset ReceivedAt)
+    [property: Id(10)] DateTimeOffset ReceivedAt,
+    [property: Id(11)] int Rerun = 0)
 {
     public const string ZeroRevision = "0000000000000000000000000000000000000000";
 
@@ -43,4 +45,10 @@ public sealed record WebhookEvent(
 
     /// <summary>A branch or tag deletion: a <c>delete</c> event, or a push with <c>deleted: true</c> (its <c>after</c> is zeros).</summary>
     public bool IsDeletion => EventType == "delete" || (EventType == "push" && (Deleted || Revision == ZeroRevision));
+
+    /// <summary>
+    /// The facts a deletion is stamped with, whichever of its two deliveries came first: <c>event_type=delete</c>,
+    /// no action, and the pushed-away revision as <c>before</c> when the push brought it.
+    /// </summary>
+    public WebhookEvent AsDeletion() => this with { EventType = "delete", Action = "", Revision = "" };
 }

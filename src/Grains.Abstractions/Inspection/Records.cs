@@ -24,7 +24,10 @@ public sealed record AppliedObject(
     [property: Id(2)] string? Namespace,
     [property: Id(3)] string Name);
 
-/// <summary>One delivery and what became of it; <see cref="Stopped"/> lists older objects it superseded.</summary>
+/// <summary>
+/// One delivery and what became of it; <see cref="Stopped"/> lists older objects it superseded. With
+/// <see cref="Before"/>, <see cref="Deleted"/> and the repository's facts it is enough to run the delivery again.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("delivery-record")]
 public sealed record DeliveryRecord(
     [property: Id(0)] DeliveryId Delivery,
@@ -38,7 +41,10 @@ public sealed record DeliveryRecord(
     [property: Id(8)] int Attempts,
     [property: Id(9)] IReadOnlyList<AppliedObject> Objects,
     [property: Id(10)] DateTimeOffset? CompletedAt,
-    [property: Id(11)] IReadOnlyList<AppliedObject>? Stopped = null)
+    [property: Id(11)] IReadOnlyList<AppliedObject>? Stopped = null,
+    [property: Id(12)] string Before = "",
+    [property: Id(13)] bool Deleted = false,
+    [property: Id(14)] int Rerun = 0)
 {
     public bool IsFinal => State != DeliveryState.Queued;
 }

@@ -95,8 +95,21 @@ public sealed class HandlerOptions
     /// <summary>Delivery records kept per repository for inspection.</summary>
     public int HistoryLimit { get; set; } = 200;
 
-    /// <summary>Attempts for a delivery that keeps failing transiently before it is recorded as failed.</summary>
-    public int MaxAttempts { get; set; } = 8;
+    /// <summary>
+    /// How long a delivery that keeps failing transiently (git or the API server unreachable) is retried before
+    /// it is recorded as <c>failed</c>. GitHub lets users redeliver for 3 days; an outage shorter than this loses
+    /// nothing, and a redelivery or an operator's retry queues a failed delivery again.
+    /// </summary>
+    public TimeSpan RetryFor { get; set; } = TimeSpan.FromDays(3);
+
+    /// <summary>An optional cap on attempts besides <see cref="RetryFor"/>; unset means none.</summary>
+    public int? MaxAttempts { get; set; }
+
+    /// <summary>
+    /// Refs remembered per repository (last applied revision, the last push received for replay detection);
+    /// beyond it, deleted refs go first, then the least recently updated.
+    /// </summary>
+    public int MaxRefs { get; set; } = 1000;
 
     /// <summary>Wait before the first retry; doubles per attempt up to <see cref="MaxRetryDelay"/>.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);

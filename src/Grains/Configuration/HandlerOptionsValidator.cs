@@ -47,9 +47,14 @@ public sealed class HandlerOptionsValidator(bool requireWebhookSecret = true) : 
             errors.Add("Handler:BranchNamespaces:Template must contain {branch}, e.g. ci-{branch}.");
         }
 
-        if (options.MaxBodyBytes <= 0 || options.MaxAttempts <= 0 || options.MaxRememberedDeliveries <= 0 || options.HistoryLimit <= 0)
+        if (options.MaxBodyBytes <= 0 || options.MaxAttempts <= 0 || options.MaxRememberedDeliveries <= 0 || options.HistoryLimit <= 0 || options.MaxRefs <= 0)
         {
-            errors.Add("Handler:MaxBodyBytes, MaxAttempts, MaxRememberedDeliveries and HistoryLimit must be positive.");
+            errors.Add("Handler:MaxBodyBytes, MaxAttempts (when set), MaxRememberedDeliveries, HistoryLimit and MaxRefs must be positive.");
+        }
+
+        if (options.RetryFor <= TimeSpan.Zero)
+        {
+            errors.Add("Handler:RetryFor must be positive, e.g. 3.00:00:00 (d.hh:mm:ss) to keep retrying through GitHub's 3-day redelivery window.");
         }
 
         if (options.RetryDelay <= TimeSpan.Zero || options.MaxRetryDelay < options.RetryDelay)

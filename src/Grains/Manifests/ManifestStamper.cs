@@ -60,14 +60,16 @@ public static class ManifestStamper
 
     /// <summary>
     /// The generateName prefix (shortened to fit) and ten characters hashed from delivery, revision and the
-    /// object's position in the manifest: the same delivery always names the same object.
+    /// object's position in the manifest: the same delivery always names the same object, and an operator's
+    /// re-run of it (<see cref="WebhookEvent.Rerun"/>) names new ones.
     /// </summary>
     public static string DeterministicName(string generateName, WebhookEvent e, string revision, int index)
     {
         var prefix = generateName.Length > MaxNameLength - NameSuffixLength
             ? generateName[..(MaxNameLength - NameSuffixLength)]
             : generateName;
-        return prefix + LabelValues.Hash($"{e.Delivery.Value}/{revision}/{index}", NameSuffixLength);
+        var rerun = e.Rerun == 0 ? "" : $"/rerun-{e.Rerun}";
+        return prefix + LabelValues.Hash($"{e.Delivery.Value}/{revision}/{index}{rerun}", NameSuffixLength);
     }
 
     private static JsonObject Map(JsonObject parent, string name)

@@ -23,6 +23,9 @@ public sealed partial class DeliveryProcessor(
     /// <summary>The annotation by which a manifest chooses its own supersede mode.</summary>
     public const string SupersedeAnnotation = StampKeys.Prefix + "supersede";
 
+    /// <summary>The annotation by which a manifest object asks to be applied when a tag is deleted.</summary>
+    public const string TagDeletionAnnotation = StampKeys.Prefix + "run-on-tag-deletion";
+
     private readonly Regex? _ignoreRefs = options.Value.IgnoreRefs is { Length: > 0 } pattern
         ? new Regex(pattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1))
         : null;
@@ -37,7 +40,7 @@ public sealed partial class DeliveryProcessor(
         try
         {
             return e.IsDeletion
-                ? await DeleteBranchAsync(e, previous, cancellationToken)
+                ? await DeleteRefAsync(e, previous, cancellationToken)
                 : await ApplyRevisionAsync(e, previous, cancellationToken);
         }
         catch (DeliveryRefusedException m)
@@ -76,22 +79,35 @@ public sealed partial class DeliveryProcessor(
     }
 
     /// <summary>
-    /// The default branch's manifest with <c>event_type=delete</c> (in the default namespace: the branch's is going
-    /// away), then the branch's running workflows stopped and its namespace removed if the handler made it.
+    /// A deletion, whichever of its two deliveries (a <c>delete</c> event, a push with <c>deleted: true</c>) came
+    /// first: the default branch's manifest stamped <c>event_type=delete</c>, applied in the default namespace (a
+    /// branch namespace is about to go). A branch's running workflows are then stopped and its namespace removed if
+    /// the handler made it. A tag's deletion stops nothing and applies only the objects that ask for it.
     /// </summary>
-    private async Task<ProcessingResult> DeleteBranchAsync(WebhookEvent e, RefRecord? previous, CancellationToken cancellationToken)
+    private async Task<ProcessingResult> DeleteRefAsync(WebhookEvent e, RefRecord? previous, CancellationToken cancellationToken)
     {
+        var deletion = e.AsDeletion();
         var repository = RepositoryKey.Parse(e.Repository.FullName);
         var head = await git.ResolveBranchAsync(repository, GitRevisionGraph.RemoteUrl(e, options.Value), e.Repository.DefaultBranch, cancellationToken);
         var (objects, missing) = head is null
             ? (null, $"the default branch {e.Repository.DefaultBranch} does not exist")
             : await ReadManifestAsync(e, head, cancellationToken);
-        var stamped = objects is null ? [] : ManifestStamper.Stamp(objects, e, head!);
-        var applied = stamped.Count == 0 ? [] : await sink.ApplyAsync(stamped, e, options.Value.Namespace, cancellationToken);
-        var stopped = await sink.SupersedeAsync(e, applied, previous?.Objects ?? [], Policy(stamped), cancellationToken);
+        if (e.IsTag && objects is not null)
+        {
+            objects = objects.Where(RunsOnTagDeletion).ToList();
+            if (objects.Count == 0)
+            {
+                return ProcessingResult.Final(DeliveryState.Ignored,
+                    $"tag deletion: no object of the manifest asks for it with {TagDeletionAnnotation}: \"true\"", head);
+            }
+        }
+
+        var stamped = objects is null ? [] : ManifestStamper.Stamp(objects, deletion, head!);
+        var applied = stamped.Count == 0 ? [] : await sink.ApplyAsync(stamped, deletion, options.Value.Namespace, cancellationToken);
+        var stopped = e.IsBranch ? await sink.SupersedeAsync(deletion, applied, previous?.Objects ?? [], Policy(stamped), cancellationToken) : [];
         if (BranchNamespace(e) is { } branchNamespace)
         {
-            await sink.DeleteOwnedNamespaceAsync(branchNamespace, e, cancellationToken);
+            await sink.DeleteOwnedNamespaceAsync(branchNamespace, deletion, cancellationToken);
         }
 
         LogApplied(logger, e.Repository.FullName, e.Ref, head ?? "", e.Delivery.Value, applied.Count, stopped.Count);
@@ -99,6 +115,10 @@ public sealed partial class DeliveryProcessor(
             ? new ProcessingResult(DeliveryState.NoManifest, missing, [], head) { Stopped = stopped }
             : new ProcessingResult(DeliveryState.Applied, null, applied, head) { Stopped = stopped };
     }
+
+    private static bool RunsOnTagDeletion(JsonObject manifestObject) =>
+        manifestObject["metadata"]?["annotations"]?[TagDeletionAnnotation] is JsonValue value &&
+        value.TryGetValue<string>(out var text) && string.Equals(text, "true", StringComparison.OrdinalIgnoreCase);
 
     private async Task<(IReadOnlyList<JsonObject>? Objects, string? Missing)> ReadManifestAsync(WebhookEvent e, string revision, CancellationToken cancellationToken)
     {

@@ -10,8 +10,8 @@ public static class EventFilter
     {
         ("push", _) when e.Ref.Length == 0 => "push without a ref",
         ("push", _) => null,
-        ("delete", _) when e.IsBranch => null,
-        ("delete", _) => "tag deletion",
+        ("delete", _) when e.IsBranch || e.IsTag => null,
+        ("delete", _) => "delete event without a ref",
         ("check_suite", "requested" or "rerequested") or ("check_run", "rerequested") when e.Revision.Length == 0 => "check event without a head commit",
         ("check_suite", "requested" or "rerequested") or ("check_run", "rerequested") => null,
         ("ping", _) => "ping",

@@ -47,8 +47,11 @@ public sealed class SupersedeDecider(IRevisionGraph graph, IOptions<HandlerOptio
         return null;
     }
 
-    /// <summary>Whether this event takes part in superseding: a push (not a deletion) to a ref the policy covers.</summary>
-    public bool TakesPart(WebhookEvent e) => e.EventType == "push" && !e.IsDeletion && !e.IsTag && _refs.IsMatch(e.Ref);
+    /// <summary>
+    /// Whether this event takes part in superseding: a push (not a deletion) to a ref the policy covers, as GitHub
+    /// sent it; an operator's re-run of a delivery runs as asked and stops nothing.
+    /// </summary>
+    public bool TakesPart(WebhookEvent e) => e.EventType == "push" && e.Rerun == 0 && !e.IsDeletion && !e.IsTag && _refs.IsMatch(e.Ref);
 
     private async Task<ProcessingResult?> AgainstAppliedAsync(WebhookEvent push, RefRecord applied, CancellationToken cancellationToken)
     {

@@ -40,39 +40,42 @@ public sealed partial class RepositoryGrain
         try
         {
             await EnsureStateCertainAsync();
-            while (State.Inbox.Count > 0 && !cancellationToken.IsCancellationRequested)
+            while (!cancellationToken.IsCancellationRequested)
             {
-                // Invariant across the awaits below: requests only append to the inbox, so index 0 stays this delivery.
-                var head = State.Inbox[0];
-                var wait = head.NotBefore - time.GetUtcNow();
-                if (wait > TimeSpan.Zero)
+                var (next, wait) = NextReady(time.GetUtcNow());
+                if (next is null)
                 {
-                    ScheduleDrain(wait, fromLoop: true);
-                    return;
+                    if (wait is { } delay)
+                    {
+                        ScheduleDrain(delay, fromLoop: true);
+                    }
+
+                    break;
                 }
 
-                var result = await DecideAsync(head.Event, cancellationToken) ?? await ProcessAsync(head.Event, cancellationToken);
-                var attempts = head.Attempts + 1;
-                if (result.Transient && attempts < options.Value.MaxAttempts)
+                var result = await DecideAsync(next.Event, cancellationToken) ?? await ProcessAsync(next.Event, cancellationToken);
+
+                // Requests only append to the inbox or move a waiting delivery's time: only this loop removes entries,
+                // so the delivery is still there after the awaits, though perhaps at another index.
+                var index = State.Inbox.FindIndex(p => p.Event.Delivery == next.Event.Delivery);
+                var attempts = next.Attempts + 1;
+                var now = time.GetUtcNow();
+                if (result.Transient && _retries.NextAttempt(attempts, next.Since, now) is { } retryAt)
                 {
-                    State.Inbox[0] = head with { Attempts = attempts, NotBefore = time.GetUtcNow() + Backoff(attempts), LastError = result.Reason };
-                    UpdateRecord(head.Event.Delivery, r => r with { Attempts = attempts, Reason = result.Reason });
-                    await SaveAsync();
-                    unsaved.ForEach(Notify);
-                    unsaved.Clear();
+                    State.Inbox[index] = State.Inbox[index] with { Attempts = attempts, NotBefore = retryAt, LastError = result.Reason };
+                    UpdateRecord(next.Event.Delivery, r => r with { Attempts = attempts, Reason = result.Reason });
+                    await SaveAndNotifyAsync(unsaved);
                     continue;
                 }
 
-                State.Inbox.RemoveAt(0);
-                unsaved.Add(Complete(head.Event, result.Transient ? result with { State = DeliveryState.Failed } : result, attempts));
+                State.Inbox.RemoveAt(index);
+                unsaved.Add(Complete(next.Event, result.Transient ? result with { State = DeliveryState.Failed } : result, attempts));
 
                 // Outcomes are written in small batches while more deliveries are ready: a crash before the write only
                 // means the same deliveries are processed again, which idempotent apply makes harmless.
-                if (State.Inbox.Count == 0 || unsaved.Count >= MaxUnsavedOutcomes || State.Inbox[0].NotBefore > time.GetUtcNow())
+                if (unsaved.Count >= MaxUnsavedOutcomes || NextReady(time.GetUtcNow()).Next is null)
                 {
-                    await SaveAsync();
-                    unsaved.ForEach(Notify);
-                    unsaved.Clear();
+                    await SaveAndNotifyAsync(unsaved);
                 }
             }
         }
@@ -80,35 +83,84 @@ public sealed partial class RepositoryGrain
         {
             if (unsaved.Count > 0)
             {
-                await SaveAsync();
-                unsaved.ForEach(Notify);
+                await SaveAndNotifyAsync(unsaved);
             }
 
             _draining = false;
         }
+
+        // A request that arrived while the loop was finishing could not arm the timer: look once more.
+        if (!cancellationToken.IsCancellationRequested && NextReady(time.GetUtcNow()).Next is not null)
+        {
+            ScheduleDrain(TimeSpan.Zero);
+        }
     }
 
     /// <summary>
-    /// Whether the head delivery should run at all, decided from the grain's state and git before anything is
-    /// applied; null when it must be processed.
+    /// The first delivery that may run now. Order is kept per ref: a delivery runs only when no earlier one of its
+    /// ref is pending, so one waiting for a retry holds up its own ref and nothing else. Otherwise, how long until
+    /// the soonest waiting one may run (null when nothing is pending).
+    /// </summary>
+    private (PendingDelivery? Next, TimeSpan? Wait) NextReady(DateTimeOffset now)
+    {
+        var refsAhead = new HashSet<string>(StringComparer.Ordinal);
+        TimeSpan? soonest = null;
+        foreach (var pending in State.Inbox)
+        {
+            if (!refsAhead.Add(pending.Event.Ref))
+            {
+                continue;
+            }
+
+            var wait = pending.NotBefore - now;
+            if (wait <= TimeSpan.Zero)
+            {
+                return (pending, null);
+            }
+
+            soonest = soonest is { } s && s < wait ? s : wait;
+        }
+
+        return (null, soonest);
+    }
+
+    private async Task SaveAndNotifyAsync(List<DeliveryRecord> unsaved)
+    {
+        await SaveAsync();
+        unsaved.ForEach(Notify);
+        unsaved.Clear();
+    }
+
+    /// <summary>
+    /// Whether the delivery should run at all, decided from the grain's state and git before anything is
+    /// applied; null when it must be processed. An operator's re-run always runs.
     /// </summary>
     private async Task<ProcessingResult?> DecideAsync(WebhookEvent e, CancellationToken cancellationToken)
     {
-        // GitHub sends a branch deletion twice (a delete event and a push with deleted: true): act on the first only.
-        if (e.IsDeletion && State.Refs.TryGetValue(e.Ref, out var known) && known.LastRevision == WebhookEvent.ZeroRevision)
+        // A deletion comes twice (a delete event and a push with deleted: true): the first acts, the second finds it done.
+        if (e.IsDeletion && e.Rerun == 0 && State.Refs.TryGetValue(e.Ref, out var known) && known.LastRevision == WebhookEvent.ZeroRevision)
         {
             return ProcessingResult.Final(DeliveryState.Superseded, $"the deletion of {e.Ref} was handled by delivery {known.LastDelivery}");
         }
 
         // Copied before the awaits: requests may append to the inbox meanwhile.
-        var waiting = State.Inbox.Skip(1).Select(p => p.Event).ToList();
+        var waiting = State.Inbox.SkipWhile(p => p.Event.Delivery != e.Delivery).Skip(1).Select(p => p.Event).ToList();
         try
         {
             return await decider.DecideAsync(e, State.Refs.GetValueOrDefault(e.Ref), waiting, cancellationToken);
         }
+        catch (DeliveryRefusedException refused)
+        {
+            return ProcessingResult.Final(DeliveryState.Rejected, refused.Message);
+        }
         catch (Kubernetes.TransientException t)
         {
             return ProcessingResult.Retry(t.Message);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogProcessingError(logger, ex, Repository, e.Delivery.Value);
+            return ProcessingResult.Retry($"{ex.GetType().Name}: {ex.Message}");
         }
     }
 
@@ -129,12 +181,15 @@ public sealed partial class RepositoryGrain
     private DeliveryRecord Complete(WebhookEvent e, ProcessingResult result, int attempts)
     {
         var now = time.GetUtcNow();
-        // The ref's tip moves with pushes and deletions only: a re-requested check on an old commit must not rewind it.
-        var movesTip = e.EventType is "push" or "delete";
-        if (movesTip && (result.State == DeliveryState.Applied || (e.IsDeletion && result.State is DeliveryState.NoManifest)))
+        // The ref's tip moves with pushes and deletions only: a re-requested check on an old commit, or an
+        // operator's re-run of an old delivery, must not rewind it.
+        var movesTip = e.Rerun == 0 && e.EventType is "push" or "delete";
+        var done = result.State is DeliveryState.Applied or DeliveryState.NoManifest || (e.IsDeletion && result.State == DeliveryState.Ignored);
+        if (movesTip && done)
         {
             var revision = e.IsDeletion ? WebhookEvent.ZeroRevision : e.Revision;
             State.Refs[e.Ref] = new RefRecord(e.Ref, revision, e.Delivery, result.Objects, now);
+            PruneRefs(now, e.Ref);
         }
 
         LogCompleted(logger, Repository, e.Ref, e.Delivery.Value, result.State, result.Reason);
@@ -147,12 +202,5 @@ public sealed partial class RepositoryGrain
             Stopped = result.Stopped,
             CompletedAt = now,
         })!;
-    }
-
-    private TimeSpan Backoff(int attempts)
-    {
-        var settings = options.Value;
-        var delay = settings.RetryDelay * Math.Pow(2, Math.Min(attempts - 1, 20));
-        return delay < settings.MaxRetryDelay ? delay : settings.MaxRetryDelay;
     }
 }

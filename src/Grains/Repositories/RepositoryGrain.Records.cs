@@ -64,6 +64,78 @@ public sealed partial class RepositoryGrain
         State.Seen = keep;
     }
 
+    /// <summary>
+    /// What identifies a push or a deletion whatever its delivery id: the event, and for a push the
+    /// <c>before → after</c> it moved the ref by. Null for events that may rightly repeat (a re-requested check).
+    /// </summary>
+    private static string? Fingerprint(WebhookEvent e) => e.EventType switch
+    {
+        "push" => $"push {e.Before} {e.Revision} {(e.Deleted ? "deleted" : "")}",
+        "delete" => "delete",
+        _ => null,
+    };
+
+    /// <summary>The delivery a push or deletion repeats, when it equals the last one received for its ref and that one did not fail.</summary>
+    private string? ReplayOf(WebhookEvent e) =>
+        Fingerprint(e) is { } fingerprint && State.Received.TryGetValue(e.Ref, out var last) && last.Fingerprint == fingerprint &&
+        (!DeliveryId.TryParse(last.Delivery, out var earlier) || FindRecord(earlier)?.State != DeliveryState.Failed)
+            ? last.Delivery
+            : null;
+
+    private void NoteReceived(WebhookEvent e, DateTimeOffset now)
+    {
+        State.Repository = e.Repository;
+        if (Fingerprint(e) is { } fingerprint)
+        {
+            State.Received[e.Ref] = new ReceivedRef(fingerprint, e.Delivery.Value, now);
+        }
+    }
+
+    /// <summary>
+    /// A new delivery for a ref whose earlier delivery waits for a retry makes that one be decided again now: a
+    /// newer push supersedes it at once instead of after the backoff.
+    /// </summary>
+    private void TryWaitingDeliveriesOfRefNow(string gitRef, DateTimeOffset now)
+    {
+        var waiting = State.Inbox.FindIndex(p => p.Event.Ref == gitRef);
+        if (waiting >= 0 && State.Inbox[waiting].NotBefore > now)
+        {
+            State.Inbox[waiting] = State.Inbox[waiting] with { NotBefore = now };
+        }
+    }
+
+    /// <summary>
+    /// Keeps per-ref memory bounded: a deleted ref is remembered for <c>DeliveryRetention</c> (its deletion's twin
+    /// delivery must still find it), and beyond <c>MaxRefs</c> deleted refs go first, then the least recently updated.
+    /// </summary>
+    private void PruneRefs(DateTimeOffset now, string updated)
+    {
+        var settings = options.Value;
+        var cutoff = now - settings.DeliveryRetention;
+        foreach (var gone in State.Refs.Values.Where(r => r.LastRevision == WebhookEvent.ZeroRevision && r.UpdatedAt < cutoff).ToList())
+        {
+            State.Refs.Remove(gone.Ref);
+        }
+
+        foreach (var excess in State.Refs.Values.Where(r => r.Ref != updated)
+            .OrderBy(r => r.LastRevision == WebhookEvent.ZeroRevision ? 0 : 1).ThenBy(r => r.UpdatedAt)
+            .Take(State.Refs.Count - settings.MaxRefs).ToList())
+        {
+            State.Refs.Remove(excess.Ref);
+        }
+
+        foreach (var excess in State.Received.OrderBy(r => r.Value.ReceivedAt).Take(State.Received.Count - settings.MaxRefs).ToList())
+        {
+            State.Received.Remove(excess.Key);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Delivery {DeliveryId} for {Repository} {Ref} repeats delivery {Original}: answered duplicate")]
+    private static partial void LogReplay(ILogger logger, string repository, string @ref, string deliveryId, string original);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Delivery {DeliveryId} of {Repository} {Ref} queued again by an operator (re-run {Rerun})")]
+    private static partial void LogRetried(ILogger logger, string repository, string @ref, string deliveryId, int rerun);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Duplicate delivery {DeliveryId} for {Repository}: already seen")]
     private static partial void LogDuplicate(ILogger logger, string repository, string deliveryId);
 

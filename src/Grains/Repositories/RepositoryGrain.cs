@@ -29,6 +29,7 @@ public sealed partial class RepositoryGrain(
 
     private const int MaxUnsavedOutcomes = 16;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly RetrySchedule _retries = new(options.Value);
     private readonly Dictionary<DeliveryId, List<TaskCompletionSource<DeliveryRecord>>> _waiters = [];
     private IGrainTimer? _drainTimer;
     private bool _draining;
@@ -50,8 +51,7 @@ public sealed partial class RepositoryGrain(
         if (State.Inbox.Count > 0)
         {
             LogResuming(logger, Repository, State.Inbox.Count);
-            await this.RegisterOrUpdateReminder(PendingReminder, ReminderPeriod, ReminderPeriod);
-            _reminderRegistered = true;
+            await EnsureReminderAsync();
             ScheduleDrain(TimeSpan.Zero);
         }
     }
@@ -73,34 +73,47 @@ public sealed partial class RepositoryGrain(
     {
         await EnsureStateCertainAsync();
         var id = webhookEvent.Delivery;
+        var now = time.GetUtcNow();
         if (State.Seen.ContainsKey(id.Value))
         {
+            // GitHub's "Redeliver" repeats the id: a delivery that failed for good is queued again, anything else is done.
+            if (FindRecord(id) is { State: DeliveryState.Failed } failed && !IsPending(id))
+            {
+                await RequeueAsync(webhookEvent with { Rerun = failed.Rerun }, "redelivered after it failed", now);
+                return DeliveryStatus.Queued;
+            }
+
             LogDuplicate(logger, Repository, id.Value);
             return DeliveryStatus.Duplicate;
         }
 
         var ignoreReason = EventFilter.IgnoreReason(webhookEvent);
-        var status = ignoreReason is null ? DeliveryStatus.Queued : DeliveryStatus.Ignored;
-        if (status == DeliveryStatus.Queued && !_reminderRegistered)
+        if (ignoreReason is null && ReplayOf(webhookEvent) is { } original)
         {
-            // Before anything changes in memory, and durable before the delivery is: if this silo dies after the
-            // answer, the reminder wakes the grain elsewhere. A reminder without a delivery fires once and goes.
-            await this.RegisterOrUpdateReminder(PendingReminder, ReminderPeriod, ReminderPeriod);
-            _reminderRegistered = true;
+            // The signature does not cover the delivery id: a captured body resent under a new id changes nothing.
+            LogReplay(logger, Repository, webhookEvent.Ref, id.Value, original);
+            return DeliveryStatus.Duplicate;
+        }
+
+        var status = ignoreReason is null ? DeliveryStatus.Queued : DeliveryStatus.Ignored;
+        if (status == DeliveryStatus.Queued)
+        {
+            await EnsureReminderAsync();
         }
 
         // From here until the write returns, memory is ahead of storage; SaveAsync marks it uncertain if the write fails.
-        var now = time.GetUtcNow();
         ForgetOldDeliveries(now);
         State.Seen[id.Value] = now;
         if (status == DeliveryStatus.Queued)
         {
-            State.Inbox.Add(new PendingDelivery(webhookEvent, 0, now, null));
+            NoteReceived(webhookEvent, now);
+            TryWaitingDeliveriesOfRefNow(webhookEvent.Ref, now);
+            State.Inbox.Add(new PendingDelivery(webhookEvent, 0, now, null, now));
         }
 
         AddRecord(new DeliveryRecord(id, webhookEvent.EventType, webhookEvent.Action, webhookEvent.Ref, webhookEvent.Revision,
             webhookEvent.ReceivedAt, ignoreReason is null ? DeliveryState.Queued : DeliveryState.Ignored, ignoreReason, 0, [],
-            ignoreReason is null ? null : now));
+            ignoreReason is null ? null : now, Before: webhookEvent.Before, Deleted: webhookEvent.Deleted));
         await SaveAsync();
         if (status == DeliveryStatus.Queued)
         {
@@ -108,6 +121,34 @@ public sealed partial class RepositoryGrain(
         }
 
         return status;
+    }
+
+    public async Task<DeliveryRecord?> Retry(DeliveryId delivery)
+    {
+        await EnsureStateCertainAsync();
+        var record = FindRecord(delivery);
+        if (record is null || record.State == DeliveryState.Ignored || State.Repository is not { } facts)
+        {
+            return record;
+        }
+
+        var now = time.GetUtcNow();
+        var pending = State.Inbox.FindIndex(p => p.Event.Delivery == delivery);
+        if (pending >= 0)
+        {
+            State.Inbox[pending] = State.Inbox[pending] with { NotBefore = now };
+            await SaveAsync();
+            ScheduleDrain(TimeSpan.Zero);
+            return record;
+        }
+
+        // A failed delivery is finished as it was; any other outcome is run again under new object names.
+        var rerun = record.State == DeliveryState.Failed ? record.Rerun : record.Rerun + 1;
+        var again = new WebhookEvent(record.Delivery, record.EventType, record.Action, record.Ref, record.Revision, record.Before,
+            false, record.Deleted, false, facts, record.ReceivedAt, rerun);
+        await RequeueAsync(again, "retried by an operator", now);
+        LogRetried(logger, Repository, record.Ref, delivery.Value, rerun);
+        return FindRecord(delivery);
     }
 
     public Task<RepositorySnapshot> Inspect() => Task.FromResult(new RepositorySnapshot(
@@ -144,6 +185,32 @@ public sealed partial class RepositoryGrain(
             list.Remove(waiter);
         }
     }
+
+    /// <summary>
+    /// Registers the pending-deliveries reminder once per activation, before anything changes in memory and durable
+    /// before the delivery is: if this silo dies after the answer, the reminder wakes the grain elsewhere. A
+    /// reminder without a delivery fires once and goes.
+    /// </summary>
+    private async Task EnsureReminderAsync()
+    {
+        if (!_reminderRegistered)
+        {
+            await this.RegisterOrUpdateReminder(PendingReminder, ReminderPeriod, ReminderPeriod);
+            _reminderRegistered = true;
+        }
+    }
+
+    /// <summary>Queues a recorded delivery again, with a fresh retry budget, and stores that before answering.</summary>
+    private async Task RequeueAsync(WebhookEvent webhookEvent, string reason, DateTimeOffset now)
+    {
+        await EnsureReminderAsync();
+        State.Inbox.Add(new PendingDelivery(webhookEvent, 0, now, null, now));
+        UpdateRecord(webhookEvent.Delivery, r => r with { State = DeliveryState.Queued, Reason = reason, Attempts = 0, CompletedAt = null, Rerun = webhookEvent.Rerun });
+        await SaveAsync();
+        ScheduleDrain(TimeSpan.Zero);
+    }
+
+    private bool IsPending(DeliveryId delivery) => State.Inbox.Exists(p => p.Event.Delivery == delivery);
 
     public Task Wake()
     {

@@ -4,11 +4,20 @@ using K8sWebhookHandler.Grains.Inspection;
 namespace K8sWebhookHandler.Grains.Repositories;
 
 /// <summary>A delivery waiting in the inbox, with its retry bookkeeping.</summary>
-public sealed record PendingDelivery(WebhookEvent Event, int Attempts, DateTimeOffset NotBefore, string? LastError);
+/// <param name="QueuedAt">When it was (last) queued: retries go on until <c>Handler:RetryFor</c> after it. Absent in
+/// documents written before it existed, where the event's arrival stands in.</param>
+public sealed record PendingDelivery(WebhookEvent Event, int Attempts, DateTimeOffset NotBefore, string? LastError, DateTimeOffset? QueuedAt = null)
+{
+    public DateTimeOffset Since => QueuedAt ?? Event.ReceivedAt;
+}
+
+/// <summary>The last push or deletion received for a ref: a delivery repeating it under a new id is a replay.</summary>
+public sealed record ReceivedRef(string Fingerprint, string Delivery, DateTimeOffset ReceivedAt);
 
 /// <summary>
 /// The repository grain's stored state. Stored as JSON without type names; <see cref="SchemaVersion"/> says
-/// which shape a stored document has, and a test reads the previous shape back.
+/// which shape a stored document has, and a test reads the previous shape back. Fields added since version 1
+/// are optional, so version 1 documents load as they are.
 /// </summary>
 public sealed class RepositoryState
 {
@@ -27,6 +36,12 @@ public sealed class RepositoryState
 
     /// <summary>Per ref: what was last applied for it.</summary>
     public Dictionary<string, RefRecord> Refs { get; set; } = [];
+
+    /// <summary>Per ref: the last push or deletion received, to answer a replay under a new id as a duplicate.</summary>
+    public Dictionary<string, ReceivedRef> Received { get; set; } = [];
+
+    /// <summary>The repository's facts from its latest delivery, with which a recorded delivery can be run again.</summary>
+    public RepositoryFacts? Repository { get; set; }
 }
 
 /// <summary>Names of the grain storage providers.</summary>

@@ -40,7 +40,6 @@ public sealed class DurabilityTests(ITestOutputHelper output) : IAsyncLifetime
         ["Handler__CloneUrl"] = "GitUrl",
         ["Handler__RetryDelay"] = "00:00:00.200",
         ["Handler__MaxRetryDelay"] = "00:00:02",
-        ["Handler__MaxAttempts"] = "30",
         ["Logging__LogLevel__Default"] = "Warning",
     };
 

@@ -11,21 +11,29 @@ using Orleans.TestingHost;
 namespace K8sWebhookHandler.Grains.Tests.Cluster;
 
 /// <summary>An in-process Orleans cluster whose repository grains use a scripted processor and file storage.</summary>
-public sealed class ClusterFixture : IAsyncLifetime
+public class ClusterFixture : IAsyncLifetime
 {
     private readonly TempDirectory _storage = new("grain-storage");
+
+    public ClusterFixture()
+        : this(new HandlerOptions
+        {
+            Insecure = true,
+            RetryDelay = TimeSpan.FromMilliseconds(10),
+            MaxRetryDelay = TimeSpan.FromMilliseconds(50),
+            MaxAttempts = 3,
+            MaxRefs = 40,
+        })
+    {
+    }
+
+    protected ClusterFixture(HandlerOptions options) => Options = options;
 
     public ScriptedProcessor Processor { get; } = new();
 
     public ScriptedGraph Graph { get; } = new();
 
-    public HandlerOptions Options { get; } = new()
-    {
-        Insecure = true,
-        RetryDelay = TimeSpan.FromMilliseconds(10),
-        MaxRetryDelay = TimeSpan.FromMilliseconds(50),
-        MaxAttempts = 3,
-    };
+    public HandlerOptions Options { get; }
 
     public InProcessTestCluster Cluster { get; private set; } = null!;
 

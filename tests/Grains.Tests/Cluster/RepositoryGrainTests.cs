@@ -198,5 +198,130 @@ public sealed class RepositoryGrainTests(ClusterFixture fixture) : IClassFixture
         Assert.Null(record);
     }
 
+    [Fact]
+    public async Task RedeliveryOfAFailedDelivery_QueuesItAgain_WithAFreshRetryBudget()
+    {
+        var repository = TestEvents.NewRepository();
+        var push = TestEvents.Push(repository);
+        var outage = true;
+        fixture.Processor.Answer = (e, _) => outage
+            ? ProcessingResult.Retry("API server answered 503")
+            : new ProcessingResult(DeliveryState.Applied, null, [], e.Revision);
+
+        await Grain(repository).Enqueue(push);
+        var failed = await OutcomeAsync(repository, push);
+        outage = false;
+        var redelivered = await Grain(repository).Enqueue(push);
+        var outcome = await OutcomeAsync(repository, push);
+        var afterwards = await Grain(repository).Enqueue(push);
+
+        Assert.Equal(DeliveryState.Failed, failed.State);
+        Assert.Equal(DeliveryStatus.Queued, redelivered);
+        Assert.Equal(DeliveryState.Applied, outcome.State);
+        Assert.Equal(1, outcome.Attempts);
+        Assert.Equal(DeliveryStatus.Duplicate, afterwards);
+        Assert.Single((await Grain(repository).Inspect()).Deliveries);
+    }
+
+    [Fact]
+    public async Task OperatorRetry_OfAnAppliedDelivery_IsARerunWithNewObjects_ThatDoesNotMoveTheRef()
+    {
+        var repository = TestEvents.NewRepository();
+        var first = TestEvents.Push(repository, after: TestEvents.Sha(1));
+        var second = TestEvents.Push(repository, before: TestEvents.Sha(1), after: TestEvents.Sha(2));
+        await Grain(repository).Enqueue(first);
+        await Grain(repository).Enqueue(second);
+        await OutcomeAsync(repository, second);
+
+        var retried = await Grain(repository).Retry(first.Delivery);
+        var outcome = await OutcomeAsync(repository, first);
+
+        Assert.Equal(DeliveryState.Queued, retried!.State);
+        Assert.Equal(1, retried.Rerun);
+        Assert.Equal(DeliveryState.Applied, outcome.State);
+        var rerun = fixture.Processor.Calls.Last(c => c.Delivery == first.Delivery);
+        Assert.Equal(1, rerun.Rerun);
+        Assert.Equal(first.Revision, rerun.Revision);
+        Assert.Equal(first.Before, rerun.Before);
+        Assert.Equal(TestEvents.Sha(2), Assert.Single((await Grain(repository).Inspect()).Refs).LastRevision);
+    }
+
+    [Fact]
+    public async Task OperatorRetry_OfAnUnknownOrIgnoredDelivery_ChangesNothing()
+    {
+        var repository = TestEvents.NewRepository();
+        var ping = TestEvents.Push(repository, eventType: "ping");
+        await Grain(repository).Enqueue(ping);
+
+        var ignored = await Grain(repository).Retry(ping.Delivery);
+        var unknown = await Grain(repository).Retry(Identity.DeliveryId.Parse("never-sent"));
+
+        Assert.Equal(DeliveryState.Ignored, ignored!.State);
+        Assert.Null(unknown);
+        Assert.DoesNotContain(fixture.Processor.Calls, c => c.Delivery == ping.Delivery);
+    }
+
+    [Fact]
+    public async Task ReplayUnderANewId_OfTheLastPushOfItsRef_IsDuplicate_UnlessThatOneFailed()
+    {
+        var repository = TestEvents.NewRepository();
+        var push = TestEvents.Push(repository, after: TestEvents.Sha(5), before: TestEvents.Sha(4));
+        var replay = push with { Delivery = Identity.DeliveryId.Parse(Guid.NewGuid().ToString()) };
+        var failing = TestEvents.Push(repository, branch: "other", after: TestEvents.Sha(6));
+        var failingReplay = failing with { Delivery = Identity.DeliveryId.Parse(Guid.NewGuid().ToString()) };
+        fixture.Processor.Answer = (e, _) => e.Delivery == failing.Delivery
+            ? ProcessingResult.Retry("git server unreachable")
+            : new ProcessingResult(DeliveryState.Applied, null, [], e.Revision);
+
+        await Grain(repository).Enqueue(push);
+        await OutcomeAsync(repository, push);
+        var replayed = await Grain(repository).Enqueue(replay);
+        await Grain(repository).Enqueue(failing);
+        await OutcomeAsync(repository, failing);
+        var replayedAfterFailure = await Grain(repository).Enqueue(failingReplay);
+        var outcome = await OutcomeAsync(repository, failingReplay);
+
+        Assert.Equal(DeliveryStatus.Duplicate, replayed);
+        Assert.DoesNotContain(fixture.Processor.Calls, c => c.Delivery == replay.Delivery);
+        Assert.Equal(DeliveryStatus.Queued, replayedAfterFailure);
+        Assert.Equal(DeliveryState.Applied, outcome.State);
+    }
+
+    [Fact]
+    public async Task BranchDeletion_SentAsPushFirstThenAsDelete_IsActedOnOnce()
+    {
+        var repository = TestEvents.NewRepository();
+        var deletedPush = TestEvents.Push(repository, branch: "feature", after: WebhookEvent.ZeroRevision, before: TestEvents.Sha(7), deleted: true);
+        var delete = TestEvents.Push(repository, branch: "feature", after: "", eventType: "delete");
+
+        await Grain(repository).Enqueue(deletedPush);
+        await Grain(repository).Enqueue(delete);
+        var first = await OutcomeAsync(repository, deletedPush);
+        var second = await OutcomeAsync(repository, delete);
+
+        Assert.Equal(DeliveryState.Applied, first.State);
+        Assert.Equal(DeliveryState.Superseded, second.State);
+        Assert.DoesNotContain(fixture.Processor.Calls, c => c.Delivery == delete.Delivery);
+    }
+
+    [Fact]
+    public async Task ManyRefs_AreBoundedPerRepository_KeepingTheMostRecent()
+    {
+        var repository = TestEvents.NewRepository();
+        var limit = fixture.Options.MaxRefs;
+        var pushes = Enumerable.Range(1, limit + 5).Select(i => TestEvents.Push(repository, branch: $"b{i}", after: TestEvents.Sha(i))).ToList();
+
+        foreach (var push in pushes)
+        {
+            await Grain(repository).Enqueue(push);
+        }
+
+        await OutcomeAsync(repository, pushes[^1]);
+        var refs = (await Grain(repository).Inspect()).Refs;
+
+        Assert.Equal(limit, refs.Count);
+        Assert.Contains(refs, r => r.Ref == $"refs/heads/b{limit + 5}");
+    }
+
     private static string RepositoryKeyOf(string fullName) => Identity.RepositoryKey.Parse(fullName).Value;
 }

@@ -48,7 +48,8 @@ public sealed class SupersedeDecisionTests(ClusterFixture fixture) : IClassFixtu
         fixture.Graph.Chain(C("b1"), C("b2"), C("b3"));
         await RunAsync(repository, Push(repository, C("b1"), C("b3")));
 
-        var again = await RunAsync(repository, Push(repository, C("b1"), C("b3")));
+        // The same revision again by another push (the same push again is a replay, answered duplicate at intake).
+        var again = await RunAsync(repository, Push(repository, C("b2"), C("b3")));
         var older = await RunAsync(repository, Push(repository, C("b1"), C("b2")));
 
         Assert.Equal(DeliveryState.Stale, again.State);
@@ -134,7 +135,7 @@ public sealed class SupersedeDecisionTests(ClusterFixture fixture) : IClassFixtu
     {
         var repository = TestEvents.NewRepository();
         var first = TestEvents.Push(repository, "refs/tags/v1", after: C("g1"));
-        var second = TestEvents.Push(repository, "refs/tags/v1", after: C("g1"));
+        var second = TestEvents.Push(repository, "refs/tags/v1", after: C("g2"), before: C("g1"));
         fixture.Processor.Hold(first.Delivery.Value);
 
         await Grain(repository).Enqueue(first);

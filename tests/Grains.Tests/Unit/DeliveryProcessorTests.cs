@@ -115,6 +115,65 @@ public sealed class DeliveryProcessorTests
     }
 
     [Fact]
+    public async Task BranchDeletionArrivingAsAPush_IsStampedAsADeleteEvent()
+    {
+        var deletedPush = TestEvents.Push("o/r", "feature", after: WebhookEvent.ZeroRevision, before: TestEvents.Sha(7), deleted: true);
+        var (processor, _, sink) = Create(new HandlerOptions(), new() { [TestEvents.Sha(99)] = Manifest });
+
+        var result = await processor.ProcessAsync(deletedPush, null, CancellationToken.None);
+
+        Assert.Equal(DeliveryState.Applied, result.State);
+        var annotations = sink.Applied[0][0]["metadata"]!["annotations"]!;
+        Assert.Equal("delete", annotations["k8s-webhook-handler.io/event_type"]!.GetValue<string>());
+        Assert.Equal("", annotations["k8s-webhook-handler.io/event_action"]!.GetValue<string>());
+        Assert.Equal(TestEvents.Sha(7), annotations["k8s-webhook-handler.io/before"]!.GetValue<string>());
+        Assert.Single(sink.Superseded);
+    }
+
+    [Theory]
+    [InlineData("push")]
+    [InlineData("delete")]
+    public async Task TagDeletion_WithoutAnObjectAskingForIt_IsIgnored_AndStopsNothing(string eventType)
+    {
+        var deletion = TestEvents.Push("o/r", "refs/tags/v1", after: eventType == "push" ? WebhookEvent.ZeroRevision : "", before: TestEvents.Sha(7),
+            deleted: eventType == "push", eventType: eventType);
+        var (processor, _, sink) = Create(new HandlerOptions(), new() { [TestEvents.Sha(99)] = Manifest });
+
+        var result = await processor.ProcessAsync(deletion, null, CancellationToken.None);
+
+        Assert.Equal(DeliveryState.Ignored, result.State);
+        Assert.Contains(DeliveryProcessor.TagDeletionAnnotation, result.Reason);
+        Assert.Empty(sink.Applied);
+        Assert.Empty(sink.Superseded);
+    }
+
+    [Fact]
+    public async Task TagDeletion_AppliesOnlyTheObjectsThatAskForIt_AndStopsNothing()
+    {
+        const string manifest = """
+            apiVersion: argoproj.io/v1alpha1
+            kind: Workflow
+            metadata: {generateName: build-}
+            ---
+            apiVersion: argoproj.io/v1alpha1
+            kind: Workflow
+            metadata:
+              generateName: cleanup-
+              annotations: {k8s-webhook-handler.io/run-on-tag-deletion: "true"}
+            """;
+        var deletion = TestEvents.Push("o/r", "refs/tags/v1", after: "", eventType: "delete");
+        var (processor, _, sink) = Create(new HandlerOptions(), new() { [TestEvents.Sha(99)] = manifest });
+
+        var result = await processor.ProcessAsync(deletion, null, CancellationToken.None);
+
+        Assert.Equal(DeliveryState.Applied, result.State);
+        var applied = Assert.Single(Assert.Single(sink.Applied));
+        Assert.StartsWith("cleanup-", applied["metadata"]!["name"]!.GetValue<string>());
+        Assert.Equal("delete", applied["metadata"]!["annotations"]!["k8s-webhook-handler.io/event_type"]!.GetValue<string>());
+        Assert.Empty(sink.Superseded);
+    }
+
+    [Fact]
     public async Task MissingOrEmptyManifest_IsNoManifest_AndBrokenOneIsRejected()
     {
         var missing = TestEvents.Push("o/r", after: TestEvents.Sha(1));

@@ -1,0 +1,34 @@
+using K8sWebhookHandler.Grains.Configuration;
+
+namespace K8sWebhookHandler.Grains.Repositories;
+
+/// <summary>
+/// When a transiently failing delivery is tried again: the delay doubles per attempt up to
+/// <see cref="HandlerOptions.MaxRetryDelay"/>, and the delivery keeps being tried until
+/// <see cref="HandlerOptions.RetryFor"/> has passed since it was queued (and, if set, until
+/// <see cref="HandlerOptions.MaxAttempts"/>), so an outage shorter than that loses nothing.
+/// </summary>
+public sealed class RetrySchedule(HandlerOptions options)
+{
+    /// <summary>The time of the next attempt, or null when the delivery has run out of time or attempts.</summary>
+    /// <param name="attempts">Attempts made so far, the failed one included.</param>
+    /// <param name="queuedAt">When the delivery was (last) queued.</param>
+    /// <param name="now">The time of the failed attempt.</param>
+    public DateTimeOffset? NextAttempt(int attempts, DateTimeOffset queuedAt, DateTimeOffset now)
+    {
+        if (options.MaxAttempts is { } max && attempts >= max)
+        {
+            return null;
+        }
+
+        var next = now + Delay(attempts);
+        return next - queuedAt <= options.RetryFor ? next : null;
+    }
+
+    /// <summary>The wait after the given number of attempts.</summary>
+    public TimeSpan Delay(int attempts)
+    {
+        var delay = options.RetryDelay * Math.Pow(2, Math.Min(Math.Max(attempts - 1, 0), 20));
+        return delay < options.MaxRetryDelay ? delay : options.MaxRetryDelay;
+    }
+}

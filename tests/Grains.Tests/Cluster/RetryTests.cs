@@ -1,0 +1,102 @@
+using K8sWebhookHandler.Grains.Configuration;
+using K8sWebhookHandler.Grains.Events;
+using K8sWebhookHandler.Grains.Inspection;
+using K8sWebhookHandler.Grains.Processing;
+
+namespace K8sWebhookHandler.Grains.Tests.Cluster;
+
+/// <summary>A cluster whose retries wait far longer than any test: a delivery that failed once stays waiting.</summary>
+public sealed class WaitingRetryClusterFixture() : ClusterFixture(new HandlerOptions
+{
+    Insecure = true,
+    RetryDelay = TimeSpan.FromHours(1),
+    MaxRetryDelay = TimeSpan.FromHours(1),
+});
+
+/// <summary>Deliveries waiting for a retry: they hold up their own ref only, and newer work or an operator moves them on.</summary>
+public sealed class RetryTests(WaitingRetryClusterFixture fixture) : IClassFixture<WaitingRetryClusterFixture>
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
+
+    private IRepositoryGrain Grain(string repository) => fixture.Grains.GetGrain<IRepositoryGrain>(repository);
+
+    private async Task<DeliveryRecord> OutcomeAsync(string repository, WebhookEvent e)
+    {
+        var record = await Grain(repository).WaitForOutcome(e.Delivery, Wait);
+        Assert.NotNull(record);
+        Assert.True(record!.IsFinal, $"delivery {e.Delivery} is still {record.State}");
+        return record;
+    }
+
+    /// <summary>Enqueues a delivery whose first attempt fails transiently, and returns once that attempt is stored.</summary>
+    private async Task EnqueueFailingOnceAsync(string repository, WebhookEvent e)
+    {
+        await Grain(repository).Enqueue(e);
+        await fixture.Processor.Started(e.Delivery.Value);
+        using var deadline = new CancellationTokenSource(Wait);
+        while ((await Grain(repository).Inspect()).Deliveries.Single(d => d.Delivery == e.Delivery).Attempts == 0)
+        {
+            // Polled: the grain signals only final outcomes. The interval is not a wait for anything to happen.
+            await Task.Delay(TimeSpan.FromMilliseconds(20), deadline.Token);
+        }
+    }
+
+    [Fact]
+    public async Task DeliveryWaitingForARetry_DoesNotHoldUpOtherRefs()
+    {
+        var repository = TestEvents.NewRepository();
+        var failing = TestEvents.Push(repository, branch: "one");
+        var other = TestEvents.Push(repository, branch: "two");
+        fixture.Processor.Answer = (e, _) => e.Delivery == failing.Delivery
+            ? ProcessingResult.Retry("API server answered 503")
+            : new ProcessingResult(DeliveryState.Applied, null, [], e.Revision);
+
+        await EnqueueFailingOnceAsync(repository, failing);
+        await Grain(repository).Enqueue(other);
+        var applied = await OutcomeAsync(repository, other);
+
+        Assert.Equal(DeliveryState.Applied, applied.State);
+        var waiting = (await Grain(repository).Inspect()).Deliveries.Single(d => d.Delivery == failing.Delivery);
+        Assert.Equal(DeliveryState.Queued, waiting.State);
+        Assert.Equal(1, waiting.Attempts);
+        Assert.Equal("API server answered 503", waiting.Reason);
+    }
+
+    [Fact]
+    public async Task NewerPushToTheSameRef_SupersedesTheWaitingOneAtOnce()
+    {
+        var repository = TestEvents.NewRepository();
+        var failing = TestEvents.Push(repository, after: TestEvents.Sha(1));
+        var newer = TestEvents.Push(repository, before: TestEvents.Sha(1), after: TestEvents.Sha(2));
+        fixture.Processor.Answer = (e, _) => e.Delivery == failing.Delivery
+            ? ProcessingResult.Retry("git server unreachable")
+            : new ProcessingResult(DeliveryState.Applied, null, [], e.Revision);
+
+        await EnqueueFailingOnceAsync(repository, failing);
+        await Grain(repository).Enqueue(newer);
+        var superseded = await OutcomeAsync(repository, failing);
+        var applied = await OutcomeAsync(repository, newer);
+
+        Assert.Equal(DeliveryState.Superseded, superseded.State);
+        Assert.Equal(DeliveryState.Applied, applied.State);
+    }
+
+    [Fact]
+    public async Task OperatorRetry_OfAWaitingDelivery_RunsItNow()
+    {
+        var repository = TestEvents.NewRepository();
+        var push = TestEvents.Push(repository);
+        fixture.Processor.Answer = (e, attempt) => e.Delivery == push.Delivery && attempt == 1
+            ? ProcessingResult.Retry("API server answered 503")
+            : new ProcessingResult(DeliveryState.Applied, null, [], e.Revision);
+
+        await EnqueueFailingOnceAsync(repository, push);
+        var retried = await Grain(repository).Retry(push.Delivery);
+        var outcome = await OutcomeAsync(repository, push);
+
+        Assert.Equal(DeliveryState.Queued, retried!.State);
+        Assert.Equal(DeliveryState.Applied, outcome.State);
+        Assert.Equal(2, outcome.Attempts);
+        Assert.All(fixture.Processor.Calls.Where(c => c.Delivery == push.Delivery), c => Assert.Equal(0, c.Rerun));
+    }
+}
