@@ -1,16 +1,31 @@
-using K8sWebhookHandler.Grains.Health;
 using K8sWebhookHandler.Api.Hosting;
 using K8sWebhookHandler.Api.Inspection;
 using K8sWebhookHandler.Api.Rendering;
 using K8sWebhookHandler.Api.Webhooks;
+using K8sWebhookHandler.Grains.Configuration;
+using K8sWebhookHandler.Grains.Health;
 
-if (args is ["render", .. var renderArgs])
+var (arguments, defaultEnvironment) = LaunchArguments.Split(args, Environment.GetEnvironmentVariable);
+if (arguments is ["render", .. var renderArgs])
 {
     var configuration = new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine(renderArgs.Where(a => a.StartsWith("--Handler:", StringComparison.Ordinal)).ToArray()).Build();
     return await RenderCommand.RunAsync(renderArgs, configuration, Console.Out, Console.Error);
 }
 
-var builder = WebApplication.CreateBuilder(args);
+// appsettings*.json sit beside the program; relative paths in settings (Handler:DataDirectory) are the caller's.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = arguments,
+    EnvironmentName = defaultEnvironment,
+    ContentRootPath = AppContext.BaseDirectory,
+});
+var runsGrains = builder.Configuration.GetValue("Handler:Mode", HostingMode.Local) == HostingMode.Local;
+if (StartupCheck.Problems(builder.Configuration, receivesWebhooks: true, runsGrains, joinsCluster: !runsGrains).ToList() is { Count: > 0 } problems)
+{
+    problems.ForEach(p => Console.Error.WriteLine($"k8s-webhook-handler cannot start: {p}"));
+    return 2;
+}
+
 builder.AddWebhookHandler();
 builder.AddOrleans();
 

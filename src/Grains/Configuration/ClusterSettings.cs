@@ -31,11 +31,16 @@ public sealed class ClusterSettings
     /// <summary>The address other silos reach this one at (the pod IP, from the downward API); unset: the first non-loopback address.</summary>
     public string? AdvertisedAddress { get; set; }
 
+    /// <summary>What is missing for cluster mode, or null.</summary>
+    public string? Problem() => string.IsNullOrWhiteSpace(RedisConnectionString)
+        ? "Handler:Cluster:RedisConnectionString is empty: set it (Handler__Cluster__RedisConnectionString=redis:6379) for cluster mode."
+        : null;
+
     public void Validate()
     {
-        if (string.IsNullOrWhiteSpace(RedisConnectionString))
+        if (Problem() is { } problem)
         {
-            throw new InvalidOperationException("Handler:Cluster:RedisConnectionString is empty: set it (Handler__Cluster__RedisConnectionString=redis:6379) for cluster mode.");
+            throw new InvalidOperationException(problem);
         }
     }
 }

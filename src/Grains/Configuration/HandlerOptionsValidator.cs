@@ -5,7 +5,7 @@ namespace K8sWebhookHandler.Grains.Configuration;
 
 /// <summary>Refuses to start on settings that cannot work, saying what to set instead.</summary>
 /// <param name="requireWebhookSecret">Where webhooks are received; a silo has no use for the secret.</param>
-public sealed class HandlerOptionsValidator(bool requireWebhookSecret = true) : IValidateOptions<HandlerOptions>
+public sealed partial class HandlerOptionsValidator(bool requireWebhookSecret = true) : IValidateOptions<HandlerOptions>
 {
     public ValidateOptionsResult Validate(string? name, HandlerOptions options)
     {
@@ -15,9 +15,14 @@ public sealed class HandlerOptionsValidator(bool requireWebhookSecret = true) : 
             errors.Add("No webhook secret is configured: set WEBHOOK_SECRET (or Handler__WebhookSecrets__0), or set Handler__Insecure=true to accept unsigned webhooks on purpose.");
         }
 
-        if (string.IsNullOrWhiteSpace(options.Namespace))
+        if (!IsNamespaceName(options.Namespace))
         {
-            errors.Add("Handler:Namespace is empty: set it to the namespace workflows are created in (default ci).");
+            errors.Add($"Handler:Namespace '{options.Namespace}' is not a namespace name: set it to lower-case letters, digits and '-' (at most 63, e.g. ci).");
+        }
+
+        foreach (var ns in options.AllowedNamespaces.Where(n => !IsNamespaceName(n)))
+        {
+            errors.Add($"Handler:AllowedNamespaces entry '{ns}' is not a namespace name: use lower-case letters, digits and '-' (at most 63).");
         }
 
         if (string.IsNullOrWhiteSpace(options.ManifestPath) || options.ManifestPath.StartsWith('/'))
@@ -64,6 +69,12 @@ public sealed class HandlerOptionsValidator(bool requireWebhookSecret = true) : 
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
+
+    /// <summary>A DNS-1123 label, as Kubernetes requires of namespace names.</summary>
+    private static bool IsNamespaceName(string? name) => name is { Length: > 0 and <= 63 } && NamespaceName().IsMatch(name);
+
+    [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")]
+    private static partial Regex NamespaceName();
 
     private static void CheckRegex(List<string> errors, string setting, string? pattern)
     {

@@ -51,6 +51,7 @@ public static class HandlerServiceCollectionExtensions
         services.AddSingleton<IRevisionGraph, GitRevisionGraph>();
         services.AddSingleton<SupersedeDecider>();
         services.AddSingleton<KubernetesTarget>();
+        services.AddHostedService<KubernetesTargetAtStartup>();
         services.AddSingleton<IObjectSink>(sp =>
         {
             var target = sp.GetRequiredService<KubernetesTarget>();

@@ -15,31 +15,10 @@ public sealed partial class KubernetesTarget : IDisposable
 {
     public KubernetesTarget(IOptions<HandlerOptions> options, IConfiguration configuration, ILogger<KubernetesTarget> logger)
     {
-        var dryRun = options.Value.DryRun;
-        if (dryRun == true)
-        {
-            LogDryRun(logger, "Handler:DryRun is true");
-            return;
-        }
-
-        KubernetesClientConfiguration? cluster = null;
-        if (KubernetesClientConfiguration.IsInCluster())
-        {
-            cluster = KubernetesClientConfiguration.InClusterConfig();
-        }
-        else if (KubeconfigPath(configuration["KUBECONFIG"]) is { } path)
-        {
-            cluster = KubernetesClientConfiguration.BuildConfigFromConfigFile(path);
-        }
-
+        var (cluster, why) = Find(options.Value, configuration);
         if (cluster is null)
         {
-            if (dryRun == false)
-            {
-                throw new InvalidOperationException("Handler:DryRun is false but no Kubernetes configuration was found: set KUBECONFIG or run in a cluster.");
-            }
-
-            LogDryRun(logger, "no kubeconfig and not in a cluster");
+            LogDryRun(logger, why);
             return;
         }
 
@@ -53,16 +32,65 @@ public sealed partial class KubernetesTarget : IDisposable
 
     public void Dispose() => Client?.Dispose();
 
-    /// <summary><c>KUBECONFIG</c> (the first of a list, as kubectl reads it), else <c>~/.kube/config</c> if it exists.</summary>
-    private static string? KubeconfigPath(string? kubeconfig)
+    /// <summary>Why the settings can never reach a cluster as asked, or null when they can (or a dry run is fine).</summary>
+    public static string? ConfigurationProblem(HandlerOptions options, IConfiguration configuration)
     {
-        if (!string.IsNullOrEmpty(kubeconfig))
+        try
         {
-            return kubeconfig.Split(Path.PathSeparator)[0];
+            Find(options, configuration);
+            return null;
+        }
+        catch (KubernetesTargetException e)
+        {
+            return e.Message;
+        }
+    }
+
+    /// <summary>
+    /// The cluster's configuration, or null and why it is a dry run. A kubeconfig that is named but missing or
+    /// unreadable, or <c>Handler:DryRun=false</c> without any configuration, is an error, not a silent dry run.
+    /// </summary>
+    private static (KubernetesClientConfiguration? Cluster, string Why) Find(HandlerOptions options, IConfiguration configuration)
+    {
+        if (options.DryRun == true)
+        {
+            return (null, "Handler:DryRun is true");
         }
 
-        var home = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".kube", "config");
-        return File.Exists(home) ? home : null;
+        if (KubernetesClientConfiguration.IsInCluster())
+        {
+            return (KubernetesClientConfiguration.InClusterConfig(), "");
+        }
+
+        var named = configuration["KUBECONFIG"] is { Length: > 0 } kubeconfig ? kubeconfig.Split(Path.PathSeparator)[0] : null;
+        if (named is not null && !File.Exists(named))
+        {
+            throw new KubernetesTargetException($"KUBECONFIG names {named}, which does not exist: point KUBECONFIG at a kubeconfig file, or unset it for a dry run.");
+        }
+
+        if ((named ?? HomeKubeconfig(configuration)) is { } path)
+        {
+            try
+            {
+                return (KubernetesClientConfiguration.BuildConfigFromConfigFile(path), "");
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                throw new KubernetesTargetException($"the kubeconfig {path} cannot be used ({e.Message}): fix it, or set KUBECONFIG to another file.");
+            }
+        }
+
+        return options.DryRun == false
+            ? throw new KubernetesTargetException("Handler:DryRun is false but no Kubernetes configuration was found: set KUBECONFIG or run in a cluster (or leave Handler:DryRun unset for a dry run).")
+            : (null, "no kubeconfig and not in a cluster");
+    }
+
+    /// <summary><c>~/.kube/config</c>, as kubectl reads it without <c>KUBECONFIG</c>, if it exists.</summary>
+    private static string? HomeKubeconfig(IConfiguration configuration)
+    {
+        var home = configuration["HOME"] is { Length: > 0 } set ? set : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        var path = Path.Combine(home, ".kube", "config");
+        return File.Exists(path) ? path : null;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dry run ({Why}): stamped manifests are written to the data directory, nothing is applied")]
@@ -70,4 +98,15 @@ public sealed partial class KubernetesTarget : IDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Applying to the Kubernetes API at {Server}")]
     private static partial void LogCluster(ILogger logger, Uri server);
+}
+
+/// <summary>Settings that cannot reach the cluster they ask for.</summary>
+public sealed class KubernetesTargetException(string message) : Exception(message);
+
+/// <summary>Makes the target at start-up, so that the log says at once whether this is a dry run and where it applies.</summary>
+internal sealed class KubernetesTargetAtStartup(KubernetesTarget target) : Microsoft.Extensions.Hosting.IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken) => Task.FromResult(target.IsDryRun);
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
