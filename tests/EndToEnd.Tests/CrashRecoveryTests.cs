@@ -35,6 +35,15 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
         _fixture.Emulator.Faults.Clear();
         await _fixture.Handler.RestartAsync();
 
+        // Nothing asks the handler about these deliveries until the API server has seen every one of them created:
+        // recovery on start-up, not an activation by the inspection API, must bring them back.
+        for (var i = 0; i < deliveries.Count; i++)
+        {
+            var delivery = deliveries[i];
+            await _fixture.Emulator.Requests.WaitForAsync(
+                r => r.Method == "POST" && r.StatusCode == 201 && r.Body.Contains(delivery, StringComparison.Ordinal), TimeSpan.FromMinutes(2));
+        }
+
         foreach (var delivery in deliveries)
         {
             var outcome = await _fixture.Client.OutcomeAsync(repo.FullName, delivery);

@@ -4,8 +4,18 @@ using K8sWebhookHandler.Testing.Handler;
 
 namespace K8sWebhookHandler.EndToEnd.Tests;
 
+/// <summary>
+/// The handler with a Kubernetes request timeout longer than any test: a create the API server holds on purpose
+/// stays held until the test releases it, however slowly a busy machine sends the burst before that.
+/// </summary>
+public sealed class SupersedeFixture : HandlerFixture
+{
+    protected override IReadOnlyDictionary<string, string> ExtraSettings { get; } =
+        new Dictionary<string, string> { ["Handler__KubernetesRequestTimeout"] = "00:10:00" };
+}
+
 /// <summary>Superseding with real git commits, the real handler and the emulator: git decides what is newer.</summary>
-public sealed class SupersedeTests(HandlerFixture fixture) : IClassFixture<HandlerFixture>
+public sealed class SupersedeTests(SupersedeFixture fixture) : IClassFixture<SupersedeFixture>
 {
     private static string NewDelivery() => Guid.NewGuid().ToString();
 

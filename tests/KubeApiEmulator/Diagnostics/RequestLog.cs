@@ -51,7 +51,11 @@ public sealed class RequestLog
         }
     }
 
-    /// <summary>Waits until a request that matches has arrived (or returns one that already has).</summary>
+    /// <summary>
+    /// Waits until a request that matches has arrived (or returns one that already has). The match is tried when a
+    /// request arrives and again when it is finished, so a match on <see cref="RecordedRequest.StatusCode"/> sees
+    /// the answer.
+    /// </summary>
     public async Task<RecordedRequest> WaitForAsync(Func<RecordedRequest, bool> match, TimeSpan timeout)
     {
         var seen = new TaskCompletionSource<RecordedRequest>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -70,10 +74,20 @@ public sealed class RequestLog
 
     internal void Add(RecordedRequest request)
     {
-        List<TaskCompletionSource<RecordedRequest>> matched;
         lock (_gate)
         {
             _requests.Add(request);
+        }
+
+        Notify(request);
+        request.Completed.ContinueWith(_ => Notify(request), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    private void Notify(RecordedRequest request)
+    {
+        List<TaskCompletionSource<RecordedRequest>> matched;
+        lock (_gate)
+        {
             matched = _waiters.Where(w => w.Match(request)).Select(w => w.Seen).ToList();
             _waiters.RemoveAll(w => matched.Contains(w.Seen));
         }
