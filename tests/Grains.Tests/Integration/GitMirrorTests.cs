@@ -193,6 +193,20 @@ public sealed class GitMirrorTests(GitServerFixture git) : IClassFixture<GitServ
     }
 
     [Fact]
+    public async Task FileRemote_NamedByAPrefix_IsFetched()
+    {
+        var repo = await git.Server.CreateRepositoryAsync(NewName());
+        var sha = await repo.CommitFileAsync("main", ".ci/workflow.yaml", "local");
+        var url = new Uri(repo.BarePath).AbsoluteUri;
+        var options = new HandlerOptions { DataDirectory = _data.Path, Git = new GitOptions { AllowedRemotes = [new Uri(git.Server.Root).AbsoluteUri] } };
+
+        var text = await new GitMirror(Options.Create(options), NullLogger<GitMirror>.Instance)
+            .ReadFileAsync(RepositoryKey.Parse(repo.FullName), url, sha, ".ci/workflow.yaml", CancellationToken.None);
+
+        Assert.Equal("local", text);
+    }
+
+    [Fact]
     public async Task MirrorOfAnotherRepository_IsNeverARemote()
     {
         var repo = await git.Server.CreateRepositoryAsync(NewName());
