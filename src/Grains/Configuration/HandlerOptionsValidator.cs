@@ -72,6 +72,11 @@ public sealed class HandlerOptionsValidator(bool requireWebhookSecret = true) : 
             }
         }
 
+        if (options.CloneUrl == CloneUrlSource.SshUrl && options.CloneUrlRewrites.Count == 0)
+        {
+            errors.Add("Handler:CloneUrl=SshUrl needs ssh, which is not supported (libgit2 would start an external ssh program): set Handler:CloneUrl=CloneUrl (https), or add a Handler:CloneUrlRewrites entry from git@host: to an https:// URL.");
+        }
+
         var git = options.Git;
         foreach (var (host, i) in git.CredentialHosts.Select((h, i) => (h, i)))
         {

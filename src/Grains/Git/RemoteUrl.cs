@@ -133,7 +133,7 @@ public sealed partial class RemoteUrl
     {
         if (ScpLike().IsMatch(text))
         {
-            return "is an scp-like ssh address; ssh is not supported by this build: use the https URL (Handler:CloneUrl=CloneUrl)";
+            return "is an scp-like ssh address; ssh is not supported (libgit2 would start an external ssh program): use the https URL (Handler:CloneUrl=CloneUrl)";
         }
 
         var scheme = SchemePrefix().Match(text);
@@ -146,7 +146,7 @@ public sealed partial class RemoteUrl
         {
             "https" or "http" or "git" or "file" when text.AsSpan(scheme.Length).StartsWith("//") => null,
             "https" or "http" or "git" or "file" => "is not of the form scheme://host/path",
-            "ssh" or "git+ssh" or "ssh+git" => "uses ssh, which is not supported by this build: use the https URL (Handler:CloneUrl=CloneUrl)",
+            "ssh" or "git+ssh" or "ssh+git" => "uses ssh, which is not supported (libgit2 would start an external ssh program): use the https URL (Handler:CloneUrl=CloneUrl)",
             var other => $"uses the scheme '{other}'; only https, http and git remotes are supported",
         };
     }

@@ -11,7 +11,8 @@ namespace K8sWebhookHandler.Testing.Git;
 
 /// <summary>
 /// A loopback HTTP server that asks every request for Basic credentials (<c>401</c>, <c>WWW-Authenticate: Basic
-/// realm=x</c>) and records every <c>Authorization</c> header it is sent: where a token would leak to.
+/// realm=x</c>) and records every <c>Authorization</c> header it is sent: where a token would leak to. Or, with a
+/// redirect target, answers every request with a <c>302</c> to the same path there.
 /// </summary>
 public sealed class CredentialCaptureServer : IAsyncDisposable
 {
@@ -34,24 +35,32 @@ public sealed class CredentialCaptureServer : IAsyncDisposable
     /// <summary>The <c>Authorization</c> headers received, in order; requests without one are not listed.</summary>
     public IReadOnlyList<string> Authorizations => _authorizations.OfType<string>().ToList();
 
-    public static async Task<CredentialCaptureServer> StartAsync()
+    /// <param name="address">The loopback address to listen on, e.g. <c>127.0.0.2</c> for a second host.</param>
+    /// <param name="redirectTo">When set, every request is redirected to the same path under this URL.</param>
+    public static async Task<CredentialCaptureServer> StartAsync(string address = "127.0.0.1", Uri? redirectTo = null)
     {
         var authorizations = new ConcurrentQueue<string?>();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseUrls($"http://{address}:0");
         var app = builder.Build();
         app.Run(context =>
         {
             var header = context.Request.Headers.Authorization;
             authorizations.Enqueue(header.Count == 0 ? null : header.ToString());
+            if (redirectTo is not null)
+            {
+                context.Response.Redirect(new Uri(redirectTo, context.Request.Path.Value!.TrimStart('/') + context.Request.QueryString).ToString());
+                return Task.CompletedTask;
+            }
+
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;
             context.Response.Headers.WWWAuthenticate = "Basic realm=x";
             return Task.CompletedTask;
         });
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new CredentialCaptureServer(app, authorizations, new Uri(address.TrimEnd('/') + "/"));
+        var listening = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new CredentialCaptureServer(app, authorizations, new Uri(listening.TrimEnd('/') + "/"));
     }
 
     public async ValueTask DisposeAsync()

@@ -76,4 +76,28 @@ public sealed class GitCredentialTests : IAsyncLifetime
         Assert.NotEmpty(configs);
         Assert.All(configs, config => Assert.DoesNotContain(Token, File.ReadAllText(config), StringComparison.Ordinal));
     }
+
+    /// <remarks>
+    /// LibGit2Sharp always lets libgit2 follow a redirect to another host on the first request (its fetch options fix
+    /// <c>follow_redirects</c> to <c>Initial</c>), so the token decision is taken again on the URL libgit2 asks for.
+    /// </remarks>
+    [Fact]
+    public async Task RedirectToAHostThatIsNoCredentialHost_NeverReceivesTheToken()
+    {
+        await using var elsewhere = await CredentialCaptureServer.StartAsync("127.0.0.2");
+        await using var redirector = await CredentialCaptureServer.StartAsync(redirectTo: elsewhere.BaseUri);
+        var options = new HandlerOptions
+        {
+            DataDirectory = _data.Path,
+            GitHubToken = Token,
+            Git = new GitOptions { AllowedRemotes = [redirector.BaseUri.ToString()], CredentialHosts = ["127.0.0.1"], AllowInsecureCredentials = true },
+        };
+        var mirror = new GitMirror(Options.Create(options), NullLogger<GitMirror>.Instance);
+
+        await Assert.ThrowsAsync<TransientException>(() =>
+            mirror.ResolveBranchAsync(RepositoryKey.Parse("owner/x"), redirector.BaseUri + "owner/x.git", "main", CancellationToken.None));
+
+        Assert.True(elsewhere.Requests > 0);
+        Assert.Empty(elsewhere.Authorizations);
+    }
 }

@@ -22,7 +22,7 @@ public sealed class GitOptionsValidationTests
 
         Assert.Equal(
         [
-            "Handler:Git:AllowedRemotes:1 'git@github.com:org/' is an scp-like ssh address; ssh is not supported by this build: use the https URL (Handler:CloneUrl=CloneUrl). Allowed remotes are URL prefixes such as https://github.com/ or git://git.example.com:9418/: set Handler:Git:AllowedRemotes:0, :1 and so on.",
+            "Handler:Git:AllowedRemotes:1 'git@github.com:org/' is an scp-like ssh address; ssh is not supported (libgit2 would start an external ssh program): use the https URL (Handler:CloneUrl=CloneUrl). Allowed remotes are URL prefixes such as https://github.com/ or git://git.example.com:9418/: set Handler:Git:AllowedRemotes:0, :1 and so on.",
             "Handler:Git:AllowedRemotes:2 'https://***@ghe.example.com/' has credentials in it (user information in a remote URL is not allowed). Allowed remotes are URL prefixes such as https://github.com/ or git://git.example.com:9418/: set Handler:Git:AllowedRemotes:0, :1 and so on.",
         ], errors);
     }
@@ -62,4 +62,18 @@ public sealed class GitOptionsValidationTests
         Assert.Equal(
             ["Handler:Git:AllowInsecureCredentials applies to Handler:Git:CredentialHosts only: list the hosts that may receive the token over http, or unset it."],
             Errors(new HandlerOptions { Git = new GitOptions { AllowInsecureCredentials = true } }));
+
+    [Fact]
+    public void SshCloneUrlWithoutARewrite_IsRefused_AndWithARewriteToHttpsIsValid()
+    {
+        var alone = Errors(new HandlerOptions { CloneUrl = CloneUrlSource.SshUrl });
+        var rewritten = Errors(new HandlerOptions
+        {
+            CloneUrl = CloneUrlSource.SshUrl,
+            CloneUrlRewrites = [new UrlRewrite { From = "git@github.com:", To = "https://github.com/" }],
+        });
+
+        Assert.Equal(["Handler:CloneUrl=SshUrl needs ssh, which is not supported (libgit2 would start an external ssh program): set Handler:CloneUrl=CloneUrl (https), or add a Handler:CloneUrlRewrites entry from git@host: to an https:// URL."], alone);
+        Assert.Empty(rewritten);
+    }
 }
