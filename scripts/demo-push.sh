@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # A push to a local demo repository, end to end, against `dotnet run --project src/Api`:
 # creates a git repository with .ci/workflow.yaml, sends a signed push for its head, and prints the outcome.
+# The push names the repository as file:///tmp/k8s-webhook-handler-demo; the handler fetches a local path only
+# when Handler:Git:AllowedRemotes names it, e.g. Handler__Git__AllowedRemotes__0=file:///tmp/k8s-webhook-handler-demo
 #   scripts/demo-push.sh [URL] [SECRET]
 set -euo pipefail
 url=${1:-http://localhost:8080}
@@ -24,6 +26,7 @@ spec:
       command: [echo, "{{workflow.annotations.k8s-webhook-handler.io/revision}}"]
 YAML
 fi
+repo=$(cd "$repo" && pwd -P)
 git -C "$repo" -c user.name=demo -c user.email=demo@example.com commit -q --allow-empty -m "demo push $(date +%s)" --no-verify
 git -C "$repo" add -A && git -C "$repo" -c user.name=demo -c user.email=demo@example.com commit -q -m "manifest" 2>/dev/null || true
 after=$(git -C "$repo" rev-parse HEAD)
@@ -31,7 +34,7 @@ before=$(git -C "$repo" rev-parse HEAD~1 2>/dev/null || echo 0000000000000000000
 payload=$(mktemp)
 cat > "$payload" <<JSON
 {"ref":"refs/heads/main","before":"$before","after":"$after","created":false,"deleted":false,"forced":false,
- "repository":{"full_name":"demo/hello","clone_url":"$repo","git_url":"git://localhost/demo/hello.git",
+ "repository":{"full_name":"demo/hello","clone_url":"file://$repo","git_url":"git://localhost/demo/hello.git",
    "ssh_url":"git@localhost:demo/hello.git","default_branch":"main"},
  "pusher":{"name":"demo"},"sender":{"login":"demo"}}
 JSON
@@ -42,6 +45,10 @@ curl -sS -X POST "$url/webhook" -H "Content-Type: application/json" -H "X-GitHub
   -H "X-GitHub-Delivery: $delivery" -H "X-Hub-Signature-256: sha256=$signature" --data-binary "@$payload"
 echo
 echo "GET $url/api/repositories/demo/hello/deliveries/$delivery?wait=20"
-curl -sS "$url/api/repositories/demo/hello/deliveries/$delivery?wait=20"
-echo
+outcome=$(curl -sS "$url/api/repositories/demo/hello/deliveries/$delivery?wait=20")
+echo "$outcome"
+case "$outcome" in
+  *"Handler:Git:AllowedRemotes"*)
+    echo "The handler does not fetch from file://$repo: start it with Handler__Git__AllowedRemotes__0=file://$repo" >&2 ;;
+esac
 rm -f "$payload"

@@ -50,6 +50,7 @@ await using (var handler = await HandlerProcess.StartAsync(new Dictionary<string
     ["WEBHOOK_SECRET"] = secret,
     ["KUBECONFIG"] = kubeconfig,
     ["Handler__CloneUrl"] = "GitUrl",
+    ["Handler__Git__AllowedRemotes__0"] = git.GitRoot.ToString(),
     ["Logging__LogLevel__Default"] = "Warning",
 }))
 {

@@ -49,6 +49,7 @@ public class HandlerFixture : IAsyncLifetime
             ["WEBHOOK_SECRET"] = Secret,
             ["KUBECONFIG"] = Emulator.WriteKubeconfig(_directory.Combine("kubeconfig")),
             ["Handler__CloneUrl"] = "GitUrl",
+            ["Handler__Git__AllowedRemotes__0"] = Git.GitRoot.ToString(),
             ["Handler__RetryDelay"] = "00:00:00.200",
             ["Handler__MaxRetryDelay"] = "00:00:01",
         };
@@ -56,7 +57,7 @@ public class HandlerFixture : IAsyncLifetime
         Client = new WebhookClient(Handler.BaseUri, Secret);
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         Client.Dispose();
         await Handler.DisposeAsync();

@@ -80,11 +80,17 @@ public sealed class HandlerOptions
     /// <summary>Which payload URL the git mirror fetches from.</summary>
     public CloneUrlSource CloneUrl { get; set; } = CloneUrlSource.CloneUrl;
 
-    /// <summary>Rewrites of clone URL prefixes, e.g. <c>https://github.com/</c> to a mirror. First match wins.</summary>
+    /// <summary>
+    /// Rewrites of clone URL prefixes, e.g. <c>https://github.com/</c> to a mirror. First match wins. Applied before
+    /// <see cref="GitOptions.AllowedRemotes"/> is checked: the policy holds for the URL actually fetched.
+    /// </summary>
     public List<UrlRewrite> CloneUrlRewrites { get; set; } = [];
 
-    /// <summary>Token for HTTPS fetches (<c>GITHUB_TOKEN</c> sets it).</summary>
+    /// <summary>Token for HTTPS fetches (<c>GITHUB_TOKEN</c> sets it); who may receive it: <see cref="GitOptions.CredentialHosts"/>.</summary>
     public string? GitHubToken { get; set; }
+
+    /// <summary>Allowed remotes, credential hosts and fetch limits of the git mirror.</summary>
+    public GitOptions Git { get; set; } = new();
 
     /// <summary>How long a delivery id is remembered for dedupe. GitHub lets users redeliver for 3 days.</summary>
     public TimeSpan DeliveryRetention { get; set; } = TimeSpan.FromDays(7);

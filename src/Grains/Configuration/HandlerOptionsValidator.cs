@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using K8sWebhookHandler.Grains.Git;
 using Microsoft.Extensions.Options;
 
 namespace K8sWebhookHandler.Grains.Configuration;
@@ -67,6 +68,7 @@ public sealed partial class HandlerOptionsValidator(bool requireWebhookSecret = 
             errors.Add("Handler:RetryDelay must be positive and no more than Handler:MaxRetryDelay.");
         }
 
+        ValidateGit(errors, options);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
@@ -75,6 +77,46 @@ public sealed partial class HandlerOptionsValidator(bool requireWebhookSecret = 
 
     [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")]
     private static partial Regex NamespaceName();
+
+    private static void ValidateGit(List<string> errors, HandlerOptions options)
+    {
+        foreach (var (setting, value) in RemotePolicy.AllowedRemoteSettings(options))
+        {
+            if (!RemoteUrl.TryParse(value, out _, out var problem))
+            {
+                errors.Add($"{setting} '{RemoteUrl.Redact(value)}' {problem}. Allowed remotes are URL prefixes such as https://github.com/ or git://git.example.com:9418/: set Handler:Git:AllowedRemotes:0, :1 and so on.");
+            }
+        }
+
+        if (options.CloneUrl == CloneUrlSource.SshUrl && options.CloneUrlRewrites.Count == 0)
+        {
+            errors.Add("Handler:CloneUrl=SshUrl needs ssh, which is not supported (libgit2 would start an external ssh program): set Handler:CloneUrl=CloneUrl (https), or add a Handler:CloneUrlRewrites entry from git@host: to an https:// URL.");
+        }
+
+        var git = options.Git;
+        foreach (var (host, i) in git.CredentialHosts.Select((h, i) => (h, i)))
+        {
+            if (!CredentialPolicy.HostEntry.TryParse(host, out _))
+            {
+                errors.Add($"Handler:Git:CredentialHosts:{i} '{RemoteUrl.Redact(host)}' must be a host name, optionally with :port, e.g. ghe.example.com.");
+            }
+        }
+
+        if (git.AllowInsecureCredentials && git.CredentialHosts.Count == 0)
+        {
+            errors.Add("Handler:Git:AllowInsecureCredentials applies to Handler:Git:CredentialHosts only: list the hosts that may receive the token over http, or unset it.");
+        }
+
+        if (git.FetchTimeout <= TimeSpan.Zero || git.FetchTimeout > TimeSpan.FromDays(1) || git.ConnectTimeout <= TimeSpan.Zero || git.ConnectTimeout > git.FetchTimeout)
+        {
+            errors.Add("Handler:Git:FetchTimeout must be positive and at most a day (default 00:05:00), and Handler:Git:ConnectTimeout positive and no more than it (default 00:00:30).");
+        }
+
+        if (git.MaxFetchBytes <= 0)
+        {
+            errors.Add("Handler:Git:MaxFetchBytes must be positive (default 1073741824, 1 GiB).");
+        }
+    }
 
     private static void CheckRegex(List<string> errors, string setting, string? pattern)
     {

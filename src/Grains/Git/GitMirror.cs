@@ -10,62 +10,110 @@ using Microsoft.Extensions.Options;
 namespace K8sWebhookHandler.Grains.Git;
 
 /// <summary>
-/// LibGit2Sharp bare mirrors under <c>DataDirectory/mirrors/owner/name.git</c>. Branches and tags are fetched
-/// into their own ref names; a revision that is not a branch tip any more (a force-pushed commit) is fetched
-/// by its SHA. libgit2 is synchronous, so the work runs on the thread pool, one operation per mirror at a time.
+/// LibGit2Sharp bare mirrors under <c>DataDirectory/mirrors</c>, one per remote URL (<see cref="MirrorPath"/>).
+/// Every remote passes <see cref="RemotePolicy"/> before libgit2 sees it, and the token goes only where
+/// <see cref="CredentialPolicy"/> says. Branches and tags are fetched into their own ref names; a revision that is
+/// not a branch tip any more (a force-pushed commit) is fetched by its SHA. libgit2 is synchronous, so the work
+/// runs on the thread pool, one operation per mirror at a time, within <see cref="GitOptions.FetchTimeout"/>.
 /// </summary>
-public sealed partial class GitMirror(IOptions<HandlerOptions> options, ILogger<GitMirror> logger) : IGitMirror
+public sealed partial class GitMirror : IGitMirror
 {
+    /// <summary>How much longer than the deadline the caller waits for libgit2 to notice it by itself.</summary>
+    private static readonly TimeSpan Margin = TimeSpan.FromSeconds(5);
     private static readonly string[] RefSpecs = ["+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"];
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new();
+    private readonly IOptions<HandlerOptions> _options;
+    private readonly ILogger<GitMirror> _logger;
+    private readonly RemotePolicy _remotes;
+    private readonly CredentialPolicy _credentials;
+
+    public GitMirror(IOptions<HandlerOptions> options, ILogger<GitMirror> logger)
+    {
+        _options = options;
+        _logger = logger;
+        _remotes = new RemotePolicy(options.Value);
+        _credentials = new CredentialPolicy(options.Value);
+        var git = options.Value.Git;
+        if (LibGit2Timeouts.TryApply(git.ConnectTimeout, git.FetchTimeout) is { } problem)
+        {
+            LogNoSocketTimeouts(logger, problem);
+        }
+    }
+
+    /// <summary>One operation on one mirror: the open repository and the limits its fetches run under.</summary>
+    private sealed record Session(Repository Repo, RepositoryKey Repository, FetchGuard Guard, FetchOptions FetchOptions);
 
     public Task<string?> ReadFileAsync(RepositoryKey repository, string remoteUrl, string revision, string path, CancellationToken cancellationToken) =>
-        WithMirrorAsync(repository, remoteUrl, cancellationToken, repo =>
+        WithMirrorAsync(repository, remoteUrl, cancellationToken, session =>
         {
-            var commit = FindCommit(repo, revision) ?? FetchCommit(repo, repository, revision);
+            var commit = FindCommit(session.Repo, revision) ?? FetchCommit(session, revision);
             if (commit[path]?.Target is not Blob blob)
             {
                 return null;
             }
 
-            var limit = options.Value.Manifest.MaxBytes;
+            var limit = _options.Value.Manifest.MaxBytes;
             return blob.Size > limit
                 ? throw new ManifestException($"{path} is {blob.Size} bytes; at most {limit} are read")
                 : blob.GetContentText();
         });
 
     public Task<string?> ResolveBranchAsync(RepositoryKey repository, string remoteUrl, string branch, CancellationToken cancellationToken) =>
-        WithMirrorAsync(repository, remoteUrl, cancellationToken, repo =>
+        WithMirrorAsync(repository, remoteUrl, cancellationToken, session =>
         {
-            Fetch(repo, repository, RefSpecs);
-            return repo.Refs[$"refs/heads/{branch}"]?.ResolveToDirectReference()?.TargetIdentifier;
+            Fetch(session, RefSpecs);
+            return session.Repo.Refs[$"refs/heads/{branch}"]?.ResolveToDirectReference()?.TargetIdentifier;
         });
 
     public Task<bool> IsAncestorAsync(RepositoryKey repository, string remoteUrl, string ancestor, string descendant, CancellationToken cancellationToken) =>
-        WithMirrorAsync(repository, remoteUrl, cancellationToken, repo =>
+        WithMirrorAsync(repository, remoteUrl, cancellationToken, session =>
         {
-            var older = FindCommit(repo, ancestor) ?? FetchCommit(repo, repository, ancestor);
-            var newer = FindCommit(repo, descendant) ?? FetchCommit(repo, repository, descendant);
-            var mergeBase = repo.ObjectDatabase.FindMergeBase(older, newer);
+            var older = FindCommit(session.Repo, ancestor) ?? FetchCommit(session, ancestor);
+            var newer = FindCommit(session.Repo, descendant) ?? FetchCommit(session, descendant);
+            var mergeBase = session.Repo.ObjectDatabase.FindMergeBase(older, newer);
             return mergeBase is not null && mergeBase.Sha == older.Sha;
         });
 
-    private async Task<T> WithMirrorAsync<T>(RepositoryKey repository, string remoteUrl, CancellationToken cancellationToken, Func<Repository, T> work)
+    private async Task<T> WithMirrorAsync<T>(RepositoryKey repository, string remoteUrl, CancellationToken cancellationToken, Func<Session, T> work)
     {
-        var path = Path.GetFullPath(Path.Combine(options.Value.DataDirectory, "mirrors", repository.Owner, repository.Name + ".git"));
+        var remote = _remotes.Resolve(remoteUrl);
+        var settings = _options.Value;
+        var wait = settings.Git.FetchTimeout + Margin;
+        var path = MirrorPath.For(settings.DataDirectory, remote);
         var gate = _locks.GetOrAdd(path, _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(cancellationToken);
+        if (!await gate.WaitAsync(wait, cancellationToken))
+        {
+            throw new TransientException($"the mirror of {remote} is still busy with an earlier fetch that has not ended");
+        }
+
+        Task<T> running;
         try
         {
-            return await Task.Run(() =>
+            running = Task.Run(() =>
             {
-                using var repo = Open(path, Rewrite(remoteUrl));
-                return work(repo);
-            }, cancellationToken);
+                var guard = new FetchGuard(remote, settings.Git, cancellationToken);
+                using var repo = Open(path, remote.Value);
+                return work(new Session(repo, repository, guard, guard.Options(_credentials, settings.GitHubToken)));
+            }, CancellationToken.None);
         }
-        finally
+        catch
         {
             gate.Release();
+            throw;
+        }
+
+        // The mirror is free again when libgit2 is done with it, not when this caller stops waiting: an abandoned
+        // fetch must not share the repository with the next one.
+        _ = running.ContinueWith(static (_, g) => ((SemaphoreSlim)g!).Release(), gate, CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        try
+        {
+            return await running.WaitAsync(wait, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            LogAbandoned(_logger, repository.Value, remote.Value);
+            throw new TransientException($"git fetch of {repository} from {remote} timed out after {settings.Git.FetchTimeout} (Handler:Git:FetchTimeout)");
         }
     }
 
@@ -77,15 +125,11 @@ public sealed partial class GitMirror(IOptions<HandlerOptions> options, ILogger<
             Repository.Init(path, isBare: true);
         }
 
+        // Mirrors are keyed by the URL, so origin only ever holds that URL (never credentials: the policy refuses them).
         var repo = new Repository(path);
-        var origin = repo.Network.Remotes["origin"];
-        if (origin is null)
+        if (repo.Network.Remotes["origin"] is null)
         {
             repo.Network.Remotes.Add("origin", remoteUrl);
-        }
-        else if (origin.Url != remoteUrl)
-        {
-            repo.Network.Remotes.Update("origin", r => r.Url = remoteUrl);
         }
 
         return repo;
@@ -99,10 +143,10 @@ public sealed partial class GitMirror(IOptions<HandlerOptions> options, ILogger<
             _ => null,
         };
 
-    private Commit FetchCommit(Repository repo, RepositoryKey repository, string revision)
+    private Commit FetchCommit(Session session, string revision)
     {
-        Fetch(repo, repository, RefSpecs);
-        if (FindCommit(repo, revision) is { } afterRefs)
+        Fetch(session, RefSpecs);
+        if (FindCommit(session.Repo, revision) is { } afterRefs)
         {
             return afterRefs;
         }
@@ -110,49 +154,37 @@ public sealed partial class GitMirror(IOptions<HandlerOptions> options, ILogger<
         // Not reachable from any branch or tag (force-pushed away, or a branch since deleted): ask for it by SHA.
         try
         {
-            Fetch(repo, repository, [revision]);
+            Fetch(session, [revision]);
         }
-        catch (TransientException)
+        catch (TransientException) when (session.Guard.WithinLimits)
         {
             // The server does not hand out unadvertised commits; the lookup below says what is missing.
         }
 
-        return FindCommit(repo, revision)
-            ?? throw new TransientException($"revision {revision} is not on the git server (yet) for {repository}");
+        return FindCommit(session.Repo, revision)
+            ?? throw new TransientException($"revision {revision} is not on the git server (yet) for {session.Repository}");
     }
 
-    private void Fetch(Repository repo, RepositoryKey repository, IEnumerable<string> refSpecs)
+    private void Fetch(Session session, IEnumerable<string> refSpecs)
     {
-        var fetchOptions = new FetchOptions { Prune = false, TagFetchMode = TagFetchMode.None };
-        if (options.Value.GitHubToken is { Length: > 0 } token)
-        {
-            fetchOptions.CredentialsProvider = (_, _, _) => new UsernamePasswordCredentials { Username = "x-access-token", Password = token };
-        }
-
         try
         {
-            Commands.Fetch(repo, "origin", refSpecs, fetchOptions, logMessage: null);
+            Commands.Fetch(session.Repo, "origin", refSpecs, session.FetchOptions, logMessage: null);
         }
         catch (LibGit2SharpException e)
         {
-            LogFetchFailed(logger, repository.Value, e.Message);
-            throw new TransientException($"git fetch of {repository} failed: {e.Message}", e);
+            var failure = session.Guard.Failed(session.Repository, e);
+            LogFetchFailed(_logger, session.Repository.Value, failure.Message);
+            throw failure;
         }
-    }
-
-    private string Rewrite(string url)
-    {
-        foreach (var rewrite in options.Value.CloneUrlRewrites)
-        {
-            if (rewrite.From.Length > 0 && url.StartsWith(rewrite.From, StringComparison.Ordinal))
-            {
-                return rewrite.To + url[rewrite.From.Length..];
-            }
-        }
-
-        return url;
     }
 
     [LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Warning, Message = "git fetch of {Repository} failed: {Error}")]
     private static partial void LogFetchFailed(ILogger logger, string repository, string error);
+
+    [LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Warning, Message = "Stopped waiting for git fetch of {Repository} from {Remote}; the mirror stays locked until libgit2 returns")]
+    private static partial void LogAbandoned(ILogger logger, string repository, string remote);
+
+    [LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Warning, Message = "libgit2's socket timeouts are not set ({Problem}); only the fetch deadline bounds a stalled server")]
+    private static partial void LogNoSocketTimeouts(ILogger logger, string problem);
 }

@@ -16,7 +16,10 @@ public sealed class GitRevisionGraph(IGitMirror mirror, IOptions<HandlerOptions>
         mirror.ResolveBranchAsync(RepositoryKey.Parse(webhookEvent.Repository.FullName), RemoteUrl(webhookEvent, options.Value),
             webhookEvent.Ref["refs/heads/".Length..], cancellationToken);
 
-    /// <summary>The payload URL the mirror fetches from, by <see cref="HandlerOptions.CloneUrl"/>.</summary>
+    /// <summary>
+    /// The payload URL the mirror is asked to fetch, by <see cref="HandlerOptions.CloneUrl"/>; the mirror rewrites it
+    /// and checks it against <see cref="RemotePolicy"/> before anything is fetched.
+    /// </summary>
     public static string RemoteUrl(WebhookEvent e, HandlerOptions options) => options.CloneUrl switch
     {
         CloneUrlSource.GitUrl => e.Repository.GitUrl,

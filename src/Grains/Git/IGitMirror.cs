@@ -2,7 +2,13 @@ using K8sWebhookHandler.Grains.Identity;
 
 namespace K8sWebhookHandler.Grains.Git;
 
-/// <summary>A local mirror of each repository, fetched incrementally, read at exact revisions without a checkout.</summary>
+/// <summary>
+/// A local mirror of each remote, fetched incrementally, read at exact revisions without a checkout. The
+/// <c>remoteUrl</c> is what the payload names: it is rewritten and checked against policy first, and a refused one
+/// throws <see cref="RemoteRefusedException"/> (final); a failed or timed-out fetch throws
+/// <see cref="Kubernetes.TransientException"/> (retried). The <see cref="RepositoryKey"/> names the repository in
+/// messages and logs only.
+/// </summary>
 public interface IGitMirror
 {
     /// <summary>

@@ -26,11 +26,30 @@ public sealed class SupersedeDecider(IRevisionGraph graph, IOptions<HandlerOptio
             return null;
         }
 
-        if (applied is not null && applied.LastRevision != WebhookEvent.ZeroRevision && await AgainstAppliedAsync(push, applied, cancellationToken) is { } stale)
+        try
         {
-            return stale;
-        }
+            if (applied is not null && applied.LastRevision != WebhookEvent.ZeroRevision && await AgainstAppliedAsync(push, applied, cancellationToken) is { } stale)
+            {
+                return stale;
+            }
 
+            return await AgainstWaitingAsync(push, waiting, cancellationToken);
+        }
+        catch (DeliveryRefusedException)
+        {
+            // Git may not be asked about this push at all (its remote is refused): the processor records the refusal.
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Whether this event takes part in superseding: a push (not a deletion) to a ref the policy covers, as GitHub
+    /// sent it; an operator's re-run of a delivery runs as asked and stops nothing.
+    /// </summary>
+    public bool TakesPart(WebhookEvent e) => e.EventType == "push" && e.Rerun == 0 && !e.IsDeletion && !e.IsTag && _refs.IsMatch(e.Ref);
+
+    private async Task<ProcessingResult?> AgainstWaitingAsync(WebhookEvent push, IEnumerable<WebhookEvent> waiting, CancellationToken cancellationToken)
+    {
         foreach (var later in waiting.Where(w => w.Ref == push.Ref && (TakesPart(w) || w.IsDeletion)))
         {
             if (later.IsDeletion)
@@ -46,12 +65,6 @@ public sealed class SupersedeDecider(IRevisionGraph graph, IOptions<HandlerOptio
 
         return null;
     }
-
-    /// <summary>
-    /// Whether this event takes part in superseding: a push (not a deletion) to a ref the policy covers, as GitHub
-    /// sent it; an operator's re-run of a delivery runs as asked and stops nothing.
-    /// </summary>
-    public bool TakesPart(WebhookEvent e) => e.EventType == "push" && e.Rerun == 0 && !e.IsDeletion && !e.IsTag && _refs.IsMatch(e.Ref);
 
     private async Task<ProcessingResult?> AgainstAppliedAsync(WebhookEvent push, RefRecord applied, CancellationToken cancellationToken)
     {

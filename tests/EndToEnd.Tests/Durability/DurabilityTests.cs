@@ -38,6 +38,7 @@ public sealed class DurabilityTests(ITestOutputHelper output) : IAsyncLifetime
     {
         ["KUBECONFIG"] = _emulator.WriteKubeconfig(_directory.Combine("kubeconfig")),
         ["Handler__CloneUrl"] = "GitUrl",
+        ["Handler__Git__AllowedRemotes__0"] = _git.GitRoot.ToString(),
         ["Handler__RetryDelay"] = "00:00:00.200",
         ["Handler__MaxRetryDelay"] = "00:00:02",
         ["Logging__LogLevel__Default"] = "Warning",

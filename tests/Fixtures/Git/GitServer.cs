@@ -52,6 +52,12 @@ public sealed class GitServer : IAsyncDisposable
         }
     }
 
+    /// <summary><c>git://127.0.0.1:PORT/</c>: the prefix to allow in <c>Handler:Git:AllowedRemotes</c>.</summary>
+    public Uri GitRoot => new($"git://127.0.0.1:{_daemonPort}/");
+
+    /// <summary><c>http://127.0.0.1:PORT/</c></summary>
+    public Uri HttpRoot => _http.BaseUri;
+
     /// <summary><c>git://127.0.0.1:PORT/owner/name.git</c></summary>
     public Uri GitUrl(string fullName) => new($"git://127.0.0.1:{_daemonPort}/{fullName}.git");
 

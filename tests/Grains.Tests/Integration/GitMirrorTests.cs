@@ -9,6 +9,16 @@ using Microsoft.Extensions.Options;
 
 namespace K8sWebhookHandler.Grains.Tests.Integration;
 
+/// <summary>
+/// Tests that run libgit2 share its process-wide socket timeouts, which each <see cref="GitMirror"/> sets from its
+/// options: they run one at a time.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class Libgit2Collection
+{
+    public const string Name = "libgit2";
+}
+
 public sealed class GitServerFixture : IAsyncLifetime
 {
     public const string Token = "mirror-token";
@@ -21,14 +31,25 @@ public sealed class GitServerFixture : IAsyncLifetime
 }
 
 /// <summary>The LibGit2Sharp mirror against a real git server, over git:// and token-authenticated HTTP.</summary>
+[Collection(Libgit2Collection.Name)]
 public sealed class GitMirrorTests(GitServerFixture git) : IClassFixture<GitServerFixture>, IDisposable
 {
     private readonly TempDirectory _data = new("mirror");
 
     public void Dispose() => _data.Dispose();
 
-    private GitMirror Mirror(string? token = null) =>
-        new(Options.Create(new HandlerOptions { DataDirectory = _data.Path, GitHubToken = token }), NullLogger<GitMirror>.Instance);
+    /// <summary>A mirror allowed to fetch from the test server's daemon and web server.</summary>
+    private GitMirror Mirror(string? token = null, string? dataDirectory = null) => new(Options.Create(new HandlerOptions
+    {
+        DataDirectory = dataDirectory ?? _data.Path,
+        GitHubToken = token,
+        Git = new GitOptions
+        {
+            AllowedRemotes = [git.Server.GitRoot.ToString(), git.Server.HttpRoot.ToString()],
+            CredentialHosts = [git.Server.HttpRoot.Authority],
+            AllowInsecureCredentials = true,
+        },
+    }), NullLogger<GitMirror>.Instance);
 
     private static string NewName() => "owner/mirror-" + Guid.NewGuid().ToString("N")[..8];
 
@@ -84,11 +105,11 @@ public sealed class GitMirrorTests(GitServerFixture git) : IClassFixture<GitServ
 
         var text = await Mirror(GitServerFixture.Token).ReadFileAsync(key, url, sha, ".ci/workflow.yaml", CancellationToken.None);
         using var other = new TempDirectory();
-        var anonymous = new GitMirror(Options.Create(new HandlerOptions { DataDirectory = other.Path }), NullLogger<GitMirror>.Instance);
+        var anonymous = Mirror(token: null, dataDirectory: other.Path);
         var error = await Assert.ThrowsAsync<TransientException>(() => anonymous.ReadFileAsync(key, url, sha, ".ci/workflow.yaml", CancellationToken.None));
 
         Assert.Equal("secret", text);
-        Assert.Contains("git fetch", error.Message);
+        Assert.StartsWith($"git fetch of {repo.FullName} from {url} failed: ", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -114,11 +135,12 @@ public sealed class GitMirrorTests(GitServerFixture git) : IClassFixture<GitServ
     public async Task UnreachableServer_IsTransient()
     {
         var port = Loopback.FreePort();
+        var options = new HandlerOptions { DataDirectory = _data.Path, Git = new GitOptions { AllowedRemotes = [$"git://127.0.0.1:{port}/"] } };
 
-        var error = await Assert.ThrowsAsync<TransientException>(() =>
-            Mirror().ReadFileAsync(RepositoryKey.Parse("owner/gone"), $"git://127.0.0.1:{port}/owner/gone.git", new string('a', 40), "f", CancellationToken.None));
+        var error = await Assert.ThrowsAsync<TransientException>(() => new GitMirror(Options.Create(options), NullLogger<GitMirror>.Instance)
+            .ReadFileAsync(RepositoryKey.Parse("owner/gone"), $"git://127.0.0.1:{port}/owner/gone.git", new string('a', 40), "f", CancellationToken.None));
 
-        Assert.Contains("git fetch of owner/gone failed", error.Message);
+        Assert.StartsWith($"git fetch of owner/gone from git://127.0.0.1:{port}/owner/gone.git failed: ", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -133,5 +155,70 @@ public sealed class GitMirrorTests(GitServerFixture git) : IClassFixture<GitServ
         var text = await mirror.ReadFileAsync(RepositoryKey.Parse(repo.FullName), $"https://github.invalid/{repo.FullName}.git", sha, ".ci/workflow.yaml", CancellationToken.None);
 
         Assert.Equal("mirrored", text);
+    }
+
+    [Fact]
+    public async Task RevisionOnlyAnotherRemoteHas_IsNotServedFromThatRemotesMirror()
+    {
+        var @private = await git.Server.CreateRepositoryAsync(NewName());
+        var secret = await @private.CommitFileAsync("main", ".ci/workflow.yaml", "private");
+        var @public = await git.Server.CreateRepositoryAsync(NewName());
+        await @public.CommitFileAsync("main", ".ci/workflow.yaml", "public");
+        var key = RepositoryKey.Parse(@public.FullName);
+        var mirror = Mirror();
+
+        var own = await mirror.ReadFileAsync(RepositoryKey.Parse(@private.FullName), git.Server.GitUrl(@private.FullName).ToString(), secret, ".ci/workflow.yaml", CancellationToken.None);
+        var error = await Assert.ThrowsAsync<TransientException>(() =>
+            mirror.ReadFileAsync(key, git.Server.GitUrl(@public.FullName).ToString(), secret, ".ci/workflow.yaml", CancellationToken.None));
+
+        Assert.Equal("private", own);
+        Assert.Equal($"revision {secret} is not on the git server (yet) for {key}", error.Message);
+    }
+
+    [Theory]
+    [InlineData("foo://127.0.0.1/x.git", "uses the scheme 'foo'")]
+    [InlineData("ext::sh -c id", "contains whitespace or a control character")]
+    [InlineData("--upload-pack=id", "is not an absolute URL with a scheme")]
+    [InlineData("/etc", "is not an absolute URL with a scheme")]
+    [InlineData("file:///etc", "is not under any of Handler:Git:AllowedRemotes")]
+    [InlineData("git@127.0.0.1:owner/x.git", "is an scp-like ssh address")]
+    [InlineData("https://github.com/owner/x.git", "is not under any of Handler:Git:AllowedRemotes")]
+    public async Task RemoteOutsidePolicy_IsRefusedBeforeAnythingIsFetchedOrWritten(string remote, string reason)
+    {
+        var error = await Assert.ThrowsAsync<RemoteRefusedException>(() =>
+            Mirror().ReadFileAsync(RepositoryKey.Parse("owner/x"), remote, new string('a', 40), "f", CancellationToken.None));
+
+        Assert.Contains(reason, error.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_data.Path, "mirrors")));
+    }
+
+    [Fact]
+    public async Task FileRemote_NamedByAPrefix_IsFetched()
+    {
+        var repo = await git.Server.CreateRepositoryAsync(NewName());
+        var sha = await repo.CommitFileAsync("main", ".ci/workflow.yaml", "local");
+        var url = new Uri(repo.BarePath).AbsoluteUri;
+        var options = new HandlerOptions { DataDirectory = _data.Path, Git = new GitOptions { AllowedRemotes = [new Uri(git.Server.Root).AbsoluteUri] } };
+
+        var text = await new GitMirror(Options.Create(options), NullLogger<GitMirror>.Instance)
+            .ReadFileAsync(RepositoryKey.Parse(repo.FullName), url, sha, ".ci/workflow.yaml", CancellationToken.None);
+
+        Assert.Equal("local", text);
+    }
+
+    [Fact]
+    public async Task MirrorOfAnotherRepository_IsNeverARemote()
+    {
+        var repo = await git.Server.CreateRepositoryAsync(NewName());
+        var sha = await repo.CommitFileAsync("main", ".ci/workflow.yaml", "private");
+        var options = new HandlerOptions { DataDirectory = _data.Path, Git = new GitOptions { AllowedRemotes = [git.Server.GitRoot.ToString(), "file:///"] } };
+        var mirror = new GitMirror(Options.Create(options), NullLogger<GitMirror>.Instance);
+        await mirror.ReadFileAsync(RepositoryKey.Parse(repo.FullName), git.Server.GitUrl(repo.FullName).ToString(), sha, ".ci/workflow.yaml", CancellationToken.None);
+        var mirrored = Directory.GetDirectories(Path.Combine(_data.Path, "mirrors"), "*.git", SearchOption.AllDirectories).Single();
+
+        var error = await Assert.ThrowsAsync<RemoteRefusedException>(() =>
+            mirror.ReadFileAsync(RepositoryKey.Parse("evil/x"), new Uri(mirrored).AbsoluteUri, sha, ".ci/workflow.yaml", CancellationToken.None));
+
+        Assert.EndsWith("is inside Handler:DataDirectory (the handler's own mirrors are never a remote)", error.Message, StringComparison.Ordinal);
     }
 }

@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using System.Globalization;
+using K8sWebhookHandler.Grains.Configuration;
+using K8sWebhookHandler.Grains.Identity;
+using K8sWebhookHandler.Grains.Kubernetes;
+using LibGit2Sharp;
+
+namespace K8sWebhookHandler.Grains.Git;
+
+/// <summary>
+/// The limits of one mirror operation, enforced from libgit2's progress callbacks (returning false cancels the
+/// fetch): the total deadline, the byte cap and the caller's cancellation. A stalled server calls back nothing,
+/// so libgit2's own socket timeouts (<see cref="LibGit2Timeouts"/>) end that case; this class then says why the
+/// fetch failed.
+/// </summary>
+internal sealed class FetchGuard(RemoteUrl remote, GitOptions limits, CancellationToken cancellationToken)
+{
+    private readonly long _started = Stopwatch.GetTimestamp();
+    private bool _tooBig;
+    private bool _late;
+
+    /// <summary>Fetch options with the callbacks of this guard; credentials only where <paramref name="credentials"/> allows.</summary>
+    public FetchOptions Options(CredentialPolicy credentials, string? token)
+    {
+        var fetchOptions = new FetchOptions
+        {
+            Prune = false,
+            TagFetchMode = TagFetchMode.None,
+            OnTransferProgress = progress => Continue(progress.ReceivedBytes),
+            OnProgress = _ => Continue(0),
+        };
+        if (token is { Length: > 0 } && credentials.MaySend(remote))
+        {
+            // Asked again after a redirect: the URL libgit2 names then must qualify on its own. Null passes: libgit2
+            // then goes on without credentials and the server's refusal is an ordinary failed fetch.
+            fetchOptions.CredentialsProvider = (url, _, _) => credentials.MaySend(url)
+                ? new UsernamePasswordCredentials { Username = "x-access-token", Password = token }
+                : null;
+        }
+
+        return fetchOptions;
+    }
+
+    /// <summary>Whether the fetch may go on; false once past the deadline, over the byte cap, or cancelled.</summary>
+    public bool Continue(long receivedBytes)
+    {
+        _tooBig |= receivedBytes > limits.MaxFetchBytes;
+        _late |= Stopwatch.GetElapsedTime(_started) > limits.FetchTimeout;
+        return !_tooBig && !_late && !cancellationToken.IsCancellationRequested;
+    }
+
+    /// <summary>Whether time, bytes and cancellation still allow another fetch.</summary>
+    public bool WithinLimits => Continue(0);
+
+    /// <summary>What a failed fetch means: refused (too big), cancelled, timed out, or another transient failure.</summary>
+    public Exception Failed(RepositoryKey repository, LibGit2SharpException e)
+    {
+        if (_tooBig)
+        {
+            return new RemoteRefusedException(
+                $"the fetch from {remote} received more than {limits.MaxFetchBytes.ToString(CultureInfo.InvariantCulture)} bytes: the repository is too big for policy (Handler:Git:MaxFetchBytes)");
+        }
+
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return new OperationCanceledException($"git fetch of {repository} was cancelled", e, cancellationToken);
+        }
+
+        if (e.Message.Contains("connect", StringComparison.OrdinalIgnoreCase) && e.Message.Contains("timed out", StringComparison.OrdinalIgnoreCase))
+        {
+            return new TransientException($"git fetch of {repository} from {remote} timed out connecting after {limits.ConnectTimeout} (Handler:Git:ConnectTimeout)", e);
+        }
+
+        return _late || Stopwatch.GetElapsedTime(_started) >= limits.FetchTimeout || e.Message.Contains("timed out", StringComparison.OrdinalIgnoreCase)
+            ? TimedOut(repository, e)
+            : new TransientException($"git fetch of {repository} from {remote} failed: {e.Message}", e);
+    }
+
+    /// <summary>The failure of a fetch that did not finish in time.</summary>
+    public TransientException TimedOut(RepositoryKey repository, Exception? inner = null) =>
+        new($"git fetch of {repository} from {remote} timed out after {limits.FetchTimeout} (Handler:Git:FetchTimeout)", inner);
+}

@@ -1,0 +1,99 @@
+using K8sWebhookHandler.Grains.Configuration;
+
+namespace K8sWebhookHandler.Grains.Git;
+
+/// <summary>
+/// Turns the remote a payload names into the URL the mirror fetches, or refuses it: the clone URL rewrites are
+/// applied first, then the result must be a URL libgit2 may be given (<see cref="RemoteUrl"/>) and lie under one
+/// of <see cref="GitOptions.AllowedRemotes"/>. Nothing a payload says reaches libgit2 without passing here.
+/// </summary>
+public sealed class RemotePolicy
+{
+    private readonly IReadOnlyList<UrlRewrite> _rewrites;
+    private readonly string _dataDirectory;
+
+    public RemotePolicy(HandlerOptions options)
+    {
+        _rewrites = options.CloneUrlRewrites;
+        _dataDirectory = Path.GetFullPath(options.DataDirectory);
+        AllowedRemotes = AllowedRemoteSettings(options)
+            .Select(s => RemoteUrl.TryParse(s.Value, out var url, out _) ? url : null)
+            .OfType<RemoteUrl>()
+            .ToList();
+    }
+
+    /// <summary>The prefixes in force: the configured ones, or the default and every rewrite target.</summary>
+    public IReadOnlyList<RemoteUrl> AllowedRemotes { get; }
+
+    /// <summary>
+    /// The allowed prefixes with the setting each comes from, as configured (not yet parsed): for the policy and
+    /// for start-up validation.
+    /// </summary>
+    public static IEnumerable<(string Setting, string? Value)> AllowedRemoteSettings(HandlerOptions options)
+    {
+        if (options.Git.AllowedRemotes.Count > 0)
+        {
+            return options.Git.AllowedRemotes.Select((prefix, i) => ($"Handler:Git:AllowedRemotes:{i}", (string?)prefix));
+        }
+
+        return options.CloneUrlRewrites
+            .Select((rewrite, i) => ($"Handler:CloneUrlRewrites:{i}:To", (string?)rewrite.To))
+            .Prepend(("the default of Handler:Git:AllowedRemotes", GitOptions.DefaultAllowedRemote));
+    }
+
+    /// <summary>The rewritten, normalised remote for <paramref name="payloadUrl"/>.</summary>
+    /// <exception cref="RemoteRefusedException">The remote may not be fetched; the message says why.</exception>
+    public RemoteUrl Resolve(string? payloadUrl)
+    {
+        var rewritten = Rewrite(payloadUrl);
+        if (!RemoteUrl.TryParse(rewritten, out var remote, out var problem))
+        {
+            throw Refused(payloadUrl, rewritten, problem);
+        }
+
+        if (!AllowedRemotes.Any(remote.IsUnder))
+        {
+            throw Refused(payloadUrl, rewritten, "is not under any of Handler:Git:AllowedRemotes");
+        }
+
+        if (remote.Scheme == "file" && IsInside(Uri.UnescapeDataString(remote.Path), _dataDirectory))
+        {
+            throw Refused(payloadUrl, rewritten, "is inside Handler:DataDirectory (the handler's own mirrors are never a remote)");
+        }
+
+        return remote;
+    }
+
+    private string? Rewrite(string? url)
+    {
+        if (url is null || url.Length > RemoteUrl.MaxLength)
+        {
+            return url;
+        }
+
+        foreach (var rewrite in _rewrites)
+        {
+            if (rewrite.From.Length > 0 && url.StartsWith(rewrite.From, StringComparison.Ordinal))
+            {
+                return rewrite.To + url[rewrite.From.Length..];
+            }
+        }
+
+        return url;
+    }
+
+    private static RemoteRefusedException Refused(string? payloadUrl, string? rewritten, string problem)
+    {
+        var named = payloadUrl == rewritten
+            ? RemoteUrl.Redact(payloadUrl)
+            : $"{RemoteUrl.Redact(payloadUrl)} (rewritten to {RemoteUrl.Redact(rewritten)})";
+        return new RemoteRefusedException($"the remote {named} {problem}");
+    }
+
+    private static bool IsInside(string path, string directory)
+    {
+        var full = Path.GetFullPath(path);
+        var root = Path.TrimEndingDirectorySeparator(directory);
+        return full == root || full.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+    }
+}
