@@ -62,6 +62,8 @@ public sealed partial class KubernetesApplier(
     {
         if (await FindAsync(item, cancellationToken) is not { } existing)
         {
+            // Absent: created by the write. An apply has no "must not exist" precondition, so an object someone makes
+            // in the moment between this read and the apply is merged into; a create (generateName) gets AlreadyExists.
             return new Write(item, item.Body);
         }
 

@@ -8,9 +8,9 @@ namespace K8sWebhookHandler.Grains.Kubernetes;
 
 /// <summary>
 /// Stops the handler's older workflows of a ref once a newer revision is applied: found by the handler's own
-/// labels (and the exact ref and repository annotations, since labels are sanitised), never the objects just applied, never a
-/// workflow that has already finished or been shut down. Argo Workflows get <c>spec.shutdown</c>; other kinds
-/// are deleted or left alone, as the policy says.
+/// labels (and the exact ref and repository annotations, since labels are sanitised), never the objects just
+/// applied, never a workflow that has already finished or been shut down. Argo Workflows get
+/// <c>spec.shutdown</c>; other kinds are deleted or left alone, as the policy says.
 /// </summary>
 public sealed class WorkflowSuperseder(KubernetesRestClient client, IKindResolver resolver)
 {
