@@ -64,7 +64,10 @@ public sealed class KubeApiEmulatorServer : IAsyncDisposable
         builder.WebHost.UseUrls(url);
         var app = builder.Build();
         AdminEndpoints.Map(app, requests, faults);
-        app.Run(router.HandleAsync);
+
+        // Everything else is the API. As an endpoint of its own (not a terminal middleware, which would run before
+        // the endpoints and answer the admin paths 404 too) it is matched last: literal routes take precedence.
+        app.Map("/{**path}", router.HandleAsync);
         await app.StartAsync(cancellationToken);
 
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using K8sWebhookHandler.Grains.Manifests;
 
 namespace K8sWebhookHandler.Grains.Kubernetes;
 
@@ -36,10 +38,12 @@ public sealed class ApiDiscovery(KubernetesRestClient client) : IKindResolver
             return [];
         }
 
+        // Subresources (pods/log) are skipped; an entry without a name or kind is not a kind that can be applied.
         return (list["resources"] as JsonArray ?? [])
             .OfType<JsonObject>()
-            .Where(r => r["name"]?.GetValue<string>() is { } name && !name.Contains('/', StringComparison.Ordinal))
-            .Select(r => new ResourceKind(group, version, r["kind"]!.GetValue<string>(), r["name"]!.GetValue<string>(), r["namespaced"]?.GetValue<bool>() ?? true))
+            .Select(r => (Name: ManifestFields.StringOrNull(r["name"]), Kind: ManifestFields.StringOrNull(r["kind"]), Cluster: r["namespaced"]?.GetValueKind() == JsonValueKind.False))
+            .Where(r => r.Name is not null && r.Kind is not null && !r.Name.Contains('/', StringComparison.Ordinal))
+            .Select(r => new ResourceKind(group, version, r.Kind!, r.Name!, !r.Cluster))
             .ToArray();
     }
 }

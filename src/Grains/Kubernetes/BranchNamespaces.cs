@@ -1,77 +1,117 @@
+using System.Net;
 using System.Text.Json.Nodes;
 using K8sWebhookHandler.Grains.Events;
 using K8sWebhookHandler.Grains.Manifests;
 
 namespace K8sWebhookHandler.Grains.Kubernetes;
 
+/// <summary>How an existing namespace of a branch's name stands to that branch.</summary>
+public enum NamespaceClaim
+{
+    /// <summary>Not made by the handler (an administrator's): used, never deleted.</summary>
+    Foreign,
+
+    /// <summary>Made by the handler for this repository and this exact ref: used, and deleted with the branch.</summary>
+    ThisBranch,
+
+    /// <summary>Made before the exact ref was recorded, with matching (sanitised) labels: used, never deleted.</summary>
+    ThisBranchByLabels,
+
+    /// <summary>Made by the handler for another repository or another ref whose name maps to the same namespace: refused.</summary>
+    OtherBranch,
+}
+
 /// <summary>
-/// Namespaces made per branch. A namespace the handler creates carries the label
-/// <c>k8s-webhook-handler.io/owned-namespace=true</c> and the repository's label; only such a namespace, of the
-/// same repository, is ever deleted, so a namespace someone else made is safe even if its name matches.
+/// Namespaces made per branch. Branch names are folded into a DNS label, so distinct refs can share a name
+/// (<c>feat/x</c> and <c>feat.x</c> are both <c>ci-feat-x</c>). A namespace the handler creates therefore records
+/// the exact repository and ref in annotations (labels are sanitised and cannot tell such refs apart); it is used
+/// only by that branch and deleted only with it. A namespace someone else made is used but never deleted.
 /// </summary>
 public sealed class BranchNamespaces(KubernetesRestClient client)
 {
     public const string OwnedLabel = StampKeys.Prefix + "owned-namespace";
 
+    /// <summary>Creates the namespace, or checks that the existing one may be used by this branch.</summary>
     public async Task EnsureAsync(string name, WebhookEvent e, CancellationToken cancellationToken)
     {
-        try
+        var existing = await FindAsync(name, cancellationToken);
+        if (existing is null)
         {
-            await client.GetAsync($"/api/v1/namespaces/{name}", cancellationToken);
-            return;
-        }
-        catch (KubernetesApiException missing) when (missing.Status == System.Net.HttpStatusCode.NotFound)
-        {
-            // Not there yet: created below.
+            try
+            {
+                await client.SendAsync(HttpMethod.Post, "/api/v1/namespaces", Manifest(name, e), "application/json", cancellationToken);
+                return;
+            }
+            catch (KubernetesApiException raced) when (raced.Reason == "AlreadyExists")
+            {
+                // Made meanwhile: by an earlier attempt of this delivery, or by someone else; its marks decide.
+                existing = await FindAsync(name, cancellationToken)
+                    ?? throw new TransientException($"namespace {name} was created and removed while it was being created");
+            }
         }
 
-        var ns = new JsonObject
+        var (claim, owner) = Claim(existing, e);
+        if (claim == NamespaceClaim.OtherBranch)
         {
+            throw new ManifestException(
+                $"namespace {name} belongs to the handler's branch {owner}; {e.Repository.FullName} {e.Ref} maps to the same namespace name and may not use it");
+        }
+    }
+
+    /// <summary>Deletes the namespace only when the handler made it for this repository and this exact ref; true when deleted.</summary>
+    public async Task<bool> DeleteIfOwnedAsync(string name, WebhookEvent e, CancellationToken cancellationToken)
+    {
+        if (await FindAsync(name, cancellationToken) is not { } ns || Claim(ns, e).Claim != NamespaceClaim.ThisBranch)
+        {
+            return false;
+        }
+
+        // Preconditions make the server refuse (409) if the namespace was replaced or re-marked since it was read.
+        var options = new JsonObject
+        {
+            ["kind"] = "DeleteOptions",
             ["apiVersion"] = "v1",
-            ["kind"] = "Namespace",
-            ["metadata"] = new JsonObject
+            ["preconditions"] = new JsonObject
             {
-                ["name"] = name,
-                ["labels"] = new JsonObject
-                {
-                    [OwnedLabel] = "true",
-                    [StampKeys.ManagedByLabel] = StampKeys.ManagedByValue,
-                    [StampKeys.RepositoryLabel] = LabelValues.From(e.Repository.FullName.ToLowerInvariant()),
-                    [StampKeys.RefLabel] = LabelValues.From(e.Ref),
-                },
+                ["uid"] = ns["metadata"]?["uid"]?.DeepClone(),
+                ["resourceVersion"] = ns["metadata"]?["resourceVersion"]?.DeepClone(),
             },
         };
         try
         {
-            await client.SendAsync(HttpMethod.Post, "/api/v1/namespaces", ns, "application/json", cancellationToken);
+            await client.SendAsync(HttpMethod.Delete, $"/api/v1/namespaces/{name}", options, "application/json", cancellationToken);
+            return true;
         }
-        catch (KubernetesApiException raced) when (raced.Reason == "AlreadyExists")
+        catch (KubernetesApiException gone) when (gone.Status == HttpStatusCode.NotFound)
         {
-            // Created meanwhile by an earlier attempt of this delivery.
+            return false;
         }
     }
 
-    public async Task<bool> DeleteIfOwnedAsync(string name, WebhookEvent e, CancellationToken cancellationToken)
+    /// <summary>Whose the namespace is, and that owner as a refusal names it.</summary>
+    public static (NamespaceClaim Claim, string Owner) Claim(JsonObject ns, WebhookEvent e)
     {
-        JsonNode ns;
-        try
+        var metadata = ns["metadata"];
+        var labels = metadata?["labels"];
+        if (ManifestFields.StringOrNull(labels?[OwnedLabel]) != "true")
         {
-            ns = await client.GetAsync($"/api/v1/namespaces/{name}", cancellationToken);
-        }
-        catch (KubernetesApiException missing) when (missing.Status == System.Net.HttpStatusCode.NotFound)
-        {
-            return false;
+            return (NamespaceClaim.Foreign, "(not the handler's)");
         }
 
-        var labels = ns["metadata"]?["labels"];
-        if (labels?[OwnedLabel]?.GetValue<string>() != "true" ||
-            labels[StampKeys.RepositoryLabel]?.GetValue<string>() != LabelValues.From(e.Repository.FullName.ToLowerInvariant()))
+        var repository = ManifestFields.StringOrNull(metadata?["annotations"]?[StampKeys.RepoName]);
+        var @ref = ManifestFields.StringOrNull(metadata?["annotations"]?[StampKeys.Ref]);
+        if (repository is not null || @ref is not null)
         {
-            return false;
+            var same = string.Equals(repository, e.Repository.FullName, StringComparison.OrdinalIgnoreCase) && @ref == e.Ref;
+            return (same ? NamespaceClaim.ThisBranch : NamespaceClaim.OtherBranch, $"{@ref ?? "(no ref)"} of {repository ?? "(no repository)"}");
         }
 
-        await client.SendAsync(HttpMethod.Delete, $"/api/v1/namespaces/{name}", null, null, cancellationToken);
-        return true;
+        // Made before the exact ref was recorded: only the sanitised labels tell, and several refs share a label value
+        // (main and main- are both refs.heads.main), so such a namespace is used by a matching branch but never deleted.
+        var repositoryLabel = ManifestFields.StringOrNull(labels?[StampKeys.RepositoryLabel]);
+        var refLabel = ManifestFields.StringOrNull(labels?[StampKeys.RefLabel]);
+        var matches = repositoryLabel == ObjectOwnership.RepositoryLabel(e) && refLabel == LabelValues.From(e.Ref);
+        return (matches ? NamespaceClaim.ThisBranchByLabels : NamespaceClaim.OtherBranch, $"labelled {refLabel ?? "(no ref)"} of {repositoryLabel ?? "(no repository)"}");
     }
 
     /// <summary>The template with the branch put in, made a valid namespace name (DNS-1123 label, at most 63).</summary>
@@ -81,5 +121,39 @@ public sealed class BranchNamespaces(KubernetesRestClient client)
         var chars = raw.Select(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) ? c : '-').ToArray();
         var name = string.Join('-', new string(chars).Split('-', StringSplitOptions.RemoveEmptyEntries));
         return name.Length <= 63 ? name : name[..52].TrimEnd('-') + "-" + LabelValues.Hash(raw, 10);
+    }
+
+    private static JsonObject Manifest(string name, WebhookEvent e) => new()
+    {
+        ["apiVersion"] = "v1",
+        ["kind"] = "Namespace",
+        ["metadata"] = new JsonObject
+        {
+            ["name"] = name,
+            ["labels"] = new JsonObject
+            {
+                [OwnedLabel] = "true",
+                [StampKeys.ManagedByLabel] = StampKeys.ManagedByValue,
+                [StampKeys.RepositoryLabel] = ObjectOwnership.RepositoryLabel(e),
+                [StampKeys.RefLabel] = LabelValues.From(e.Ref),
+            },
+            ["annotations"] = new JsonObject
+            {
+                [StampKeys.RepoName] = e.Repository.FullName,
+                [StampKeys.Ref] = e.Ref,
+            },
+        },
+    };
+
+    private async Task<JsonObject?> FindAsync(string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await client.GetAsync($"/api/v1/namespaces/{name}", cancellationToken) as JsonObject;
+        }
+        catch (KubernetesApiException missing) when (missing.Status == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
     }
 }

@@ -10,7 +10,9 @@ namespace K8sWebhookHandler.Grains.Kubernetes;
 
 /// <summary>
 /// A dry run: the planned objects, exactly as they would be sent, are written to
-/// <c>DataDirectory/dry-run/owner/name/DELIVERY.json</c> and logged, and nothing reaches a cluster.
+/// <c>DataDirectory/dry-run/owner/name/DELIVERY.json</c> and logged, and nothing reaches a cluster. It plans with
+/// the same <see cref="ApplyPlanner"/> as the cluster, so a manifest is refused for the same reasons offline; only
+/// the checks that need the cluster (who owns an existing object or namespace) cannot be made.
 /// </summary>
 public sealed partial class DryRunSink(IOptions<HandlerOptions> options, ILogger<DryRunSink> logger) : IObjectSink
 {
@@ -25,7 +27,7 @@ public sealed partial class DryRunSink(IOptions<HandlerOptions> options, ILogger
         var array = new JsonArray(plan.Select(p => (JsonNode)p.Body.DeepClone()).ToArray());
         await File.WriteAllTextAsync(file, array.ToJsonString(Indented), cancellationToken);
         LogDryRun(logger, webhookEvent.Repository.FullName, webhookEvent.Ref, webhookEvent.Delivery.Value, plan.Count, file);
-        return plan.Select(p => new AppliedObject(p.Body["apiVersion"]!.GetValue<string>(), p.Resource.Kind, p.Namespace, p.Name)).ToArray();
+        return plan.Select(p => new AppliedObject(p.ApiVersion, p.Resource.Kind, p.Namespace, p.Name)).ToArray();
     }
 
     /// <summary>Nothing runs in a dry run, so nothing is stopped; what would be is logged.</summary>

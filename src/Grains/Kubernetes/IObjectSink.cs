@@ -12,9 +12,10 @@ public sealed record SupersedePolicy(SupersedeMode Workflows, SupersedeMode Othe
 public interface IObjectSink
 {
     /// <summary>
-    /// Checks every object against the policy, then sends them; objects without a namespace go to
-    /// <paramref name="targetNamespace"/>. Throws <see cref="Manifests.ManifestException"/> when the manifest is
-    /// refused, <see cref="TransientException"/> when it may work later.
+    /// Checks every object against the policy, and (on a cluster) that every object which already exists belongs to
+    /// the event's repository, then sends them; objects without a namespace go to <paramref name="targetNamespace"/>.
+    /// Throws <see cref="Manifests.ManifestException"/> when the manifest is refused (nothing was sent),
+    /// <see cref="TransientException"/> when it may work later.
     /// </summary>
     Task<IReadOnlyList<AppliedObject>> ApplyAsync(IReadOnlyList<JsonObject> objects, WebhookEvent webhookEvent, string targetNamespace, CancellationToken cancellationToken);
 
@@ -26,9 +27,12 @@ public interface IObjectSink
     Task<IReadOnlyList<AppliedObject>> SupersedeAsync(WebhookEvent webhookEvent, IReadOnlyList<AppliedObject> keep,
         IReadOnlyList<AppliedObject> previous, SupersedePolicy policy, CancellationToken cancellationToken);
 
-    /// <summary>Creates a branch namespace labelled as the handler's own, unless it exists.</summary>
+    /// <summary>
+    /// Creates a branch namespace marked as the handler's own for the event's repository and exact ref, unless it
+    /// exists; refuses (<see cref="Manifests.ManifestException"/>) one the handler made for another repository or ref.
+    /// </summary>
     Task EnsureNamespaceAsync(string name, WebhookEvent webhookEvent, CancellationToken cancellationToken);
 
-    /// <summary>Deletes a branch namespace only if the handler created it for this repository; true when deleted.</summary>
+    /// <summary>Deletes a branch namespace only if the handler created it for this repository and this exact ref; true when deleted.</summary>
     Task<bool> DeleteOwnedNamespaceAsync(string name, WebhookEvent webhookEvent, CancellationToken cancellationToken);
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using K8sWebhookHandler.Grains.Manifests;
 
 namespace K8sWebhookHandler.Grains.Kubernetes;
 
@@ -20,9 +21,9 @@ public sealed class KubernetesApiException(HttpStatusCode status, string reason,
     {
         try
         {
-            if (JsonNode.Parse(body) is JsonObject { } statusBody && statusBody["kind"]?.GetValue<string>() == "Status")
+            if (JsonNode.Parse(body) is JsonObject { } statusBody && ManifestFields.StringOrNull(statusBody["kind"]) == "Status")
             {
-                return new(status, statusBody["reason"]?.GetValue<string>() ?? "", statusBody["message"]?.GetValue<string>() ?? "");
+                return new(status, ManifestFields.StringOrNull(statusBody["reason"]) ?? "", ManifestFields.StringOrNull(statusBody["message"]) ?? "");
             }
         }
         catch (System.Text.Json.JsonException)

@@ -10,99 +10,156 @@ using Microsoft.Extensions.Options;
 namespace K8sWebhookHandler.Grains.Kubernetes;
 
 /// <summary>
-/// Sends planned objects to the API server idempotently: objects the manifest names are server-side applied
-/// under the handler's field manager; objects the handler named from a <c>generateName</c> are created, and
-/// AlreadyExists means an earlier attempt of the same delivery already created them.
+/// Sends planned objects to the API server idempotently, and only over objects the repository owns. First every
+/// object is read: one that exists must carry the handler's marks for the same repository (see
+/// <see cref="ObjectOwnership"/>), or the whole manifest is refused before anything is written. Then objects the
+/// manifest names are server-side applied under the handler's field manager, with the resourceVersion that was
+/// read as a precondition; objects the handler named from a <c>generateName</c> are created once, and one that
+/// already exists counts as done only if this delivery made it.
 /// </summary>
+/// <remarks>
+/// The apply is forced (<c>force=true</c>): fields someone took with <c>kubectl edit</c> on the repository's own
+/// object go back to what the manifest says. That is safe because the ownership check runs first and the
+/// resourceVersion precondition makes the server refuse (409) when the object changed after it was checked.
+/// </remarks>
 public sealed partial class KubernetesApplier(
     KubernetesRestClient client, IKindResolver resolver, IOptions<HandlerOptions> options, ILogger<KubernetesApplier> logger) : IObjectSink
 {
     private const string ApplyPatch = "application/apply-patch+yaml";
 
+    /// <summary>One object's write, decided before any is sent; a null <see cref="Body"/> means it is there already.</summary>
+    private sealed record Write(PlannedObject Item, JsonObject? Body);
+
     public async Task<IReadOnlyList<AppliedObject>> ApplyAsync(IReadOnlyList<JsonObject> objects, WebhookEvent webhookEvent, string targetNamespace, CancellationToken cancellationToken)
     {
         var plan = await new ApplyPlanner(resolver, options.Value).PlanAsync(objects, targetNamespace, cancellationToken);
-        var applied = new List<AppliedObject>(plan.Count);
+        var writes = new List<Write>(plan.Count);
         foreach (var item in plan)
         {
-            try
-            {
-                await SendAsync(item, cancellationToken);
-            }
-            catch (KubernetesApiException e) when (e.IsTransient)
-            {
-                throw new TransientException($"{item.Resource.Kind} {item.Name}: {e.Message}", e);
-            }
-            catch (KubernetesApiException e) when (e.Status == HttpStatusCode.Forbidden)
-            {
-                LogForbidden(logger, item.Resource.QualifiedPlural, item.Namespace ?? "(cluster)", e.ApiMessage);
-                throw new ManifestException($"{item.Resource.Kind} {item.Name}: the handler's service account may not do this: {e.ApiMessage}");
-            }
-            catch (KubernetesApiException e)
-            {
-                throw new ManifestException($"{item.Resource.Kind} {item.Name}: the API server refused it: {e.ApiMessage}");
-            }
-
-            applied.Add(new AppliedObject(item.Body["apiVersion"]!.GetValue<string>(), item.Resource.Kind, item.Namespace, item.Name));
+            writes.Add(await AnsweredAsync(item, () => PrepareAsync(item, webhookEvent, cancellationToken)));
         }
 
-        return applied;
+        foreach (var write in writes.Where(w => w.Body is not null))
+        {
+            await AnsweredAsync(write.Item, () => SendAsync(write.Item, write.Body!, webhookEvent, cancellationToken));
+        }
+
+        return plan.Select(p => new AppliedObject(p.ApiVersion, p.Resource.Kind, p.Namespace, p.Name)).ToArray();
     }
 
     public Task<IReadOnlyList<AppliedObject>> SupersedeAsync(WebhookEvent webhookEvent, IReadOnlyList<AppliedObject> keep,
         IReadOnlyList<AppliedObject> previous, SupersedePolicy policy, CancellationToken cancellationToken) =>
-        Guard(() => new WorkflowSuperseder(client, resolver).SupersedeAsync(webhookEvent, keep, previous, policy, cancellationToken));
+        AnsweredAsync(null, () => new WorkflowSuperseder(client, resolver).SupersedeAsync(webhookEvent, keep, previous, policy, cancellationToken));
 
     public Task EnsureNamespaceAsync(string name, WebhookEvent webhookEvent, CancellationToken cancellationToken) =>
-        Guard(() => new BranchNamespaces(client).EnsureAsync(name, webhookEvent, cancellationToken));
+        AnsweredAsync(null, () => new BranchNamespaces(client).EnsureAsync(name, webhookEvent, cancellationToken));
 
     public Task<bool> DeleteOwnedNamespaceAsync(string name, WebhookEvent webhookEvent, CancellationToken cancellationToken) =>
-        Guard(() => new BranchNamespaces(client).DeleteIfOwnedAsync(name, webhookEvent, cancellationToken));
+        AnsweredAsync(null, () => new BranchNamespaces(client).DeleteIfOwnedAsync(name, webhookEvent, cancellationToken));
 
-    /// <summary>Server trouble is transient; any other refusal is a rejection with the server's message.</summary>
-    private static async Task<T> Guard<T>(Func<Task<T>> call)
+    /// <summary>Reads the object and decides its write; refuses one the repository does not own.</summary>
+    private async Task<Write> PrepareAsync(PlannedObject item, WebhookEvent e, CancellationToken cancellationToken)
     {
-        try
+        if (await FindAsync(item, cancellationToken) is not { } existing)
         {
-            return await call();
+            // Absent: created by the write. An apply has no "must not exist" precondition, so an object someone makes
+            // in the moment between this read and the apply is merged into; a create (generateName) gets AlreadyExists.
+            return new Write(item, item.Body);
         }
-        catch (KubernetesApiException e) when (e.IsTransient)
+
+        if (!item.IsNamedByManifest)
         {
-            throw new TransientException(e.Message, e);
+            Refuse(ObjectOwnership.RefusalToAdopt(existing, item.Description, e));
+            return new Write(item, null);
         }
-        catch (KubernetesApiException e)
+
+        Refuse(ObjectOwnership.RefusalToChange(existing, item.Description, e));
+        var body = (JsonObject)item.Body.DeepClone();
+        if (ManifestFields.StringOrNull(existing["metadata"]?["resourceVersion"]) is { } resourceVersion)
         {
-            throw new ManifestException($"the API server refused: {e.ApiMessage}");
+            // In an applied configuration a resourceVersion is a precondition: the server answers 409 Conflict when
+            // the object changed after it was read here, so no one can swap in an object the check did not see.
+            body["metadata"]!["resourceVersion"] = resourceVersion;
         }
+
+        return new Write(item, body);
     }
 
-    private static Task Guard(Func<Task> call) => Guard(async () =>
+    private async Task SendAsync(PlannedObject item, JsonObject body, WebhookEvent e, CancellationToken cancellationToken)
     {
-        await call();
-        return true;
-    });
-
-    private async Task SendAsync(PlannedObject item, CancellationToken cancellationToken)
-    {
+        var manager = Uri.EscapeDataString(options.Value.FieldManager);
         if (item.IsNamedByManifest)
         {
-            var path = item.Resource.ObjectPath(item.Namespace, item.Name) +
-                $"?fieldManager={Uri.EscapeDataString(options.Value.FieldManager)}&force=true";
-            await client.SendAsync(HttpMethod.Patch, path, item.Body, ApplyPatch, cancellationToken);
+            var path = item.Resource.ObjectPath(item.Namespace, item.Name) + $"?fieldManager={manager}&force=true";
+            await client.SendAsync(HttpMethod.Patch, path, body, ApplyPatch, cancellationToken);
             return;
         }
 
         try
         {
-            var path = item.Resource.CollectionPath(item.Namespace) + $"?fieldManager={Uri.EscapeDataString(options.Value.FieldManager)}";
-            await client.SendAsync(HttpMethod.Post, path, item.Body, "application/json", cancellationToken);
+            await client.SendAsync(HttpMethod.Post, item.Resource.CollectionPath(item.Namespace) + $"?fieldManager={manager}", body, "application/json", cancellationToken);
         }
-        catch (KubernetesApiException e) when (e.Status == HttpStatusCode.Conflict && e.Reason == "AlreadyExists")
+        catch (KubernetesApiException exists) when (exists.Status == HttpStatusCode.Conflict && exists.Reason == "AlreadyExists")
         {
-            // The name is derived from the delivery: an earlier attempt created it and its answer was lost.
+            // Made since it was read: by an earlier attempt of this delivery whose answer was lost, or by someone else.
+            var existing = await FindAsync(item, cancellationToken)
+                ?? throw new TransientException($"{item.Description} was created and removed while it was being created");
+            Refuse(ObjectOwnership.RefusalToAdopt(existing, item.Description, e));
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Forbidden: grant the handler's role create and patch on {Resource} in {Namespace}: {ApiMessage}")]
+    private async Task<JsonObject?> FindAsync(PlannedObject item, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await client.GetAsync(item.Resource.ObjectPath(item.Namespace, item.Name), cancellationToken) as JsonObject;
+        }
+        catch (KubernetesApiException missing) when (missing.Status == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    private static void Refuse(string? refusal)
+    {
+        if (refusal is not null)
+        {
+            throw new ManifestException(refusal);
+        }
+    }
+
+    /// <summary>Turns the API server's answers into the delivery's outcome: retry later, or refuse for good.</summary>
+    private async Task<T> AnsweredAsync<T>(PlannedObject? item, Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (KubernetesApiException e)
+        {
+            var prefix = item is null ? "" : item.Description + ": ";
+            if (e.Status == HttpStatusCode.Forbidden && item is not null)
+            {
+                LogForbidden(logger, item.Resource.QualifiedPlural, item.Namespace ?? "(cluster)", e.ApiMessage);
+            }
+
+            throw e switch
+            {
+                { IsTransient: true } => new TransientException(prefix + e.Message, e),
+                { Status: HttpStatusCode.Conflict, Reason: "Conflict" } =>
+                    new TransientException($"{prefix}it changed between being read and being written, so it is read again: {e.ApiMessage}", e),
+                { Status: HttpStatusCode.Forbidden } => new ManifestException($"{prefix}the handler's service account may not do this: {e.ApiMessage}"),
+                _ => new ManifestException($"{prefix}the API server refused it: {e.ApiMessage}"),
+            };
+        }
+    }
+
+    private Task AnsweredAsync(PlannedObject? item, Func<Task> call) => AnsweredAsync(item, async () =>
+    {
+        await call();
+        return true;
+    });
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Forbidden: grant the handler's role get, create and patch on {Resource} in {Namespace}: {ApiMessage}")]
     private static partial void LogForbidden(ILogger logger, string resource, string @namespace, string apiMessage);
 }

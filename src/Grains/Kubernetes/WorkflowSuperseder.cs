@@ -8,9 +8,9 @@ namespace K8sWebhookHandler.Grains.Kubernetes;
 
 /// <summary>
 /// Stops the handler's older workflows of a ref once a newer revision is applied: found by the handler's own
-/// labels (and the exact ref annotation, since labels are sanitised), never the objects just applied, never a
-/// workflow that has already finished or been shut down. Argo Workflows get <c>spec.shutdown</c>; other kinds
-/// are deleted or left alone, as the policy says.
+/// labels (and the exact ref and repository annotations, since labels are sanitised), never the objects just
+/// applied, never a workflow that has already finished or been shut down. Argo Workflows get
+/// <c>spec.shutdown</c>; other kinds are deleted or left alone, as the policy says.
 /// </summary>
 public sealed class WorkflowSuperseder(KubernetesRestClient client, IKindResolver resolver)
 {
@@ -20,7 +20,7 @@ public sealed class WorkflowSuperseder(KubernetesRestClient client, IKindResolve
         IReadOnlyList<AppliedObject> previous, SupersedePolicy policy, CancellationToken cancellationToken)
     {
         var selector = Uri.EscapeDataString(
-            $"{StampKeys.RepositoryLabel}={LabelValues.From(e.Repository.FullName.ToLowerInvariant())},{StampKeys.RefLabel}={LabelValues.From(e.Ref)}");
+            $"{StampKeys.RepositoryLabel}={ObjectOwnership.RepositoryLabel(e)},{StampKeys.RefLabel}={LabelValues.From(e.Ref)}");
         var stopped = new List<AppliedObject>();
         foreach (var place in keep.Concat(previous).Select(o => (o.ApiVersion, o.Kind, o.Namespace)).Distinct())
         {
@@ -34,9 +34,13 @@ public sealed class WorkflowSuperseder(KubernetesRestClient client, IKindResolve
             var list = await client.GetAsync($"{resource.CollectionPath(place.Namespace)}?labelSelector={selector}", cancellationToken);
             foreach (var item in (list["items"] as JsonArray ?? []).OfType<JsonObject>())
             {
-                var name = item["metadata"]!["name"]!.GetValue<string>();
+                if (ManifestFields.StringOrNull(item["metadata"]?["name"]) is not { } name)
+                {
+                    continue;
+                }
+
                 var candidate = new AppliedObject(place.ApiVersion, resource.Kind, place.Namespace, name);
-                if (keep.Contains(candidate) || item["metadata"]?["annotations"]?[StampKeys.Ref]?.GetValue<string>() != e.Ref || IsDone(item))
+                if (keep.Contains(candidate) || !IsThisRefs(item, name, e) || IsDone(item))
                 {
                     continue;
                 }
@@ -51,8 +55,13 @@ public sealed class WorkflowSuperseder(KubernetesRestClient client, IKindResolve
 
     private static bool IsWorkflow(ResourceKind resource) => resource is { Group: "argoproj.io", Kind: "Workflow" };
 
+    /// <summary>Labels are sanitised and may match other refs or repositories: the exact ref and repository decide.</summary>
+    private static bool IsThisRefs(JsonObject item, string name, WebhookEvent e) =>
+        ManifestFields.StringOrNull(item["metadata"]?["annotations"]?[StampKeys.Ref]) == e.Ref &&
+        ObjectOwnership.RefusalToChange(item, name, e) is null;
+
     private static bool IsDone(JsonObject item) =>
-        item["spec"]?["shutdown"] is not null || FinishedPhases.Contains(item["status"]?["phase"]?.GetValue<string>() ?? "");
+        item["spec"]?["shutdown"] is not null || FinishedPhases.Contains(ManifestFields.StringOrNull(item["status"]?["phase"]) ?? "");
 
     private async Task StopAsync(ResourceKind resource, string? ns, string name, SupersedeMode mode, CancellationToken cancellationToken)
     {

@@ -22,12 +22,15 @@ public static class ManifestStamper
         for (var index = 0; index < objects.Count; index++)
         {
             var obj = (JsonObject)objects[index].DeepClone();
-            var metadata = Map(obj, "metadata");
-            Merge(Map(metadata, "annotations"), Annotations(webhookEvent, revision));
-            Merge(Map(metadata, "labels"), Labels(webhookEvent, revision));
-            if (metadata["name"] is null && metadata["generateName"]?.GetValue<string>() is { Length: > 0 } prefix)
+            var kind = ManifestFields.StringOrNull(obj["kind"]) ?? "object";
+            var metadata = Map(obj, "metadata", "metadata", kind);
+            Merge(Map(metadata, "annotations", "metadata.annotations", kind), Annotations(webhookEvent, revision));
+            Merge(Map(metadata, "labels", "metadata.labels", kind), Labels(webhookEvent, revision));
+            var name = ManifestFields.OptionalString(metadata, "name", "metadata.name", kind);
+            var generateName = ManifestFields.OptionalString(metadata, "generateName", "metadata.generateName", kind);
+            if (name is null && generateName is { Length: > 0 })
             {
-                metadata["name"] = DeterministicName(prefix, webhookEvent, revision, index);
+                metadata["name"] = DeterministicName(generateName, webhookEvent, revision, index);
             }
 
             stamped.Add(obj);
@@ -72,9 +75,10 @@ public static class ManifestStamper
         return prefix + LabelValues.Hash($"{e.Delivery.Value}/{revision}/{index}{rerun}", NameSuffixLength);
     }
 
-    private static JsonObject Map(JsonObject parent, string name)
+    /// <summary>The mapping at <paramref name="name"/>, made when absent; a value of another type is refused, not replaced.</summary>
+    private static JsonObject Map(JsonObject parent, string name, string path, string kind)
     {
-        if (parent[name] is JsonObject existing)
+        if (ManifestFields.OptionalMap(parent, name, path, kind) is { } existing)
         {
             return existing;
         }

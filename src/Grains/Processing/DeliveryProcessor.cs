@@ -142,7 +142,11 @@ public sealed partial class DeliveryProcessor(
     private SupersedePolicy Policy(IReadOnlyList<JsonObject> stamped)
     {
         var settings = options.Value.Supersede;
-        var chosen = stamped.Select(o => o["metadata"]?["annotations"]?[SupersedeAnnotation]?.GetValue<string>()).FirstOrDefault(v => v is not null);
+        var chosen = stamped
+            .Select(o => o["metadata"]?["annotations"] is JsonObject annotations
+                ? ManifestFields.OptionalString(annotations, SupersedeAnnotation, "metadata.annotations." + SupersedeAnnotation, ManifestFields.StringOrNull(o["kind"]) ?? "object")
+                : null)
+            .FirstOrDefault(v => v is not null);
         if (chosen is null || !Enum.TryParse<SupersedeMode>(chosen, ignoreCase: true, out var mode))
         {
             return new SupersedePolicy(settings.Mode, settings.OtherKinds);

@@ -191,6 +191,33 @@ public sealed partial class KubectlTests(EmulatorFixture emulator) : IClassFixtu
         Assert.Contains("second", managers);
     }
 
+    /// <summary>A resourceVersion in an applied configuration is a precondition, as the handler relies on it to be.</summary>
+    [Fact]
+    public async Task ServerSideApply_ByKubectl_WithAStaleResourceVersion_IsAConflict()
+    {
+        var ns = emulator.NewNamespace();
+        using var dir = new TempDirectory();
+        var path = dir.Combine("template.yaml");
+        await File.WriteAllTextAsync(path, Template("alpine:3.19"));
+        await emulator.Kubectl.RunCheckedAsync("apply", "--server-side", "-f", path, "-n", ns);
+        var read = emulator.Server.Find("argoproj.io", "workflowtemplates", ns, "build")!["metadata"]!["resourceVersion"]!.GetValue<string>();
+        await File.WriteAllTextAsync(path, Template("alpine:3.20"));
+        await emulator.Kubectl.RunCheckedAsync("apply", "--server-side", "-f", path, "-n", ns);
+        var current = emulator.Server.Find("argoproj.io", "workflowtemplates", ns, "build")!["metadata"]!["resourceVersion"]!.GetValue<string>();
+
+        await File.WriteAllTextAsync(path, Template("alpine:3.21").Replace("  name: build\n", $"  name: build\n  resourceVersion: \"{read}\"\n", StringComparison.Ordinal));
+        var stale = await emulator.Kubectl.RunAsync("apply", "--server-side", "-f", path, "-n", ns);
+        await File.WriteAllTextAsync(path, Template("alpine:3.21").Replace("  name: build\n", $"  name: build\n  resourceVersion: \"{current}\"\n", StringComparison.Ordinal));
+        var fresh = await emulator.Kubectl.RunCheckedAsync("apply", "--server-side", "-f", path, "-n", ns);
+
+        Assert.NotEqual(read, current);
+        Assert.Equal(1, stale.ExitCode);
+        Assert.Contains("Operation cannot be fulfilled on workflowtemplates.argoproj.io \"build\": the object has been modified; please apply your changes to the latest version and try again", stale.StandardError);
+        Assert.Equal("workflowtemplate.argoproj.io/build serverside-applied", fresh.Trim());
+        var stored = emulator.Server.Find("argoproj.io", "workflowtemplates", ns, "build")!;
+        Assert.Equal("alpine:3.21", stored["spec"]!["templates"]![0]!["container"]!["image"]!.GetValue<string>());
+    }
+
     [Fact]
     public async Task RegisteredKind_IsDiscoveredAndServed()
     {

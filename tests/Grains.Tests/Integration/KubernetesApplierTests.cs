@@ -1,42 +1,25 @@
 using System.Text.Json.Nodes;
-using K8sWebhookHandler.Grains.Configuration;
 using K8sWebhookHandler.Grains.Kubernetes;
 using K8sWebhookHandler.Grains.Manifests;
 using K8sWebhookHandler.Grains.Tests.Cluster;
 using K8sWebhookHandler.KubeApiEmulator;
-using K8sWebhookHandler.Testing.Processes;
-using k8s;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace K8sWebhookHandler.Grains.Tests.Integration;
 
 /// <summary>The applier against the strict emulator: what it sends, and how it takes the server's answers.</summary>
 public sealed class KubernetesApplierTests : IAsyncLifetime
 {
-    private readonly TempDirectory _directory = new("applier");
-    private KubeApiEmulatorServer _emulator = null!;
-    private KubernetesRestClient _client = null!;
+    private ApplierHarness _harness = null!;
 
-    public async Task InitializeAsync()
-    {
-        _emulator = await KubeApiEmulatorServer.StartAsync();
-        var configuration = KubernetesClientConfiguration.BuildConfigFromConfigFile(_emulator.WriteKubeconfig(_directory.Combine("kubeconfig")));
-        _client = new KubernetesRestClient(configuration, TimeSpan.FromSeconds(1));
-    }
+    private KubeApiEmulatorServer Emulator => _harness.Emulator;
 
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _emulator.DisposeAsync();
-        _directory.Dispose();
-    }
+    public async Task InitializeAsync() => _harness = await ApplierHarness.StartAsync(TimeSpan.FromSeconds(1));
 
-    private KubernetesApplier Applier(params string[] kinds) => new(_client, new ApiDiscovery(_client),
-        Options.Create(new HandlerOptions { AllowedKinds = kinds.Length == 0 ? ["argoproj.io/Workflow"] : [.. kinds] }), NullLogger<KubernetesApplier>.Instance);
+    public async Task DisposeAsync() => await _harness.DisposeAsync();
 
-    private static IReadOnlyList<JsonObject> Stamped(Events.WebhookEvent e, params string[] yaml) =>
-        ManifestStamper.Stamp(new ManifestReader(new ManifestLimits()).Read(string.Join("---\n", yaml)), e, e.Revision);
+    private KubernetesApplier Applier(params string[] kinds) => _harness.Applier(kinds);
+
+    private static IReadOnlyList<JsonObject> Stamped(Events.WebhookEvent e, params string[] yaml) => ApplierHarness.Stamped(e, yaml);
 
     private const string GeneratedWorkflow = "apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: {generateName: build-}\nspec: {entrypoint: main}\n";
 
@@ -50,7 +33,7 @@ public sealed class KubernetesApplierTests : IAsyncLifetime
         var second = await Applier().ApplyAsync(objects, push, "ci", CancellationToken.None);
 
         Assert.Equal(first, second);
-        var stored = Assert.Single(_emulator.FindAll("argoproj.io", "workflows", "ci"));
+        var stored = Assert.Single(Emulator.FindAll("argoproj.io", "workflows", "ci"));
         Assert.Equal(first[0].Name, stored["metadata"]!["name"]!.GetValue<string>());
         Assert.Equal(push.Revision, stored["metadata"]!["annotations"]![StampKeys.Revision]!.GetValue<string>());
     }
@@ -60,14 +43,14 @@ public sealed class KubernetesApplierTests : IAsyncLifetime
     {
         var push = TestEvents.Push("owner/repo");
         var objects = Stamped(push, GeneratedWorkflow);
-        _emulator.Faults.StallNext(1, TimeSpan.FromSeconds(3), r => r.Method == "POST" && r.Path.EndsWith("/workflows", StringComparison.Ordinal));
+        Emulator.Faults.StallNext(1, TimeSpan.FromSeconds(3), r => r.Method == "POST" && r.Path.EndsWith("/workflows", StringComparison.Ordinal));
 
         var timeout = await Assert.ThrowsAsync<TransientException>(() => Applier().ApplyAsync(objects, push, "ci", CancellationToken.None));
-        await _emulator.Requests.Snapshot().First(r => r.Method == "POST" && r.Path.EndsWith("/workflows", StringComparison.Ordinal)).Completed;
+        await Emulator.Requests.Snapshot().First(r => r.Method == "POST" && r.Path.EndsWith("/workflows", StringComparison.Ordinal)).Completed;
         var retried = await Applier().ApplyAsync(objects, push, "ci", CancellationToken.None);
 
         Assert.Contains("did not answer", timeout.Message);
-        Assert.Single(_emulator.FindAll("argoproj.io", "workflows", "ci"));
+        Assert.Single(Emulator.FindAll("argoproj.io", "workflows", "ci"));
         Assert.Single(retried);
     }
 
@@ -78,23 +61,26 @@ public sealed class KubernetesApplierTests : IAsyncLifetime
         var template = "apiVersion: argoproj.io/v1alpha1\nkind: WorkflowTemplate\nmetadata: {name: shared}\nspec: {entrypoint: main}\n";
 
         await Applier("argoproj.io/WorkflowTemplate").ApplyAsync(Stamped(push, template), push, "ci", CancellationToken.None);
+        var created = Emulator.Find("argoproj.io", "workflowtemplates", "ci", "shared");
         await Applier("argoproj.io/WorkflowTemplate").ApplyAsync(Stamped(TestEvents.Push("owner/repo", after: TestEvents.Sha(2)), template), push, "ci", CancellationToken.None);
 
-        var stored = _emulator.Find("argoproj.io", "workflowtemplates", "ci", "shared")!;
+        var stored = Emulator.Find("argoproj.io", "workflowtemplates", "ci", "shared")!;
         Assert.Equal(TestEvents.Sha(2), stored["metadata"]!["annotations"]![StampKeys.Revision]!.GetValue<string>());
-        var patches = _emulator.Requests.Snapshot().Where(r => r.Method == "PATCH").ToList();
+        var patches = Emulator.Requests.Snapshot().Where(r => r.Method == "PATCH").ToList();
         Assert.Equal(2, patches.Count);
         Assert.All(patches, p => Assert.Equal("k8s-webhook-handler", p.QueryValue("fieldManager")));
         Assert.All(patches, p => Assert.StartsWith("application/apply-patch+yaml", p.ContentType));
+        Assert.Null(JsonNode.Parse(patches[0].Body)!["metadata"]!["resourceVersion"]);
+        Assert.Equal(created!["metadata"]!["resourceVersion"]!.GetValue<string>(), JsonNode.Parse(patches[1].Body)!["metadata"]!["resourceVersion"]!.GetValue<string>());
     }
 
     [Fact]
     public async Task ServerErrors_AreTransient_AndClientErrorsAreRejections()
     {
         var push = TestEvents.Push("owner/repo");
-        _emulator.Faults.FailNext(1, 503, r => r.Method == "POST");
+        Emulator.Faults.FailNext(1, 503, r => r.Method == "POST");
         var unavailable = await Assert.ThrowsAsync<TransientException>(() => Applier().ApplyAsync(Stamped(push, GeneratedWorkflow), push, "ci", CancellationToken.None));
-        _emulator.Faults.FailNext(1, 429, r => r.Method == "POST", TimeSpan.FromSeconds(1));
+        Emulator.Faults.FailNext(1, 429, r => r.Method == "POST", TimeSpan.FromSeconds(1));
         var throttled = await Assert.ThrowsAsync<TransientException>(() => Applier().ApplyAsync(Stamped(push, GeneratedWorkflow), push, "ci", CancellationToken.None));
         var invalid = "apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: {name: Not_Valid}\nspec: {}\n";
 
@@ -110,12 +96,12 @@ public sealed class KubernetesApplierTests : IAsyncLifetime
     {
         var push = TestEvents.Push("owner/repo");
         var secret = "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\n";
-        _emulator.Requests.Clear();
+        Emulator.Requests.Clear();
 
         await Assert.ThrowsAsync<ManifestException>(() => Applier().ApplyAsync(Stamped(push, GeneratedWorkflow, secret), push, "ci", CancellationToken.None));
 
-        Assert.DoesNotContain(_emulator.Requests.Snapshot(), r => r.Method is "POST" or "PATCH" or "PUT");
-        Assert.Empty(_emulator.FindAll("argoproj.io", "workflows", "ci"));
+        Assert.DoesNotContain(Emulator.Requests.Snapshot(), r => r.Method is "POST" or "PATCH" or "PUT");
+        Assert.Empty(Emulator.FindAll("argoproj.io", "workflows", "ci"));
     }
 
     [Fact]
@@ -127,5 +113,23 @@ public sealed class KubernetesApplierTests : IAsyncLifetime
         var error = await Assert.ThrowsAsync<ManifestException>(() => Applier("argoproj.io/Sensor").ApplyAsync(Stamped(push, sensor), push, "ci", CancellationToken.None));
 
         Assert.Equal("the cluster does not serve Sensor in argoproj.io/v1alpha1", error.Message);
+    }
+
+    [Theory]
+    [InlineData("{name: 0x1F}", "Workflow metadata.name must be a string, not the number 31")]
+    [InlineData("{name: 12}", "Workflow metadata.name must be a string, not the number 12")]
+    [InlineData("{generateName: true}", "Workflow metadata.generateName must be a string, not the boolean true")]
+    [InlineData("{name: build, namespace: [a]}", "Workflow build metadata.namespace must be a string, not a list")]
+    [InlineData("{name: build, labels: {team: yes}}", "Workflow metadata.labels.team must be a string, not the boolean true")]
+    public async Task NonStringMetadata_IsRejectedNamingTheField_AndNothingIsWritten(string metadata, string expected)
+    {
+        var push = TestEvents.Push("owner/repo");
+        var manifest = $"apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: {metadata}\nspec: {{entrypoint: main}}\n";
+
+        var error = await Assert.ThrowsAsync<ManifestException>(() => Applier().ApplyAsync(Stamped(push, manifest), push, "ci", CancellationToken.None));
+
+        Assert.StartsWith(expected, error.Message);
+        Assert.True(_harness.NothingWritten());
+        Assert.Empty(Emulator.FindAll("argoproj.io", "workflows"));
     }
 }

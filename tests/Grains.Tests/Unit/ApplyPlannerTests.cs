@@ -70,4 +70,35 @@ public sealed class ApplyPlannerTests
 
         Assert.Equal("/api/v1/namespaces/ci/configmaps/c", plan[0].Resource.ObjectPath("ci", "c"));
     }
+
+    [Fact]
+    public async Task PlannedObject_CarriesItsIdentity()
+    {
+        var plan = await Plan(Options("argoproj.io/Workflow"), Obj("argoproj.io/v1alpha1", "Workflow", "w"));
+
+        Assert.Equal(("argoproj.io/v1alpha1", "w", "ci", "Workflow ci/w"), (plan[0].ApiVersion, plan[0].Name, plan[0].Namespace, plan[0].Description));
+    }
+
+    public static TheoryData<string, JsonNode, string> NonStringFields => new()
+    {
+        { "name", JsonValue.Create(12), "Workflow metadata.name must be a string, not the number 12" },
+        { "generateName", JsonValue.Create(true), "Workflow metadata.generateName must be a string, not the boolean true" },
+        { "namespace", new JsonArray("a"), "Workflow w metadata.namespace must be a string, not a list" },
+        { "labels", new JsonObject { ["team"] = 1 }, "Workflow metadata.labels.team must be a string, not the number 1" },
+        { "annotations", new JsonObject { ["k8s-webhook-handler.io/supersede"] = false }, "Workflow metadata.annotations.k8s-webhook-handler.io/supersede must be a string, not the boolean false" },
+        { "labels", new JsonObject { ["team"] = null }, "Workflow metadata.labels.team must be a string, not null" },
+    };
+
+    [Theory]
+    [MemberData(nameof(NonStringFields))]
+    public async Task NonStringMetadata_IsRefusedNamingTheField(string field, JsonNode value, string expected)
+    {
+        var obj = Obj("argoproj.io/v1alpha1", "Workflow", "w");
+        obj["metadata"]![field] = value.DeepClone();
+
+        var error = await Assert.ThrowsAsync<ManifestException>(() => Plan(Options("argoproj.io/Workflow"), obj));
+
+        Assert.StartsWith(expected, error.Message);
+    }
 }
+

@@ -113,4 +113,33 @@ public sealed partial class ManifestStamperTests
         Assert.NotEqual(a, b);
         Assert.Equal(63, a.Length);
     }
+
+    [Theory]
+    [InlineData("name", "31", "Workflow metadata.name must be a string, not the number 31 (YAML reads this unquoted value")]
+    [InlineData("generateName", "true", "Workflow metadata.generateName must be a string, not the boolean true (YAML reads this unquoted value")]
+    public void Stamp_NonStringName_IsRefusedNamingTheField(string field, string json, string expected)
+    {
+        var obj = Workflow();
+        obj["metadata"]!.AsObject().Remove("generateName");
+        obj["metadata"]![field] = JsonNode.Parse(json);
+
+        var error = Assert.Throws<ManifestException>(() => ManifestStamper.Stamp([obj], TestEvents.Push("o/r"), TestEvents.Sha(1)));
+
+        Assert.StartsWith(expected, error.Message);
+    }
+
+    [Theory]
+    [InlineData("metadata", "Workflow metadata must be a mapping, not a list")]
+    [InlineData("labels", "Workflow metadata.labels must be a mapping, not a list")]
+    public void Stamp_MetadataOrLabelsNotAMapping_IsRefusedRatherThanReplaced(string field, string expected)
+    {
+        var obj = Workflow();
+        var parent = field == "metadata" ? obj : obj["metadata"]!.AsObject();
+        parent[field] = new JsonArray("a");
+
+        var error = Assert.Throws<ManifestException>(() => ManifestStamper.Stamp([obj], TestEvents.Push("o/r"), TestEvents.Sha(1)));
+
+        Assert.Equal(expected, error.Message);
+    }
 }
+
