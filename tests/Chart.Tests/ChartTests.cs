@@ -61,7 +61,7 @@ public sealed class ChartTests : IAsyncLifetime
         var rule = Assert.Single(role["rules"]!.AsArray())!;
         Assert.Equal(["argoproj.io"], rule["apiGroups"]!.AsArray().Select(g => g!.GetValue<string>()));
         Assert.Equal(["workflows"], rule["resources"]!.AsArray().Select(g => g!.GetValue<string>()));
-        Assert.Equal(["create", "patch", "list"], rule["verbs"]!.AsArray().Select(g => g!.GetValue<string>()));
+        Assert.Equal(["get", "create", "patch", "list"], rule["verbs"]!.AsArray().Select(g => g!.GetValue<string>()));
         Assert.DoesNotContain(objects, o => o["kind"]!.GetValue<string>() is "ClusterRole" or "ClusterRoleBinding");
         var binding = One(objects, "RoleBinding");
         Assert.Equal(One(objects, "ServiceAccount")["metadata"]!["name"]!.GetValue<string>(), binding["subjects"]![0]!["name"]!.GetValue<string>());
@@ -125,7 +125,7 @@ public sealed class ChartTests : IAsyncLifetime
             Resources: string.Join(",", r["resources"]!.AsArray().Select(g => g!.GetValue<string>())),
             Verbs: string.Join(",", r["verbs"]!.AsArray().Select(g => g!.GetValue<string>())))).ToList();
         Assert.Equal(
-            [("argoproj.io", "workflows", "create,patch,list,delete"), ("", "configmaps", "create,patch,list,delete"), ("", "namespaces", "get,create,delete")],
+            [("argoproj.io", "workflows", "get,create,patch,list,delete"), ("", "configmaps", "get,create,patch,list,delete"), ("", "namespaces", "get,create,delete")],
             rules);
         Assert.Equal("hooks.example.com", One(objects, "Ingress")["spec"]!["rules"]![0]!["host"]!.GetValue<string>());
         var env = Env(Container(One(objects, "Deployment", "-silo"))).ToDictionary(e => e["name"]!.GetValue<string>(), e => e["value"]?.GetValue<string>());
