@@ -76,7 +76,7 @@ public sealed partial class GitMirror : IGitMirror
 
     private async Task<T> WithMirrorAsync<T>(RepositoryKey repository, string remoteUrl, CancellationToken cancellationToken, Func<Session, T> work)
     {
-        var remote = _remotes.Resolve(remoteUrl);
+        var remote = _remotes.Resolve(remoteUrl, repository);
         var settings = _options.Value;
         var wait = settings.Git.FetchTimeout + Margin;
         var path = MirrorPath.For(settings.DataDirectory, remote);

@@ -1,4 +1,5 @@
 using K8sWebhookHandler.Grains.Configuration;
+using K8sWebhookHandler.Grains.Identity;
 
 namespace K8sWebhookHandler.Grains.Git;
 
@@ -39,6 +40,25 @@ public sealed class RemotePolicy
         return options.CloneUrlRewrites
             .Select((rewrite, i) => ($"Handler:CloneUrlRewrites:{i}:To", (string?)rewrite.To))
             .Prepend(("the default of Handler:Git:AllowedRemotes", GitOptions.DefaultAllowedRemote));
+    }
+
+    /// <summary>
+    /// The rewritten, normalised remote for <paramref name="payloadUrl"/>, which must name
+    /// <paramref name="repository"/> itself (its path ends in <c>/owner/name</c> or <c>/owner/name.git</c>): a payload
+    /// for one repository may not have another repository's manifest applied under its name.
+    /// </summary>
+    /// <exception cref="RemoteRefusedException">The remote may not be fetched; the message says why.</exception>
+    public RemoteUrl Resolve(string? payloadUrl, RepositoryKey repository)
+    {
+        var remote = Resolve(payloadUrl);
+        var path = remote.Path.TrimEnd('/');
+        path = path.EndsWith(".git", StringComparison.OrdinalIgnoreCase) ? path[..^4] : path;
+        if (!path.EndsWith("/" + repository.Value, StringComparison.OrdinalIgnoreCase))
+        {
+            throw Refused(payloadUrl, remote.Value, $"does not name the repository {repository} the event is for");
+        }
+
+        return remote;
     }
 
     /// <summary>The rewritten, normalised remote for <paramref name="payloadUrl"/>.</summary>

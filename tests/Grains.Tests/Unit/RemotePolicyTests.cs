@@ -120,6 +120,27 @@ public sealed class RemotePolicyTests
         Assert.Equal("the remote https://github.com/o/r.git (rewritten to foo://mirror/o/r.git) uses the scheme 'foo'; only https, http and git remotes are supported", error.Message);
     }
 
+    [Theory]
+    [InlineData("https://github.com/Victim/App.git", null)]
+    [InlineData("https://github.com/victim/app", null)]
+    [InlineData("https://github.com/victim/app/", null)]
+    [InlineData("https://github.com/attacker/app.git", "does not name the repository victim/app the event is for")]
+    [InlineData("https://github.com/victim/app-evil.git", "does not name the repository victim/app the event is for")]
+    [InlineData("https://github.com/xvictim/app.git", "does not name the repository victim/app the event is for")]
+    public void RemoteOfAnEvent_MustNameTheEventsRepository(string url, string? problem)
+    {
+        var victim = Identity.RepositoryKey.Parse("victim/app");
+
+        if (problem is null)
+        {
+            Assert.Equal(url.TrimEnd('/'), Default.Resolve(url, victim).Value.TrimEnd('/'), ignoreCase: true);
+        }
+        else
+        {
+            Assert.EndsWith(problem, Assert.Throws<RemoteRefusedException>(() => Default.Resolve(url, victim)).Message, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public void FileRemoteInsideTheDataDirectory_IsRefusedEvenWhenAPrefixAllowsIt()
     {
