@@ -40,7 +40,7 @@ public class HandlerFixture : IAsyncLifetime
     /// <summary>Settings a derived fixture adds to the handler's environment.</summary>
     protected virtual IReadOnlyDictionary<string, string> ExtraSettings { get; } = new Dictionary<string, string>();
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         Git = await GitServer.StartAsync();
         Emulator = await KubeApiEmulatorServer.StartAsync();

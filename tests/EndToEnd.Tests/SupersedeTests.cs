@@ -136,8 +136,9 @@ public sealed class SupersedeTests(SupersedeFixture fixture) : IClassFixture<Sup
         {
             await SendAsync(repo, "refs/tags/v1.0.0", GitHubPayloads.Zero, head),
             await SendAsync(repo, "refs/tags/v1.0.1", GitHubPayloads.Zero, next),
-            await SendAsync(repo, "refs/tags/v1.0.1", GitHubPayloads.Zero, next),
         };
+        // The same tag push again under a new id is a replay: answered duplicate, not run again.
+        var (_, replay) = await fixture.Client.SendAsync("push", NewDelivery(), fixture.PushPayload(repo, "refs/tags/v1.0.1", GitHubPayloads.Zero, next));
         var branch = await SendAsync(repo, "refs/heads/main", head, next);
 
         foreach (var delivery in tags.Append(branch))
@@ -145,8 +146,9 @@ public sealed class SupersedeTests(SupersedeFixture fixture) : IClassFixture<Sup
             Assert.Equal("applied", await StateAsync(repo, delivery));
         }
 
+        Assert.Equal("duplicate", replay["status"]!.GetValue<string>());
         var workflows = fixture.WorkflowsOf(repo);
-        Assert.Equal(4, workflows.Count);
+        Assert.Equal(3, workflows.Count);
         Assert.DoesNotContain(workflows, IsStopped);
     }
 
