@@ -172,6 +172,17 @@ public sealed class HostilePayloadTests
         Assert.Equal("https://github.com/Codertocat/Hello-World.git", parsed.Repository.CloneUrl);
     }
 
+    [Fact]
+    public async Task RepositoryDispatch_KeepsItsSendersEventType_WithinBounds()
+    {
+        var payload = GitHubPayloads.Load("repository_dispatch/on-demand-test.payload.json");
+        var accepted = (await ParseAsync(payload.ToJsonString(), "repository_dispatch"))!;
+        payload["action"] = "on demand; rm -rf";
+
+        Assert.Equal("on-demand-test", accepted.Action);
+        Assert.Equal("action is not [A-Za-z0-9._-]{1,100}", await RefusalAsync(payload.ToJsonString(), "repository_dispatch"));
+    }
+
     [Theory]
     [InlineData("Push")]
     [InlineData("push\n")]
