@@ -42,24 +42,17 @@ public sealed class SpooledBodyTests : IDisposable
     }
 
     [Fact]
-    public async Task LargeBody_GoesToAPrivateTemporaryFile_ThatIsGoneAfterwards()
+    public async Task LargeBody_GoesToATemporaryFile_ThatHasNoNameEvenWhileOpen()
     {
         var body = Bytes((3 * 1024 * 1024) + 17);
         using var check = Verifier().Begin(WebhookClient.Sign(Secret, body), null);
 
-        var spooled = await ReadAsync(body, check);
-        var file = Directory.GetFiles(_spool.Path).Single();
+        await using var spooled = await ReadAsync(body, check);
 
         Assert.True(spooled!.Spilled);
         Assert.Equal(body.Length, spooled.Length);
         Assert.Null(check.Finish());
         Assert.Equal(body, await ContentOf(spooled));
-        if (!OperatingSystem.IsWindows())
-        {
-            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
-        }
-
-        await spooled.DisposeAsync();
         Assert.Equal(0, SpoolFiles);
     }
 

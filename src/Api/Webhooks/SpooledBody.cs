@@ -5,8 +5,9 @@ namespace K8sWebhookHandler.Api.Webhooks;
 
 /// <summary>
 /// A request body as it was read and hashed: up to <see cref="MemoryBytes"/> in one pooled buffer, anything
-/// larger in a temporary file (only its owner may read it, deleted when this is disposed). An unauthenticated
-/// request therefore costs at most one small buffer of memory, however large its body.
+/// larger in a temporary file in the system's temporary directory (only its owner may read it; on Unix unlinked
+/// as soon as it is created, elsewhere deleted when this is disposed). An unauthenticated request therefore costs
+/// at most one small buffer of memory, however large its body.
 /// </summary>
 public sealed class SpooledBody : IAsyncDisposable
 {
@@ -107,6 +108,7 @@ public sealed class SpooledBody : IAsyncDisposable
 
     private static FileStream CreateFile(string directory)
     {
+        var path = Path.Combine(directory, $"webhook-{Guid.NewGuid():N}.body");
         var options = new FileStreamOptions
         {
             Mode = FileMode.CreateNew,
@@ -115,13 +117,17 @@ public sealed class SpooledBody : IAsyncDisposable
             Options = FileOptions.DeleteOnClose | FileOptions.Asynchronous,
             BufferSize = 0,
         };
-        if (!OperatingSystem.IsWindows())
+        if (OperatingSystem.IsWindows())
         {
-            // The body is unauthenticated and may be anything: no other user of the machine reads it.
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            return new FileStream(path, options);
         }
 
-        return new FileStream(Path.Combine(directory, $"webhook-{Guid.NewGuid():N}.body"), options);
+        // The body is unauthenticated and may be anything: no other user of the machine reads it. The name is
+        // removed at once (the open handle keeps the data), so not even a SIGKILL or an OOM kill leaves it behind.
+        options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        var file = new FileStream(path, options);
+        File.Delete(path);
+        return file;
     }
 
     private async ValueTask CompleteAsync(CancellationToken cancellationToken)
