@@ -20,16 +20,17 @@ public sealed class WebhookParserTests
         return data;
     }
 
-    private static Grains.Events.WebhookEvent? Parse(string relative) =>
-        WebhookParser.Parse(Path.GetDirectoryName(relative)!, Delivery, File.ReadAllBytes(Path.Combine(RepositoryPaths.GitHubWebhooks, relative)), DateTimeOffset.UnixEpoch);
+    private static Task<Grains.Events.WebhookEvent?> Parse(string relative) =>
+        WebhookParser.ParseAsync(Path.GetDirectoryName(relative)!, Delivery, File.ReadAllBytes(Path.Combine(RepositoryPaths.GitHubWebhooks, relative)),
+            DateTimeOffset.UnixEpoch, CancellationToken.None);
 
     [Theory]
     [MemberData(nameof(AllPayloads))]
-    public void EveryFixturePayload_Parses_WithItsRepository(string relative)
+    public async Task EveryFixturePayload_Parses_WithItsRepository(string relative)
     {
         var raw = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.GitHubWebhooks, relative)))!;
 
-        var parsed = Parse(relative);
+        var parsed = await Parse(relative);
 
         if (raw["repository"] is null)
         {
@@ -45,9 +46,9 @@ public sealed class WebhookParserTests
     }
 
     [Fact]
-    public void Push_CarriesRefRevisionsAndFlags()
+    public async Task Push_CarriesRefRevisionsAndFlags()
     {
-        var push = Parse("push/with-new-branch.payload.json")!;
+        var push = (await Parse("push/with-new-branch.payload.json"))!;
 
         Assert.StartsWith("refs/heads/", push.Ref);
         Assert.Equal(40, push.Revision.Length);
@@ -56,19 +57,19 @@ public sealed class WebhookParserTests
     }
 
     [Fact]
-    public void Delete_MakesAFullRefFromRefAndRefType()
+    public async Task Delete_MakesAFullRefFromRefAndRefType()
     {
-        var delete = Parse("delete/payload.json")!;
+        var delete = (await Parse("delete/payload.json"))!;
 
         Assert.Equal("refs/tags/simple-tag", delete.Ref);
         Assert.True(delete.IsDeletion);
     }
 
     [Fact]
-    public void CheckSuiteAndCheckRun_TakeTheSuitesHeadBranchAndCommit()
+    public async Task CheckSuiteAndCheckRun_TakeTheSuitesHeadBranchAndCommit()
     {
-        var suite = Parse("check_suite/requested.payload.json")!;
-        var run = Parse("check_run/rerequested.payload.json")!;
+        var suite = (await Parse("check_suite/requested.payload.json"))!;
+        var run = (await Parse("check_run/rerequested.payload.json"))!;
 
         Assert.Equal("requested", suite.Action);
         Assert.StartsWith("refs/heads/", suite.Ref);
@@ -82,16 +83,18 @@ public sealed class WebhookParserTests
     [InlineData("[1,2]", "not a JSON object")]
     [InlineData("{\"ref\":\"refs/heads/main\"}", "names no repository")]
     [InlineData("{\"repository\":{\"full_name\":\"no-slash\"}}", "is not owner/name")]
-    public void BadPayloads_AreRefusedWithAReason(string body, string expected)
+    public async Task BadPayloads_AreRefusedWithAReason(string body, string expected)
     {
-        var error = Assert.Throws<WebhookPayloadException>(() => WebhookParser.Parse("push", Delivery, Encoding.UTF8.GetBytes(body), DateTimeOffset.UnixEpoch));
+        var error = await Assert.ThrowsAsync<WebhookPayloadException>(() =>
+            WebhookParser.ParseAsync("push", Delivery, Encoding.UTF8.GetBytes(body), DateTimeOffset.UnixEpoch, CancellationToken.None));
 
         Assert.Contains(expected, error.Message);
     }
 
     [Fact]
-    public void PingWithoutRepository_IsNotAnError()
+    public async Task PingWithoutRepository_IsNotAnError()
     {
-        Assert.Null(WebhookParser.Parse("ping", Delivery, Encoding.UTF8.GetBytes("{\"zen\":\"Keep it logically awesome.\"}"), DateTimeOffset.UnixEpoch));
+        Assert.Null(await WebhookParser.ParseAsync("ping", Delivery, Encoding.UTF8.GetBytes("{\"zen\":\"Keep it logically awesome.\"}"), DateTimeOffset.UnixEpoch,
+            CancellationToken.None));
     }
 }

@@ -8,10 +8,30 @@ using K8sWebhookHandler.Testing.Git;
 using K8sWebhookHandler.Testing.Handler;
 using K8sWebhookHandler.Testing.Processes;
 
-// dotnet run -c Release --project tests/Benchmarks -- [--write docs/benchmarks.md] [--quick]
+// dotnet run -c Release --project tests/Benchmarks -- [--scenario throughput|memory] [--concurrency 100] [--write docs/benchmarks.md] [--quick]
 var write = args.SkipWhile(a => a != "--write").Skip(1).FirstOrDefault();
+var scenario = args.SkipWhile(a => a != "--scenario").Skip(1).FirstOrDefault();
+var concurrency = int.Parse(args.SkipWhile(a => a != "--concurrency").Skip(1).FirstOrDefault() ?? "100", CultureInfo.InvariantCulture);
 var quick = args.Contains("--quick");
 const string secret = "benchmark-secret";
+if (scenario is not (null or "throughput" or "memory"))
+{
+    await Console.Error.WriteLineAsync("--scenario is throughput (intake, latency, superseding) or memory (unsigned 25 MB bodies); without it both run");
+    return 2;
+}
+
+var sections = new Dictionary<string, string>();
+if (scenario is null or "memory")
+{
+    sections[UnsignedBodies.Heading] = await UnsignedBodies.RunAsync(secret, concurrency, i => Payload(i % 10, i));
+    Console.WriteLine(sections[UnsignedBodies.Heading]);
+}
+
+if (scenario is "memory")
+{
+    await WriteAsync(write, null, sections);
+    return 0;
+}
 
 using var scratch = new TempDirectory("benchmarks");
 await using var git = await GitServer.StartAsync();
@@ -112,12 +132,27 @@ await using (var handler = await HandlerProcess.StartAsync(new Dictionary<string
 
 var report = Report(results);
 Console.WriteLine(report);
-if (write is not null)
-{
-    await File.WriteAllTextAsync(write, report);
-}
-
+await WriteAsync(write, report, sections);
 return 0;
+
+// The document is the throughput report followed by one section per other scenario; a run rewrites what it measured.
+static async Task WriteAsync(string? path, string? report, Dictionary<string, string> sections)
+{
+    if (path is null)
+    {
+        return;
+    }
+
+    var existing = File.Exists(path) ? await File.ReadAllTextAsync(path) : "";
+    var parts = BenchmarkDocument.Split(existing);
+    parts[""] = report ?? parts.GetValueOrDefault("") ?? "";
+    foreach (var (heading, text) in sections)
+    {
+        parts[heading] = text;
+    }
+
+    await File.WriteAllTextAsync(path, BenchmarkDocument.Join(parts));
+}
 
 static byte[] Payload(int repository, int sequence)
 {

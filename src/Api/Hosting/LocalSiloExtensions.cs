@@ -33,8 +33,7 @@ public static class LocalSiloExtensions
         }
 
         builder.Services.AddHandlerOptions(builder.Configuration, requireWebhookSecret: true);
-        builder.Services.AddSingleton<SignatureVerifier>();
-        builder.Services.AddSingleton<WebhookIntake>();
+        builder.Services.AddWebhookIntake();
         builder.Services.AddHealthChecks().AddCheck<GrainStorageHealthCheck>("grain-storage");
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(json =>

@@ -1,5 +1,7 @@
+using System.Globalization;
 using K8sWebhookHandler.Grains;
 using K8sWebhookHandler.Grains.Identity;
+using Microsoft.Extensions.Primitives;
 
 namespace K8sWebhookHandler.Api.Inspection;
 
@@ -10,7 +12,7 @@ public static class InspectionEndpoints
     /// <summary>
     /// <c>GET /api/repositories/{owner}/{name}</c>: recent deliveries and outcomes, per-ref state.
     /// <c>GET /api/repositories/{owner}/{name}/deliveries/{id}?wait=10</c>: one delivery, waiting up to
-    /// <c>wait</c> seconds (at most 25) for its outcome.
+    /// <c>wait</c> seconds (0 to 25; anything else is a 400) for its outcome.
     /// </summary>
     public static IEndpointRouteBuilder MapInspectionEndpoints(this IEndpointRouteBuilder app)
     {
@@ -24,17 +26,43 @@ public static class InspectionEndpoints
 
             return Results.Ok(await grains.GetGrain<IRepositoryGrain>(key.Value).Inspect());
         });
-        group.MapGet("/deliveries/{id}", async (string owner, string name, string id, double? wait, IGrainFactory grains) =>
+        group.MapGet("/deliveries/{id}", async (string owner, string name, string id, HttpRequest request, IGrainFactory grains) =>
         {
             if (!RepositoryKey.TryParse($"{owner}/{name}", out var key) || !DeliveryId.TryParse(id, out var delivery))
             {
                 return Results.BadRequest(new { error = "not a repository name or delivery id" });
             }
 
-            var timeout = TimeSpan.FromSeconds(Math.Clamp(wait ?? 0, 0, MaxWait.TotalSeconds));
+            if (!TryParseWait(request.Query["wait"], out var timeout))
+            {
+                return Results.BadRequest(new { error = $"wait must be one number of seconds from 0 to {MaxWait.TotalSeconds:0}, e.g. wait=10" });
+            }
+
             var record = await grains.GetGrain<IRepositoryGrain>(key.Value).WaitForOutcome(delivery, timeout);
             return record is null ? Results.NotFound(new { error = $"no delivery {id} recorded for {key}" }) : Results.Ok(record);
         });
         return app;
+    }
+
+    /// <summary>
+    /// The <c>wait</c> query value, parsed here rather than bound, so that <c>wait=abc</c> is a 400 with a reason:
+    /// absent means no wait; otherwise one finite number of seconds from 0 to <see cref="MaxWait"/>.
+    /// </summary>
+    internal static bool TryParseWait(StringValues values, out TimeSpan wait)
+    {
+        wait = TimeSpan.Zero;
+        if (values.Count == 0)
+        {
+            return true;
+        }
+
+        if (values.Count > 1 || !double.TryParse(values[0], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds)
+            || !double.IsFinite(seconds) || seconds > MaxWait.TotalSeconds)
+        {
+            return false;
+        }
+
+        wait = TimeSpan.FromSeconds(seconds);
+        return true;
     }
 }

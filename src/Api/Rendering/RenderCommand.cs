@@ -55,7 +55,8 @@ public static class RenderCommand
                 false, false, false, repository, DateTimeOffset.UnixEpoch);
         }
 
-        return WebhookParser.Parse(eventType, delivery, await File.ReadAllBytesAsync(payloadPath), DateTimeOffset.UnixEpoch)
+        await using var payload = File.OpenRead(payloadPath);
+        return await WebhookParser.ParseAsync(eventType, delivery, payload, DateTimeOffset.UnixEpoch, CancellationToken.None)
             ?? throw new WebhookPayloadException("the payload names no repository");
     }
 

@@ -1,5 +1,3 @@
-using System.Text;
-using System.Web;
 using K8sWebhookHandler.Grains;
 using K8sWebhookHandler.Grains.Configuration;
 using K8sWebhookHandler.Grains.Events;
@@ -16,8 +14,9 @@ public sealed record WebhookAnswer(string DeliveryId, string Status);
 public sealed record WebhookError(string Error);
 
 /// <summary>
-/// Intake: cap the body, check the headers and the signature over the raw bytes, parse what is needed, and
-/// hand the event to the repository's grain. The answer comes only after the grain has stored the event;
+/// Intake: check the headers, then read the body once, hashing it as it arrives and spooling it (memory up to
+/// <see cref="SpooledBody.MemoryBytes"/>, a temporary file beyond), parse it only once the signature matched,
+/// and hand the event to the repository's grain. The answer comes only after the grain has stored the event;
 /// no git or Kubernetes I/O happens here.
 /// </summary>
 public sealed partial class WebhookIntake(
@@ -27,39 +26,68 @@ public sealed partial class WebhookIntake(
     {
         var request = context.Request;
         var max = options.Value.MaxBodyBytes;
-        if (request.ContentLength > max)
+        if (CheckHeaders(request, max, out var eventType, out var delivery) is { } refusedHeaders)
         {
-            return Refuse(StatusCodes.Status413PayloadTooLarge, $"body larger than {max} bytes");
+            return refusedHeaders;
         }
 
-        var eventType = request.Headers["X-GitHub-Event"].ToString();
-        var deliveryHeader = request.Headers["X-GitHub-Delivery"].ToString();
-        if (eventType.Length == 0)
+        using var signature = signatures.Begin(request.Headers[SignatureVerifier.Sha256Header], request.Headers[SignatureVerifier.Sha1Header]);
+        if (signature.Refusal is { } refused)
         {
-            return Refuse(StatusCodes.Status400BadRequest, "missing X-GitHub-Event");
+            LogRefused(logger, delivery.Value, refused);
+            return Refuse(StatusCodes.Status401Unauthorized, refused);
         }
 
-        if (!DeliveryId.TryParse(deliveryHeader, out var delivery))
+        SpooledBody? body;
+        try
         {
-            return Refuse(StatusCodes.Status400BadRequest, "missing or malformed X-GitHub-Delivery");
+            body = await ReadBodyAsync(context, max, signature);
+        }
+        catch (BadHttpRequestException e)
+        {
+            return Refuse(e.StatusCode, "the body could not be read to its end");
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The sender went away; there is nobody to answer.
+            return Results.Empty;
         }
 
-        var body = await ReadBodyAsync(context, max);
-        if (body is null)
+        await using (body)
         {
-            return Refuse(StatusCodes.Status413PayloadTooLarge, $"body larger than {max} bytes");
-        }
+            if (body is null)
+            {
+                return TooLarge(max);
+            }
 
-        if (signatures.Check(body, request.Headers[SignatureVerifier.Sha256Header], request.Headers[SignatureVerifier.Sha1Header]) is { } why)
-        {
-            LogBadSignature(logger, delivery.Value, why);
-            return Refuse(StatusCodes.Status401Unauthorized, why);
-        }
+            if (signature.Finish() is { } mismatch)
+            {
+                LogRefused(logger, delivery.Value, mismatch);
+                return Refuse(StatusCodes.Status401Unauthorized, mismatch);
+            }
 
+            return await EnqueueAsync(eventType, delivery, request.ContentType, body, context.RequestAborted);
+        }
+    }
+
+    /// <summary>What the headers alone decide, before any of the body is read: its declared size, the event and the delivery id.</summary>
+    private static IResult? CheckHeaders(HttpRequest request, long max, out string eventType, out DeliveryId delivery)
+    {
+        eventType = request.Headers["X-GitHub-Event"].ToString();
+        var named = DeliveryId.TryParse(request.Headers["X-GitHub-Delivery"].ToString(), out delivery);
+        return request.ContentLength > max ? TooLarge(max)
+            : eventType.Length == 0 ? Refuse(StatusCodes.Status400BadRequest, "missing X-GitHub-Event")
+            : !PayloadRules.IsWord(eventType) ? Refuse(StatusCodes.Status400BadRequest, "X-GitHub-Event is not [a-z_]{1,64}")
+            : !named ? Refuse(StatusCodes.Status400BadRequest, "missing or malformed X-GitHub-Delivery")
+            : null;
+    }
+
+    private async Task<IResult> EnqueueAsync(string eventType, DeliveryId delivery, string? contentType, SpooledBody body, CancellationToken cancellationToken)
+    {
         WebhookEvent? webhookEvent;
         try
         {
-            webhookEvent = WebhookParser.Parse(eventType, delivery, PayloadJson(request.ContentType, body), time.GetUtcNow());
+            webhookEvent = await WebhookParser.ParseAsync(eventType, delivery, PayloadJson(contentType, body), time.GetUtcNow(), cancellationToken);
         }
         catch (WebhookPayloadException e)
         {
@@ -79,44 +107,28 @@ public sealed partial class WebhookIntake(
 
     private static IResult Refuse(int status, string reason) => TypedResults.Json(new WebhookError(reason), statusCode: status);
 
-    /// <summary>The raw body, or null when it is over the cap (whatever Content-Length claimed).</summary>
-    private static async Task<byte[]?> ReadBodyAsync(HttpContext context, long max)
+    private static IResult TooLarge(long max) => Refuse(StatusCodes.Status413PayloadTooLarge, $"body larger than {max} bytes");
+
+    /// <summary>The body, hashed and spooled; null when it is over the cap (whatever Content-Length claimed).</summary>
+    private static async Task<SpooledBody?> ReadBodyAsync(HttpContext context, long max, SignatureCheck signature)
     {
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
+            // The cap is counted here, so that a chunked body over it is answered 413 like one that declared its length.
             limit.MaxRequestBodySize = null;
         }
 
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
-        {
-            if (buffer.Length + read > max)
-            {
-                return null;
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
+        return await SpooledBody.ReadAsync(context.Request.BodyReader, max, signature, Path.GetTempPath(), context.RequestAborted);
     }
 
     /// <summary>GitHub sends JSON either as the body or, for form-encoded hooks, as the <c>payload</c> field.</summary>
-    private static ReadOnlyMemory<byte> PayloadJson(string? contentType, byte[] body)
-    {
-        if (contentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) == true)
-        {
-            var form = HttpUtility.ParseQueryString(Encoding.UTF8.GetString(body));
-            return Encoding.UTF8.GetBytes(form["payload"] ?? throw new WebhookPayloadException("form body without a payload field"));
-        }
-
-        return body;
-    }
+    private static Stream PayloadJson(string? contentType, SpooledBody body) =>
+        contentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) == true
+            ? new FormPayloadStream(body.Content)
+            : body.Content;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused delivery {DeliveryId}: {Reason}")]
-    private static partial void LogBadSignature(ILogger logger, string deliveryId, string reason);
+    private static partial void LogRefused(ILogger logger, string deliveryId, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{EventType} for {Repository} {Ref} delivery {DeliveryId}: {Status}")]
     private static partial void LogAccepted(ILogger logger, string repository, string @ref, string deliveryId, string eventType, DeliveryStatus status);

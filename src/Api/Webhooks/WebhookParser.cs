@@ -1,6 +1,6 @@
-using System.Text.Json;
 using K8sWebhookHandler.Grains.Events;
 using K8sWebhookHandler.Grains.Identity;
+using static K8sWebhookHandler.Api.Webhooks.PayloadRules;
 
 namespace K8sWebhookHandler.Api.Webhooks;
 
@@ -9,81 +9,90 @@ public sealed class WebhookPayloadException(string message) : Exception(message)
 
 /// <summary>
 /// Reads only what the handler needs from a GitHub payload: the repository, and per event type the ref, the
-/// revision and the push flags. Payloads are large and full of nulls; everything else is left alone.
+/// revision and the push flags, each checked against its bounds (<see cref="PayloadRules"/>). Payloads are large
+/// and full of nulls; everything else is read past, never kept.
 /// </summary>
 public static class WebhookParser
 {
     /// <summary>Parses a payload; null when it names no repository and is a ping (an organisation hook's ping).</summary>
-    public static WebhookEvent? Parse(string eventType, DeliveryId delivery, ReadOnlyMemory<byte> json, DateTimeOffset receivedAt)
+    public static async Task<WebhookEvent?> ParseAsync(string eventType, DeliveryId delivery, Stream json, DateTimeOffset receivedAt,
+        CancellationToken cancellationToken)
     {
-        JsonDocument document;
-        try
+        if (!IsWord(eventType))
         {
-            document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 128 });
-        }
-        catch (JsonException e)
-        {
-            throw new WebhookPayloadException($"malformed JSON: {e.Message}");
+            throw new WebhookPayloadException("X-GitHub-Event is not [a-z_]{1,64}");
         }
 
-        using (document)
+        var fields = await PayloadFields.ReadAsync(json, cancellationToken);
+        switch (fields["repository"].Kind)
         {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                throw new WebhookPayloadException("the payload is not a JSON object");
-            }
-
-            if (!root.TryGetProperty("repository", out var repository) || repository.ValueKind != JsonValueKind.Object)
-            {
+            case FieldKind.Missing or FieldKind.Null:
                 return eventType == "ping" ? null : throw new WebhookPayloadException("the event names no repository");
-            }
-
-            var facts = new RepositoryFacts(
-                String(repository, "full_name") ?? throw new WebhookPayloadException("repository.full_name is missing"),
-                String(repository, "clone_url") ?? "",
-                String(repository, "git_url") ?? "",
-                String(repository, "ssh_url") ?? "",
-                String(repository, "default_branch") ?? "main");
-            if (!RepositoryKey.TryParse(facts.FullName, out _))
-            {
-                throw new WebhookPayloadException($"repository.full_name '{facts.FullName}' is not owner/name");
-            }
-
-            var action = String(root, "action") ?? "";
-            var (gitRef, revision, before) = eventType switch
-            {
-                "push" => (String(root, "ref") ?? "", String(root, "after") ?? "", String(root, "before") ?? ""),
-                "delete" or "create" => (FullRef(String(root, "ref"), String(root, "ref_type")), "", ""),
-                "check_suite" => Suite(Object(root, "check_suite")),
-                "check_run" => Suite(Object(Object(root, "check_run"), "check_suite")),
-                _ => ("", "", ""),
-            };
-
-            return new WebhookEvent(delivery, eventType, action, gitRef, revision, before,
-                Bool(root, "created"), Bool(root, "deleted"), Bool(root, "forced"), facts, receivedAt);
+            case FieldKind.Repeated:
+                throw Refused("repository", "appears more than once");
+            case not FieldKind.Object:
+                throw Refused("repository", "must be an object");
         }
+
+        var repository = Repository(fields);
+        var (gitRef, revision, before) = eventType switch
+        {
+            "push" => (FullRef("ref", RequiredString(fields, "ref")), Revision(fields, "after", required: true), Revision(fields, "before", required: false)),
+            "delete" or "create" => (BranchOrTag(fields), "", ""),
+            "check_suite" => Suite(fields, "check_suite"),
+            "check_run" => Suite(fields, "check_run.check_suite"),
+            _ => ("", "", ""),
+        };
+        var push = eventType == "push";
+        return new WebhookEvent(delivery, eventType, Action(fields, eventType), gitRef, revision, before,
+            push && Flag(fields, "created"), push && Flag(fields, "deleted"), push && Flag(fields, "forced"), repository, receivedAt);
     }
 
-    private static (string Ref, string Revision, string Before) Suite(JsonElement? suite) =>
-        suite is not { } s
-            ? ("", "", "")
-            : (String(s, "head_branch") is { Length: > 0 } branch ? "refs/heads/" + branch : "", String(s, "head_sha") ?? "", String(s, "before") ?? "");
+    /// <summary>Parses a payload held in memory.</summary>
+    public static Task<WebhookEvent?> ParseAsync(string eventType, DeliveryId delivery, byte[] json, DateTimeOffset receivedAt,
+        CancellationToken cancellationToken) =>
+        ParseAsync(eventType, delivery, new MemoryStream(json, writable: false), receivedAt, cancellationToken);
 
-    private static string FullRef(string? name, string? type) => (name, type) switch
+    private static RepositoryFacts Repository(PayloadFields fields)
     {
-        (null or "", _) => "",
-        (var n, _) when n.StartsWith("refs/", StringComparison.Ordinal) => n,
-        (var n, "tag") => "refs/tags/" + n,
-        (var n, _) => "refs/heads/" + n,
+        var fullName = RequiredString(fields, "repository.full_name");
+        if (!RepositoryKey.TryParse(fullName, out _))
+        {
+            throw Refused("repository.full_name", "is not owner/name: ASCII letters, digits and '-' or '_' (at most 39) / letters, digits, '.', '-' or '_' (at most 100)");
+        }
+
+        var defaultBranch = OptionalString(fields, "repository.default_branch") is { } branch ? ShortRef("repository.default_branch", branch) : "main";
+        return new RepositoryFacts(fullName, Url(fields, "repository.clone_url"), Url(fields, "repository.git_url"), Url(fields, "repository.ssh_url"), defaultBranch);
+    }
+
+    /// <summary>A <c>delete</c> or <c>create</c> event names the branch or tag by its short name and <c>ref_type</c>.</summary>
+    private static string BranchOrTag(PayloadFields fields)
+    {
+        var name = ShortRef("ref", RequiredString(fields, "ref"));
+        return OptionalString(fields, "ref_type") switch
+        {
+            "branch" => GitRefName.BranchPrefix + name,
+            "tag" => GitRefName.TagPrefix + name,
+            _ => throw Refused("ref_type", "must be branch or tag"),
+        };
+    }
+
+    /// <summary>A check suite's head branch (none for some suites, e.g. from forks) and head commit.</summary>
+    private static (string Ref, string Revision, string Before) Suite(PayloadFields fields, string suite)
+    {
+        if (fields[suite].Kind is not FieldKind.Object)
+        {
+            return fields[suite].Kind is FieldKind.Missing or FieldKind.Null ? ("", "", "") : throw Refused(suite, "must be an object");
+        }
+
+        var branch = OptionalString(fields, $"{suite}.head_branch") is { Length: > 0 } name ? GitRefName.BranchPrefix + ShortRef($"{suite}.head_branch", name) : "";
+        return (branch, Revision(fields, $"{suite}.head_sha", required: true), Revision(fields, $"{suite}.before", required: false));
+    }
+
+    private static bool Flag(PayloadFields fields, string path) => fields[path].Kind switch
+    {
+        FieldKind.True => true,
+        FieldKind.False or FieldKind.Missing or FieldKind.Null => false,
+        _ => throw Refused(path, "must be true or false"),
     };
-
-    private static JsonElement? Object(JsonElement? parent, string name) =>
-        parent is { ValueKind: JsonValueKind.Object } p && p.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Object ? value : null;
-
-    private static string? String(JsonElement parent, string name) =>
-        parent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-
-    private static bool Bool(JsonElement parent, string name) =>
-        parent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.True;
 }

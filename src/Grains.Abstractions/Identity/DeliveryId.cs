@@ -18,7 +18,8 @@ public readonly partial record struct DeliveryId
     [Id(0)]
     public string Value { get; }
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")]
+    // \z, not $: $ would also match before a trailing newline.
+    [GeneratedRegex(@"\A[A-Za-z0-9][A-Za-z0-9._-]{0,127}\z")]
     private static partial Regex Shape();
 
     public static DeliveryId Parse(string value) =>

@@ -8,6 +8,10 @@ namespace K8sWebhookHandler.Grains.Identity;
 /// <summary>
 /// A repository's identity: the canonical lower-case <c>owner/name</c>. GitHub treats names
 /// case-insensitively, so <c>Octo/Hello</c> and <c>octo/hello</c> are one repository and one grain.
+/// Anything else is refused, never folded: no trimming, ASCII only. The owner is <c>[A-Za-z0-9_-]</c>, at most
+/// 39, not starting with <c>-</c> or <c>_</c> (the <c>_</c> is for Enterprise Managed Users' <c>name_shortcode</c>
+/// logins); the name is <c>[A-Za-z0-9._-]</c>, at most 100, not <c>.</c> or <c>..</c>. So no two different
+/// names (a Kelvin sign for a K, a padded name) can share a key.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("repository-key")]
 [JsonConverter(typeof(RepositoryKeyJsonConverter))]
@@ -22,7 +26,8 @@ public readonly partial record struct RepositoryKey
 
     public string Name => Value[(Value.IndexOf('/', StringComparison.Ordinal) + 1)..];
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9._-]{0,99}/[a-z0-9._-]{1,100}$")]
+    // \z, not $: $ would also match before a trailing newline.
+    [GeneratedRegex(@"\A[A-Za-z0-9][A-Za-z0-9_-]{0,38}/[A-Za-z0-9._-]{1,100}\z")]
     private static partial Regex Shape();
 
     public static RepositoryKey Parse(string fullName) =>
@@ -30,10 +35,10 @@ public readonly partial record struct RepositoryKey
 
     public static bool TryParse([NotNullWhen(true)] string? fullName, out RepositoryKey key)
     {
-        var canonical = fullName?.Trim().ToLowerInvariant();
-        if (canonical is not null && Shape().IsMatch(canonical) && canonical.Split('/')[1] is not ("." or ".."))
+        if (fullName is not null && Shape().IsMatch(fullName) && fullName[(fullName.IndexOf('/', StringComparison.Ordinal) + 1)..] is not ("." or ".."))
         {
-            key = new RepositoryKey(canonical);
+            // The shape admits ASCII only, so lower-casing cannot turn one character into another's lower case.
+            key = new RepositoryKey(fullName.ToLowerInvariant());
             return true;
         }
 

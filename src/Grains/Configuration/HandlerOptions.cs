@@ -68,6 +68,23 @@ public sealed class HandlerOptions
     /// <summary>Webhook secrets; any one may sign (rotation). <c>WEBHOOK_SECRET</c> adds one.</summary>
     public List<string> WebhookSecrets { get; set; } = [];
 
+    /// <summary>The secret appsettings.Development.json has always shipped: public, so never accepted beside a real one.</summary>
+    public const string PublicDevelopmentSecret = "local-development-secret";
+
+    /// <summary>
+    /// A secret for local runs only (appsettings.Development.json sets <see cref="PublicDevelopmentSecret"/>). It is
+    /// used only when no other secret is configured: setting a real one (<c>WEBHOOK_SECRET</c>,
+    /// <see cref="WebhookSecrets"/>) retires it, and the public one with it. A warning is logged at start-up while
+    /// it is in use.
+    /// </summary>
+    public string? DevelopmentWebhookSecret { get; set; }
+
+    /// <summary>Whether <paramref name="secret"/> is public: <see cref="PublicDevelopmentSecret"/> or <see cref="DevelopmentWebhookSecret"/>.</summary>
+    public bool IsDevelopmentSecret(string secret) => secret == PublicDevelopmentSecret || secret == DevelopmentWebhookSecret;
+
+    /// <summary>Whether every secret that can sign is a development one (after post-configuration).</summary>
+    public bool UsesDevelopmentWebhookSecret => WebhookSecrets.Count > 0 && WebhookSecrets.All(IsDevelopmentSecret);
+
     /// <summary>Also accept the legacy SHA-1 <c>X-Hub-Signature</c> when no SHA-256 signature is sent.</summary>
     public bool AllowSha1Signature { get; set; }
 

@@ -28,6 +28,8 @@ public static class HandlerServiceCollectionExtensions
                     options.WebhookSecrets.Add(secret);
                 }
 
+                RetireDevelopmentSecrets(options);
+
                 options.WithDefaults();
                 if (string.IsNullOrEmpty(options.GitHubToken) && configuration["GITHUB_TOKEN"] is { Length: > 0 } token)
                 {
@@ -38,6 +40,23 @@ public static class HandlerServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<HandlerOptions>>(new HandlerOptionsValidator(requireWebhookSecret));
         services.TryAddSingleton(TimeProvider.System);
         return services;
+    }
+
+    /// <summary>
+    /// The development secrets are public: one may sign only while no other secret is configured. A real secret
+    /// removes them; without one, <see cref="HandlerOptions.DevelopmentWebhookSecret"/> (if set) is the secret.
+    /// </summary>
+    private static void RetireDevelopmentSecrets(HandlerOptions options)
+    {
+        options.WebhookSecrets.RemoveAll(string.IsNullOrEmpty);
+        if (options.WebhookSecrets.Exists(secret => !options.IsDevelopmentSecret(secret)))
+        {
+            options.WebhookSecrets.RemoveAll(options.IsDevelopmentSecret);
+        }
+        else if (options.WebhookSecrets.Count == 0 && options.DevelopmentWebhookSecret is { Length: > 0 } development)
+        {
+            options.WebhookSecrets.Add(development);
+        }
     }
 
     /// <summary>

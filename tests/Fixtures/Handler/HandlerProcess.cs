@@ -41,6 +41,9 @@ public sealed class HandlerProcess : IAsyncDisposable
 
     public bool IsRunning => _process is { HasExited: false };
 
+    /// <summary>The operating system's id of the running process, e.g. to read its memory from <c>/proc</c>.</summary>
+    public int ProcessId => _process?.Id ?? throw new InvalidOperationException("the handler has not been started");
+
     /// <param name="settings">Extra environment variables, e.g. <c>WEBHOOK_SECRET</c>, <c>KUBECONFIG</c>, <c>Handler__X</c>.</param>
     /// <param name="component">The Api (default) or a silo.</param>
     public static async Task<HandlerProcess> StartAsync(IReadOnlyDictionary<string, string> settings, HandlerComponent component = HandlerComponent.Api)

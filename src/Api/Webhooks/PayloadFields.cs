@@ -1,0 +1,218 @@
+using System.Buffers;
+using System.Text.Json;
+
+namespace K8sWebhookHandler.Api.Webhooks;
+
+/// <summary>What a field of the payload held, as far as the handler cares.</summary>
+internal enum FieldKind
+{
+    Missing,
+    Null,
+    String,
+    True,
+    False,
+    Object,
+    Other,
+
+    /// <summary>A string too long for any field the handler keeps; its text was never materialised.</summary>
+    TooLong,
+
+    /// <summary>The field appears more than once in its object.</summary>
+    Repeated,
+}
+
+/// <summary>One field the handler reads: its kind and, for a string, its text.</summary>
+internal readonly record struct PayloadField(FieldKind Kind, string? Text = null);
+
+/// <summary>
+/// The few fields of a payload the handler reads, taken in one streaming pass with <see cref="Utf8JsonReader"/>:
+/// the whole document is checked to be JSON, but only the wanted fields are kept. Memory is bounded by the
+/// largest single token (a long string in a field nobody reads), never by the document.
+/// </summary>
+internal sealed class PayloadFields
+{
+    /// <summary>Deepest nesting accepted; GitHub's payloads use fewer than ten levels.</summary>
+    public const int MaxDepth = 128;
+
+    /// <summary>
+    /// Longest raw (still escaped) string kept for a wanted field; anything longer is <see cref="FieldKind.TooLong"/>.
+    /// Generous enough for every bound the parser applies (2,048 characters of URL, each escaped as <c>\uXXXX</c>).
+    /// </summary>
+    public const int MaxRawStringBytes = 16 * 1024;
+
+    private const int ChunkBytes = 64 * 1024;
+    private const int MaxNameBytes = 64;
+
+    private static readonly HashSet<string> Containers = ["repository", "check_suite", "check_run", "check_run.check_suite"];
+
+    private static readonly HashSet<string> Leaves =
+    [
+        "action", "ref", "ref_type", "after", "before", "created", "deleted", "forced",
+        "repository.full_name", "repository.clone_url", "repository.git_url", "repository.ssh_url", "repository.default_branch",
+        "check_suite.head_branch", "check_suite.head_sha", "check_suite.before",
+        "check_run.check_suite.head_branch", "check_run.check_suite.head_sha", "check_run.check_suite.before",
+    ];
+
+    private readonly Dictionary<string, PayloadField> _fields = new(StringComparer.Ordinal);
+
+    // Per open container, its path when it is one the handler reads into, null otherwise.
+    private readonly Stack<string?> _open = new();
+    private string? _pending;
+    private bool _started;
+
+    private PayloadFields()
+    {
+    }
+
+    /// <summary>The field at a dotted path, e.g. <c>repository.full_name</c>.</summary>
+    public PayloadField this[string path] => _fields.GetValueOrDefault(path, new PayloadField(FieldKind.Missing));
+
+    /// <summary>Reads a JSON document to its end. Malformed JSON, a root that is not an object, or nesting deeper than <see cref="MaxDepth"/> is refused.</summary>
+    public static async Task<PayloadFields> ReadAsync(Stream json, CancellationToken cancellationToken)
+    {
+        var fields = new PayloadFields();
+        var state = new JsonReaderState(new JsonReaderOptions { MaxDepth = MaxDepth });
+        var rented = ArrayPool<byte>.Shared.Rent(ChunkBytes);
+        var buffer = rented;
+        var filled = 0;
+        try
+        {
+            while (true)
+            {
+                if (filled == buffer.Length)
+                {
+                    // One token is larger than the buffer. Larger buffers are not pooled, so none is kept once this is done.
+                    var larger = GC.AllocateUninitializedArray<byte>(buffer.Length * 2);
+                    buffer.AsSpan(0, filled).CopyTo(larger);
+                    buffer = larger;
+                }
+
+                var read = await json.ReadAsync(buffer.AsMemory(filled), cancellationToken);
+                filled += read;
+                var consumed = fields.Consume(buffer.AsSpan(0, filled), isFinalBlock: read == 0, ref state);
+                if (read == 0)
+                {
+                    return fields._started ? fields : throw new WebhookPayloadException("malformed JSON: the body is empty");
+                }
+
+                buffer.AsSpan(consumed, filled - consumed).CopyTo(buffer);
+                filled -= consumed;
+            }
+        }
+        catch (JsonException e)
+        {
+            throw new WebhookPayloadException($"malformed JSON: {e.Message}");
+        }
+        catch (InvalidOperationException)
+        {
+            throw new WebhookPayloadException("malformed JSON: a field name is not valid UTF-8");
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    private int Consume(ReadOnlySpan<byte> data, bool isFinalBlock, ref JsonReaderState state)
+    {
+        var reader = new Utf8JsonReader(data, isFinalBlock, state);
+        while (reader.Read())
+        {
+            Visit(ref reader);
+        }
+
+        state = reader.CurrentState;
+        return (int)reader.BytesConsumed;
+    }
+
+    private void Visit(ref Utf8JsonReader reader)
+    {
+        if (!_started)
+        {
+            _started = true;
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                throw new WebhookPayloadException("the payload is not a JSON object");
+            }
+
+            _open.Push("");
+            return;
+        }
+
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.PropertyName:
+                _pending = _open.Peek() is { } parent && RawLength(ref reader) <= MaxNameBytes
+                    ? (parent.Length == 0 ? reader.GetString()! : $"{parent}.{reader.GetString()}")
+                    : null;
+                return;
+            case JsonTokenType.StartObject:
+                var container = Take();
+                var reads = container is not null && Containers.Contains(container);
+                Record(container, reads ? FieldKind.Object : FieldKind.Other);
+                _open.Push(reads ? container : null);
+                return;
+            case JsonTokenType.StartArray:
+                Record(Take(), FieldKind.Other);
+                _open.Push(null);
+                return;
+            case JsonTokenType.EndObject or JsonTokenType.EndArray:
+                _open.Pop();
+                return;
+            case JsonTokenType.String:
+                var path = Take();
+                if (path is not null && Leaves.Contains(path))
+                {
+                    Record(path, RawLength(ref reader) > MaxRawStringBytes ? new PayloadField(FieldKind.TooLong) : new PayloadField(FieldKind.String, Text(ref reader, path)));
+                }
+                else
+                {
+                    Record(path, FieldKind.Other);
+                }
+
+                return;
+            default:
+                Record(Take(), reader.TokenType switch
+                {
+                    JsonTokenType.Null => FieldKind.Null,
+                    JsonTokenType.True => FieldKind.True,
+                    JsonTokenType.False => FieldKind.False,
+                    _ => FieldKind.Other,
+                });
+                return;
+        }
+    }
+
+    private string? Take()
+    {
+        var path = _pending;
+        _pending = null;
+        return path;
+    }
+
+    private void Record(string? path, FieldKind kind) => Record(path, new PayloadField(kind));
+
+    private void Record(string? path, PayloadField field)
+    {
+        if (path is null || !(Leaves.Contains(path) || Containers.Contains(path)))
+        {
+            return;
+        }
+
+        _fields[path] = _fields.ContainsKey(path) ? new PayloadField(FieldKind.Repeated) : field;
+    }
+
+    private static long RawLength(ref Utf8JsonReader reader) => reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length;
+
+    private static string Text(ref Utf8JsonReader reader, string path)
+    {
+        try
+        {
+            return reader.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            throw new WebhookPayloadException($"{path} is not valid UTF-8");
+        }
+    }
+}

@@ -1,0 +1,119 @@
+using System.Reflection;
+using K8sWebhookHandler.Api.Webhooks;
+using K8sWebhookHandler.Grains.Configuration;
+using K8sWebhookHandler.Testing.Handler;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace K8sWebhookHandler.Api.Tests;
+
+/// <summary>What intake decides before, and instead of, reading a body: nothing here reaches a grain.</summary>
+public sealed class WebhookIntakeTests
+{
+    private const string Secret = "intake-secret";
+    private const long Cap = 25 * 1024 * 1024;
+
+    private static WebhookIntake Intake()
+    {
+        var options = Options.Create(new HandlerOptions { WebhookSecrets = [Secret], MaxBodyBytes = Cap });
+        return new WebhookIntake(new SignatureVerifier(options), DispatchProxy.Create<IGrainFactory, NoGrains>(), options, TimeProvider.System,
+            NullLogger<WebhookIntake>.Instance);
+    }
+
+    private static (DefaultHttpContext Context, UnreadableBody Body) Request(long contentLength, params (string Name, string Value)[] headers)
+    {
+        var body = new UnreadableBody();
+        var context = new DefaultHttpContext();
+        context.Request.Method = "POST";
+        context.Request.ContentLength = contentLength;
+        context.Request.Body = body;
+        context.Request.Headers["X-GitHub-Event"] = "push";
+        context.Request.Headers["X-GitHub-Delivery"] = "intake-1";
+        foreach (var (name, value) in headers)
+        {
+            context.Request.Headers[name] = value;
+        }
+
+        return (context, body);
+    }
+
+    private static (int Status, string Reason) Refusal(IResult result)
+    {
+        var json = Assert.IsType<JsonHttpResult<WebhookError>>(result);
+        return (json.StatusCode!.Value, json.Value!.Error);
+    }
+
+    [Fact]
+    public async Task MissingSignature_Is401_BeforeAnyOfTheBodyIsRead()
+    {
+        var (context, body) = Request(Cap);
+
+        var refusal = Refusal(await Intake().HandleAsync(context));
+
+        Assert.Equal((401, "missing X-Hub-Signature-256"), refusal);
+        Assert.False(body.WasRead);
+    }
+
+    [Fact]
+    public async Task MalformedSignature_Is401_BeforeAnyOfTheBodyIsRead()
+    {
+        var (context, body) = Request(Cap, ("X-Hub-Signature-256", "sha256=abc"));
+
+        var refusal = Refusal(await Intake().HandleAsync(context));
+
+        Assert.Equal((401, "X-Hub-Signature-256 is not sha256= followed by 64 hex digits"), refusal);
+        Assert.False(body.WasRead);
+    }
+
+    [Fact]
+    public async Task ContentLengthOverTheCap_Is413_BeforeAnyOfTheBodyIsRead()
+    {
+        var (context, body) = Request(Cap + 1, ("X-Hub-Signature-256", WebhookClient.Sign(Secret, [])));
+
+        var refusal = Refusal(await Intake().HandleAsync(context));
+
+        Assert.Equal((413, $"body larger than {Cap} bytes"), refusal);
+        Assert.False(body.WasRead);
+    }
+
+    [Theory]
+    [InlineData("Push")]
+    [InlineData("push; rm")]
+    public async Task MalformedEventHeader_Is400_BeforeAnyOfTheBodyIsRead(string eventType)
+    {
+        var (context, body) = Request(10, ("X-GitHub-Event", eventType));
+
+        var refusal = Refusal(await Intake().HandleAsync(context));
+
+        Assert.Equal((400, "X-GitHub-Event is not [a-z_]{1,64}"), refusal);
+        Assert.False(body.WasRead);
+    }
+
+    /// <summary>A grain factory that must never be used.</summary>
+    public class NoGrains : DispatchProxy
+    {
+        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args) =>
+            throw new InvalidOperationException($"{targetMethod?.Name} was called: intake reached a grain");
+    }
+
+    /// <summary>A body that records whether anything tried to read it.</summary>
+    private sealed class UnreadableBody() : MemoryStream(new byte[16])
+    {
+        public bool WasRead { get; private set; }
+
+        public override int Read(byte[] buffer, int offset, int count) => Record(base.Read(buffer, offset, count));
+
+        public override int Read(Span<byte> buffer) => Record(base.Read(buffer));
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            ValueTask.FromResult(Record(base.Read(buffer.Span)));
+
+        private int Record(int read)
+        {
+            WasRead = true;
+            return read;
+        }
+    }
+}
