@@ -1,6 +1,7 @@
 using System.Globalization;
 using K8sWebhookHandler.Grains;
 using K8sWebhookHandler.Grains.Identity;
+using K8sWebhookHandler.Grains.Inspection;
 using Microsoft.Extensions.Primitives;
 
 namespace K8sWebhookHandler.Api.Inspection;
@@ -13,6 +14,8 @@ public static class InspectionEndpoints
     /// <c>GET /api/repositories/{owner}/{name}</c>: recent deliveries and outcomes, per-ref state.
     /// <c>GET /api/repositories/{owner}/{name}/deliveries/{id}?wait=10</c>: one delivery, waiting up to
     /// <c>wait</c> seconds (0 to 25; anything else is a 400) for its outcome.
+    /// <c>POST /api/repositories/{owner}/{name}/deliveries/{id}/retry</c>: runs a recorded delivery again (202 with
+    /// its record; 404 for an unknown id, 409 for an event the handler does not act on).
     /// </summary>
     public static IEndpointRouteBuilder MapInspectionEndpoints(this IEndpointRouteBuilder app)
     {
@@ -40,6 +43,20 @@ public static class InspectionEndpoints
 
             var record = await grains.GetGrain<IRepositoryGrain>(key.Value).WaitForOutcome(delivery, timeout);
             return record is null ? Results.NotFound(new { error = $"no delivery {id} recorded for {key}" }) : Results.Ok(record);
+        });
+        group.MapPost("/deliveries/{id}/retry", async (string owner, string name, string id, IGrainFactory grains) =>
+        {
+            if (!RepositoryKey.TryParse($"{owner}/{name}", out var key) || !DeliveryId.TryParse(id, out var delivery))
+            {
+                return Results.BadRequest(new { error = "not a repository name or delivery id" });
+            }
+
+            return await grains.GetGrain<IRepositoryGrain>(key.Value).Retry(delivery) switch
+            {
+                null => Results.NotFound(new { error = $"no delivery {id} recorded for {key}" }),
+                { State: DeliveryState.Ignored } ignored => Results.Conflict(new { error = $"delivery {id} is an event the handler does not act on: {ignored.Reason}" }),
+                var queued => Results.Accepted((string?)null, queued),
+            };
         });
         return app;
     }
