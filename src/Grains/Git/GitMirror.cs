@@ -86,21 +86,12 @@ public sealed partial class GitMirror : IGitMirror
             throw new TransientException($"the mirror of {remote} is still busy with an earlier fetch that has not ended");
         }
 
-        Task<T> running;
-        try
+        var guard = new FetchGuard(remote, settings.Git, cancellationToken);
+        var running = Task.Run(() =>
         {
-            running = Task.Run(() =>
-            {
-                var guard = new FetchGuard(remote, settings.Git, cancellationToken);
-                using var repo = Open(path, remote.Value);
-                return work(new Session(repo, repository, guard, guard.Options(_credentials, settings.GitHubToken)));
-            }, CancellationToken.None);
-        }
-        catch
-        {
-            gate.Release();
-            throw;
-        }
+            using var repo = Open(path, remote.Value);
+            return work(new Session(repo, repository, guard, guard.Options(_credentials, settings.GitHubToken)));
+        }, CancellationToken.None);
 
         // The mirror is free again when libgit2 is done with it, not when this caller stops waiting: an abandoned
         // fetch must not share the repository with the next one.
@@ -113,7 +104,7 @@ public sealed partial class GitMirror : IGitMirror
         catch (TimeoutException)
         {
             LogAbandoned(_logger, repository.Value, remote.Value);
-            throw new TransientException($"git fetch of {repository} from {remote} timed out after {settings.Git.FetchTimeout} (Handler:Git:FetchTimeout)");
+            throw guard.TimedOut(repository);
         }
     }
 
