@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # A push to a local demo repository, end to end, against `dotnet run --project src/Api`:
 # creates a git repository with .ci/workflow.yaml, sends a signed push for its head, and prints the outcome.
-# The push names the repository as file:///tmp/k8s-webhook-handler-demo; the handler fetches a local path only
-# when Handler:Git:AllowedRemotes names it, e.g. Handler__Git__AllowedRemotes__0=file:///tmp/k8s-webhook-handler-demo
+# The push names the repository demo/hello at file:///tmp/k8s-webhook-handler-demo/demo/hello; the handler fetches a
+# local path only when Handler:Git:AllowedRemotes names it, as the Development settings of src/Api do
+# (file:///tmp/k8s-webhook-handler-demo), and only a URL that ends in the repository's own owner/name.
 #   scripts/demo-push.sh [URL] [SECRET]
 set -euo pipefail
 url=${1:-http://localhost:8080}
 secret=${2:-${WEBHOOK_SECRET:-local-development-secret}}
-repo=${DEMO_REPOSITORY:-/tmp/k8s-webhook-handler-demo}
+repo=/tmp/k8s-webhook-handler-demo/demo/hello
 
 if [ ! -d "$repo/.git" ]; then
   git init -q -b main "$repo"
@@ -49,6 +50,6 @@ outcome=$(curl -sS "$url/api/repositories/demo/hello/deliveries/$delivery?wait=2
 echo "$outcome"
 case "$outcome" in
   *"Handler:Git:AllowedRemotes"*)
-    echo "The handler does not fetch from file://$repo: start it with Handler__Git__AllowedRemotes__0=file://$repo" >&2 ;;
+    echo "The handler does not fetch from file://$repo: start it with Handler__Git__AllowedRemotes__0=file:///tmp/k8s-webhook-handler-demo" >&2 ;;
 esac
 rm -f "$payload"

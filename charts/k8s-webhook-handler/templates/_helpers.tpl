@@ -48,6 +48,18 @@ app.kubernetes.io/component: {{ .component }}
   value: "false"
 - name: Handler__CloneUrl
   value: {{ .Values.handler.cloneUrl | quote }}
+{{- range $i, $r := .Values.handler.git.allowedRemotes }}
+- name: Handler__Git__AllowedRemotes__{{ $i }}
+  value: {{ $r | quote }}
+{{- end }}
+{{- range $i, $h := .Values.handler.git.credentialHosts }}
+- name: Handler__Git__CredentialHosts__{{ $i }}
+  value: {{ $h | quote }}
+{{- end }}
+{{- with .Values.handler.retryFor }}
+- name: Handler__RetryFor
+  value: {{ . | quote }}
+{{- end }}
 {{- range $i, $k := .Values.handler.allowedKinds }}
 - name: Handler__AllowedKinds__{{ $i }}
   value: {{ printf "%s/%s" (default "v1" $k.group) $k.kind | quote }}
