@@ -20,6 +20,7 @@ public sealed class HostileFixture : HandlerFixture
         ["GITHUB_TOKEN"] = Token,
         ["Handler__Git__AllowedRemotes__1"] = Capture.BaseUri.ToString(),
         ["Handler__Git__FetchTimeout"] = "00:00:20",
+        ["Handler__Git__ConnectTimeout"] = "00:00:05",
     };
 
     public override async Task InitializeAsync()
@@ -65,6 +66,7 @@ public sealed class HostilePayloadTests(HostileFixture fixture) : IClassFixture<
         { "three segments", "repository.full_name", "e2e/victim/extra" },
         { "climbing name", "repository.full_name", "../victim" },
         { "URL with a control character", "repository.git_url", "git://127.0.0.1/e2e/x.git\n" },
+        { "git transport helper with a command", "repository.git_url", "ext::sh -c touch% /tmp/pwned" },
     };
 
     [Theory]
@@ -100,7 +102,7 @@ public sealed class HostilePayloadTests(HostileFixture fixture) : IClassFixture<
     public static TheoryData<string, string, string> RefusedRemotes => new()
     {
         { "unknown scheme", "foo://host/{0}.git", "uses the scheme 'foo'" },
-        { "git transport helper", "ext::sh -c touch% /tmp/pwned", "" },
+        { "git transport helper", "ext::sh%20-c%20touch%20/tmp/pwned", "" },
         { "local file", "file:///etc/{0}.git", "" },
         { "local path", "/tmp/{0}.git", "" },
         { "ssh", "ssh://git@github.com/{0}.git", "" },
