@@ -129,12 +129,7 @@ internal sealed class PayloadFields
     {
         if (!_started)
         {
-            _started = true;
-            if (reader.TokenType != JsonTokenType.StartObject)
-            {
-                throw new WebhookPayloadException("the payload is not a JSON object");
-            }
-
+            _started = reader.TokenType == JsonTokenType.StartObject ? true : throw new WebhookPayloadException("the payload is not a JSON object");
             _open.Push("");
             return;
         }
@@ -160,16 +155,7 @@ internal sealed class PayloadFields
                 _open.Pop();
                 return;
             case JsonTokenType.String:
-                var path = Take();
-                if (path is not null && Leaves.Contains(path))
-                {
-                    Record(path, RawLength(ref reader) > MaxRawStringBytes ? new PayloadField(FieldKind.TooLong) : new PayloadField(FieldKind.String, Text(ref reader, path)));
-                }
-                else
-                {
-                    Record(path, FieldKind.Other);
-                }
-
+                VisitString(ref reader, Take());
                 return;
             default:
                 Record(Take(), reader.TokenType switch
@@ -180,6 +166,23 @@ internal sealed class PayloadFields
                     _ => FieldKind.Other,
                 });
                 return;
+        }
+    }
+
+    /// <summary>A string is only materialised for a wanted field, and only when it is short enough to be kept.</summary>
+    private void VisitString(ref Utf8JsonReader reader, string? path)
+    {
+        if (path is null || !Leaves.Contains(path))
+        {
+            Record(path, FieldKind.Other);
+        }
+        else if (RawLength(ref reader) > MaxRawStringBytes)
+        {
+            Record(path, FieldKind.TooLong);
+        }
+        else
+        {
+            Record(path, new PayloadField(FieldKind.String, Text(ref reader, path)));
         }
     }
 
