@@ -22,11 +22,15 @@ public sealed class WebhookIntakeTests
             NullLogger<WebhookIntake>.Instance);
     }
 
-    private static (DefaultHttpContext Context, UnreadableBody Body) Request(long contentLength, params (string Name, string Value)[] headers)
+    private static (DefaultHttpContext Context, WatchedBody Body) Request(long contentLength, params (string Name, string Value)[] headers) =>
+        Request(new byte[16], contentLength, headers);
+
+    private static (DefaultHttpContext Context, WatchedBody Body) Request(byte[] content, long contentLength, params (string Name, string Value)[] headers)
     {
-        var body = new UnreadableBody();
+        var body = new WatchedBody(content);
         var context = new DefaultHttpContext();
         context.Request.Method = "POST";
+        context.Request.ContentType = "application/json";
         context.Request.ContentLength = contentLength;
         context.Request.Body = body;
         context.Request.Headers["X-GitHub-Event"] = "push";
@@ -91,6 +95,33 @@ public sealed class WebhookIntakeTests
         Assert.False(body.WasRead);
     }
 
+    [Fact]
+    public async Task WrongSignature_OnALargeBody_Is401_AfterItWasReadAndHashed()
+    {
+        var content = new byte[3 * 1024 * 1024];
+        var (context, body) = Request(content, content.Length, ("X-Hub-Signature-256", WebhookClient.Sign("not-the-secret", content)));
+
+        var refusal = Refusal(await Intake().HandleAsync(context));
+
+        Assert.Equal((401, "signature does not match"), refusal);
+        Assert.True(body.WasRead);
+    }
+
+    [Fact]
+    public async Task SignedHostilePayload_Is400_AndReachesNoGrain()
+    {
+        var payload = GitHubPayloads.Load("push/payload.json");
+        payload["ref"] = "refs/heads/../x";
+        payload["padding"] = new string('p', 200 * 1024);
+        var content = System.Text.Encoding.UTF8.GetBytes(payload.ToJsonString());
+        var (context, _) = Request(content, content.Length, ("X-Hub-Signature-256", WebhookClient.Sign(Secret, content)));
+
+        var (status, reason) = Refusal(await Intake().HandleAsync(context));
+
+        Assert.Equal(400, status);
+        Assert.StartsWith("ref is not a valid branch or tag", reason);
+    }
+
     /// <summary>A grain factory that must never be used.</summary>
     public class NoGrains : DispatchProxy
     {
@@ -98,8 +129,8 @@ public sealed class WebhookIntakeTests
             throw new InvalidOperationException($"{targetMethod?.Name} was called: intake reached a grain");
     }
 
-    /// <summary>A body that records whether anything tried to read it.</summary>
-    private sealed class UnreadableBody() : MemoryStream(new byte[16])
+    /// <summary>A body that records whether anything read it.</summary>
+    private sealed class WatchedBody(byte[] content) : MemoryStream(content)
     {
         public bool WasRead { get; private set; }
 

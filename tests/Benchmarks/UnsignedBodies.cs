@@ -151,7 +151,7 @@ public static class UnsignedBodies
             refused on the headers and intake reads none of the body (Kestrel discards it): the least any intake can hold.
             Before streaming verification every body was buffered whole: the same scenario against that handler
             (commit b88eb6a, run on 2026-11-29) peaked at 5,667 MB and was still at 5,675 MB 30 s later with 100
-            concurrent bodies (2,691 MB and 2,570 MB with 40), and took 61 s instead of 12 to 30.
+            concurrent bodies (2,691 MB and 2,570 MB with 40), and took 61 s instead of 12 to 30 s.
             """;
     }
 }

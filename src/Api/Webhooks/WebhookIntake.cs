@@ -34,39 +34,20 @@ public sealed partial class WebhookIntake(
         using var signature = signatures.Begin(request.Headers[SignatureVerifier.Sha256Header], request.Headers[SignatureVerifier.Sha1Header]);
         if (signature.Refusal is { } refused)
         {
-            LogRefused(logger, delivery.Value, refused);
-            return Refuse(StatusCodes.Status401Unauthorized, refused);
+            return Unauthorized(delivery, refused);
         }
 
-        SpooledBody? body;
-        try
-        {
-            body = await ReadBodyAsync(context, max, signature);
-        }
-        catch (BadHttpRequestException e)
-        {
-            return Refuse(e.StatusCode, "the body could not be read to its end");
-        }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
-        {
-            // The sender went away; there is nobody to answer.
-            return Results.Empty;
-        }
-
+        var (body, unread) = await ReadBodyAsync(context, max, signature);
         await using (body)
         {
             if (body is null)
             {
-                return TooLarge(max);
+                return unread!;
             }
 
-            if (signature.Finish() is { } mismatch)
-            {
-                LogRefused(logger, delivery.Value, mismatch);
-                return Refuse(StatusCodes.Status401Unauthorized, mismatch);
-            }
-
-            return await EnqueueAsync(eventType, delivery, request.ContentType, body, context.RequestAborted);
+            return signature.Finish() is { } mismatch
+                ? Unauthorized(delivery, mismatch)
+                : await EnqueueAsync(eventType, delivery, request.ContentType, body, context.RequestAborted);
         }
     }
 
@@ -109,8 +90,14 @@ public sealed partial class WebhookIntake(
 
     private static IResult TooLarge(long max) => Refuse(StatusCodes.Status413PayloadTooLarge, $"body larger than {max} bytes");
 
-    /// <summary>The body, hashed and spooled; null when it is over the cap (whatever Content-Length claimed).</summary>
-    private static async Task<SpooledBody?> ReadBodyAsync(HttpContext context, long max, SignatureCheck signature)
+    private IResult Unauthorized(DeliveryId delivery, string reason)
+    {
+        LogRefused(logger, delivery.Value, reason);
+        return Refuse(StatusCodes.Status401Unauthorized, reason);
+    }
+
+    /// <summary>The body, hashed and spooled; or, when it is over the cap or cannot be read to its end, the answer instead.</summary>
+    private static async Task<(SpooledBody? Body, IResult? Unread)> ReadBodyAsync(HttpContext context, long max, SignatureCheck signature)
     {
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
@@ -118,7 +105,20 @@ public sealed partial class WebhookIntake(
             limit.MaxRequestBodySize = null;
         }
 
-        return await SpooledBody.ReadAsync(context.Request.BodyReader, max, signature, Path.GetTempPath(), context.RequestAborted);
+        try
+        {
+            var body = await SpooledBody.ReadAsync(context.Request.BodyReader, max, signature, Path.GetTempPath(), context.RequestAborted);
+            return (body, body is null ? TooLarge(max) : null);
+        }
+        catch (BadHttpRequestException e)
+        {
+            return (null, Refuse(e.StatusCode, "the body could not be read to its end"));
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The sender went away; there is nobody to answer.
+            return (null, Results.Empty);
+        }
     }
 
     /// <summary>GitHub sends JSON either as the body or, for form-encoded hooks, as the <c>payload</c> field.</summary>
