@@ -1,4 +1,6 @@
 using K8sWebhookHandler.Grains.Configuration;
+using K8sWebhookHandler.Grains.Events;
+using K8sWebhookHandler.Grains.Inspection;
 using K8sWebhookHandler.Grains.Processing;
 using K8sWebhookHandler.Grains.Repositories;
 using K8sWebhookHandler.Grains.Storage;
@@ -40,6 +42,20 @@ public class ClusterFixture : IAsyncLifetime
     public IGrainFactory Grains => Cluster.Client;
 
     public string StorageDirectory => _storage.Path;
+
+    /// <summary>A safety net for waiting on outcomes; nothing is asserted about how long anything takes.</summary>
+    public static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
+
+    public IRepositoryGrain Grain(string repository) => Grains.GetGrain<IRepositoryGrain>(repository);
+
+    /// <summary>The delivery's record once it is final; fails the test if it is not final within <see cref="Wait"/>.</summary>
+    public async Task<DeliveryRecord> OutcomeAsync(string repository, WebhookEvent e)
+    {
+        var record = await Grain(repository).WaitForOutcome(e.Delivery, Wait);
+        Assert.NotNull(record);
+        Assert.True(record!.IsFinal, $"delivery {e.Delivery} is still {record.State}");
+        return record;
+    }
 
     public Task InitializeAsync() => StartAsync();
 

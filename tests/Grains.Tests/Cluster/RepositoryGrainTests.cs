@@ -7,34 +7,22 @@ namespace K8sWebhookHandler.Grains.Tests.Cluster;
 /// <summary>The repository grain's guarantees, in an in-process cluster with a scripted processor.</summary>
 public sealed class RepositoryGrainTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
-
-    private IRepositoryGrain Grain(string repository) => fixture.Grains.GetGrain<IRepositoryGrain>(repository);
-
-    private async Task<DeliveryRecord> OutcomeAsync(string repository, WebhookEvent e)
-    {
-        var record = await Grain(repository).WaitForOutcome(e.Delivery, Wait);
-        Assert.NotNull(record);
-        Assert.True(record!.IsFinal, $"delivery {e.Delivery} is still {record.State}");
-        return record;
-    }
-
     [Fact]
     public async Task Enqueue_SameDeliveryTwice_IsDuplicateAndProcessedOnce()
     {
         var repository = TestEvents.NewRepository();
         var push = TestEvents.Push(repository);
 
-        var first = await Grain(repository).Enqueue(push);
-        var second = await Grain(repository).Enqueue(push);
-        await OutcomeAsync(repository, push);
-        var third = await Grain(repository).Enqueue(push);
+        var first = await fixture.Grain(repository).Enqueue(push);
+        var second = await fixture.Grain(repository).Enqueue(push);
+        await fixture.OutcomeAsync(repository, push);
+        var third = await fixture.Grain(repository).Enqueue(push);
 
         Assert.Equal(DeliveryStatus.Queued, first);
         Assert.Equal(DeliveryStatus.Duplicate, second);
         Assert.Equal(DeliveryStatus.Duplicate, third);
         Assert.Single(fixture.Processor.Calls, c => c.Delivery == push.Delivery);
-        var snapshot = await Grain(repository).Inspect();
+        var snapshot = await fixture.Grain(repository).Inspect();
         Assert.Single(snapshot.Deliveries);
         Assert.Equal(DeliveryState.Applied, snapshot.Deliveries[0].State);
     }
@@ -45,8 +33,8 @@ public sealed class RepositoryGrainTests(ClusterFixture fixture) : IClassFixture
         var repository = TestEvents.NewRepository();
         var push = TestEvents.Push(repository);
 
-        var first = await Grain(RepositoryKeyOf(repository)).Enqueue(push);
-        var second = await Grain(RepositoryKeyOf(repository.ToUpperInvariant())).Enqueue(push with { Repository = push.Repository with { FullName = repository.ToUpperInvariant() } });
+        var first = await fixture.Grain(RepositoryKeyOf(repository)).Enqueue(push);
+        var second = await fixture.Grain(RepositoryKeyOf(repository.ToUpperInvariant())).Enqueue(push with { Repository = push.Repository with { FullName = repository.ToUpperInvariant() } });
 
         Assert.Equal(DeliveryStatus.Queued, first);
         Assert.Equal(DeliveryStatus.Duplicate, second);
@@ -60,19 +48,19 @@ public sealed class RepositoryGrainTests(ClusterFixture fixture) : IClassFixture
         var pushes = Enumerable.Range(1, 12).Select(i => TestEvents.Push(repository, branch: $"b{i}", after: TestEvents.Sha(i))).ToList();
         fixture.Processor.Hold(pushes[0].Delivery.Value);
 
-        Assert.Equal(DeliveryStatus.Queued, await Grain(repository).Enqueue(pushes[0]));
-        await fixture.Processor.Started(pushes[0].Delivery.Value).WaitAsync(Wait);
+        Assert.Equal(DeliveryStatus.Queued, await fixture.Grain(repository).Enqueue(pushes[0]));
+        await fixture.Processor.Started(pushes[0].Delivery.Value).WaitAsync(ClusterFixture.Wait);
         var acks = new List<DeliveryStatus>();
         foreach (var push in pushes.Skip(1))
         {
             // The first delivery is still being processed: the grain must keep answering.
-            acks.Add(await Grain(repository).Enqueue(push));
+            acks.Add(await fixture.Grain(repository).Enqueue(push));
         }
 
         fixture.Processor.Release(pushes[0].Delivery.Value);
         foreach (var push in pushes)
         {
-            await OutcomeAsync(repository, push);
+            await fixture.OutcomeAsync(repository, push);
         }
 
         Assert.All(acks, a => Assert.Equal(DeliveryStatus.Queued, a));
@@ -89,14 +77,14 @@ public sealed class RepositoryGrainTests(ClusterFixture fixture) : IClassFixture
         fixture.Processor.Hold(first.Delivery.Value);
         fixture.Processor.Hold(second.Delivery.Value);
 
-        await Grain(first.Repository.FullName).Enqueue(first);
-        await Grain(second.Repository.FullName).Enqueue(second);
-        await Task.WhenAll(fixture.Processor.Started(first.Delivery.Value), fixture.Processor.Started(second.Delivery.Value)).WaitAsync(Wait);
+        await fixture.Grain(first.Repository.FullName).Enqueue(first);
+        await fixture.Grain(second.Repository.FullName).Enqueue(second);
+        await Task.WhenAll(fixture.Processor.Started(first.Delivery.Value), fixture.Processor.Started(second.Delivery.Value)).WaitAsync(ClusterFixture.Wait);
         fixture.Processor.Release(first.Delivery.Value);
         fixture.Processor.Release(second.Delivery.Value);
 
-        Assert.Equal(DeliveryState.Applied, (await OutcomeAsync(first.Repository.FullName, first)).State);
-        Assert.Equal(DeliveryState.Applied, (await OutcomeAsync(second.Repository.FullName, second)).State);
+        Assert.Equal(DeliveryState.Applied, (await fixture.OutcomeAsync(first.Repository.FullName, first)).State);
+        Assert.Equal(DeliveryState.Applied, (await fixture.OutcomeAsync(second.Repository.FullName, second)).State);
         Assert.True(fixture.Processor.MaxConcurrentOverall >= 2);
     }
 
@@ -109,8 +97,8 @@ public sealed class RepositoryGrainTests(ClusterFixture fixture) : IClassFixture
             ? ProcessingResult.Retry("API server answered 503")
             : new ProcessingResult(DeliveryState.Applied, null, [], e.Revision);
 
-        await Grain(repository).Enqueue(push);
-        var outcome = await OutcomeAsync(repository, push);
+        await fixture.Grain(repository).Enqueue(push);
+        var outcome = await fixture.OutcomeAsync(repository, push);
 
         Assert.Equal(DeliveryState.Applied, outcome.State);
         Assert.Equal(3, outcome.Attempts);
@@ -127,10 +115,10 @@ public sealed class RepositoryGrainTests(ClusterFixture fixture) : IClassFixture
             ? ProcessingResult.Retry("git server unreachable")
             : new ProcessingResult(DeliveryState.Applied, null, [], e.Revision);
 
-        await Grain(repository).Enqueue(push);
-        await Grain(repository).Enqueue(after);
-        var outcome = await OutcomeAsync(repository, push);
-        var next = await OutcomeAsync(repository, after);
+        await fixture.Grain(repository).Enqueue(push);
+        await fixture.Grain(repository).Enqueue(after);
+        var outcome = await fixture.OutcomeAsync(repository, push);
+        var next = await fixture.OutcomeAsync(repository, after);
 
         Assert.Equal(DeliveryState.Failed, outcome.State);
         Assert.Equal("git server unreachable", outcome.Reason);
@@ -144,30 +132,33 @@ public sealed class RepositoryGrainTests(ClusterFixture fixture) : IClassFixture
         var repository = TestEvents.NewRepository();
         var issue = TestEvents.Push(repository, eventType: "issues", action: "opened");
 
-        var status = await Grain(repository).Enqueue(issue);
+        var status = await fixture.Grain(repository).Enqueue(issue);
 
         Assert.Equal(DeliveryStatus.Ignored, status);
         Assert.DoesNotContain(fixture.Processor.Calls, c => c.Delivery == issue.Delivery);
-        var record = Assert.Single((await Grain(repository).Inspect()).Deliveries);
+        var record = Assert.Single((await fixture.Grain(repository).Inspect()).Deliveries);
         Assert.Equal(DeliveryState.Ignored, record.State);
         Assert.Equal("event 'issues' is not acted on", record.Reason);
     }
 
-    [Fact]
-    public async Task BranchDeletion_SentAsDeleteAndAsPush_IsActedOnOnce()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task BranchDeletion_SentAsDeleteAndAsPush_IsActedOnOnce_WhicheverComesFirst(bool deleteEventFirst)
     {
         var repository = TestEvents.NewRepository();
         var delete = TestEvents.Push(repository, branch: "feature", after: "", eventType: "delete");
         var deletedPush = TestEvents.Push(repository, branch: "feature", after: WebhookEvent.ZeroRevision, before: TestEvents.Sha(7), deleted: true);
+        var (earlier, later) = deleteEventFirst ? (delete, deletedPush) : (deletedPush, delete);
 
-        await Grain(repository).Enqueue(delete);
-        await Grain(repository).Enqueue(deletedPush);
-        var first = await OutcomeAsync(repository, delete);
-        var second = await OutcomeAsync(repository, deletedPush);
+        await fixture.Grain(repository).Enqueue(earlier);
+        await fixture.Grain(repository).Enqueue(later);
+        var first = await fixture.OutcomeAsync(repository, earlier);
+        var second = await fixture.OutcomeAsync(repository, later);
 
         Assert.Equal(DeliveryState.Applied, first.State);
         Assert.Equal(DeliveryState.Superseded, second.State);
-        Assert.DoesNotContain(fixture.Processor.Calls, c => c.Delivery == deletedPush.Delivery);
+        Assert.DoesNotContain(fixture.Processor.Calls, c => c.Delivery == later.Delivery);
     }
 
     [Fact]
@@ -177,11 +168,11 @@ public sealed class RepositoryGrainTests(ClusterFixture fixture) : IClassFixture
         var first = TestEvents.Push(repository, after: TestEvents.Sha(10));
         var second = TestEvents.Push(repository, after: TestEvents.Sha(11), before: TestEvents.Sha(10));
 
-        await Grain(repository).Enqueue(first);
-        await Grain(repository).Enqueue(second);
-        await OutcomeAsync(repository, second);
+        await fixture.Grain(repository).Enqueue(first);
+        await fixture.Grain(repository).Enqueue(second);
+        await fixture.OutcomeAsync(repository, second);
 
-        var snapshot = await Grain(repository).Inspect();
+        var snapshot = await fixture.Grain(repository).Inspect();
         var main = Assert.Single(snapshot.Refs);
         Assert.Equal("refs/heads/main", main.Ref);
         Assert.Equal(TestEvents.Sha(11), main.LastRevision);
@@ -193,7 +184,7 @@ public sealed class RepositoryGrainTests(ClusterFixture fixture) : IClassFixture
     [Fact]
     public async Task WaitForOutcome_UnknownDelivery_IsNull()
     {
-        var record = await Grain(TestEvents.NewRepository()).WaitForOutcome(Identity.DeliveryId.Parse("never-sent"), TimeSpan.FromSeconds(1));
+        var record = await fixture.Grain(TestEvents.NewRepository()).WaitForOutcome(Identity.DeliveryId.Parse("never-sent"), TimeSpan.FromSeconds(1));
 
         Assert.Null(record);
     }
@@ -208,19 +199,19 @@ public sealed class RepositoryGrainTests(ClusterFixture fixture) : IClassFixture
             ? ProcessingResult.Retry("API server answered 503")
             : new ProcessingResult(DeliveryState.Applied, null, [], e.Revision);
 
-        await Grain(repository).Enqueue(push);
-        var failed = await OutcomeAsync(repository, push);
+        await fixture.Grain(repository).Enqueue(push);
+        var failed = await fixture.OutcomeAsync(repository, push);
         outage = false;
-        var redelivered = await Grain(repository).Enqueue(push);
-        var outcome = await OutcomeAsync(repository, push);
-        var afterwards = await Grain(repository).Enqueue(push);
+        var redelivered = await fixture.Grain(repository).Enqueue(push);
+        var outcome = await fixture.OutcomeAsync(repository, push);
+        var afterwards = await fixture.Grain(repository).Enqueue(push);
 
         Assert.Equal(DeliveryState.Failed, failed.State);
         Assert.Equal(DeliveryStatus.Queued, redelivered);
         Assert.Equal(DeliveryState.Applied, outcome.State);
         Assert.Equal(1, outcome.Attempts);
         Assert.Equal(DeliveryStatus.Duplicate, afterwards);
-        Assert.Single((await Grain(repository).Inspect()).Deliveries);
+        Assert.Single((await fixture.Grain(repository).Inspect()).Deliveries);
     }
 
     [Fact]
@@ -229,12 +220,12 @@ public sealed class RepositoryGrainTests(ClusterFixture fixture) : IClassFixture
         var repository = TestEvents.NewRepository();
         var first = TestEvents.Push(repository, after: TestEvents.Sha(1));
         var second = TestEvents.Push(repository, before: TestEvents.Sha(1), after: TestEvents.Sha(2));
-        await Grain(repository).Enqueue(first);
-        await Grain(repository).Enqueue(second);
-        await OutcomeAsync(repository, second);
+        await fixture.Grain(repository).Enqueue(first);
+        await fixture.Grain(repository).Enqueue(second);
+        await fixture.OutcomeAsync(repository, second);
 
-        var retried = await Grain(repository).Retry(first.Delivery);
-        var outcome = await OutcomeAsync(repository, first);
+        var retried = await fixture.Grain(repository).Retry(first.Delivery);
+        var outcome = await fixture.OutcomeAsync(repository, first);
 
         Assert.Equal(DeliveryState.Queued, retried!.State);
         Assert.Equal(1, retried.Rerun);
@@ -243,7 +234,7 @@ public sealed class RepositoryGrainTests(ClusterFixture fixture) : IClassFixture
         Assert.Equal(1, rerun.Rerun);
         Assert.Equal(first.Revision, rerun.Revision);
         Assert.Equal(first.Before, rerun.Before);
-        Assert.Equal(TestEvents.Sha(2), Assert.Single((await Grain(repository).Inspect()).Refs).LastRevision);
+        Assert.Equal(TestEvents.Sha(2), Assert.Single((await fixture.Grain(repository).Inspect()).Refs).LastRevision);
     }
 
     [Fact]
@@ -251,10 +242,10 @@ public sealed class RepositoryGrainTests(ClusterFixture fixture) : IClassFixture
     {
         var repository = TestEvents.NewRepository();
         var ping = TestEvents.Push(repository, eventType: "ping");
-        await Grain(repository).Enqueue(ping);
+        await fixture.Grain(repository).Enqueue(ping);
 
-        var ignored = await Grain(repository).Retry(ping.Delivery);
-        var unknown = await Grain(repository).Retry(Identity.DeliveryId.Parse("never-sent"));
+        var ignored = await fixture.Grain(repository).Retry(ping.Delivery);
+        var unknown = await fixture.Grain(repository).Retry(Identity.DeliveryId.Parse("never-sent"));
 
         Assert.Equal(DeliveryState.Ignored, ignored!.State);
         Assert.Null(unknown);
@@ -273,35 +264,18 @@ public sealed class RepositoryGrainTests(ClusterFixture fixture) : IClassFixture
             ? ProcessingResult.Retry("git server unreachable")
             : new ProcessingResult(DeliveryState.Applied, null, [], e.Revision);
 
-        await Grain(repository).Enqueue(push);
-        await OutcomeAsync(repository, push);
-        var replayed = await Grain(repository).Enqueue(replay);
-        await Grain(repository).Enqueue(failing);
-        await OutcomeAsync(repository, failing);
-        var replayedAfterFailure = await Grain(repository).Enqueue(failingReplay);
-        var outcome = await OutcomeAsync(repository, failingReplay);
+        await fixture.Grain(repository).Enqueue(push);
+        await fixture.OutcomeAsync(repository, push);
+        var replayed = await fixture.Grain(repository).Enqueue(replay);
+        await fixture.Grain(repository).Enqueue(failing);
+        await fixture.OutcomeAsync(repository, failing);
+        var replayedAfterFailure = await fixture.Grain(repository).Enqueue(failingReplay);
+        var outcome = await fixture.OutcomeAsync(repository, failingReplay);
 
         Assert.Equal(DeliveryStatus.Duplicate, replayed);
         Assert.DoesNotContain(fixture.Processor.Calls, c => c.Delivery == replay.Delivery);
         Assert.Equal(DeliveryStatus.Queued, replayedAfterFailure);
         Assert.Equal(DeliveryState.Applied, outcome.State);
-    }
-
-    [Fact]
-    public async Task BranchDeletion_SentAsPushFirstThenAsDelete_IsActedOnOnce()
-    {
-        var repository = TestEvents.NewRepository();
-        var deletedPush = TestEvents.Push(repository, branch: "feature", after: WebhookEvent.ZeroRevision, before: TestEvents.Sha(7), deleted: true);
-        var delete = TestEvents.Push(repository, branch: "feature", after: "", eventType: "delete");
-
-        await Grain(repository).Enqueue(deletedPush);
-        await Grain(repository).Enqueue(delete);
-        var first = await OutcomeAsync(repository, deletedPush);
-        var second = await OutcomeAsync(repository, delete);
-
-        Assert.Equal(DeliveryState.Applied, first.State);
-        Assert.Equal(DeliveryState.Superseded, second.State);
-        Assert.DoesNotContain(fixture.Processor.Calls, c => c.Delivery == delete.Delivery);
     }
 
     [Fact]
@@ -313,11 +287,11 @@ public sealed class RepositoryGrainTests(ClusterFixture fixture) : IClassFixture
 
         foreach (var push in pushes)
         {
-            await Grain(repository).Enqueue(push);
+            await fixture.Grain(repository).Enqueue(push);
         }
 
-        await OutcomeAsync(repository, pushes[^1]);
-        var refs = (await Grain(repository).Inspect()).Refs;
+        await fixture.OutcomeAsync(repository, pushes[^1]);
+        var refs = (await fixture.Grain(repository).Inspect()).Refs;
 
         Assert.Equal(limit, refs.Count);
         Assert.Contains(refs, r => r.Ref == $"refs/heads/b{limit + 5}");

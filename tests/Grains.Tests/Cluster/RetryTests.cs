@@ -16,25 +16,13 @@ public sealed class WaitingRetryClusterFixture() : ClusterFixture(new HandlerOpt
 /// <summary>Deliveries waiting for a retry: they hold up their own ref only, and newer work or an operator moves them on.</summary>
 public sealed class RetryTests(WaitingRetryClusterFixture fixture) : IClassFixture<WaitingRetryClusterFixture>
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
-
-    private IRepositoryGrain Grain(string repository) => fixture.Grains.GetGrain<IRepositoryGrain>(repository);
-
-    private async Task<DeliveryRecord> OutcomeAsync(string repository, WebhookEvent e)
-    {
-        var record = await Grain(repository).WaitForOutcome(e.Delivery, Wait);
-        Assert.NotNull(record);
-        Assert.True(record!.IsFinal, $"delivery {e.Delivery} is still {record.State}");
-        return record;
-    }
-
     /// <summary>Enqueues a delivery whose first attempt fails transiently, and returns once that attempt is stored.</summary>
     private async Task EnqueueFailingOnceAsync(string repository, WebhookEvent e)
     {
-        await Grain(repository).Enqueue(e);
+        await fixture.Grain(repository).Enqueue(e);
         await fixture.Processor.Started(e.Delivery.Value);
-        using var deadline = new CancellationTokenSource(Wait);
-        while ((await Grain(repository).Inspect()).Deliveries.Single(d => d.Delivery == e.Delivery).Attempts == 0)
+        using var deadline = new CancellationTokenSource(ClusterFixture.Wait);
+        while ((await fixture.Grain(repository).Inspect()).Deliveries.Single(d => d.Delivery == e.Delivery).Attempts == 0)
         {
             // Polled: the grain signals only final outcomes. The interval is not a wait for anything to happen.
             await Task.Delay(TimeSpan.FromMilliseconds(20), deadline.Token);
@@ -52,11 +40,11 @@ public sealed class RetryTests(WaitingRetryClusterFixture fixture) : IClassFixtu
             : new ProcessingResult(DeliveryState.Applied, null, [], e.Revision);
 
         await EnqueueFailingOnceAsync(repository, failing);
-        await Grain(repository).Enqueue(other);
-        var applied = await OutcomeAsync(repository, other);
+        await fixture.Grain(repository).Enqueue(other);
+        var applied = await fixture.OutcomeAsync(repository, other);
 
         Assert.Equal(DeliveryState.Applied, applied.State);
-        var waiting = (await Grain(repository).Inspect()).Deliveries.Single(d => d.Delivery == failing.Delivery);
+        var waiting = (await fixture.Grain(repository).Inspect()).Deliveries.Single(d => d.Delivery == failing.Delivery);
         Assert.Equal(DeliveryState.Queued, waiting.State);
         Assert.Equal(1, waiting.Attempts);
         Assert.Equal("API server answered 503", waiting.Reason);
@@ -73,9 +61,9 @@ public sealed class RetryTests(WaitingRetryClusterFixture fixture) : IClassFixtu
             : new ProcessingResult(DeliveryState.Applied, null, [], e.Revision);
 
         await EnqueueFailingOnceAsync(repository, failing);
-        await Grain(repository).Enqueue(newer);
-        var superseded = await OutcomeAsync(repository, failing);
-        var applied = await OutcomeAsync(repository, newer);
+        await fixture.Grain(repository).Enqueue(newer);
+        var superseded = await fixture.OutcomeAsync(repository, failing);
+        var applied = await fixture.OutcomeAsync(repository, newer);
 
         Assert.Equal(DeliveryState.Superseded, superseded.State);
         Assert.Equal(DeliveryState.Applied, applied.State);
@@ -91,8 +79,8 @@ public sealed class RetryTests(WaitingRetryClusterFixture fixture) : IClassFixtu
             : new ProcessingResult(DeliveryState.Applied, null, [], e.Revision);
 
         await EnqueueFailingOnceAsync(repository, push);
-        var retried = await Grain(repository).Retry(push.Delivery);
-        var outcome = await OutcomeAsync(repository, push);
+        var retried = await fixture.Grain(repository).Retry(push.Delivery);
+        var outcome = await fixture.OutcomeAsync(repository, push);
 
         Assert.Equal(DeliveryState.Queued, retried!.State);
         Assert.Equal(DeliveryState.Applied, outcome.State);
