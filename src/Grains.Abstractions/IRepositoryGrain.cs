@@ -34,7 +34,8 @@ public interface IRepositoryGrain : IGrainWithStringKey
     /// Runs a recorded delivery again, as an operator asks: a pending one is tried now, a <c>failed</c> one is
     /// queued again as it was, and any other final one is queued as a re-run that makes new objects. Answers the
     /// delivery's record after the change is stored; null for an id the repository has no record of. An ignored
-    /// event stays ignored: its record comes back unchanged.
+    /// event stays ignored, and state written before the repository's facts were kept cannot rebuild the event:
+    /// the record then comes back unchanged.
     /// </summary>
     [Alias("retry")]
     Task<DeliveryRecord?> Retry(DeliveryId delivery);

@@ -55,7 +55,8 @@ public static class InspectionEndpoints
             {
                 null => Results.NotFound(new { error = $"no delivery {id} recorded for {key}" }),
                 { State: DeliveryState.Ignored } ignored => Results.Conflict(new { error = $"delivery {id} is an event the handler does not act on: {ignored.Reason}" }),
-                var queued => Results.Accepted((string?)null, queued),
+                { State: DeliveryState.Queued } queued => Results.Accepted((string?)null, queued),
+                _ => Results.Conflict(new { error = $"delivery {id} cannot be run again until a new delivery of {key} says where the repository is" }),
             };
         });
         return app;
