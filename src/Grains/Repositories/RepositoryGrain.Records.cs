@@ -88,6 +88,12 @@ public sealed partial class RepositoryGrain
         if (Fingerprint(e) is { } fingerprint)
         {
             State.Received[e.Ref] = new ReceivedRef(fingerprint, e.Delivery.Value, now);
+
+            // Bounded here, where it grows: pushes that are never applied (refused, failed) never reach PruneRefs.
+            foreach (var excess in State.Received.Where(r => r.Key != e.Ref).OrderBy(r => r.Value.ReceivedAt).Take(State.Received.Count - options.Value.MaxRefs).ToList())
+            {
+                State.Received.Remove(excess.Key);
+            }
         }
     }
 
@@ -122,11 +128,6 @@ public sealed partial class RepositoryGrain
             .Take(State.Refs.Count - settings.MaxRefs).ToList())
         {
             State.Refs.Remove(excess.Ref);
-        }
-
-        foreach (var excess in State.Received.OrderBy(r => r.Value.ReceivedAt).Take(State.Received.Count - settings.MaxRefs).ToList())
-        {
-            State.Received.Remove(excess.Key);
         }
     }
 

@@ -297,5 +297,29 @@ public sealed class RepositoryGrainTests(ClusterFixture fixture) : IClassFixture
         Assert.Contains(refs, r => r.Ref == $"refs/heads/b{limit + 5}");
     }
 
+    [Fact]
+    public async Task ManyRefs_WhosePushesAreAllRejected_KeepTheStoredPerRefReplayMemoryBounded()
+    {
+        var repository = TestEvents.NewRepository();
+        var limit = fixture.Options.MaxRefs;
+        var pushes = Enumerable.Range(1, limit + 5).Select(i => TestEvents.Push(repository, branch: $"refused{i}", after: TestEvents.Sha(i))).ToList();
+        var refused = pushes.Select(p => p.Delivery).ToHashSet();
+        fixture.Processor.Answer = (e, _) => refused.Contains(e.Delivery)
+            ? ProcessingResult.Final(DeliveryState.Rejected, "the remote is not under any of Handler:Git:AllowedRemotes")
+            : new ProcessingResult(DeliveryState.Applied, null, [], e.Revision);
+
+        foreach (var push in pushes)
+        {
+            await Grain(repository).Enqueue(push);
+        }
+
+        Assert.Equal(DeliveryState.Rejected, (await OutcomeAsync(repository, pushes[^1])).State);
+        var stored = await new Storage.FileGrainStorage(fixture.StorageDirectory).ReadAllAsync<Repositories.RepositoryState>("repository")
+            .SingleAsync(s => s.State.Repository?.FullName == repository);
+
+        Assert.Equal(limit, stored.State.Received.Count);
+        Assert.Contains($"refs/heads/refused{limit + 5}", stored.State.Received.Keys);
+    }
+
     private static string RepositoryKeyOf(string fullName) => Identity.RepositoryKey.Parse(fullName).Value;
 }
