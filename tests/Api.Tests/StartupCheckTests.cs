@@ -83,6 +83,16 @@ public sealed class StartupCheckTests
         Assert.StartsWith("Handler:DryRun is false but no Kubernetes configuration was found", problem);
     }
 
+    [Theory]
+    [InlineData("{branch}")]
+    [InlineData("-{branch}-")]
+    public void BranchNamespaceTemplateWithoutTextOfItsOwn_IsRefused(string template)
+    {
+        var problem = Assert.Single(Problems(new() { ["Handler:BranchNamespaces:Template"] = template, ["Handler:DryRun"] = "true" }));
+
+        Assert.StartsWith("Handler:BranchNamespaces:Template needs letters or digits of its own", problem);
+    }
+
     [Fact]
     public void ClusterModeWithoutRedis_IsRefused()
     {

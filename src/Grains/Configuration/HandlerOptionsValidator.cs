@@ -52,6 +52,11 @@ public sealed partial class HandlerOptionsValidator(bool requireWebhookSecret = 
         {
             errors.Add("Handler:BranchNamespaces:Template must contain {branch}, e.g. ci-{branch}.");
         }
+        else if (options.BranchNamespaces.Enabled && !options.BranchNamespaces.Template!.Replace("{branch}", "", StringComparison.Ordinal).Any(char.IsAsciiLetterOrDigit))
+        {
+            // With {branch} alone, a branch named kube-system would be applied into kube-system.
+            errors.Add("Handler:BranchNamespaces:Template needs letters or digits of its own around {branch}, e.g. ci-{branch}, so that no branch name is a namespace by itself.");
+        }
 
         if (options.MaxBodyBytes <= 0 || options.MaxAttempts <= 0 || options.MaxRememberedDeliveries <= 0 || options.HistoryLimit <= 0 || options.MaxRefs <= 0)
         {

@@ -53,7 +53,13 @@ public sealed class RemotePolicy
         var remote = Resolve(payloadUrl);
         var path = remote.Path.TrimEnd('/');
         path = path.EndsWith(".git", StringComparison.OrdinalIgnoreCase) ? path[..^4] : path;
-        if (!path.EndsWith("/" + repository.Value, StringComparison.OrdinalIgnoreCase))
+
+        // owner/name must follow the allowed prefix directly (or begin inside it, for a prefix that names the owner):
+        // on a host with nested groups, .../attacker/victim/app is another repository than victim/app.
+        var suffix = "/" + repository.Value;
+        var before = path.Length - suffix.Length;
+        if (!path.EndsWith(suffix, StringComparison.OrdinalIgnoreCase) ||
+            !AllowedRemotes.Any(prefix => remote.IsUnder(prefix) && before <= prefix.Path.TrimEnd('/').Length))
         {
             throw Refused(payloadUrl, remote.Value, $"does not name the repository {repository} the event is for");
         }

@@ -16,7 +16,10 @@ public sealed partial class RepositoryGrain
         if (excess > 0)
         {
             var pending = State.Inbox.Select(p => p.Event.Delivery).ToHashSet();
-            var removable = State.History.Where(r => !pending.Contains(r.Delivery)).Take(excess).ToHashSet();
+            // Failed records go last: they are what a redelivery or an operator's retry brings back.
+            var removable = State.History.Where(r => !pending.Contains(r.Delivery))
+                .OrderBy(r => r.State == DeliveryState.Failed ? 1 : 0)
+                .Take(excess).ToHashSet();
             State.History.RemoveAll(removable.Contains);
         }
     }

@@ -310,10 +310,10 @@ public sealed class RepositoryGrainTests(ClusterFixture fixture) : IClassFixture
 
         foreach (var push in pushes)
         {
-            await Grain(repository).Enqueue(push);
+            await fixture.Grain(repository).Enqueue(push);
         }
 
-        Assert.Equal(DeliveryState.Rejected, (await OutcomeAsync(repository, pushes[^1])).State);
+        Assert.Equal(DeliveryState.Rejected, (await fixture.OutcomeAsync(repository, pushes[^1])).State);
         var stored = await new Storage.FileGrainStorage(fixture.StorageDirectory).ReadAllAsync<Repositories.RepositoryState>("repository")
             .SingleAsync(s => s.State.Repository?.FullName == repository);
 

@@ -127,6 +127,7 @@ public sealed class RemotePolicyTests
     [InlineData("https://github.com/attacker/app.git", "does not name the repository victim/app the event is for")]
     [InlineData("https://github.com/victim/app-evil.git", "does not name the repository victim/app the event is for")]
     [InlineData("https://github.com/xvictim/app.git", "does not name the repository victim/app the event is for")]
+    [InlineData("https://github.com/attacker/victim/app.git", "does not name the repository victim/app the event is for")]
     public void RemoteOfAnEvent_MustNameTheEventsRepository(string url, string? problem)
     {
         var victim = Identity.RepositoryKey.Parse("victim/app");
@@ -138,6 +139,25 @@ public sealed class RemotePolicyTests
         else
         {
             Assert.EndsWith(problem, Assert.Throws<RemoteRefusedException>(() => Default.Resolve(url, victim)).Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData("https://mirror.example/github/", "https://mirror.example/github/victim/app.git", true)]
+    [InlineData("https://mirror.example/github/", "https://mirror.example/github/group/victim/app.git", false)]
+    [InlineData("https://github.com/victim", "https://github.com/victim/app.git", true)]
+    public void RepositoryPath_FollowsTheAllowedPrefix(string prefix, string url, bool allowed)
+    {
+        var policy = Allowing(prefix);
+        var victim = Identity.RepositoryKey.Parse("victim/app");
+
+        if (allowed)
+        {
+            Assert.Equal(url, policy.Resolve(url, victim).Value);
+        }
+        else
+        {
+            Assert.Throws<RemoteRefusedException>(() => policy.Resolve(url, victim));
         }
     }
 
