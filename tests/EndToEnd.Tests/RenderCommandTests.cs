@@ -25,4 +25,20 @@ public sealed class RenderCommandTests
         Assert.Equal("builds", workflow["metadata"]!["namespace"]!.GetValue<string>());
         Assert.Equal("Codertocat/Hello-World", workflow["metadata"]!["annotations"]!["k8s-webhook-handler.io/repo_name"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task Render_UnderDotnetRun_ReadsTheManifestFromTheCallersDirectory_AndPrintsOnlyTheJson()
+    {
+        using var caller = new TempDirectory("render-caller");
+        File.Copy(Path.Combine(RepositoryPaths.ArgoWorkflows, "steps.yaml"), caller.Combine("workflow.yaml"));
+        var configuration = HandlerProcess.AssemblyPath().Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+
+        var result = await ProcessRunner.RunAsync("dotnet",
+            ["run", "--no-build", "-c", configuration, "--project", Path.Combine(RepositoryPaths.Root, "src", "Api"), "--", "render", "--manifest", "workflow.yaml"],
+            workingDirectory: caller.Path);
+
+        Assert.True(result.Succeeded, result.StandardError);
+        var workflow = Assert.Single(JsonNode.Parse(result.StandardOutput)!.AsArray())!;
+        Assert.Equal("local/render", workflow["metadata"]!["annotations"]!["k8s-webhook-handler.io/repo_name"]!.GetValue<string>());
+    }
 }
