@@ -53,7 +53,7 @@ public sealed partial class RepositoryGrain
                     break;
                 }
 
-                var result = await DecideAsync(next.Event, cancellationToken) ?? await ProcessAsync(next.Event, cancellationToken);
+                var result = await DecideAsync(next, cancellationToken) ?? await ProcessAsync(next.Event, cancellationToken);
 
                 // Requests only append to the inbox or move a waiting delivery's time: only this loop removes entries,
                 // so the delivery is still there after the awaits, though perhaps at another index.
@@ -135,16 +135,24 @@ public sealed partial class RepositoryGrain
     /// Whether the delivery should run at all, decided from the grain's state and git before anything is
     /// applied; null when it must be processed. An operator's re-run always runs.
     /// </summary>
-    private async Task<ProcessingResult?> DecideAsync(WebhookEvent e, CancellationToken cancellationToken)
+    private async Task<ProcessingResult?> DecideAsync(PendingDelivery pending, CancellationToken cancellationToken)
     {
+        var e = pending.Event;
+
         // A deletion comes twice (a delete event and a push with deleted: true): the first acts, the second finds it done.
+        if (e.Rerun == 0 && pending.TwinOf is { } twin)
+        {
+            return ProcessingResult.Final(DeliveryState.Superseded, $"the deletion of {e.Ref} was handled by delivery {twin}");
+        }
+
+        // A deletion of a ref that is deleted already (its twin was queued before deliveries were paired on arrival).
         if (e.IsDeletion && e.Rerun == 0 && State.Refs.TryGetValue(e.Ref, out var known) && known.LastRevision == WebhookEvent.ZeroRevision)
         {
             return ProcessingResult.Final(DeliveryState.Superseded, $"the deletion of {e.Ref} was handled by delivery {known.LastDelivery}");
         }
 
-        // Copied before the awaits: requests may append to the inbox meanwhile.
-        var waiting = State.Inbox.SkipWhile(p => p.Event.Delivery != e.Delivery).Skip(1).Select(p => p.Event).ToList();
+        // Copied before the awaits: requests may append to the inbox meanwhile. A twin deletion supersedes nothing.
+        var waiting = State.Inbox.SkipWhile(p => p.Event.Delivery != e.Delivery).Skip(1).Where(p => p.TwinOf is null).Select(p => p.Event).ToList();
         try
         {
             return await decider.DecideAsync(e, State.Refs.GetValueOrDefault(e.Ref), waiting, cancellationToken);

@@ -101,6 +101,34 @@ public sealed partial class RepositoryGrain
     }
 
     /// <summary>
+    /// Pairs the two deliveries of one deletion: the second of them is the twin of the first, which acts for both.
+    /// Pairing on arrival (not by the ref's state when processed) keeps a push that re-creates the branch between
+    /// them from being superseded by the late twin. Returns the first delivery's id when this one is its twin.
+    /// </summary>
+    private string? PairDeletion(WebhookEvent e, DateTimeOffset now)
+    {
+        if (!e.IsDeletion)
+        {
+            return null;
+        }
+
+        var kind = e.EventType;
+        if (State.UnpairedDeletions.TryGetValue(e.Ref, out var first) && first.Fingerprint != kind && first.ReceivedAt >= now - options.Value.DeliveryRetention)
+        {
+            State.UnpairedDeletions.Remove(e.Ref);
+            return first.Delivery;
+        }
+
+        State.UnpairedDeletions[e.Ref] = new ReceivedRef(kind, e.Delivery.Value, now);
+        foreach (var excess in State.UnpairedDeletions.Where(r => r.Key != e.Ref).OrderBy(r => r.Value.ReceivedAt).Take(State.UnpairedDeletions.Count - options.Value.MaxRefs).ToList())
+        {
+            State.UnpairedDeletions.Remove(excess.Key);
+        }
+
+        return null;
+    }
+
+    /// <summary>
     /// A new delivery for a ref whose earlier delivery waits for a retry makes that one be decided again now: a
     /// newer push supersedes it at once instead of after the backoff.
     /// </summary>

@@ -108,7 +108,7 @@ public sealed partial class RepositoryGrain(
         {
             NoteReceived(webhookEvent, now);
             TryWaitingDeliveriesOfRefNow(webhookEvent.Ref, now);
-            State.Inbox.Add(new PendingDelivery(webhookEvent, 0, now, null, now));
+            State.Inbox.Add(new PendingDelivery(webhookEvent, 0, now, null, now, PairDeletion(webhookEvent, now)));
         }
 
         AddRecord(new DeliveryRecord(id, webhookEvent.EventType, webhookEvent.Action, webhookEvent.Ref, webhookEvent.Revision,

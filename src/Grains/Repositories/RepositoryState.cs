@@ -6,7 +6,9 @@ namespace K8sWebhookHandler.Grains.Repositories;
 /// <summary>A delivery waiting in the inbox, with its retry bookkeeping.</summary>
 /// <param name="QueuedAt">When it was (last) queued: retries go on until <c>Handler:RetryFor</c> after it. Absent in
 /// documents written before it existed, where the event's arrival stands in.</param>
-public sealed record PendingDelivery(WebhookEvent Event, int Attempts, DateTimeOffset NotBefore, string? LastError, DateTimeOffset? QueuedAt = null)
+/// <param name="TwinOf">For a deletion: the other delivery of the same deletion (GitHub sends a <c>delete</c> event
+/// and a push with <c>deleted: true</c>) that arrived first and acts for both; this one only records that.</param>
+public sealed record PendingDelivery(WebhookEvent Event, int Attempts, DateTimeOffset NotBefore, string? LastError, DateTimeOffset? QueuedAt = null, string? TwinOf = null)
 {
     public DateTimeOffset Since => QueuedAt ?? Event.ReceivedAt;
 }
@@ -39,6 +41,12 @@ public sealed class RepositoryState
 
     /// <summary>Per ref: the last push or deletion received, to answer a replay under a new id as a duplicate.</summary>
     public Dictionary<string, ReceivedRef> Received { get; set; } = [];
+
+    /// <summary>
+    /// Per ref: a deletion received as one kind (<c>delete</c> event or deleting push) whose other delivery has not
+    /// come yet. The two are paired on arrival, whatever comes between them.
+    /// </summary>
+    public Dictionary<string, ReceivedRef> UnpairedDeletions { get; set; } = [];
 
     /// <summary>The repository's facts from its latest delivery, with which a recorded delivery can be run again.</summary>
     public RepositoryFacts? Repository { get; set; }

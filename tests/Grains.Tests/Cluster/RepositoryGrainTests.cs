@@ -279,6 +279,36 @@ public sealed class RepositoryGrainTests(ClusterFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task BranchDeletedAndCreatedAgain_WithTheDeleteEventLate_BuildsTheNewBranch_AndDeletesOnce()
+    {
+        var repository = TestEvents.NewRepository();
+        var first = TestEvents.Push(repository, branch: "feature", after: TestEvents.Sha(7));
+        var deletedPush = TestEvents.Push(repository, branch: "feature", after: WebhookEvent.ZeroRevision, before: TestEvents.Sha(7), deleted: true);
+        var created = TestEvents.Push(repository, branch: "feature", after: TestEvents.Sha(7));
+        var lateDelete = TestEvents.Push(repository, branch: "feature", after: "", eventType: "delete");
+        await fixture.Grain(repository).Enqueue(first);
+        await fixture.OutcomeAsync(repository, first);
+        fixture.Processor.Hold(deletedPush.Delivery.Value);
+
+        await fixture.Grain(repository).Enqueue(deletedPush);
+        await fixture.Processor.Started(deletedPush.Delivery.Value);
+        await fixture.Grain(repository).Enqueue(created);
+        await fixture.Grain(repository).Enqueue(lateDelete);
+        fixture.Processor.Release(deletedPush.Delivery.Value);
+        var outcomes = new[]
+        {
+            await fixture.OutcomeAsync(repository, deletedPush),
+            await fixture.OutcomeAsync(repository, created),
+            await fixture.OutcomeAsync(repository, lateDelete),
+        };
+
+        Assert.Equal([DeliveryState.Applied, DeliveryState.Applied, DeliveryState.Superseded], outcomes.Select(o => o.State));
+        Assert.Contains(deletedPush.Delivery.Value, outcomes[2].Reason);
+        Assert.DoesNotContain(fixture.Processor.Calls, c => c.Delivery == lateDelete.Delivery);
+        Assert.Equal(TestEvents.Sha(7), (await fixture.Grain(repository).Inspect()).Refs.Single(r => r.Ref == "refs/heads/feature").LastRevision);
+    }
+
+    [Fact]
     public async Task ManyRefs_AreBoundedPerRepository_KeepingTheMostRecent()
     {
         var repository = TestEvents.NewRepository();
