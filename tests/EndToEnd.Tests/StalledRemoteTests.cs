@@ -15,7 +15,7 @@ public sealed class StalledRemoteFixture : HandlerFixture
     protected override IReadOnlyDictionary<string, string> ExtraSettings => new Dictionary<string, string>
     {
         ["Handler__Git__AllowedRemotes__1"] = StalledRoot,
-        ["Handler__Git__FetchTimeout"] = "00:00:02",
+        ["Handler__Git__FetchTimeout"] = "00:00:05",
         ["Handler__Git__ConnectTimeout"] = "00:00:02",
         ["Handler__MaxAttempts"] = "1000",
     };
@@ -60,7 +60,7 @@ public sealed class StalledRemoteTests(StalledRemoteFixture fixture) : IClassFix
         Assert.Equal("queued", stillStalled!["state"]!.GetValue<string>());
         Assert.True(stillStalled["attempts"]!.GetValue<int>() >= attempted["attempts"]!.GetValue<int>());
         Assert.Equal(
-            $"git fetch of {stalledName} from {stalledUrl} timed out after 00:00:02 (Handler:Git:FetchTimeout)",
+            $"git fetch of {stalledName} from {stalledUrl} timed out after 00:00:05 (Handler:Git:FetchTimeout)",
             stillStalled["reason"]!.GetValue<string>());
         Assert.True(fixture.Handler.IsRunning);
     }

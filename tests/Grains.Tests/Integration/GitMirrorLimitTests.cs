@@ -32,7 +32,7 @@ public sealed class GitMirrorLimitTests(GitServerFixture git) : IClassFixture<Gi
     private static GitOptions Short(params string[] allowed) => new()
     {
         AllowedRemotes = [.. allowed],
-        FetchTimeout = TimeSpan.FromSeconds(2),
+        FetchTimeout = TimeSpan.FromSeconds(5),
         ConnectTimeout = TimeSpan.FromSeconds(2),
     };
 
@@ -60,7 +60,7 @@ public sealed class GitMirrorLimitTests(GitServerFixture git) : IClassFixture<Gi
         var error = await Assert.ThrowsAsync<TransientException>(() => stalledFetch.WaitAsync(SafetyNet));
         var text = await healthyFetch.WaitAsync(SafetyNet);
 
-        Assert.Equal($"git fetch of owner/stalled from {root}owner/stalled.git timed out after 00:00:02 (Handler:Git:FetchTimeout)", error.Message);
+        Assert.Equal($"git fetch of owner/stalled from {root}owner/stalled.git timed out after 00:00:05 (Handler:Git:FetchTimeout)", error.Message);
         Assert.Equal("healthy", text);
         Assert.True(stalled.Connected.IsCompleted);
     }

@@ -13,7 +13,8 @@ public sealed class KubernetesApplierTests : IAsyncLifetime
 
     private KubeApiEmulatorServer Emulator => _harness.Emulator;
 
-    public async Task InitializeAsync() => _harness = await ApplierHarness.StartAsync(TimeSpan.FromSeconds(1));
+    /// <summary>Long enough for any answer on a busy machine; the one test about a timeout holds its request for good.</summary>
+    public async Task InitializeAsync() => _harness = await ApplierHarness.StartAsync(TimeSpan.FromSeconds(10));
 
     public async Task DisposeAsync() => await _harness.DisposeAsync();
 
@@ -43,9 +44,12 @@ public sealed class KubernetesApplierTests : IAsyncLifetime
     {
         var push = TestEvents.Push("owner/repo");
         var objects = Stamped(push, GeneratedWorkflow);
-        Emulator.Faults.StallNext(1, TimeSpan.FromSeconds(3), r => r.Method == "POST" && r.Path.EndsWith("/workflows", StringComparison.Ordinal));
+        var release = new TaskCompletionSource();
+        Emulator.Faults.HoldNext(1, release.Task, r => r.Method == "POST" && r.Path.EndsWith("/workflows", StringComparison.Ordinal));
 
+        // The API server holds the create until the client has given up on it, then carries it out.
         var timeout = await Assert.ThrowsAsync<TransientException>(() => Applier().ApplyAsync(objects, push, "ci", CancellationToken.None));
+        release.SetResult();
         await Emulator.Requests.Snapshot().First(r => r.Method == "POST" && r.Path.EndsWith("/workflows", StringComparison.Ordinal)).Completed;
         var retried = await Applier().ApplyAsync(objects, push, "ci", CancellationToken.None);
 
