@@ -17,7 +17,6 @@ public sealed class StalledRemoteFixture : HandlerFixture
         ["Handler__Git__AllowedRemotes__1"] = StalledRoot,
         ["Handler__Git__FetchTimeout"] = "00:00:05",
         ["Handler__Git__ConnectTimeout"] = "00:00:02",
-        ["Handler__MaxAttempts"] = "1000",
     };
 
     public override async Task DisposeAsync()
