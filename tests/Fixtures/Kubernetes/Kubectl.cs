@@ -51,6 +51,6 @@ public sealed class Kubectl(string kubeconfigPath)
             }
         }
 
-        throw new InvalidOperationException("kubectl was not found: set KUBECTL, put it on PATH, or run .ci/run to install it into .tools/kubectl");
+        throw new InvalidOperationException("kubectl was not found: set KUBECTL, put it on PATH, or run scripts/test.sh, which installs it into .tools/kubectl without root");
     }
 }

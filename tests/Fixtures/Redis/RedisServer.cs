@@ -88,7 +88,7 @@ public sealed class RedisServer : IAsyncDisposable
     private async Task RunAsync()
     {
         var executable = ProcessRunner.Which("redis-server")
-            ?? throw new InvalidOperationException("redis-server is not installed: `apt-get install -y redis-server` (.ci/run does this)");
+            ?? throw new InvalidOperationException("redis-server is not installed: `apt-get install -y redis-server` (scripts/test.sh does this as root or through sudo)");
         _process = RunningProcess.Start(executable,
         [
             "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
