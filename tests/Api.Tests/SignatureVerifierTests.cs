@@ -27,13 +27,27 @@ public sealed class SignatureVerifierTests
         Assert.Equal("signature does not match", verifier.Check(Body, Sha256("other"), null));
     }
 
-    [Theory]
-    [InlineData("sha256=zz")]
-    [InlineData("sha1=00")]
-    [InlineData("")]
-    public void MalformedOrMissingSignature_IsRefused(string header)
+    public static TheoryData<string?, string?, string> MalformedOrMissing => new()
     {
-        Assert.NotNull(Verifier(secrets: ["s"]).Check(Body, header, null));
+        { "sha256=zz", null, "X-Hub-Signature-256 is not sha256= followed by 64 hex digits" },
+        { "sha1=" + new string('0', 40), null, "X-Hub-Signature-256 is not sha256= followed by 64 hex digits" },
+        { "sha256=" + new string('g', 64), null, "X-Hub-Signature-256 is not sha256= followed by 64 hex digits" },
+        { Sha256("s") + "0", null, "X-Hub-Signature-256 is not sha256= followed by 64 hex digits" },
+        { "", null, "missing X-Hub-Signature-256" },
+        { null, null, "missing X-Hub-Signature-256" },
+    };
+
+    [Theory]
+    [MemberData(nameof(MalformedOrMissing))]
+    public void MalformedOrMissingSignature_IsRefusedWithTheReason(string? sha256, string? sha1, string reason)
+    {
+        Assert.Equal(reason, Verifier(secrets: ["s"]).Check(Body, sha256, sha1));
+    }
+
+    [Fact]
+    public void MalformedLegacySignature_IsRefusedWithTheReason_EvenWhenAllowed()
+    {
+        Assert.Equal("X-Hub-Signature is not sha1= followed by 40 hex digits", Verifier(allowSha1: true, secrets: ["s"]).Check(Body, null, "sha1=zz"));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Text;
 using K8sWebhookHandler.Api.Webhooks;
+using K8sWebhookHandler.Grains.Events;
 using K8sWebhookHandler.Grains.Identity;
 using K8sWebhookHandler.Testing;
 
@@ -20,7 +21,7 @@ public sealed class WebhookParserTests
         return data;
     }
 
-    private static Task<Grains.Events.WebhookEvent?> Parse(string relative) =>
+    private static Task<WebhookEvent?> Parse(string relative) =>
         WebhookParser.ParseAsync(Path.GetDirectoryName(relative)!, Delivery, File.ReadAllBytes(Path.Combine(RepositoryPaths.GitHubWebhooks, relative)),
             DateTimeOffset.UnixEpoch, CancellationToken.None);
 
@@ -50,10 +51,26 @@ public sealed class WebhookParserTests
     {
         var push = (await Parse("push/with-new-branch.payload.json"))!;
 
-        Assert.StartsWith("refs/heads/", push.Ref);
-        Assert.Equal(40, push.Revision.Length);
-        Assert.True(push.Created);
-        Assert.False(push.Deleted);
+        Assert.Equal("refs/heads/master", push.Ref);
+        Assert.Equal("6113728f27ae82c7b1a177c8d03f9e96e0adf246", push.Revision);
+        Assert.Equal(WebhookEvent.ZeroRevision, push.Before);
+        Assert.Equal((true, false, false), (push.Created, push.Deleted, push.Forced));
+        Assert.Equal(
+            new RepositoryFacts("Codertocat/Hello-World", "https://github.com/Codertocat/Hello-World.git", "git://github.com/Codertocat/Hello-World.git",
+                "git@github.com:Codertocat/Hello-World.git", "master"),
+            push.Repository);
+    }
+
+    [Fact]
+    public async Task PushOfADeletion_HasZerosAsItsRevision_AndTheDeletedCommitAsBefore()
+    {
+        var push = (await Parse("push/payload.json"))!;
+
+        Assert.Equal("refs/tags/simple-tag", push.Ref);
+        Assert.Equal(WebhookEvent.ZeroRevision, push.Revision);
+        Assert.Equal("6113728f27ae82c7b1a177c8d03f9e96e0adf246", push.Before);
+        Assert.Equal((false, true, false), (push.Created, push.Deleted, push.Forced));
+        Assert.True(push.IsDeletion);
     }
 
     [Fact]
@@ -71,11 +88,13 @@ public sealed class WebhookParserTests
         var suite = (await Parse("check_suite/requested.payload.json"))!;
         var run = (await Parse("check_run/rerequested.payload.json"))!;
 
-        Assert.Equal("requested", suite.Action);
-        Assert.StartsWith("refs/heads/", suite.Ref);
-        Assert.Equal(40, suite.Revision.Length);
-        Assert.Equal("rerequested", run.Action);
-        Assert.Equal(40, run.Revision.Length);
+        Assert.Equal(("requested", "refs/heads/master"), (suite.Action, suite.Ref));
+        Assert.Equal("f95f852bd8fca8fcc58a9a2d6c842781e32a215e", suite.Revision);
+        Assert.Equal("6113728f27ae82c7b1a177c8d03f9e96e0adf246", suite.Before);
+        Assert.Equal(("rerequested", "refs/heads/master"), (run.Action, run.Ref));
+        Assert.Equal("d6fde92930d4715a2b49857d24b940956b26d2d3", run.Revision);
+        Assert.Equal("146e867f55c26428e5f9fade55a9bbf5e95a7912", run.Before);
+        Assert.Equal("github/hello-world", run.Repository.FullName);
     }
 
     [Theory]

@@ -82,7 +82,7 @@ public sealed class HostilePayloadTests(HostileFixture fixture) : IClassFixture<
 
         Assert.True(status == 400, $"{scenario}: {status} {answer.ToJsonString()}");
         Assert.Contains(field.Split('.')[^1], answer["error"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Null(await fixture.Client.OutcomeAsync(repo.FullName, delivery));
+        Assert.Null(await fixture.Client.RecordAsync(repo.FullName, delivery));
         Assert.True(fixture.Handler.IsRunning, scenario);
     }
 
@@ -190,17 +190,13 @@ public sealed class HostilePayloadTests(HostileFixture fixture) : IClassFixture<
 
         var (status, _) = await fixture.Client.SendAsync("push", delivery,
             GitHubPayloads.Push(name, url, url, "refs/heads/main", GitHubPayloads.Zero, new string('a', 40)));
-        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        while (fixture.Capture.Requests < 3)
-        {
-            // The server asks for credentials on every request; each retry of the fetch asks again.
-            await Task.Delay(TimeSpan.FromMilliseconds(100), deadline.Token);
-        }
+        // The server asks for credentials on every request; each retry of the fetch asks again.
+        await fixture.Capture.WaitForRequestsAsync(3, TimeSpan.FromMinutes(3));
 
         Assert.Equal(202, status);
         Assert.Empty(fixture.Capture.Authorizations);
         Assert.DoesNotContain(HostileFixture.Token, fixture.Handler.Log, StringComparison.Ordinal);
-        var record = await fixture.Client.OutcomeAsync(name, delivery);
+        var record = await fixture.Client.RecordAsync(name, delivery);
         Assert.Equal("queued", record!["state"]!.GetValue<string>());
     }
 

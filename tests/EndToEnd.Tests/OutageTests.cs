@@ -40,13 +40,19 @@ public sealed class OutageTests(HandlerFixture fixture) : IClassFixture<HandlerF
         Assert.True(outage.Remaining > 0);
     }
 
-    /// <summary>Polls the API server's request log: it signals arrivals, not counts of answers per delivery.</summary>
+    /// <summary>Waits on the API server's request log, which checks again on every request it receives and answers.</summary>
     private async Task WaitUntilEachHasFailedAsync(IReadOnlyList<string> deliveries, int attempts)
     {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        while (deliveries.Any(d => fixture.Emulator.Requests.Snapshot().Count(r => r.StatusCode == 503 && r.Body.Contains(d, StringComparison.Ordinal)) < attempts))
+        try
         {
-            await Task.Delay(TimeSpan.FromMilliseconds(200), deadline.Token);
+            await fixture.Emulator.Requests.WaitUntilAsync(
+                log => deliveries.All(d => log.Count(r => r.StatusCode == 503 && r.Body.Contains(d, StringComparison.Ordinal)) >= attempts),
+                TimeSpan.FromMinutes(3));
+        }
+        catch (TimeoutException)
+        {
+            var counts = deliveries.Select(d => fixture.Emulator.Requests.Snapshot().Count(r => r.StatusCode == 503 && r.Body.Contains(d, StringComparison.Ordinal)));
+            Assert.Fail($"not every delivery was answered 503 {attempts} times within 3 minutes; counts: {string.Join(", ", counts)}");
         }
     }
 }

@@ -43,7 +43,9 @@ public sealed class SupersedeTests(SupersedeFixture fixture) : IClassFixture<Sup
         var release = new TaskCompletionSource();
         var repositoryPath = $"/namespaces/ci/workflows";
         // The first create is held by the API server until the burst is acknowledged, so that the rest are waiting.
-        fixture.Emulator.Faults.HoldNext(1, release.Task, r => r.Method == "POST" && r.Path.EndsWith(repositoryPath, StringComparison.Ordinal) && r.Body.Contains(repo.FullName, StringComparison.Ordinal));
+        bool IsFirstCreate(KubeApiEmulator.Diagnostics.RecordedRequest r) =>
+            r.Method == "POST" && r.Path.EndsWith(repositoryPath, StringComparison.Ordinal) && r.Body.Contains(repo.FullName, StringComparison.Ordinal);
+        fixture.Emulator.Faults.HoldNext(1, release.Task, IsFirstCreate);
         var deliveries = new List<string>();
         var before = head;
         var revisions = new List<string>();
@@ -53,6 +55,11 @@ public sealed class SupersedeTests(SupersedeFixture fixture) : IClassFixture<Sup
             deliveries.Add(await SendAsync(repo, "refs/heads/main", before, after));
             revisions.Add(after);
             before = after;
+            if (i == 0)
+            {
+                // Only once the first push is being applied do the others come: they wait together and are coalesced.
+                await fixture.Emulator.Requests.WaitForAsync(IsFirstCreate, TimeSpan.FromMinutes(3));
+            }
         }
 
         release.SetResult();
@@ -112,7 +119,9 @@ public sealed class SupersedeTests(SupersedeFixture fixture) : IClassFixture<Sup
     {
         var (repo, head) = await fixture.NewRepositoryAsync();
         var replaced = await repo.CommitFileAsync("main", "a", "to be replaced");
-        await SendAsync(repo, "refs/heads/main", head, replaced);
+        var replacedDelivery = await SendAsync(repo, "refs/heads/main", head, replaced);
+        // Built before the force push arrives; otherwise the two would wait together and the first be coalesced away.
+        Assert.Equal("applied", await StateAsync(repo, replacedDelivery));
         await repo.ForcePushAsync("main", head);
         var rewritten = await repo.CommitFileAsync("main", "a", "rewritten");
 

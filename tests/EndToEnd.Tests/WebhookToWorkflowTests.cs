@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using K8sWebhookHandler.Testing.Git;
 using K8sWebhookHandler.Testing.Handler;
 
 namespace K8sWebhookHandler.EndToEnd.Tests;
@@ -14,11 +15,24 @@ public sealed class WebhookToWorkflowTests(HandlerFixture fixture) : IClassFixtu
         delivery ??= NewDelivery();
         var (status, body) = await fixture.Client.SendAsync(eventType, delivery, payload);
         Assert.True(status == 202, $"expected 202, got {status}: {body.ToJsonString()}\n{fixture.Handler.Log}");
-        var outcome = await fixture.Client.OutcomeAsync(repository, delivery);
-        Assert.NotNull(outcome);
-        Assert.NotEqual("queued", outcome!["state"]!.GetValue<string>());
-        return outcome;
+        return await fixture.Client.OutcomeAsync(repository, delivery);
     }
+
+    /// <summary>
+    /// A push to main sent after the delivery under test, waited for until it is applied: one repository's deliveries
+    /// are processed in arrival order, so anything the earlier delivery set off has finished by then. Returns its id.
+    /// </summary>
+    private async Task<string> BarrierAsync(GitRepository repo, string head)
+    {
+        var delivery = NewDelivery();
+        var outcome = await SendAndWaitAsync("push", fixture.PushPayload(repo, "refs/heads/main", GitHubPayloads.Zero, head, created: true), repo.FullName, delivery);
+        Assert.Equal("applied", outcome["state"]!.GetValue<string>());
+        return delivery;
+    }
+
+    /// <summary>The delivery ids of the repository's workflows.</summary>
+    private IEnumerable<string> WorkflowDeliveries(GitRepository repo) =>
+        fixture.WorkflowsOf(repo).Select(w => w["metadata"]!["labels"]!["k8s-webhook-handler.io/delivery"]!.GetValue<string>());
 
     [Fact]
     public async Task SignedPush_YieldsOneStampedWorkflow_AndItsRedeliveryIsADuplicate()
@@ -35,7 +49,7 @@ public sealed class WebhookToWorkflowTests(HandlerFixture fixture) : IClassFixtu
         Assert.Equal(202, status);
         Assert.Equal("queued", answer["status"]!.GetValue<string>());
         Assert.Equal(delivery, answer["deliveryId"]!.GetValue<string>());
-        Assert.Equal("applied", outcome!["state"]!.GetValue<string>());
+        Assert.Equal("applied", outcome["state"]!.GetValue<string>());
         Assert.Equal(202, againStatus);
         Assert.Equal("duplicate", again["status"]!.GetValue<string>());
         var workflow = Assert.Single(fixture.WorkflowsOf(repo));
@@ -118,15 +132,20 @@ public sealed class WebhookToWorkflowTests(HandlerFixture fixture) : IClassFixtu
     [Fact]
     public async Task Ping_IsAnswered_AndNothingIsApplied()
     {
-        var (repo, _) = await fixture.NewRepositoryAsync();
+        var (repo, head) = await fixture.NewRepositoryAsync();
         var ping = GitHubPayloads.Load("ping/payload.json");
         GitHubPayloads.PointAt(ping, repo.FullName, fixture.Git.GitUrl(repo.FullName), fixture.Git.HttpUrl(repo.FullName));
+        var delivery = NewDelivery();
 
-        var (status, answer) = await fixture.Client.SendAsync("ping", NewDelivery(), ping);
+        var (status, answer) = await fixture.Client.SendAsync("ping", delivery, ping);
+        var record = await fixture.Client.OutcomeAsync(repo.FullName, delivery);
+        var barrier = await BarrierAsync(repo, head);
 
         Assert.Equal(202, status);
         Assert.Equal("ignored", answer["status"]!.GetValue<string>());
-        Assert.Empty(fixture.WorkflowsOf(repo));
+        Assert.Equal("ignored", record["state"]!.GetValue<string>());
+        Assert.Equal([barrier], WorkflowDeliveries(repo));
+        Assert.DoesNotContain(fixture.Emulator.Requests.Snapshot(), r => r.Body.Contains(delivery, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -188,7 +207,7 @@ public sealed class WebhookToWorkflowTests(HandlerFixture fixture) : IClassFixtu
 
         Assert.Equal(202, status);
         Assert.Equal("queued", answer["status"]!.GetValue<string>());
-        Assert.Equal("applied", outcome!["state"]!.GetValue<string>());
+        Assert.Equal("applied", outcome["state"]!.GetValue<string>());
     }
 
     public static TheoryData<string, int, string> BadInputs() => new()
@@ -232,13 +251,15 @@ public sealed class WebhookToWorkflowTests(HandlerFixture fixture) : IClassFixtu
 
         var (status, answer) = await fixture.Client.SendAsync("push", NewDelivery(), body, headers: headers);
 
+        var barrier = await BarrierAsync(repo, head);
+
         Assert.Equal(expectedStatus, status);
         Assert.Contains(expectedReason, answer["error"]!.GetValue<string>());
         Assert.DoesNotContain("   at ", answer.ToJsonString());
-        Assert.Empty(fixture.WorkflowsOf(repo));
+        Assert.Equal([barrier], WorkflowDeliveries(repo));
         using var repositoryState = await fixture.Client.Http.GetAsync($"/api/repositories/{repo.FullName}");
         var snapshot = JsonNode.Parse(await repositoryState.Content.ReadAsStringAsync())!;
-        Assert.Empty(snapshot["deliveries"]!.AsArray());
+        Assert.Equal([barrier], snapshot["deliveries"]!.AsArray().Select(d => d!["delivery"]!.GetValue<string>()));
         Assert.True(fixture.Handler.IsRunning);
     }
 

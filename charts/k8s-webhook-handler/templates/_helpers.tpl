@@ -32,10 +32,6 @@ app.kubernetes.io/component: {{ .component }}
 {{- default (printf "%s-webhook" (include "wh.fullname" .)) .Values.webhook.existingSecret -}}
 {{- end -}}
 
-{{- define "wh.supersedeDeletes" -}}
-{{- if or (eq .Values.handler.supersede.mode "Delete") (eq .Values.handler.supersede.otherKinds "Delete") -}}true{{- end -}}
-{{- end -}}
-
 {{/* Settings both programs read. */}}
 {{- define "wh.env" -}}
 - name: Handler__Namespace

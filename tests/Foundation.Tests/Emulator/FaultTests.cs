@@ -6,6 +6,9 @@ namespace K8sWebhookHandler.Foundation.Tests.Emulator;
 /// <summary>Injected faults behave as a misbehaving server would, and the request log shows what was sent.</summary>
 public sealed class FaultTests(EmulatorFixture emulator) : IClassFixture<EmulatorFixture>, IDisposable
 {
+    /// <summary>Only a safety net for the waits below; nothing is asserted about how long anything takes.</summary>
+    private static readonly TimeSpan SafetyNet = TimeSpan.FromMinutes(2);
+
     private readonly RawApi _api = new(emulator.Server.BaseUri);
 
     public void Dispose() => _api.Dispose();
@@ -46,19 +49,27 @@ public sealed class FaultTests(EmulatorFixture emulator) : IClassFixture<Emulato
     }
 
     [Fact]
-    public async Task StallNext_PastTheClientsTimeout_StillCarriesOutTheCreate()
+    public async Task HeldCreate_TheClientGaveUpOn_IsStillCarriedOut()
     {
         var ns = emulator.NewNamespace();
         var path = $"/apis/argoproj.io/v1alpha1/namespaces/{ns}/workflows";
-        emulator.Server.Faults.StallNext(1, TimeSpan.FromSeconds(2), r => r.Method == "POST" && r.Path == path);
-        using var impatient = new HttpClient { BaseAddress = emulator.Server.BaseUri, Timeout = TimeSpan.FromMilliseconds(200) };
+        var release = new TaskCompletionSource();
+        emulator.Server.Faults.HoldNext(1, release.Task, r => r.Method == "POST" && r.Path == path);
+        using var client = new HttpClient { BaseAddress = emulator.Server.BaseUri, Timeout = Timeout.InfiniteTimeSpan };
+        using var giveUp = new CancellationTokenSource();
 
-        await Assert.ThrowsAsync<TaskCanceledException>(() =>
-            impatient.PostAsync(path, new StringContent(RawApi.Workflow("slow").ToJsonString(), System.Text.Encoding.UTF8, "application/json")));
-        var stalled = await emulator.Server.Requests.WaitForAsync(r => r.Method == "POST" && r.Path == path, TimeSpan.FromSeconds(30));
-        await stalled.Completed.WaitAsync(TimeSpan.FromSeconds(30));
+        var sending = client.PostAsync(path, new StringContent(RawApi.Workflow("slow").ToJsonString(), System.Text.Encoding.UTF8, "application/json"), giveUp.Token);
+        var held = await emulator.Server.Requests.WaitForAsync(r => r.Method == "POST" && r.Path == path, SafetyNet);
+        var statusWhileHeld = held.StatusCode;
+        await giveUp.CancelAsync();
+        await Assert.ThrowsAsync<TaskCanceledException>(() => sending);
+        var absentWhileHeld = emulator.Server.Find("argoproj.io", "workflows", ns, "slow");
+        release.SetResult();
+        await held.Completed.WaitAsync(SafetyNet);
         var retry = await _api.PostAsync(path, RawApi.Workflow("slow"));
 
+        Assert.Equal(0, statusWhileHeld);
+        Assert.Null(absentWhileHeld);
         Assert.NotNull(emulator.Server.Find("argoproj.io", "workflows", ns, "slow"));
         Assert.Equal(HttpStatusCode.Conflict, retry.Status);
         Assert.Equal("AlreadyExists", retry.Body["reason"]!.GetValue<string>());

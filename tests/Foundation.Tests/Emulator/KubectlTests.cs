@@ -10,7 +10,8 @@ namespace K8sWebhookHandler.Foundation.Tests.Emulator;
 /// <summary>The real kubectl drives the emulator: what it sends is accepted, and what it gets back it understands.</summary>
 public sealed partial class KubectlTests(EmulatorFixture emulator) : IClassFixture<EmulatorFixture>
 {
-    private static readonly TimeSpan WatchTimeout = TimeSpan.FromSeconds(30);
+    /// <summary>Only a safety net for watches and waits; nothing is asserted about how long anything takes.</summary>
+    private static readonly TimeSpan WatchTimeout = TimeSpan.FromMinutes(2);
 
     // The API server keeps at most 58 characters of a generateName so that the name with its suffix fits 63.
     private const int MaxGeneratePrefix = 58;

@@ -14,7 +14,8 @@ public sealed class KubernetesClientTests(EmulatorFixture emulator) : IClassFixt
     private const string Version = "v1alpha1";
     private const string Plural = "workflows";
     private const string GeneratedAlphabet = "bcdfghjklmnpqrstvwxz2456789";
-    private static readonly TimeSpan WatchTimeout = TimeSpan.FromSeconds(30);
+    /// <summary>Only a safety net for watches and waits; nothing is asserted about how long anything takes.</summary>
+    private static readonly TimeSpan WatchTimeout = TimeSpan.FromMinutes(2);
 
     private ICustomObjectsOperations Custom => emulator.Client.CustomObjects;
 

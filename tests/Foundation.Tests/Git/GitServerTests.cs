@@ -87,14 +87,15 @@ public sealed class GitServerTests(GitServerFixture git) : IClassFixture<GitServ
         var first = await repo.CommitFileAsync("main", "f", "1");
         var second = await repo.CommitFileAsync("main", "f", "2");
         var feature = await repo.CommitAsync("feature", new Dictionary<string, string?> { ["f"] = null, ["g"] = "new" }, "feature work", startPoint: first);
+        var before = (Main: await repo.ServerRefAsync("refs/heads/main"), Feature: await repo.ServerRefAsync("refs/heads/feature"), Tag: await repo.ServerRefAsync("refs/tags/v1.0.0"));
 
         await repo.ForcePushAsync("main", first);
         await repo.TagAsync("v1.0.0", second, "release");
         await repo.DeleteBranchAsync("feature");
 
+        Assert.Equal((second, feature, (string?)null), before);
         Assert.Equal(first, await repo.ServerRefAsync("refs/heads/main"));
         Assert.Equal(second, await repo.ServerRefAsync("refs/tags/v1.0.0^{commit}"));
         Assert.Null(await repo.ServerRefAsync("refs/heads/feature"));
-        Assert.NotEqual(first, feature);
     }
 }

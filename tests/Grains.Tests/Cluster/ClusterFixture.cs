@@ -43,18 +43,48 @@ public class ClusterFixture : IAsyncLifetime
 
     public string StorageDirectory => _storage.Path;
 
-    /// <summary>A safety net for waiting on outcomes; nothing is asserted about how long anything takes.</summary>
-    public static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
+    /// <summary>A safety net for waiting on outcomes and signals; nothing is asserted about how long anything takes.</summary>
+    public static readonly TimeSpan Wait = TimeSpan.FromMinutes(2);
+
+    /// <summary>One grain call's wait, well inside Orleans' response timeout; <see cref="OutcomeAsync"/> asks again until <see cref="Wait"/>.</summary>
+    private static readonly TimeSpan OneAsk = TimeSpan.FromSeconds(10);
 
     public IRepositoryGrain Grain(string repository) => Grains.GetGrain<IRepositoryGrain>(repository);
 
-    /// <summary>The delivery's record once it is final; fails the test if it is not final within <see cref="Wait"/>.</summary>
+    /// <summary>
+    /// The delivery's record once it is final. Fails with the delivery, the last state seen and the time waited when it
+    /// is not final within <see cref="Wait"/>, or when the repository has no record of it.
+    /// </summary>
     public async Task<DeliveryRecord> OutcomeAsync(string repository, WebhookEvent e)
     {
-        var record = await Grain(repository).WaitForOutcome(e.Delivery, Wait);
-        Assert.NotNull(record);
-        Assert.True(record!.IsFinal, $"delivery {e.Delivery} is still {record.State}");
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        DeliveryRecord? record;
+        do
+        {
+            record = await Grain(repository).WaitForOutcome(e.Delivery, OneAsk);
+            Assert.True(record is not null, $"{repository} has no record of delivery {e.Delivery}");
+            if (record.IsFinal)
+            {
+                return record;
+            }
+        }
+        while (waited.Elapsed < Wait);
+
+        Assert.Fail($"delivery {e.Delivery} of {repository} was still {record.State} after {waited.Elapsed.TotalSeconds:0} s (attempts {record.Attempts}, reason: {record.Reason})");
         return record;
+    }
+
+    /// <summary>Completes once the processor has started on the delivery; fails saying which one when it has not within <see cref="Wait"/>.</summary>
+    public async Task StartedAsync(WebhookEvent e)
+    {
+        try
+        {
+            await Processor.Started(e.Delivery.Value).WaitAsync(Wait);
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"processing of delivery {e.Delivery} of {e.Repository.FullName} did not start within {Wait.TotalSeconds:0} s");
+        }
     }
 
     public Task InitializeAsync() => StartAsync();

@@ -15,6 +15,7 @@ public sealed class ScriptedProcessor : IDeliveryProcessor
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _holds = new();
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _started = new();
     private readonly ConcurrentQueue<WebhookEvent> _calls = new();
+    private readonly ConcurrentDictionary<WebhookEvent, bool> _inProgress = new();
     private int _maxConcurrentInOneRepository;
     private int _maxConcurrentOverall;
     private int _overall;
@@ -28,6 +29,10 @@ public sealed class ScriptedProcessor : IDeliveryProcessor
     public int MaxConcurrentInOneRepository => _maxConcurrentInOneRepository;
 
     public int MaxConcurrentOverall => _maxConcurrentOverall;
+
+    /// <summary>The deliveries of <paramref name="repository"/> being processed at this moment.</summary>
+    public IReadOnlyList<Identity.DeliveryId> RunningIn(string repository) =>
+        _inProgress.Keys.Where(e => e.Repository.FullName == repository).Select(e => e.Delivery).ToList();
 
     /// <summary>The next processing of this delivery waits until <see cref="Release"/>.</summary>
     public void Hold(string delivery) => _holds[delivery] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -46,6 +51,7 @@ public sealed class ScriptedProcessor : IDeliveryProcessor
         Raise(ref _maxConcurrentOverall, overall);
         var attempt = _calls.Count(c => c.Delivery == webhookEvent.Delivery) + 1;
         _calls.Enqueue(webhookEvent);
+        _inProgress[webhookEvent] = true;
         _started.GetOrAdd(webhookEvent.Delivery.Value, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
         try
         {
@@ -58,6 +64,7 @@ public sealed class ScriptedProcessor : IDeliveryProcessor
         }
         finally
         {
+            _inProgress.TryRemove(webhookEvent, out _);
             _running.AddOrUpdate(repository, 0, (_, n) => n - 1);
             Interlocked.Decrement(ref _overall);
         }

@@ -9,8 +9,6 @@ namespace K8sWebhookHandler.Grains.Tests.Cluster;
 /// </summary>
 public sealed class SupersedeDecisionTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
-
     private static string C(string name) => (name + new string('0', 40))[..40];
 
     private IRepositoryGrain Grain(string repository) => fixture.Grains.GetGrain<IRepositoryGrain>(repository);
@@ -18,9 +16,7 @@ public sealed class SupersedeDecisionTests(ClusterFixture fixture) : IClassFixtu
     private async Task<DeliveryRecord> RunAsync(string repository, WebhookEvent e)
     {
         Assert.Equal(DeliveryStatus.Queued, await Grain(repository).Enqueue(e));
-        var record = await Grain(repository).WaitForOutcome(e.Delivery, Wait);
-        Assert.True(record is { IsFinal: true }, $"delivery {e.Delivery} did not finish");
-        return record!;
+        return await fixture.OutcomeAsync(repository, e);
     }
 
     private static WebhookEvent Push(string repository, string before, string after, string branch = "main", bool forced = false) =>
@@ -97,7 +93,10 @@ public sealed class SupersedeDecisionTests(ClusterFixture fixture) : IClassFixtu
         var pushes = Enumerable.Range(1, 5).Select(i => Push(repository, commits[i - 1], commits[i])).ToList();
         fixture.Processor.Hold(pushes[0].Delivery.Value);
 
-        foreach (var push in pushes)
+        // The rest arrive while the first is being processed: they wait together, and only they are coalesced.
+        Assert.Equal(DeliveryStatus.Queued, await Grain(repository).Enqueue(pushes[0]));
+        await fixture.StartedAsync(pushes[0]);
+        foreach (var push in pushes.Skip(1))
         {
             Assert.Equal(DeliveryStatus.Queued, await Grain(repository).Enqueue(push));
         }
@@ -106,7 +105,7 @@ public sealed class SupersedeDecisionTests(ClusterFixture fixture) : IClassFixtu
         var outcomes = new List<DeliveryRecord>();
         foreach (var push in pushes)
         {
-            outcomes.Add((await Grain(repository).WaitForOutcome(push.Delivery, Wait))!);
+            outcomes.Add(await fixture.OutcomeAsync(repository, push));
         }
 
         Assert.Equal(
@@ -134,16 +133,21 @@ public sealed class SupersedeDecisionTests(ClusterFixture fixture) : IClassFixtu
     public async Task TagPushes_AreNeverSuperseded_EachIsItsOwnRun()
     {
         var repository = TestEvents.NewRepository();
+        var blocker = TestEvents.Push(repository, "other", after: C("g0"));
         var first = TestEvents.Push(repository, "refs/tags/v1", after: C("g1"));
         var second = TestEvents.Push(repository, "refs/tags/v1", after: C("g2"), before: C("g1"));
-        fixture.Processor.Hold(first.Delivery.Value);
+        fixture.Processor.Hold(blocker.Delivery.Value);
 
+        // Both tag pushes wait together behind the blocker, as pushes of a branch would be coalesced.
+        await Grain(repository).Enqueue(blocker);
+        await fixture.StartedAsync(blocker);
         await Grain(repository).Enqueue(first);
         await Grain(repository).Enqueue(second);
-        fixture.Processor.Release(first.Delivery.Value);
+        fixture.Processor.Release(blocker.Delivery.Value);
 
-        Assert.Equal(DeliveryState.Applied, (await Grain(repository).WaitForOutcome(first.Delivery, Wait))!.State);
-        Assert.Equal(DeliveryState.Applied, (await Grain(repository).WaitForOutcome(second.Delivery, Wait))!.State);
+        Assert.Equal(DeliveryState.Applied, (await fixture.OutcomeAsync(repository, first)).State);
+        Assert.Equal(DeliveryState.Applied, (await fixture.OutcomeAsync(repository, second)).State);
+        Assert.Equal([first.Delivery, second.Delivery], fixture.Processor.Calls.Where(c => c.Repository.FullName == repository && c.IsTag).Select(c => c.Delivery));
     }
 
     [Fact]
@@ -156,16 +160,18 @@ public sealed class SupersedeDecisionTests(ClusterFixture fixture) : IClassFixtu
         var deletedPush = Push(repository, C("h2"), WebhookEvent.ZeroRevision, "feature") with { Deleted = true };
         fixture.Processor.Hold(blocker.Delivery.Value);
 
-        foreach (var e in new[] { blocker, push, delete, deletedPush })
+        await Grain(repository).Enqueue(blocker);
+        await fixture.StartedAsync(blocker);
+        foreach (var e in new[] { push, delete, deletedPush })
         {
             await Grain(repository).Enqueue(e);
         }
 
         fixture.Processor.Release(blocker.Delivery.Value);
 
-        Assert.Equal(DeliveryState.Superseded, (await Grain(repository).WaitForOutcome(push.Delivery, Wait))!.State);
-        Assert.Equal(DeliveryState.Applied, (await Grain(repository).WaitForOutcome(delete.Delivery, Wait))!.State);
-        Assert.Equal(DeliveryState.Superseded, (await Grain(repository).WaitForOutcome(deletedPush.Delivery, Wait))!.State);
+        Assert.Equal(DeliveryState.Superseded, (await fixture.OutcomeAsync(repository, push)).State);
+        Assert.Equal(DeliveryState.Applied, (await fixture.OutcomeAsync(repository, delete)).State);
+        Assert.Equal(DeliveryState.Superseded, (await fixture.OutcomeAsync(repository, deletedPush)).State);
         Assert.Single(fixture.Processor.Calls, c => c.Repository.FullName == repository && c.IsDeletion);
     }
 

@@ -34,6 +34,7 @@ public sealed class RequestLog
     private readonly Lock _gate = new();
     private readonly List<RecordedRequest> _requests = [];
     private readonly List<(Func<RecordedRequest, bool> Match, TaskCompletionSource<RecordedRequest> Seen)> _waiters = [];
+    private readonly List<(Func<IReadOnlyList<RecordedRequest>, bool> Condition, TaskCompletionSource Holds)> _conditions = [];
 
     public IReadOnlyList<RecordedRequest> Snapshot()
     {
@@ -72,6 +73,26 @@ public sealed class RequestLog
         return await seen.Task.WaitAsync(timeout);
     }
 
+    /// <summary>
+    /// Waits until <paramref name="condition"/> holds over the whole log (or returns if it already does), checked again
+    /// whenever a request arrives and whenever one is finished: for counts, such as "every delivery answered 503 ten times".
+    /// </summary>
+    public async Task WaitUntilAsync(Func<IReadOnlyList<RecordedRequest>, bool> condition, TimeSpan timeout)
+    {
+        var holds = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
+        {
+            if (condition(_requests))
+            {
+                return;
+            }
+
+            _conditions.Add((condition, holds));
+        }
+
+        await holds.Task.WaitAsync(timeout);
+    }
+
     internal void Add(RecordedRequest request)
     {
         lock (_gate)
@@ -86,15 +107,20 @@ public sealed class RequestLog
     private void Notify(RecordedRequest request)
     {
         List<TaskCompletionSource<RecordedRequest>> matched;
+        List<TaskCompletionSource> held;
         lock (_gate)
         {
             matched = _waiters.Where(w => w.Match(request)).Select(w => w.Seen).ToList();
             _waiters.RemoveAll(w => matched.Contains(w.Seen));
+            held = _conditions.Where(c => c.Condition(_requests)).Select(c => c.Holds).ToList();
+            _conditions.RemoveAll(c => held.Contains(c.Holds));
         }
 
         foreach (var seen in matched)
         {
             seen.TrySetResult(request);
         }
+
+        held.ForEach(holds => holds.TrySetResult());
     }
 }
