@@ -5,9 +5,6 @@ using K8sWebhookHandler.Grains.Inspection;
 
 namespace K8sWebhookHandler.Grains.Kubernetes;
 
-/// <summary>How older objects of a ref are superseded: Argo Workflows, and every other kind.</summary>
-public sealed record SupersedePolicy(SupersedeMode Workflows, SupersedeMode OtherKinds);
-
 /// <summary>Where stamped manifests go: the cluster, or a folder in a dry run.</summary>
 public interface IObjectSink
 {

@@ -63,16 +63,17 @@ public sealed partial class DeliveryProcessor(
             return ProcessingResult.Final(DeliveryState.NoManifest, missing, e.Revision);
         }
 
+        var stamped = ManifestStamper.Stamp(objects, e, e.Revision);
+        var policy = Policy(stamped);
         var branchNamespace = BranchNamespace(e);
         if (branchNamespace is not null)
         {
             await sink.EnsureNamespaceAsync(branchNamespace, e, cancellationToken);
         }
 
-        var stamped = ManifestStamper.Stamp(objects, e, e.Revision);
         var applied = await sink.ApplyAsync(stamped, e, branchNamespace ?? options.Value.Namespace, cancellationToken);
         var stopped = decider.TakesPart(e)
-            ? await sink.SupersedeAsync(e, applied, previous?.Objects ?? [], Policy(stamped), cancellationToken)
+            ? await sink.SupersedeAsync(e, applied, previous?.Objects ?? [], policy, cancellationToken)
             : [];
         LogApplied(logger, e.Repository.FullName, e.Ref, e.Revision, e.Delivery.Value, applied.Count, stopped.Count);
         return new ProcessingResult(DeliveryState.Applied, null, applied, e.Revision) { Stopped = stopped };
@@ -103,8 +104,9 @@ public sealed partial class DeliveryProcessor(
         }
 
         var stamped = objects is null ? [] : ManifestStamper.Stamp(objects, deletion, head!);
+        var policy = Policy(stamped);
         var applied = stamped.Count == 0 ? [] : await sink.ApplyAsync(stamped, deletion, options.Value.Namespace, cancellationToken);
-        var stopped = e.IsBranch ? await sink.SupersedeAsync(deletion, applied, previous?.Objects ?? [], Policy(stamped), cancellationToken) : [];
+        var stopped = e.IsBranch ? await sink.SupersedeAsync(deletion, applied, previous?.Objects ?? [], policy, cancellationToken) : [];
         if (BranchNamespace(e) is { } branchNamespace)
         {
             await sink.DeleteOwnedNamespaceAsync(branchNamespace, deletion, cancellationToken);
@@ -138,7 +140,7 @@ public sealed partial class DeliveryProcessor(
             ? BranchNamespaces.NameFor(options.Value.BranchNamespaces.Template!, e.Ref["refs/heads/".Length..])
             : null;
 
-    /// <summary>The global policy, unless the manifest names its own with <c>k8s-webhook-handler.io/supersede</c>.</summary>
+    /// <summary>The global policy, unless the manifest narrows it with <c>k8s-webhook-handler.io/supersede</c>.</summary>
     private SupersedePolicy Policy(IReadOnlyList<JsonObject> stamped)
     {
         var settings = options.Value.Supersede;
@@ -147,12 +149,7 @@ public sealed partial class DeliveryProcessor(
                 ? ManifestFields.OptionalString(annotations, SupersedeAnnotation, "metadata.annotations." + SupersedeAnnotation, ManifestFields.StringOrNull(o["kind"]) ?? "object")
                 : null)
             .FirstOrDefault(v => v is not null);
-        if (chosen is null || !Enum.TryParse<SupersedeMode>(chosen, ignoreCase: true, out var mode))
-        {
-            return new SupersedePolicy(settings.Mode, settings.OtherKinds);
-        }
-
-        return new SupersedePolicy(mode, mode is SupersedeMode.Delete ? SupersedeMode.Delete : SupersedeMode.None);
+        return SupersedePolicy.Requested(chosen, new SupersedePolicy(settings.Mode, settings.OtherKinds), SupersedeAnnotation);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Applied {Count} object(s) for {Repository} {Ref} at {Revision} (delivery {DeliveryId}), superseded {Stopped}")]
