@@ -127,9 +127,9 @@ public sealed class FileGrainStorage(string directory) : IGrainStorage
     {
         var best = File.Exists(basePath + ".json") ? JsonNode.Parse(await File.ReadAllBytesAsync(basePath + ".json")) : null;
         var log = File.Exists(basePath + ".log") ? StateLog.Scan(await File.ReadAllBytesAsync(basePath + ".log")) : LogScan.Empty;
-        if (log.Last is not null && (best is null || ETagOf(log.Last) > ETagOf(best)))
+        if (log.Newest is not null && (best is null || ETagOf(log.Newest) > ETagOf(best)))
         {
-            best = log.Last;
+            best = log.Newest;
         }
 
         var etag = best?["etag"]!.GetValue<string>();

@@ -1,22 +1,23 @@
 using System.Buffers.Binary;
+using System.Globalization;
 using System.IO.Hashing;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace K8sWebhookHandler.Grains.Storage;
 
-/// <summary>What reading a grain's log found: its newest intact record, how many there are, and where the last one ends.</summary>
-/// <param name="Last">The newest intact record's document (<c>grainId</c>, <c>etag</c>, <c>state</c>), or null.</param>
+/// <summary>What reading a grain's log found: its newest intact record, how many there are, and where the newest ends.</summary>
+/// <param name="Newest">The intact record with the highest ETag (the later one of equals): <c>grainId</c>, <c>etag</c>, <c>state</c>.</param>
 /// <param name="Records">Intact records in the log, for deciding when to compact it.</param>
 /// <param name="IntactLength">The offset just past the newest intact record: the next append goes here.</param>
-internal sealed record LogScan(JsonNode? Last, int Records, long IntactLength)
+internal sealed record LogScan(JsonNode? Newest, int Records, long IntactLength)
 {
     public static LogScan Empty { get; } = new(null, 0, 0);
 }
 
 /// <summary>
-/// The record format of a grain's log. Each record holds a whole state document, so the newest intact record is
-/// the state and every earlier one is history.
+/// The record format of a grain's log. Each record holds a whole state document, so the newest intact record (by
+/// ETag; in a log written as designed that is also the last one) is the state and every other one is history.
 /// <para>
 /// Version 2 (written now): marker <c>"2HWK"</c>, length (int32 LE), CRC-32 of the document (uint32 LE), document.
 /// Version 1 (written before the checksum): marker <c>"LHWK"</c>, length (int32 LE), document; still read.
@@ -45,18 +46,22 @@ internal static class StateLog
     /// <summary>Reads every record of a log, skipping those that are not intact.</summary>
     public static LogScan Scan(ReadOnlySpan<byte> log)
     {
-        JsonNode? last = null;
+        JsonNode? newest = null;
+        var newestETag = long.MinValue;
         var records = 0;
         var intactLength = 0L;
         var offset = 0;
         while (offset < log.Length)
         {
-            if (TryRead(log[offset..], out var document, out var size))
+            if (TryRead(log[offset..], out var document, out var etag, out var size))
             {
-                last = document;
                 records++;
                 offset += size;
-                intactLength = offset;
+                if (etag >= newestETag)
+                {
+                    (newest, newestETag, intactLength) = (document, etag, offset);
+                }
+
                 continue;
             }
 
@@ -69,7 +74,7 @@ internal static class StateLog
             offset = next;
         }
 
-        return new LogScan(last, records, intactLength);
+        return new LogScan(newest, records, intactLength);
     }
 
     /// <summary>
@@ -103,10 +108,9 @@ internal static class StateLog
         return intactLength + record.Length;
     }
 
-    private static bool TryRead(ReadOnlySpan<byte> log, out JsonNode? document, out int size)
+    private static bool TryRead(ReadOnlySpan<byte> log, out JsonNode? document, out long etag, out int size)
     {
-        document = null;
-        size = 0;
+        (document, etag, size) = (null, 0, 0);
         if (log.Length < Version1Header)
         {
             return false;
@@ -131,22 +135,25 @@ internal static class StateLog
             return false;
         }
 
-        document = Parse(body);
+        (document, etag) = Parse(body);
         size = header + length;
         return document is not null;
     }
 
-    /// <summary>The document, if it parses and carries an ETag; null for bytes that only look like a record.</summary>
-    private static JsonNode? Parse(ReadOnlySpan<byte> body)
+    /// <summary>The document and its ETag, if it parses and carries one; null for bytes that only look like a record.</summary>
+    private static (JsonNode? Document, long ETag) Parse(ReadOnlySpan<byte> body)
     {
         try
         {
             var document = JsonNode.Parse(body);
-            return document?["etag"]?.GetValueKind() == JsonValueKind.String && document["state"] is not null ? document : null;
+            return document?["etag"] is JsonValue value && value.TryGetValue<string>(out var text) && document["state"] is not null
+                && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var etag)
+                ? (document, etag)
+                : (null, 0);
         }
         catch (JsonException)
         {
-            return null;
+            return (null, 0);
         }
     }
 
