@@ -5,8 +5,8 @@ using K8sWebhookHandler.KubeApiEmulator.Diagnostics;
 
 namespace K8sWebhookHandler.EndToEnd.Tests;
 
-/// <summary>One write the API server received: where it stands in the request log, and what it answered.</summary>
-public sealed record KubernetesWrite(int Index, string Method, string Path, int Status)
+/// <summary>One write the API server received: where it stands in the request log, the object's path, and what it answered.</summary>
+public sealed record KubernetesWrite(int Index, string Method, string ObjectPath, int Status)
 {
     /// <summary>A create answered 201, or an apply answered 200 or 201: the object is there because of this write.</summary>
     public bool Succeeded => IsSuccess(Method, Status);
@@ -14,7 +14,7 @@ public sealed record KubernetesWrite(int Index, string Method, string Path, int 
     /// <summary>A create answered 409: the object already existed.</summary>
     public bool AlreadyExisted => Method == "POST" && Status == 409;
 
-    public override string ToString() => $"#{Index} {Method} {Path} → {Status}";
+    public override string ToString() => $"#{Index} {Method} {ObjectPath} → {Status}";
 
     public static bool IsSuccess(string method, int status) => method == "POST" ? status == 201 : status is 200 or 201;
 }
@@ -28,19 +28,23 @@ public static class KubernetesWrites
 {
     private const string DeliveryLabel = "k8s-webhook-handler.io/delivery";
 
-    /// <summary>The delivery a request writes an object for, or null for reads, deletes and other patches.</summary>
-    public static string? DeliveryOf(RecordedRequest request)
+    /// <summary>The delivery a request writes an object for, and the object's path; null for reads, deletes and other patches.</summary>
+    public static (string Delivery, string ObjectPath)? WriteOf(RecordedRequest request)
     {
-        var isWrite = request.Method == "POST"
-            || (request.Method == "PATCH" && request.ContentType?.StartsWith("application/apply-patch", StringComparison.Ordinal) == true);
-        if (!isWrite)
+        var isCreate = request.Method == "POST";
+        var isApply = request.Method == "PATCH" && request.ContentType?.StartsWith("application/apply-patch", StringComparison.Ordinal) == true;
+        if (!isCreate && !isApply)
         {
             return null;
         }
 
         try
         {
-            return JsonNode.Parse(request.Body)?["metadata"]?["labels"]?[DeliveryLabel]?.GetValue<string>();
+            var metadata = JsonNode.Parse(request.Body)?["metadata"];
+            var delivery = metadata?["labels"]?[DeliveryLabel]?.GetValue<string>();
+            // A create names the collection; the object is the collection and its name (derived from the delivery).
+            var path = isCreate ? $"{request.Path}/{metadata?["name"]?.GetValue<string>()}" : request.Path;
+            return delivery is null ? null : (delivery, path);
         }
         catch (JsonException)
         {
@@ -50,10 +54,13 @@ public static class KubernetesWrites
 
     /// <summary>Every write of the log, by the delivery it is for, in arrival order.</summary>
     public static IReadOnlyDictionary<string, IReadOnlyList<KubernetesWrite>> ByDelivery(IReadOnlyList<RecordedRequest> requests) =>
-        requests.Select((request, index) => (Delivery: DeliveryOf(request), Write: new KubernetesWrite(index, request.Method, request.Path, request.StatusCode)))
-            .Where(w => w.Delivery is not null)
-            .GroupBy(w => w.Delivery!, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => (IReadOnlyList<KubernetesWrite>)g.Select(w => w.Write).ToList(), StringComparer.Ordinal);
+        requests.Select((request, index) => (Of: WriteOf(request), Request: request, Index: index))
+            .Where(w => w.Of is not null)
+            .GroupBy(w => w.Of!.Value.Delivery, StringComparer.Ordinal)
+            .ToDictionary(
+                g => g.Key,
+                g => (IReadOnlyList<KubernetesWrite>)g.Select(w => new KubernetesWrite(w.Index, w.Request.Method, w.Of!.Value.ObjectPath, w.Request.StatusCode)).ToList(),
+                StringComparer.Ordinal);
 
     /// <summary>
     /// Waits, on the request log alone, until the API server has answered a successful write for every delivery.
@@ -68,7 +75,7 @@ public static class KubernetesWrites
             var left = timeout - clock.Elapsed;
             try
             {
-                await log.WaitForAsync(r => KubernetesWrite.IsSuccess(r.Method, r.StatusCode) && DeliveryOf(r) == delivery, left > TimeSpan.Zero ? left : TimeSpan.Zero);
+                await log.WaitForAsync(r => KubernetesWrite.IsSuccess(r.Method, r.StatusCode) && WriteOf(r)?.Delivery == delivery, left > TimeSpan.Zero ? left : TimeSpan.Zero);
             }
             catch (TimeoutException)
             {
