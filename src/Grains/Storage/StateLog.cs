@@ -28,8 +28,8 @@ internal sealed record LogScan(JsonNode? Newest, int Records, long IntactLength)
 /// can leave one of the right length full of zeros — is skipped, and reading resumes at the next marker after it.
 /// Skipping rather than stopping matters because a tear may be followed by acknowledged records: versions before
 /// this one appended after a torn tail without cutting it. Since each record is a whole state, skipping a damaged
-/// one loses nothing that a later intact one does not replace; if the damaged record is the last one, it is a write
-/// that never completed, and so was never acknowledged.
+/// one loses nothing that a later intact one does not replace. A damaged last record is taken for an append that
+/// never completed, and so was never acknowledged: a completed one was flushed whole, checksum included, first.
 /// </para>
 /// <para>
 /// Writing. Before an append, the file is cut back to the end of the newest intact record and the cut is flushed
