@@ -1,10 +1,15 @@
-using K8sWebhookHandler.Testing.Handler;
-
 namespace K8sWebhookHandler.EndToEnd.Tests;
 
-/// <summary>A 202 means stored: the handler killed with SIGKILL right after acknowledging still applies the event after a restart.</summary>
+/// <summary>
+/// A 202 means stored: the handler killed with SIGKILL after acknowledging still applies the event after a restart.
+/// Recovery is watched from outside, in what the API server receives: asking the handler anything (its API, a
+/// webhook) would activate the repository, and activation alone drains its inbox.
+/// </summary>
 public sealed class CrashRecoveryTests : IAsyncLifetime
 {
+    /// <summary>The restart, the start-up scan and five deliveries on a busy machine.</summary>
+    private static readonly TimeSpan SafetyNet = TimeSpan.FromMinutes(3);
+
     private readonly HandlerFixture _fixture = new();
 
     public Task InitializeAsync() => _fixture.InitializeAsync();
@@ -14,45 +19,56 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
     [Fact]
     public async Task AcknowledgedPushes_SurviveAKill_AndAreAppliedAfterRestartWithoutANewWebhook()
     {
-        var (repo, head) = await _fixture.NewRepositoryAsync();
-        var deliveries = new List<string>();
-        // The API server is made to fail so that the acknowledged deliveries are still pending when the process dies.
-        _fixture.Emulator.Faults.FailNext(1000, 503, r => r.Method == "POST");
-        // One branch each, so that no push supersedes another: every one of them is due.
-        for (var i = 0; i < 5; i++)
-        {
-            var branch = $"feature-{i}";
-            var after = await repo.CommitAsync(branch, new Dictionary<string, string?> { ["n.txt"] = branch }, branch, startPoint: head);
-            var delivery = Guid.NewGuid().ToString();
-            var (status, answer) = await _fixture.Client.SendAsync("push", delivery, _fixture.PushPayload(repo, $"refs/heads/{branch}", GitHubPayloads.Zero, after, created: true));
-            Assert.Equal(202, status);
-            Assert.Equal("queued", answer["status"]!.GetValue<string>());
-            deliveries.Add(delivery);
-        }
-
-        await _fixture.Emulator.Requests.WaitForAsync(r => r.Method == "POST" && r.StatusCode == 503, TimeSpan.FromSeconds(30));
+        var (repo, deliveries) = await _fixture.PendingPushesAsync(5, SafetyNet);
         await _fixture.Handler.KillAsync();
         _fixture.Emulator.Faults.Clear();
+        var restartedAt = _fixture.Emulator.Requests.Snapshot().Count;
         await _fixture.Handler.RestartAsync();
 
-        // Nothing asks the handler about these deliveries until the API server has seen every one of them created:
-        // recovery on start-up, not an activation by the inspection API, must bring them back.
-        for (var i = 0; i < deliveries.Count; i++)
-        {
-            var delivery = deliveries[i];
-            await _fixture.Emulator.Requests.WaitForAsync(
-                r => r.Method == "POST" && r.StatusCode == 201 && r.Body.Contains(delivery, StringComparison.Ordinal), TimeSpan.FromMinutes(2));
-        }
+        // From here on nothing is sent to the handler: start-up recovery must bring the deliveries back by itself.
+        await _fixture.Emulator.Requests.WaitForSuccessfulWritesAsync(deliveries, SafetyNet, "After the kill and restart, with nothing sent to the handler");
 
-        foreach (var delivery in deliveries)
+        _fixture.AssertWrittenOnceSince(repo, deliveries, restartedAt);
+    }
+
+    /// <summary>
+    /// The grain's log torn as a crash mid-append leaves it, then a delivery acknowledged, then SIGKILL: after the
+    /// restart every acknowledged delivery is still known (a redelivery is a duplicate) and applied.
+    /// </summary>
+    [Fact]
+    public async Task TornGrainLog_ThenAnAcknowledgedPushAndAKill_EveryAcknowledgedDeliveryIsKnownAfterRestart()
+    {
+        var (repo, head) = await _fixture.NewRepositoryAsync();
+        var first = await _fixture.PushNewBranchAsync(repo, head, "one");
+        await _fixture.Emulator.Requests.WaitForSuccessfulWritesAsync([first.Delivery], SafetyNet, "After the first push");
+        await _fixture.Handler.KillAsync();
+        await TearLogAsync(repo.FullName);
+        await _fixture.Handler.RestartAsync();
+
+        var second = await _fixture.PushNewBranchAsync(repo, head, "two");
+        await _fixture.Emulator.Requests.WaitForSuccessfulWritesAsync([second.Delivery], SafetyNet, "After the push behind the tear");
+        await _fixture.Handler.KillAsync();
+        await _fixture.Handler.RestartAsync();
+
+        foreach (var (delivery, payload) in new[] { first, second })
         {
+            var (status, answer) = await _fixture.Client.SendAsync("push", delivery, payload);
             var outcome = await _fixture.Client.OutcomeAsync(repo.FullName, delivery);
-            Assert.Equal("applied", outcome!["state"]!.GetValue<string>());
+            Assert.Equal(202, status);
+            Assert.Equal("duplicate", answer["status"]!.GetValue<string>());
+            Assert.Equal("applied", outcome?["state"]?.GetValue<string>());
         }
 
-        Assert.Equal(deliveries.Count, _fixture.WorkflowsOf(repo).Count);
-        var (againStatus, again) = await _fixture.Client.SendAsync("push", deliveries[0], _fixture.PushPayload(repo, "refs/heads/feature-0", GitHubPayloads.Zero, head));
-        Assert.Equal(202, againStatus);
-        Assert.Equal("duplicate", again["status"]!.GetValue<string>());
+        Assert.Equal(2, _fixture.WorkflowsOf(repo).Count);
+    }
+
+    /// <summary>Appends the first 40 bytes of the repository's log to it: a record cut short, as a crash mid-append leaves one.</summary>
+    private async Task TearLogAsync(string repository)
+    {
+        var log = Directory.GetFiles(Path.Combine(_fixture.Handler.DataDirectory, "grains"), "repository__*.log")
+            .Single(f => f.Contains(Uri.EscapeDataString(repository), StringComparison.OrdinalIgnoreCase));
+        var start = (await File.ReadAllBytesAsync(log))[..40];
+        await using var stream = new FileStream(log, FileMode.Append);
+        await stream.WriteAsync(start);
     }
 }

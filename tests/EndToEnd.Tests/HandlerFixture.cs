@@ -53,9 +53,12 @@ public class HandlerFixture : IAsyncLifetime
             ["Handler__RetryDelay"] = "00:00:00.200",
             ["Handler__MaxRetryDelay"] = "00:00:01",
         };
-        Handler = await HandlerProcess.StartAsync(settings);
+        Handler = await StartHandlerAsync(settings);
         Client = new WebhookClient(Handler.BaseUri, Secret);
     }
+
+    /// <summary>Starts what receives the webhooks: the local all-in-one process unless a derived fixture says otherwise.</summary>
+    protected virtual Task<HandlerProcess> StartHandlerAsync(IReadOnlyDictionary<string, string> settings) => HandlerProcess.StartAsync(settings);
 
     public virtual async Task DisposeAsync()
     {
@@ -77,6 +80,56 @@ public class HandlerFixture : IAsyncLifetime
         }
 
         return (repository, await repository.CommitAsync("main", files, "initial"));
+    }
+
+    /// <summary>
+    /// Creates <paramref name="branch"/> from <paramref name="head"/> with one commit and sends its push under a new
+    /// delivery id; fails unless the handler answers 202 "queued". Returns the delivery id and the payload sent.
+    /// </summary>
+    public async Task<(string Delivery, JsonObject Payload)> PushNewBranchAsync(GitRepository repository, string head, string branch)
+    {
+        var after = await repository.CommitAsync(branch, new Dictionary<string, string?> { ["n.txt"] = branch }, branch, startPoint: head);
+        var delivery = Guid.NewGuid().ToString();
+        var payload = PushPayload(repository, $"refs/heads/{branch}", Testing.Handler.GitHubPayloads.Zero, after, created: true);
+        var (status, answer) = await Client.SendAsync("push", delivery, payload);
+        Assert.Equal(202, status);
+        Assert.Equal("queued", answer["status"]!.GetValue<string>());
+        return (delivery, payload);
+    }
+
+    /// <summary>
+    /// Makes the API server fail every create (until the faults are cleared), pushes <paramref name="count"/> new
+    /// branches of a new repository (none supersedes another: each is due), and waits until the handler has tried and
+    /// failed. Returns the repository and the delivery ids: acknowledged, and pending.
+    /// </summary>
+    public async Task<(GitRepository Repository, IReadOnlyList<string> Deliveries)> PendingPushesAsync(int count, TimeSpan timeout)
+    {
+        var (repository, head) = await NewRepositoryAsync();
+        Emulator.Faults.FailNext(int.MaxValue, 503, r => r.Method == "POST");
+        var deliveries = new List<string>();
+        for (var i = 0; i < count; i++)
+        {
+            deliveries.Add((await PushNewBranchAsync(repository, head, $"feature-{i}")).Delivery);
+        }
+
+        await Emulator.Requests.WaitForAsync(r => r.Method == "POST" && r.StatusCode == 503, timeout);
+        return (repository, deliveries);
+    }
+
+    /// <summary>
+    /// Each delivery had exactly one successful write, at or after position <paramref name="since"/> of the request
+    /// log, and the repository has one workflow per delivery.
+    /// </summary>
+    public void AssertWrittenOnceSince(GitRepository repository, IReadOnlyList<string> deliveries, int since)
+    {
+        var writes = KubernetesWrites.ByDelivery(Emulator.Requests.Snapshot());
+        foreach (var delivery in deliveries)
+        {
+            var written = Assert.Single(writes[delivery], w => w.Succeeded);
+            Assert.True(written.Index >= since, $"delivery {delivery} was written before #{since}: {written}");
+        }
+
+        Assert.Equal(deliveries.Count, WorkflowsOf(repository).Count);
     }
 
     public JsonObject PushPayload(GitRepository repository, string gitRef, string before, string after, bool created = false, bool deleted = false) =>

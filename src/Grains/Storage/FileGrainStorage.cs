@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
@@ -8,44 +7,38 @@ using Orleans.Storage;
 namespace K8sWebhookHandler.Grains.Storage;
 
 /// <summary>
-/// Grain storage for the local all-in-one mode. Each write appends the whole state, length-prefixed, to the
-/// grain's log file and flushes it to disk before returning, so an acknowledged write survives a kill; a torn
-/// record at the end of the log (a crash mid-write) is ignored on reading. When the log grows past a few
-/// states it is compacted into a snapshot document (written to a temporary file, flushed, renamed). Appending
-/// costs one write and one fsync, where replacing a file per write also costs a create, a rename and a delete.
+/// Grain storage for the local all-in-one mode. Each write appends the whole state as one checksummed record to
+/// the grain's log file and flushes it to disk before returning, so an acknowledged write survives a kill. A record
+/// torn by a crash mid-append is never acknowledged: reading skips it, and the next append first cuts the log back
+/// to the last intact record (see <see cref="StateLog"/>). When the log grows past a few states it is compacted
+/// into a snapshot document (written to a temporary file, flushed, renamed). Appending costs one write and one
+/// fsync, where replacing a file per write also costs a create, a rename and a delete.
 /// ETags are sequence numbers, so a stale write is refused.
 /// </summary>
 public sealed class FileGrainStorage(string directory) : IGrainStorage
 {
-    private const uint RecordMarker = 0x4B57484C; // "KWHL"
     private const int CompactAfterRecords = 64;
-    private readonly ConcurrentDictionary<string, (string ETag, int Records)> _known = new();
+
+    // Per grain, as this process last read or wrote it: the ETag, the log's intact records and where they end.
+    // Only this process writes these files, so its appends start where its own knowledge ends.
+    private readonly ConcurrentDictionary<string, Stored> _known = new();
 
     public string Directory { get; } = System.IO.Directory.CreateDirectory(directory).FullName;
 
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         var basePath = BasePathOf(stateName, grainId);
-        var (etag, stateJson, records) = await ReadLatestAsync(basePath);
-        if (stateJson is null)
-        {
-            grainState.State = Activator.CreateInstance<T>();
-            grainState.ETag = null;
-            grainState.RecordExists = false;
-            _known.TryRemove(basePath, out _);
-            return;
-        }
-
-        grainState.State = stateJson.Deserialize<T>(StateJson.Options) ?? Activator.CreateInstance<T>();
-        grainState.ETag = etag;
-        grainState.RecordExists = true;
-        _known[basePath] = (etag!, records);
+        var (stateJson, stored, _) = await ReadLatestAsync(basePath);
+        _known[basePath] = stored;
+        grainState.State = (stateJson is null ? default : stateJson.Deserialize<T>(StateJson.Options)) ?? Activator.CreateInstance<T>();
+        grainState.ETag = stored.ETag;
+        grainState.RecordExists = stateJson is not null;
     }
 
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         var basePath = BasePathOf(stateName, grainId);
-        var known = _known.GetValueOrDefault(basePath);
+        var known = _known.TryGetValue(basePath, out var read) ? read : (await ReadLatestAsync(basePath)).Stored;
         if (known.ETag != grainState.ETag)
         {
             throw new InconsistentStateException($"the stored state of {grainId} changed since it was read", known.ETag ?? "", grainState.ETag ?? "");
@@ -53,19 +46,20 @@ public sealed class FileGrainStorage(string directory) : IGrainStorage
 
         var etag = (long.TryParse(known.ETag, CultureInfo.InvariantCulture, out var previous) ? previous + 1 : 1).ToString(CultureInfo.InvariantCulture);
         var document = Serialize(grainId, etag, grainState.State);
-        var records = known.Records + 1;
-        if (records > CompactAfterRecords)
+        Stored written;
+        if (known.Records + 1 > CompactAfterRecords)
         {
             await WriteSnapshotAsync(basePath, document);
             File.Delete(basePath + ".log");
-            records = 0;
+            written = new Stored(etag, 0, 0);
         }
         else
         {
-            await AppendAsync(basePath + ".log", document);
+            // A failed append leaves _known as it was, so the next one cuts off whatever this one left behind.
+            written = new Stored(etag, known.Records + 1, await StateLog.AppendAsync(basePath + ".log", known.LogLength, document, CancellationToken.None));
         }
 
-        _known[basePath] = (etag, records);
+        _known[basePath] = written;
         grainState.ETag = etag;
         grainState.RecordExists = true;
     }
@@ -92,7 +86,7 @@ public sealed class FileGrainStorage(string directory) : IGrainStorage
             .Distinct();
         foreach (var basePath in bases)
         {
-            var (_, stateJson, _, grainId) = await ReadLatestWithIdAsync(basePath);
+            var (stateJson, _, grainId) = await ReadLatestAsync(basePath);
             if (stateJson is not null && grainId is not null && stateJson.Deserialize<T>(StateJson.Options) is { } state)
             {
                 yield return (grainId, state);
@@ -116,17 +110,6 @@ public sealed class FileGrainStorage(string directory) : IGrainStorage
         return buffer.ToArray();
     }
 
-    private static async Task AppendAsync(string path, byte[] document)
-    {
-        var header = new byte[8];
-        BinaryPrimitives.WriteUInt32LittleEndian(header, RecordMarker);
-        BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(4), document.Length);
-        await using var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, 1);
-        await stream.WriteAsync(header);
-        await stream.WriteAsync(document);
-        stream.Flush(flushToDisk: true);
-    }
-
     private static async Task WriteSnapshotAsync(string basePath, byte[] document)
     {
         var temporary = basePath + ".json.tmp";
@@ -139,53 +122,24 @@ public sealed class FileGrainStorage(string directory) : IGrainStorage
         File.Move(temporary, basePath + ".json", overwrite: true);
     }
 
-    private static async Task<(string? ETag, JsonNode? State, int Records)> ReadLatestAsync(string basePath)
+    /// <summary>The newest of the snapshot and the log's newest intact record, by ETag.</summary>
+    private static async Task<(JsonNode? State, Stored Stored, string? GrainId)> ReadLatestAsync(string basePath)
     {
-        var (etag, state, records, _) = await ReadLatestWithIdAsync(basePath);
-        return (etag, state, records);
-    }
-
-    /// <summary>The newest of the snapshot and the log's last complete record, by ETag.</summary>
-    private static async Task<(string? ETag, JsonNode? State, int Records, string? GrainId)> ReadLatestWithIdAsync(string basePath)
-    {
-        JsonNode? best = null;
-        if (File.Exists(basePath + ".json"))
+        var best = File.Exists(basePath + ".json") ? JsonNode.Parse(await File.ReadAllBytesAsync(basePath + ".json")) : null;
+        var log = File.Exists(basePath + ".log") ? StateLog.Scan(await File.ReadAllBytesAsync(basePath + ".log")) : LogScan.Empty;
+        if (log.Newest is not null && (best is null || ETagOf(log.Newest) > ETagOf(best)))
         {
-            best = JsonNode.Parse(await File.ReadAllBytesAsync(basePath + ".json"));
+            best = log.Newest;
         }
 
-        var records = 0;
-        if (File.Exists(basePath + ".log"))
-        {
-            var log = await File.ReadAllBytesAsync(basePath + ".log");
-            var offset = 0;
-            JsonNode? last = null;
-            while (offset + 8 <= log.Length && BinaryPrimitives.ReadUInt32LittleEndian(log.AsSpan(offset)) == RecordMarker)
-            {
-                var length = BinaryPrimitives.ReadInt32LittleEndian(log.AsSpan(offset + 4));
-                if (length < 0 || offset + 8 + length > log.Length)
-                {
-                    break; // A record torn by a crash mid-append: it was never acknowledged.
-                }
-
-                last = JsonNode.Parse(log.AsSpan(offset + 8, length));
-                offset += 8 + length;
-                records++;
-            }
-
-            if (last is not null && (best is null || ETagOf(last) > ETagOf(best)))
-            {
-                best = last;
-            }
-        }
-
-        return best is null
-            ? (null, null, 0, null)
-            : (best["etag"]!.GetValue<string>(), best["state"], records, best["grainId"]?.GetValue<string>());
+        var etag = best?["etag"]!.GetValue<string>();
+        return (best?["state"], new Stored(etag, log.Records, log.IntactLength), best?["grainId"]?.GetValue<string>());
     }
 
     private static long ETagOf(JsonNode document) => long.Parse(document["etag"]!.GetValue<string>(), CultureInfo.InvariantCulture);
 
     private string BasePathOf(string stateName, GrainId grainId) =>
         Path.Combine(Directory, $"{Uri.EscapeDataString(stateName)}__{Uri.EscapeDataString(grainId.ToString())}");
+
+    private readonly record struct Stored(string? ETag, int Records, long LogLength);
 }

@@ -16,13 +16,14 @@ public sealed record Killable(string Name, Func<Task> KillAsync, Func<Task> Rest
 public sealed record PlannedDelivery(string Id, string Repository, byte[] Body, string Signature);
 
 /// <summary>What a chaos run found: every number is counted, none assumed.</summary>
-public sealed record ChaosReport(int Sent, int Acknowledged, int Attempts, int Kills, int Applied, int Lost, int Duplicated, int Workflows, TimeSpan Elapsed);
+/// <param name="Writes">The creates and applies the API server received per delivery, and what it answered.</param>
+public sealed record ChaosReport(int Sent, int Acknowledged, int Attempts, int Kills, int Applied, int Lost, int Workflows, TimeSpan Elapsed, WriteAudit Writes);
 
 /// <summary>
 /// Sends signed tag pushes (each due exactly one Workflow: tags are never superseded) over many repositories while
 /// killing processes with SIGKILL at chosen points and restarting them. A delivery that got no 202 is sent again,
-/// as a person redelivers from GitHub's page; at the end every acknowledged delivery must have exactly one outcome
-/// and exactly one object.
+/// as a person redelivers from GitHub's page; at the end every acknowledged delivery must have exactly one outcome,
+/// exactly one object and exactly one successful create, and any create repeated after a process died is reported.
 /// </summary>
 public sealed class ChaosRun(GitServer git, KubeApiEmulatorServer emulator, string secret, ITestOutputHelper output)
 {
@@ -54,6 +55,7 @@ public sealed class ChaosRun(GitServer git, KubeApiEmulatorServer emulator, stri
         var killPoints = Enumerable.Range(0, kills).Select(_ => random.Next(deliveries.Count / 10, deliveries.Count * 9 / 10)).Order().ToList();
         var reached = deliveries.Select(_ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
         var acknowledged = new ConcurrentDictionary<string, string>();
+        var killMarks = new List<KillMark>();
         var attempts = 0;
         var clock = System.Diagnostics.Stopwatch.StartNew();
         using var http = new HttpClient { BaseAddress = api, Timeout = TimeSpan.FromSeconds(30) };
@@ -88,17 +90,21 @@ public sealed class ChaosRun(GitServer git, KubeApiEmulatorServer emulator, stri
                 var target = targets[random.Next(targets.Count)];
                 output.WriteLine($"{clock.Elapsed:mm\\:ss\\.f} at delivery {point}: SIGKILL {target.Name}");
                 await target.KillAsync();
+                // Taken once the process is gone: every request it sent is before the mark, every later one after it.
+                var mark = new KillMark(target.Name, emulator.Requests.Snapshot().Count);
+                killMarks.Add(mark);
+                output.WriteLine($"{clock.Elapsed:mm\\:ss\\.f} {target.Name} is gone (request #{mark.RequestIndex})");
                 await target.RestartAsync();
                 output.WriteLine($"{clock.Elapsed:mm\\:ss\\.f} {target.Name} is back");
             }
         });
 
         await Task.WhenAll(sender, chaos);
-        return await VerifyAsync(http, deliveries, acknowledged, attempts, kills, clock);
+        return await VerifyAsync(http, deliveries, acknowledged, attempts, killMarks, clock);
     }
 
     private async Task<ChaosReport> VerifyAsync(HttpClient http, IReadOnlyList<PlannedDelivery> deliveries, ConcurrentDictionary<string, string> acknowledged,
-        int attempts, int kills, System.Diagnostics.Stopwatch clock)
+        int attempts, IReadOnlyList<KillMark> kills, System.Diagnostics.Stopwatch clock)
     {
         var applied = 0;
         var lost = new List<string>();
@@ -121,15 +127,24 @@ public sealed class ChaosRun(GitServer git, KubeApiEmulatorServer emulator, stri
             .Select(w => w["metadata"]!["labels"]!["k8s-webhook-handler.io/delivery"]!.GetValue<string>())
             .Where(id => deliveries.Any(d => d.Id == id))
             .ToList();
-        var perDelivery = workflows.GroupBy(id => id).ToDictionary(g => g.Key, g => g.Count());
-        var duplicated = perDelivery.Values.Sum(n => n - 1);
-        var missing = deliveries.Count(d => acknowledged.ContainsKey(d.Id) && !perDelivery.ContainsKey(d.Id));
+        var missing = deliveries.Count(d => acknowledged.ContainsKey(d.Id) && !workflows.Contains(d.Id));
         foreach (var problem in lost.Take(20))
         {
             output.WriteLine("not applied: " + problem);
         }
 
-        var report = new ChaosReport(deliveries.Count, acknowledged.Count, attempts, kills, applied, lost.Count + missing, duplicated, workflows.Count, clock.Elapsed);
+        var writes = WriteAudit.Of(emulator.Requests.Snapshot(), deliveries.Where(d => acknowledged.ContainsKey(d.Id)).Select(d => d.Id), kills);
+        foreach (var repeat in writes.Repeats.Concat(writes.UnexplainedRepeats))
+        {
+            output.WriteLine("written again: " + repeat);
+        }
+
+        foreach (var recheck in writes.Rechecks.Concat(writes.UnexplainedRechecks))
+        {
+            output.WriteLine("processed again: " + recheck);
+        }
+
+        var report = new ChaosReport(deliveries.Count, acknowledged.Count, attempts, kills.Count, applied, lost.Count + missing, workflows.Count, clock.Elapsed, writes);
         output.WriteLine(report.ToString());
         return report;
     }
