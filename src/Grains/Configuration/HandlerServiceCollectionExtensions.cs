@@ -69,6 +69,7 @@ public static class HandlerServiceCollectionExtensions
         services.AddSingleton<IDeliveryProcessor, DeliveryProcessor>();
         services.AddSingleton<IRevisionGraph, GitRevisionGraph>();
         services.AddSingleton<SupersedeDecider>();
+        services.TryAddKeyedSingleton<TimeProvider>(Repositories.RepositoryGrain.ClockKey, (sp, _) => sp.GetRequiredService<TimeProvider>());
         services.AddSingleton<KubernetesTarget>();
         services.AddHostedService<KubernetesTargetAtStartup>();
         services.AddSingleton<IObjectSink>(sp =>

@@ -3,6 +3,7 @@ using K8sWebhookHandler.Grains.Events;
 using K8sWebhookHandler.Grains.Identity;
 using K8sWebhookHandler.Grains.Inspection;
 using K8sWebhookHandler.Grains.Processing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -20,9 +21,15 @@ public sealed partial class RepositoryGrain(
     IDeliveryProcessor processor,
     SupersedeDecider decider,
     IOptions<HandlerOptions> options,
-    TimeProvider time,
+    [FromKeyedServices(RepositoryGrain.ClockKey)] TimeProvider time,
     ILogger<RepositoryGrain> logger) : Grain, IRepositoryGrain, IRemindable
 {
+    /// <summary>
+    /// The key of the clock the grain reads (arrival, retention, retries): the host's <see cref="TimeProvider"/> unless
+    /// one is registered under this key. Orleans runs on the host's clock, so a test can move this one alone.
+    /// </summary>
+    public const string ClockKey = "repository-clock";
+
     /// <summary>Wakes the grain while deliveries are pending, so that a silo's death never strands them.</summary>
     private const string PendingReminder = "pending-deliveries";
     private static readonly TimeSpan ReminderPeriod = TimeSpan.FromMinutes(1);

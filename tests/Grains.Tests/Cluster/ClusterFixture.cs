@@ -29,7 +29,16 @@ public class ClusterFixture : IAsyncLifetime
     {
     }
 
-    protected ClusterFixture(HandlerOptions options) => Options = options;
+    /// <param name="options">The handler's settings in every silo.</param>
+    /// <param name="clock">The repository grains' clock (Orleans itself keeps the system clock); the system clock when null.</param>
+    protected ClusterFixture(HandlerOptions options, TimeProvider? clock = null)
+    {
+        Options = options;
+        Clock = clock ?? TimeProvider.System;
+    }
+
+    /// <summary>What the repository grains read the time from.</summary>
+    public TimeProvider Clock { get; }
 
     public ScriptedProcessor Processor { get; } = new();
 
@@ -70,6 +79,7 @@ public class ClusterFixture : IAsyncLifetime
             silo.Services.AddSingleton<SupersedeDecider>();
             silo.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(Options));
             silo.Services.AddSingleton(TimeProvider.System);
+            silo.Services.AddKeyedSingleton(RepositoryGrain.ClockKey, Clock);
             silo.Services.AddGrainStorage(StorageNames.Repositories, (_, _) => new FileGrainStorage(_storage.Path));
             silo.UseInMemoryReminderService();
         });
