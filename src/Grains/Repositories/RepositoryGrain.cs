@@ -81,7 +81,7 @@ public sealed partial class RepositoryGrain(
         await EnsureStateCertainAsync();
         var id = webhookEvent.Delivery;
         var now = time.GetUtcNow();
-        if (State.Seen.ContainsKey(id.Value))
+        if (Remembers(id, now))
         {
             // GitHub's "Redeliver" repeats the id: a delivery that failed for good is queued again, anything else is done.
             if (FindRecord(id) is { State: DeliveryState.Failed } failed && !IsPending(id))
