@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using K8sWebhookHandler.Grains.Configuration;
 using K8sWebhookHandler.Grains.Events;
 using K8sWebhookHandler.Grains.Git;
@@ -26,17 +25,8 @@ public sealed partial class DeliveryProcessor(
     /// <summary>The annotation by which a manifest object asks to be applied when a tag is deleted.</summary>
     public const string TagDeletionAnnotation = StampKeys.Prefix + "run-on-tag-deletion";
 
-    private readonly Regex? _ignoreRefs = options.Value.IgnoreRefs is { Length: > 0 } pattern
-        ? new Regex(pattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1))
-        : null;
-
     public async Task<ProcessingResult> ProcessAsync(WebhookEvent e, RefRecord? previous, CancellationToken cancellationToken)
     {
-        if (_ignoreRefs?.IsMatch(e.Ref) == true)
-        {
-            return ProcessingResult.Final(DeliveryState.IgnoredRef, $"{e.Ref} matches Handler:IgnoreRefs");
-        }
-
         try
         {
             return e.IsDeletion

@@ -37,6 +37,7 @@ public sealed partial class RepositoryGrain(
     private const int MaxUnsavedOutcomes = 16;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly RetrySchedule _retries = new(options.Value);
+    private readonly EventFilter _filter = new(options.Value);
     private readonly Dictionary<DeliveryId, List<TaskCompletionSource<DeliveryRecord>>> _waiters = [];
     private IGrainTimer? _drainTimer;
     private bool _draining;
@@ -94,15 +95,15 @@ public sealed partial class RepositoryGrain(
             return DeliveryStatus.Duplicate;
         }
 
-        var ignoreReason = EventFilter.IgnoreReason(webhookEvent);
-        if (ignoreReason is null && ReplayOf(webhookEvent) is { } original)
+        var ignored = _filter.Ignore(webhookEvent);
+        if (ignored is null && ReplayOf(webhookEvent) is { } original)
         {
             // The signature does not cover the delivery id: a captured body resent under a new id changes nothing.
             LogReplay(logger, Repository, webhookEvent.Ref, id.Value, original);
             return DeliveryStatus.Duplicate;
         }
 
-        var status = ignoreReason is null ? DeliveryStatus.Queued : DeliveryStatus.Ignored;
+        var status = ignored is null ? DeliveryStatus.Queued : DeliveryStatus.Ignored;
         if (status == DeliveryStatus.Queued)
         {
             await EnsureReminderAsync();
@@ -119,8 +120,8 @@ public sealed partial class RepositoryGrain(
         }
 
         AddRecord(new DeliveryRecord(id, webhookEvent.EventType, webhookEvent.Action, webhookEvent.Ref, webhookEvent.Revision,
-            webhookEvent.ReceivedAt, ignoreReason is null ? DeliveryState.Queued : DeliveryState.Ignored, ignoreReason, 0, [],
-            ignoreReason is null ? null : now, Before: webhookEvent.Before, Deleted: webhookEvent.Deleted));
+            webhookEvent.ReceivedAt, ignored?.State ?? DeliveryState.Queued, ignored?.Reason, 0, [],
+            ignored is null ? null : now, Before: webhookEvent.Before, Deleted: webhookEvent.Deleted));
         await SaveAsync();
         if (status == DeliveryStatus.Queued)
         {
@@ -134,7 +135,7 @@ public sealed partial class RepositoryGrain(
     {
         await EnsureStateCertainAsync();
         var record = FindRecord(delivery);
-        if (record is null || record.State == DeliveryState.Ignored || State.Repository is not { } facts)
+        if (record is null || record.State is DeliveryState.Ignored or DeliveryState.IgnoredRef || State.Repository is not { } facts)
         {
             return record;
         }

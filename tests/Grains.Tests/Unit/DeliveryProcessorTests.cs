@@ -75,17 +75,6 @@ public sealed class DeliveryProcessorTests
         return (new DeliveryProcessor(git, sink, new SupersedeDecider(new ScriptedGraph(), wrapped), wrapped, NullLogger<DeliveryProcessor>.Instance), git, sink);
     }
 
-    [Fact]
-    public async Task IgnoredRef_IsNotRead()
-    {
-        var (processor, git, _) = Create(new HandlerOptions { IgnoreRefs = "^refs/heads/dependabot/" }, []);
-
-        var result = await processor.ProcessAsync(TestEvents.Push("o/r", "dependabot/npm"), null, CancellationToken.None);
-
-        Assert.Equal(DeliveryState.IgnoredRef, result.State);
-        Assert.Empty(git.Reads);
-    }
-
     [Theory]
     [InlineData(CloneUrlSource.CloneUrl, "https://example.com/o/r.git")]
     [InlineData(CloneUrlSource.GitUrl, "git://example.com/o/r.git")]
