@@ -25,6 +25,7 @@ public class ClusterFixture : IAsyncLifetime
             MaxRetryDelay = TimeSpan.FromMilliseconds(50),
             MaxAttempts = 3,
             MaxRefs = 40,
+            IgnoreRefs = "^refs/heads/ignored/",
         })
     {
     }
