@@ -98,8 +98,9 @@ public sealed class HandlerOptions
     public CloneUrlSource CloneUrl { get; set; } = CloneUrlSource.CloneUrl;
 
     /// <summary>
-    /// Rewrites of clone URL prefixes, e.g. <c>https://github.com/</c> to a mirror. First match wins. Applied before
-    /// <see cref="GitOptions.AllowedRemotes"/> is checked: the policy holds for the URL actually fetched.
+    /// Rewrites of clone URL prefixes, e.g. <c>https://github.com/</c> to a mirror. <c>From</c> is compared with the
+    /// payload's URL as text (case-sensitive) and must end at a path boundary; the first rule that matches wins.
+    /// Applied before <see cref="GitOptions.AllowedRemotes"/> is checked: the policy holds for the URL actually fetched.
     /// </summary>
     public List<UrlRewrite> CloneUrlRewrites { get; set; } = [];
 
