@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using K8sWebhookHandler.KubeApiEmulator.Diagnostics;
 using K8sWebhookHandler.Testing.Handler;
 
 namespace K8sWebhookHandler.EndToEnd.Tests;
@@ -24,6 +26,41 @@ public sealed class OutcomeReportTests(HandlerFixture fixture) : IClassFixture<H
         Assert.DoesNotContain(fixture.Emulator.Requests.Snapshot(), r => r.Method != "GET" && r.Body.Contains(repo.FullName, StringComparison.Ordinal));
         Assert.Empty(fixture.WorkflowsOf(repo));
         Assert.Empty(MirrorsOf(repo.FullName));
+    }
+
+    [Fact]
+    public async Task ProxyPagesInsteadOfStatusBodies_AreRecordedWordForWord_RetriedWhenTransient_AndTheHandlerStaysUp()
+    {
+        var (repo, head) = await fixture.NewRepositoryAsync();
+        var next = await repo.CommitFileAsync("main", "app.txt", "change");
+        bool CreateOf(RecordedRequest r) =>
+            r.Method == "POST" && r.Path == "/apis/argoproj.io/v1alpha1/namespaces/ci/workflows" && r.Body.Contains(repo.FullName, StringComparison.Ordinal);
+        fixture.Emulator.Faults.AnswerNext(1, 403, "<html><body>\n<h1>403 Forbidden</h1>\n</body></html>", "text/html", CreateOf);
+
+        var refused = await SendAndWaitAsync(repo, fixture.PushPayload(repo, "refs/heads/main", GitHubPayloads.Zero, head, created: true));
+        var name = JsonNode.Parse(fixture.Emulator.Requests.Snapshot().First(CreateOf).Body)!["metadata"]!["name"]!.GetValue<string>();
+        fixture.Emulator.Faults.AnswerNext(1, 502, "", null, CreateOf);
+        var retried = await SendAndWaitAsync(repo, fixture.PushPayload(repo, "refs/heads/main", head, next));
+        using var health = await fixture.Client.Http.GetAsync("/healthz");
+
+        Assert.Equal("rejected", refused["state"]!.GetValue<string>());
+        Assert.Equal($"Workflow ci/{name}: the handler's service account may not do this: <html><body> <h1>403 Forbidden</h1> </body></html>", refused["reason"]!.GetValue<string>());
+        Assert.Equal(1, refused["attempts"]!.GetValue<int>());
+        Assert.Equal("applied", retried["state"]!.GetValue<string>());
+        Assert.Equal(2, retried["attempts"]!.GetValue<int>());
+        Assert.Equal(next, Assert.Single(fixture.WorkflowsOf(repo))["metadata"]!["annotations"]!["k8s-webhook-handler.io/revision"]!.GetValue<string>());
+        Assert.True(health.IsSuccessStatusCode);
+        Assert.True(fixture.Handler.IsRunning);
+    }
+
+    private async Task<JsonObject> SendAndWaitAsync(Testing.Git.GitRepository repo, JsonObject payload)
+    {
+        var delivery = NewDelivery();
+        var (status, answer) = await fixture.Client.SendAsync("push", delivery, payload);
+        Assert.True(status == 202, answer.ToJsonString());
+        var outcome = await fixture.Client.OutcomeAsync(repo.FullName, delivery);
+        Assert.NotNull(outcome);
+        return outcome;
     }
 
     /// <summary>The handler's git mirrors of a repository: directories under the data directory's <c>mirrors</c> named after it.</summary>

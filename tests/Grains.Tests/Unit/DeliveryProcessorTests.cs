@@ -14,23 +14,6 @@ namespace K8sWebhookHandler.Grains.Tests.Unit;
 
 public sealed class DeliveryProcessorTests
 {
-    private sealed class FilesByRevision(Dictionary<string, string?> files) : IGitMirror
-    {
-        public List<(string Url, string Revision)> Reads { get; } = [];
-
-        public Task<string?> ReadFileAsync(RepositoryKey repository, string remoteUrl, string revision, string path, CancellationToken cancellationToken)
-        {
-            Reads.Add((remoteUrl, revision));
-            return Task.FromResult(files.GetValueOrDefault(revision));
-        }
-
-        public Task<string?> ResolveBranchAsync(RepositoryKey repository, string remoteUrl, string branch, CancellationToken cancellationToken) =>
-            Task.FromResult<string?>(branch == "main" ? TestEvents.Sha(99) : null);
-
-        public Task<bool> IsAncestorAsync(RepositoryKey repository, string remoteUrl, string ancestor, string descendant, CancellationToken cancellationToken) =>
-            Task.FromResult(false);
-    }
-
     private sealed class RecordingSink : IObjectSink
     {
         public List<IReadOnlyList<JsonObject>> Applied { get; } = [];
