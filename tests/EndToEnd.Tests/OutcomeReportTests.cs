@@ -53,6 +53,23 @@ public sealed class OutcomeReportTests(HandlerFixture fixture) : IClassFixture<H
         Assert.True(fixture.Handler.IsRunning);
     }
 
+    [Fact]
+    public async Task ApiServerFailingTheProbe_MakesTheHandlerNotReadyWithTheReason_AndReadyAgainAfter()
+    {
+        fixture.Emulator.Faults.FailNext(1, 503, r => r.Path == "/version");
+
+        using var failing = await fixture.Client.Http.GetAsync("/readyz");
+        var report = JsonNode.Parse(await failing.Content.ReadAsStringAsync())!;
+        using var ready = await fixture.Client.Http.GetAsync("/readyz");
+
+        Assert.Equal(503, (int)failing.StatusCode);
+        Assert.Equal("Unhealthy", report["checks"]!["kubernetes"]!["status"]!.GetValue<string>());
+        Assert.Equal($"the Kubernetes API at {fixture.Emulator.BaseUri} answered GET /version with 503 ServiceUnavailable: the server is currently unable to handle the request",
+            report["checks"]!["kubernetes"]!["description"]!.GetValue<string>());
+        Assert.Equal("Healthy", report["checks"]!["grain-storage"]!["status"]!.GetValue<string>());
+        Assert.Equal(200, (int)ready.StatusCode);
+    }
+
     private async Task<JsonObject> SendAndWaitAsync(Testing.Git.GitRepository repo, JsonObject payload)
     {
         var delivery = NewDelivery();

@@ -8,6 +8,7 @@ using K8sWebhookHandler.Testing.Processes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime.Hosting;
+using Orleans.Storage;
 using Orleans.TestingHost;
 
 namespace K8sWebhookHandler.Grains.Tests.Cluster;
@@ -81,12 +82,15 @@ public class ClusterFixture : IAsyncLifetime
             silo.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(Options));
             silo.Services.AddSingleton(TimeProvider.System);
             silo.Services.AddKeyedSingleton(RepositoryGrain.ClockKey, Clock);
-            silo.Services.AddGrainStorage(StorageNames.Repositories, (_, _) => new FileGrainStorage(_storage.Path));
+            silo.Services.AddGrainStorage(StorageNames.Repositories, (_, _) => CreateStorage(_storage.Path));
             silo.UseInMemoryReminderService();
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }
+
+    /// <summary>The repositories' grain storage over <paramref name="directory"/>: the local mode's file storage.</summary>
+    protected virtual IGrainStorage CreateStorage(string directory) => new FileGrainStorage(directory);
 
     /// <summary>Kills the silos, as a crash would: nothing is flushed or handed over.</summary>
     public async Task KillAsync()
