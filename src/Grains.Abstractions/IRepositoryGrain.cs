@@ -14,7 +14,8 @@ public interface IRepositoryGrain : IGrainWithStringKey
 {
     /// <summary>
     /// Records a delivery durably and answers only then: <see cref="DeliveryStatus.Duplicate"/> for an id seen
-    /// before, <see cref="DeliveryStatus.Ignored"/> for an event the handler does not act on.
+    /// before, <see cref="DeliveryStatus.Ignored"/> for an event the handler does not act on or a ref that matches
+    /// <c>Handler:IgnoreRefs</c> (recorded final at once, never processed).
     /// </summary>
     [Alias("enqueue")]
     Task<DeliveryStatus> Enqueue(WebhookEvent webhookEvent);
@@ -34,7 +35,7 @@ public interface IRepositoryGrain : IGrainWithStringKey
     /// Runs a recorded delivery again, as an operator asks: a pending one is tried now, a <c>failed</c> one is
     /// queued again as it was, and any other final one is queued as a re-run that makes new objects. Answers the
     /// delivery's record after the change is stored; null for an id the repository has no record of. An ignored
-    /// event stays ignored, and state written before the repository's facts were kept cannot rebuild the event:
+    /// event or ref stays ignored, and state written before the repository's facts were kept cannot rebuild the event:
     /// the record then comes back unchanged.
     /// </summary>
     [Alias("retry")]

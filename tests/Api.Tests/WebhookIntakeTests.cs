@@ -122,6 +122,22 @@ public sealed class WebhookIntakeTests
         Assert.StartsWith("ref is not a valid branch or tag", reason);
     }
 
+    [Theory]
+    [InlineData("application/x-www-form-urlencoded", "json=%7B%7D&other=1")]
+    [InlineData("application/x-www-form-urlencoded; charset=utf-8", "payloads=%7B%7D")]
+    [InlineData("APPLICATION/X-WWW-FORM-URLENCODED", "payload")]
+    [InlineData("application/x-www-form-urlencoded", "")]
+    public async Task SignedFormBodyWithoutAPayloadField_Is400_AndReachesNoGrain(string contentType, string form)
+    {
+        var content = System.Text.Encoding.UTF8.GetBytes(form);
+        var (context, _) = Request(content, content.Length, ("X-Hub-Signature-256", WebhookClient.Sign(Secret, content)));
+        context.Request.ContentType = contentType;
+
+        var refusal = Refusal(await Intake().HandleAsync(context));
+
+        Assert.Equal((400, "form body without a payload field"), refusal);
+    }
+
     /// <summary>A grain factory that must never be used.</summary>
     public class NoGrains : DispatchProxy
     {

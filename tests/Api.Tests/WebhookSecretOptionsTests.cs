@@ -75,6 +75,59 @@ public sealed class WebhookSecretOptionsTests
     }
 
     [Fact]
+    public void WebhookSecretAndConfiguredSecrets_AreMerged_AndEachOneSigns()
+    {
+        var options = Options(new()
+        {
+            ["WEBHOOK_SECRET"] = "from-environment",
+            ["Handler:WebhookSecrets:0"] = "configured-old",
+            ["Handler:WebhookSecrets:1"] = "configured-new",
+        }, developmentFile: false);
+
+        Assert.Equal(["configured-old", "configured-new", "from-environment"], options.WebhookSecrets);
+        Assert.All(options.WebhookSecrets, secret => Assert.Null(Check(options, secret)));
+        Assert.Equal("signature does not match", Check(options, "none-of-them"));
+    }
+
+    [Theory]
+    [InlineData("same", "same", "other", new[] { "same", "other" })]
+    [InlineData("other", "same", "same", new[] { "same", "other" })]
+    [InlineData("same", "same", "same", new[] { "same" })]
+    public void DuplicateSecrets_AreKeptOnce(string environment, string first, string second, string[] expected)
+    {
+        var options = Options(new()
+        {
+            ["WEBHOOK_SECRET"] = environment,
+            ["Handler:WebhookSecrets:0"] = first,
+            ["Handler:WebhookSecrets:1"] = second,
+        }, developmentFile: false);
+
+        Assert.Equal(expected, options.WebhookSecrets);
+    }
+
+    [Theory]
+    [InlineData("", "configured", new[] { "configured" })]
+    [InlineData("from-environment", "", new[] { "from-environment" })]
+    public void EmptySecrets_AreDropped(string environment, string configured, string[] expected)
+    {
+        var options = Options(new() { ["WEBHOOK_SECRET"] = environment, ["Handler:WebhookSecrets:0"] = configured }, developmentFile: false);
+
+        Assert.Equal(expected, options.WebhookSecrets);
+        Assert.Equal("signature does not match", Check(options, ""));
+    }
+
+    [Fact]
+    public void OnlyEmptySecrets_RefuseToStart_SayingWhatToSet()
+    {
+        var error = Assert.Throws<OptionsValidationException>(() =>
+            Options(new() { ["WEBHOOK_SECRET"] = "", ["Handler:WebhookSecrets:0"] = "" }, developmentFile: false));
+
+        Assert.Equal(
+            "No webhook secret is configured: set WEBHOOK_SECRET (or Handler__WebhookSecrets__0), or set Handler__Insecure=true to accept unsigned webhooks on purpose.",
+            Assert.Single(error.Failures));
+    }
+
+    [Fact]
     public async Task DevelopmentSecretInUse_IsWarnedAboutAtStart()
     {
         var logger = new RecordingLogger();

@@ -11,6 +11,9 @@ public class HandlerFixture : IAsyncLifetime
 {
     public const string Secret = "end-to-end-secret";
 
+    /// <summary><c>Handler:IgnoreRefs</c>: branches under <c>ignored/</c>.</summary>
+    public const string IgnoredRefs = "^refs/heads/ignored/";
+
     public const string Manifest = """
         apiVersion: argoproj.io/v1alpha1
         kind: Workflow
@@ -52,6 +55,7 @@ public class HandlerFixture : IAsyncLifetime
             ["Handler__Git__AllowedRemotes__0"] = Git.GitRoot.ToString(),
             ["Handler__RetryDelay"] = "00:00:00.200",
             ["Handler__MaxRetryDelay"] = "00:00:01",
+            ["Handler__IgnoreRefs"] = IgnoredRefs,
         };
         Handler = await StartHandlerAsync(settings);
         Client = new WebhookClient(Handler.BaseUri, Secret);

@@ -218,6 +218,7 @@ public sealed class WebhookToWorkflowTests(HandlerFixture fixture) : IClassFixtu
         { "no-delivery", 400, "X-GitHub-Delivery" },
         { "malformed-json", 400, "malformed JSON" },
         { "no-repository", 400, "names no repository" },
+        { "form-without-payload", 400, "form body without a payload field" },
     };
 
     [Theory]
@@ -227,6 +228,7 @@ public sealed class WebhookToWorkflowTests(HandlerFixture fixture) : IClassFixtu
         var (repo, head) = await fixture.NewRepositoryAsync();
         var body = Encoding.UTF8.GetBytes(fixture.PushPayload(repo, "refs/heads/main", GitHubPayloads.Zero, head).ToJsonString());
         var headers = new Dictionary<string, string?>();
+        var contentType = "application/json";
         switch (kind)
         {
             case "wrong-signature":
@@ -247,9 +249,13 @@ public sealed class WebhookToWorkflowTests(HandlerFixture fixture) : IClassFixtu
             case "no-repository":
                 body = Encoding.UTF8.GetBytes("{\"ref\": \"refs/heads/main\", \"after\": \"" + head + "\"}");
                 break;
+            case "form-without-payload":
+                body = Encoding.UTF8.GetBytes("json=" + Uri.EscapeDataString(Encoding.UTF8.GetString(body)));
+                contentType = "application/x-www-form-urlencoded";
+                break;
         }
 
-        var (status, answer) = await fixture.Client.SendAsync("push", NewDelivery(), body, headers: headers);
+        var (status, answer) = await fixture.Client.SendAsync("push", NewDelivery(), body, contentType: contentType, headers: headers);
 
         var barrier = await BarrierAsync(repo, head);
 

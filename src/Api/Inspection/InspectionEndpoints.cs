@@ -54,7 +54,7 @@ public static class InspectionEndpoints
             return await grains.GetGrain<IRepositoryGrain>(key.Value).Retry(delivery) switch
             {
                 null => Results.NotFound(new { error = $"no delivery {id} recorded for {key}" }),
-                { State: DeliveryState.Ignored } ignored => Results.Conflict(new { error = $"delivery {id} is an event the handler does not act on: {ignored.Reason}" }),
+                { State: DeliveryState.Ignored or DeliveryState.IgnoredRef } ignored => Results.Conflict(new { error = $"delivery {id} is an event the handler does not act on: {ignored.Reason}" }),
                 { State: DeliveryState.Queued } queued => Results.Accepted((string?)null, queued),
                 _ => Results.Conflict(new { error = $"delivery {id} cannot be run again until a new delivery of {key} says where the repository is" }),
             };

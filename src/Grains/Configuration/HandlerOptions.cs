@@ -88,7 +88,10 @@ public sealed class HandlerOptions
     /// <summary>Also accept the legacy SHA-1 <c>X-Hub-Signature</c> when no SHA-256 signature is sent.</summary>
     public bool AllowSha1Signature { get; set; }
 
-    /// <summary>Refs matching this regular expression are recorded as <c>ignored-ref</c> (the Go handler's <c>-ignore</c>).</summary>
+    /// <summary>
+    /// Refs matching this regular expression (searched in the full ref, e.g. <c>refs/heads/x</c>) are answered
+    /// <c>ignored</c> and recorded <c>ignored-ref</c> on arrival, never fetched or applied (the Go handler's <c>-ignore</c>).
+    /// </summary>
     public string? IgnoreRefs { get; set; }
 
     /// <summary>Largest webhook body accepted, in bytes. GitHub caps payloads at 25 MB.</summary>
@@ -98,8 +101,9 @@ public sealed class HandlerOptions
     public CloneUrlSource CloneUrl { get; set; } = CloneUrlSource.CloneUrl;
 
     /// <summary>
-    /// Rewrites of clone URL prefixes, e.g. <c>https://github.com/</c> to a mirror. First match wins. Applied before
-    /// <see cref="GitOptions.AllowedRemotes"/> is checked: the policy holds for the URL actually fetched.
+    /// Rewrites of clone URL prefixes, e.g. <c>https://github.com/</c> to a mirror. <c>From</c> is compared with the
+    /// payload's URL as text (case-sensitive) and must end at a path boundary; the first rule that matches wins.
+    /// Applied before <see cref="GitOptions.AllowedRemotes"/> is checked: the policy holds for the URL actually fetched.
     /// </summary>
     public List<UrlRewrite> CloneUrlRewrites { get; set; } = [];
 
@@ -109,13 +113,19 @@ public sealed class HandlerOptions
     /// <summary>Allowed remotes, credential hosts and fetch limits of the git mirror.</summary>
     public GitOptions Git { get; set; } = new();
 
-    /// <summary>How long a delivery id is remembered for dedupe. GitHub lets users redeliver for 3 days.</summary>
+    /// <summary>
+    /// How long a delivery id is remembered for dedupe (inclusive; one tick later it is new again). GitHub lets users
+    /// redeliver for 3 days.
+    /// </summary>
     public TimeSpan DeliveryRetention { get; set; } = TimeSpan.FromDays(7);
 
-    /// <summary>Most delivery ids remembered per repository; the oldest are forgotten first.</summary>
+    /// <summary>Most delivery ids remembered per repository; each new id beyond it forgets the oldest.</summary>
     public int MaxRememberedDeliveries { get; set; } = 10_000;
 
-    /// <summary>Delivery records kept per repository for inspection.</summary>
+    /// <summary>
+    /// Delivery records kept per repository for inspection, trimmed when a delivery arrives: oldest first, failed ones
+    /// last (a redelivery needs them), and never one still pending (so the count may exceed this until the next arrival).
+    /// </summary>
     public int HistoryLimit { get; set; } = 200;
 
     /// <summary>

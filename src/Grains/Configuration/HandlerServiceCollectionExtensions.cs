@@ -43,12 +43,14 @@ public static class HandlerServiceCollectionExtensions
     }
 
     /// <summary>
-    /// The development secrets are public: one may sign only while no other secret is configured. A real secret
-    /// removes them; without one, <see cref="HandlerOptions.DevelopmentWebhookSecret"/> (if set) is the secret.
+    /// Empty and repeated secrets are dropped. The development secrets are public: one may sign only while no other
+    /// secret is configured. A real secret removes them; without one, <see cref="HandlerOptions.DevelopmentWebhookSecret"/>
+    /// (if set) is the secret.
     /// </summary>
     private static void RetireDevelopmentSecrets(HandlerOptions options)
     {
-        options.WebhookSecrets.RemoveAll(string.IsNullOrEmpty);
+        // Each secret once: every listed secret costs an HMAC of every delivery.
+        options.WebhookSecrets = options.WebhookSecrets.Where(secret => secret.Length > 0).Distinct(StringComparer.Ordinal).ToList();
         if (options.WebhookSecrets.Exists(secret => !options.IsDevelopmentSecret(secret)))
         {
             options.WebhookSecrets.RemoveAll(options.IsDevelopmentSecret);
@@ -69,6 +71,7 @@ public static class HandlerServiceCollectionExtensions
         services.AddSingleton<IDeliveryProcessor, DeliveryProcessor>();
         services.AddSingleton<IRevisionGraph, GitRevisionGraph>();
         services.AddSingleton<SupersedeDecider>();
+        services.TryAddKeyedSingleton<TimeProvider>(Repositories.RepositoryGrain.ClockKey, (sp, _) => sp.GetRequiredService<TimeProvider>());
         services.AddSingleton<KubernetesTarget>();
         services.AddHostedService<KubernetesTargetAtStartup>();
         services.AddSingleton<IObjectSink>(sp =>

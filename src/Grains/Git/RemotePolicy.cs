@@ -99,7 +99,7 @@ public sealed class RemotePolicy
 
         foreach (var rewrite in _rewrites)
         {
-            if (rewrite.From.Length > 0 && url.StartsWith(rewrite.From, StringComparison.Ordinal))
+            if (rewrite.From.Length > 0 && url.StartsWith(rewrite.From, StringComparison.Ordinal) && EndsAtBoundary(rewrite.From, url))
             {
                 return rewrite.To + url[rewrite.From.Length..];
             }
@@ -107,6 +107,14 @@ public sealed class RemotePolicy
 
         return url;
     }
+
+    /// <summary>
+    /// Whether <paramref name="from"/>, a prefix of <paramref name="url"/>, ends at a path boundary, as allowed remotes
+    /// do: it ends in <c>/</c> (or the <c>:</c> of <c>git@host:</c>), or the URL ends there or goes on with <c>/</c>. So
+    /// <c>https://github.com/acme</c> rewrites <c>acme/app</c> but not <c>acme-evil/app</c>.
+    /// </summary>
+    private static bool EndsAtBoundary(string from, string url) =>
+        from[^1] is '/' or ':' || url.Length == from.Length || url[from.Length] == '/';
 
     private static RemoteRefusedException Refused(string? payloadUrl, string? rewritten, string problem)
     {

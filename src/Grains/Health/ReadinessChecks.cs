@@ -9,21 +9,28 @@ using Microsoft.Extensions.Options;
 
 namespace K8sWebhookHandler.Grains.Health;
 
-/// <summary>Ready only when a repository grain can be activated (silo up, grain storage readable) and the data directory takes writes.</summary>
+/// <summary>
+/// Ready only when a grain answers (silo up), grain storage answers a read now (<see cref="IStorageProbeGrain"/>), and
+/// the data directory takes writes.
+/// </summary>
 public sealed class GrainStorageHealthCheck(IGrainFactory grains, IOptions<HandlerOptions> options) : IHealthCheck
 {
+    /// <summary>The key of the one probe grain.</summary>
+    public const string ProbeKey = "readiness";
+
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         try
         {
-            await grains.GetGrain<IRepositoryGrain>("k8s-webhook-handler/readiness-probe").Inspect().WaitAsync(cancellationToken);
+            await grains.GetGrain<IStorageProbeGrain>(ProbeKey).Probe().WaitAsync(cancellationToken);
             var probe = Path.Combine(Directory.CreateDirectory(options.Value.DataDirectory).FullName, ".readiness");
             await File.WriteAllTextAsync(probe, DateTimeOffset.UtcNow.ToString("O"), cancellationToken);
             return HealthCheckResult.Healthy();
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            return HealthCheckResult.Unhealthy($"grain storage is not usable: {e.Message}");
+            // Orleans wraps a storage failure in a message with the grain id and a stack trace: the cause says it.
+            return HealthCheckResult.Unhealthy($"grain storage is not usable: {e.GetBaseException().Message}");
         }
     }
 }
@@ -43,9 +50,13 @@ public sealed class KubernetesHealthCheck(KubernetesTarget target) : IHealthChec
             await client.GetAsync("/version", cancellationToken);
             return HealthCheckResult.Healthy();
         }
-        catch (Exception e) when (e is TransientException or KubernetesApiException)
+        catch (TransientException e)
         {
-            return HealthCheckResult.Unhealthy($"the Kubernetes API at {client.BaseUri} does not answer: {e.Message}");
+            return HealthCheckResult.Unhealthy(e.Message);
+        }
+        catch (KubernetesApiException e)
+        {
+            return HealthCheckResult.Unhealthy($"the Kubernetes API at {client.BaseUri} answered GET /version with {e.Message}");
         }
     }
 }

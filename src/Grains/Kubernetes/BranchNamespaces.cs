@@ -114,13 +114,19 @@ public sealed class BranchNamespaces(KubernetesRestClient client)
         return (matches ? NamespaceClaim.ThisBranchByLabels : NamespaceClaim.OtherBranch, $"labelled {refLabel ?? "(no ref)"} of {repositoryLabel ?? "(no repository)"}");
     }
 
-    /// <summary>The template with the branch put in, made a valid namespace name (DNS-1123 label, at most 63).</summary>
+    /// <summary>
+    /// The template with the branch put in, made a valid namespace name (DNS-1123 label, at most 63): lower-cased, runs
+    /// of other characters made one '-'. It ends in a hash of the whole when it would be longer than 63, or when the
+    /// branch has no letter or digit, which would leave the template's own name (perhaps <c>Handler:Namespace</c>).
+    /// </summary>
     public static string NameFor(string template, string branch)
     {
         var raw = template.Replace("{branch}", branch, StringComparison.Ordinal).ToLowerInvariant();
         var chars = raw.Select(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) ? c : '-').ToArray();
         var name = string.Join('-', new string(chars).Split('-', StringSplitOptions.RemoveEmptyEntries));
-        return name.Length <= 63 ? name : name[..52].TrimEnd('-') + "-" + LabelValues.Hash(raw, 10);
+        return name.Length <= 63 && branch.Any(char.IsAsciiLetterOrDigit)
+            ? name
+            : name[..Math.Min(name.Length, 52)].TrimEnd('-') + "-" + LabelValues.Hash(raw, 10);
     }
 
     private static JsonObject Manifest(string name, WebhookEvent e) => new()

@@ -31,7 +31,18 @@ public sealed class KubernetesApiException(HttpStatusCode status, string reason,
             // Not a Status body (a proxy's HTML page, say): keep the text.
         }
 
-        return new(status, status.ToString(), body.Length > 500 ? body[..500] : body);
+        return new(status, status.ToString(), Excerpt(body));
+    }
+
+    /// <summary>
+    /// A body that is not a <c>Status</c>, fit for a reason and a log line: on one line (runs of whitespace and control
+    /// characters become one space), at most 500 characters, and <c>(empty body)</c> rather than nothing.
+    /// </summary>
+    public static string Excerpt(string body)
+    {
+        var printable = new string(body.Select(c => char.IsControl(c) ? ' ' : c).ToArray());
+        var text = string.Join(' ', printable.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        return text.Length == 0 ? "(empty body)" : text.Length > 500 ? text[..500] : text;
     }
 }
 

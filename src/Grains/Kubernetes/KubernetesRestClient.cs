@@ -28,7 +28,10 @@ public sealed class KubernetesRestClient : IDisposable
     public Task<JsonNode> GetAsync(string path, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Get, path, null, null, cancellationToken);
 
-    /// <summary>Sends a request; a non-success answer throws <see cref="KubernetesApiException"/>, a lost connection <see cref="TransientException"/>.</summary>
+    /// <summary>
+    /// Sends a request; a non-success answer throws <see cref="KubernetesApiException"/>, a lost connection, a timeout or
+    /// a success answer that is not JSON <see cref="TransientException"/>.
+    /// </summary>
     public async Task<JsonNode> SendAsync(HttpMethod method, string path, JsonNode? body, string? contentType, CancellationToken cancellationToken)
     {
         // The base may carry a path of its own (a proxy's /k8s/clusters/x): append, do not resolve.
@@ -69,7 +72,16 @@ public sealed class KubernetesRestClient : IDisposable
                 throw KubernetesApiException.From(response.StatusCode, text);
             }
 
-            return text.Length == 0 ? new JsonObject() : JsonNode.Parse(text) ?? new JsonObject();
+            try
+            {
+                return text.Length == 0 ? new JsonObject() : JsonNode.Parse(text) ?? new JsonObject();
+            }
+            catch (System.Text.Json.JsonException e)
+            {
+                // A proxy's page (a sign-in form, say) with a success status: not the API server, so tried again later.
+                throw new TransientException(
+                    $"the Kubernetes API at {BaseUri} answered {method} {path} with {(int)response.StatusCode} and a body that is not JSON: {KubernetesApiException.Excerpt(text)}", e);
+            }
         }
     }
 

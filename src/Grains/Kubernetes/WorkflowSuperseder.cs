@@ -45,8 +45,10 @@ public sealed class WorkflowSuperseder(KubernetesRestClient client, IKindResolve
                     continue;
                 }
 
-                await StopAsync(resource, place.Namespace, name, mode, cancellationToken);
-                stopped.Add(candidate);
+                if (await StopAsync(resource, place.Namespace, name, mode, cancellationToken))
+                {
+                    stopped.Add(candidate);
+                }
             }
         }
 
@@ -63,23 +65,25 @@ public sealed class WorkflowSuperseder(KubernetesRestClient client, IKindResolve
     private static bool IsDone(JsonObject item) =>
         item["spec"]?["shutdown"] is not null || FinishedPhases.Contains(ManifestFields.StringOrNull(item["status"]?["phase"]) ?? "");
 
-    private async Task StopAsync(ResourceKind resource, string? ns, string name, SupersedeMode mode, CancellationToken cancellationToken)
+    /// <summary>Stops or deletes one object; false when it was gone already (deleted by someone, or by Argo's TTL).</summary>
+    private async Task<bool> StopAsync(ResourceKind resource, string? ns, string name, SupersedeMode mode, CancellationToken cancellationToken)
     {
         try
         {
             if (mode == SupersedeMode.Delete)
             {
                 await client.SendAsync(HttpMethod.Delete, resource.ObjectPath(ns, name), null, null, cancellationToken);
-                return;
+                return true;
             }
 
             var shutdown = mode == SupersedeMode.Terminate ? "Terminate" : "Stop";
             var patch = new JsonObject { ["spec"] = new JsonObject { ["shutdown"] = shutdown } };
             await client.SendAsync(HttpMethod.Patch, resource.ObjectPath(ns, name), patch, "application/merge-patch+json", cancellationToken);
+            return true;
         }
         catch (KubernetesApiException e) when (e.Status == System.Net.HttpStatusCode.NotFound)
         {
-            // Gone already (deleted by someone, or by Argo's TTL): nothing left to stop.
+            return false;
         }
     }
 }

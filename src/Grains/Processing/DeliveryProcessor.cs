@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using K8sWebhookHandler.Grains.Configuration;
 using K8sWebhookHandler.Grains.Events;
 using K8sWebhookHandler.Grains.Git;
@@ -15,7 +14,8 @@ namespace K8sWebhookHandler.Grains.Processing;
 /// <summary>
 /// Reads <c>.ci/workflow.yaml</c> at the event's revision (a deletion reads it from the default branch), stamps
 /// it, applies it, and then stops the ref's older workflows. A branch deletion also removes the branch
-/// namespace the handler made. Refusals are final; unreachable servers are transient and retried by the grain.
+/// namespace the handler made. Refusals are final (after the apply they only become the applied delivery's reason);
+/// unreachable servers are transient and retried by the grain.
 /// </summary>
 public sealed partial class DeliveryProcessor(
     IGitMirror git, IObjectSink sink, SupersedeDecider decider, IOptions<HandlerOptions> options, ILogger<DeliveryProcessor> logger) : IDeliveryProcessor
@@ -26,17 +26,8 @@ public sealed partial class DeliveryProcessor(
     /// <summary>The annotation by which a manifest object asks to be applied when a tag is deleted.</summary>
     public const string TagDeletionAnnotation = StampKeys.Prefix + "run-on-tag-deletion";
 
-    private readonly Regex? _ignoreRefs = options.Value.IgnoreRefs is { Length: > 0 } pattern
-        ? new Regex(pattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1))
-        : null;
-
     public async Task<ProcessingResult> ProcessAsync(WebhookEvent e, RefRecord? previous, CancellationToken cancellationToken)
     {
-        if (_ignoreRefs?.IsMatch(e.Ref) == true)
-        {
-            return ProcessingResult.Final(DeliveryState.IgnoredRef, $"{e.Ref} matches Handler:IgnoreRefs");
-        }
-
         try
         {
             return e.IsDeletion
@@ -72,11 +63,11 @@ public sealed partial class DeliveryProcessor(
         }
 
         var applied = await sink.ApplyAsync(stamped, e, branchNamespace ?? options.Value.Namespace, cancellationToken);
-        var stopped = decider.TakesPart(e)
-            ? await sink.SupersedeAsync(e, applied, previous?.Objects ?? [], policy, cancellationToken)
-            : [];
+        var (stopped, notStopped) = decider.TakesPart(e)
+            ? await StopOlderAsync(e, applied, previous, policy, cancellationToken)
+            : ([], null);
         LogApplied(logger, e.Repository.FullName, e.Ref, e.Revision, e.Delivery.Value, applied.Count, stopped.Count);
-        return new ProcessingResult(DeliveryState.Applied, null, applied, e.Revision) { Stopped = stopped };
+        return new ProcessingResult(DeliveryState.Applied, notStopped, applied, e.Revision) { Stopped = stopped };
     }
 
     /// <summary>
@@ -106,16 +97,51 @@ public sealed partial class DeliveryProcessor(
         var stamped = objects is null ? [] : ManifestStamper.Stamp(objects, deletion, head!);
         var policy = Policy(stamped);
         var applied = stamped.Count == 0 ? [] : await sink.ApplyAsync(stamped, deletion, options.Value.Namespace, cancellationToken);
-        var stopped = e.IsBranch ? await sink.SupersedeAsync(deletion, applied, previous?.Objects ?? [], policy, cancellationToken) : [];
-        if (BranchNamespace(e) is { } branchNamespace)
-        {
-            await sink.DeleteOwnedNamespaceAsync(branchNamespace, deletion, cancellationToken);
-        }
+        var (stopped, notStopped) = e.IsBranch ? await StopOlderAsync(deletion, applied, previous, policy, cancellationToken) : ([], null);
+        var notRemoved = BranchNamespace(e) is { } branchNamespace ? await RemoveNamespaceAsync(branchNamespace, deletion, cancellationToken) : null;
+        var reason = string.Join("; ", new[] { missing, notStopped, notRemoved }.OfType<string>()) is { Length: > 0 } joined ? joined : null;
 
         LogApplied(logger, e.Repository.FullName, e.Ref, head ?? "", e.Delivery.Value, applied.Count, stopped.Count);
-        return objects is null
-            ? new ProcessingResult(DeliveryState.NoManifest, missing, [], head) { Stopped = stopped }
-            : new ProcessingResult(DeliveryState.Applied, null, applied, head) { Stopped = stopped };
+        return new ProcessingResult(objects is null ? DeliveryState.NoManifest : DeliveryState.Applied, reason, applied, head) { Stopped = stopped };
+    }
+
+    /// <summary>
+    /// Stops the ref's older work once the new revision is applied. A refusal here (a 403, say) cannot undo the apply:
+    /// the delivery stays applied and says what was not stopped. A transient failure is thrown on, and the whole delivery
+    /// is tried again (the apply is idempotent).
+    /// </summary>
+    private async Task<(IReadOnlyList<AppliedObject> Stopped, string? Refused)> StopOlderAsync(
+        WebhookEvent e, IReadOnlyList<AppliedObject> applied, RefRecord? previous, SupersedePolicy policy, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await sink.SupersedeAsync(e, applied, previous?.Objects ?? [], policy, cancellationToken), null);
+        }
+        catch (DeliveryRefusedException refused)
+        {
+            return ([], AfterApply(e, "older workflows were not stopped", refused));
+        }
+    }
+
+    /// <summary>Removes a deleted branch's namespace after the deletion's apply; a refusal is reported like one of <see cref="StopOlderAsync"/>.</summary>
+    private async Task<string?> RemoveNamespaceAsync(string name, WebhookEvent deletion, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await sink.DeleteOwnedNamespaceAsync(name, deletion, cancellationToken);
+            return null;
+        }
+        catch (DeliveryRefusedException refused)
+        {
+            return AfterApply(deletion, $"namespace {name} was not removed", refused);
+        }
+    }
+
+    private string AfterApply(WebhookEvent e, string what, DeliveryRefusedException refused)
+    {
+        var reason = $"{what}: {refused.Message}";
+        LogRefusedAfterApply(logger, e.Repository.FullName, e.Ref, e.Delivery.Value, reason);
+        return reason;
     }
 
     private static bool RunsOnTagDeletion(JsonObject manifestObject) =>
@@ -157,6 +183,9 @@ public sealed partial class DeliveryProcessor(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected the manifest of {Repository} {Ref} (delivery {DeliveryId}): {Reason}")]
     private static partial void LogRejected(ILogger logger, string repository, string @ref, string deliveryId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Applied {Repository} {Ref} (delivery {DeliveryId}), but {Reason}")]
+    private static partial void LogRefusedAfterApply(ILogger logger, string repository, string @ref, string deliveryId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Will retry {Repository} {Ref} (delivery {DeliveryId}): {Reason}")]
     private static partial void LogTransient(ILogger logger, string repository, string @ref, string deliveryId, string reason);

@@ -1,11 +1,30 @@
+using System.Text.RegularExpressions;
+using K8sWebhookHandler.Grains.Configuration;
 using K8sWebhookHandler.Grains.Events;
+using K8sWebhookHandler.Grains.Inspection;
 
 namespace K8sWebhookHandler.Grains.Processing;
 
-/// <summary>Which deliveries the handler acts on; everything else is recorded and answered <c>ignored</c>.</summary>
-public static class EventFilter
+/// <summary>
+/// Which deliveries the handler acts on, decided once, on arrival. Everything else is recorded final at once and
+/// answered <c>ignored</c>: <c>ignored</c> for an event it does not act on, <c>ignored-ref</c> for a ref that matches
+/// <c>Handler:IgnoreRefs</c>. Nothing ignored is fetched, decided or applied.
+/// </summary>
+public sealed class EventFilter(HandlerOptions options)
 {
-    /// <summary>Null when the event is acted on; otherwise why it is ignored.</summary>
+    private static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(1);
+
+    private readonly Regex? _ignoreRefs = options.IgnoreRefs is { Length: > 0 } pattern
+        ? new Regex(pattern, RegexOptions.CultureInvariant, MatchTimeout)
+        : null;
+
+    /// <summary>Null when the event is acted on; otherwise its final state and why.</summary>
+    public (DeliveryState State, string Reason)? Ignore(WebhookEvent e) =>
+        IgnoreReason(e) is { } reason ? (DeliveryState.Ignored, reason)
+        : IgnoresRef(e.Ref) ? (DeliveryState.IgnoredRef, $"{e.Ref} matches Handler:IgnoreRefs")
+        : null;
+
+    /// <summary>Null when the event's type and action are acted on; otherwise why not.</summary>
     public static string? IgnoreReason(WebhookEvent e) => (e.EventType, e.Action) switch
     {
         ("push", _) when e.Ref.Length == 0 => "push without a ref",
@@ -18,4 +37,17 @@ public static class EventFilter
         ("check_suite" or "check_run", var action) => $"{e.EventType} action '{action}'",
         var (type, _) => $"event '{type}' is not acted on",
     };
+
+    private bool IgnoresRef(string gitRef)
+    {
+        try
+        {
+            return _ignoreRefs?.IsMatch(gitRef) == true;
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            // An expression that backtracks without end on this ref: the operator asked to ignore refs like it.
+            return true;
+        }
+    }
 }

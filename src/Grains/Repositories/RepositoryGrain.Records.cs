@@ -51,6 +51,17 @@ public sealed partial class RepositoryGrain
         }
     }
 
+    /// <summary>
+    /// Whether the id was seen within <c>DeliveryRetention</c>. An older entry counts as forgotten at once, though the
+    /// set is pruned only now and then (<see cref="ForgetOldDeliveries"/>).
+    /// </summary>
+    private bool Remembers(DeliveryId id, DateTimeOffset now) =>
+        State.Seen.TryGetValue(id.Value, out var seenAt) && seenAt >= now - options.Value.DeliveryRetention;
+
+    /// <summary>
+    /// Keeps the set bounded before an id is added: at <c>MaxRememberedDeliveries</c> (and every 256 ids, to drop
+    /// expired ones early) it keeps the newest ids within the retention, one fewer than the limit.
+    /// </summary>
     private void ForgetOldDeliveries(DateTimeOffset now)
     {
         var settings = options.Value;

@@ -3,6 +3,7 @@ using K8sWebhookHandler.Grains.Events;
 using K8sWebhookHandler.Grains.Identity;
 using K8sWebhookHandler.Grains.Inspection;
 using K8sWebhookHandler.Grains.Processing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -20,9 +21,15 @@ public sealed partial class RepositoryGrain(
     IDeliveryProcessor processor,
     SupersedeDecider decider,
     IOptions<HandlerOptions> options,
-    TimeProvider time,
+    [FromKeyedServices(RepositoryGrain.ClockKey)] TimeProvider time,
     ILogger<RepositoryGrain> logger) : Grain, IRepositoryGrain, IRemindable
 {
+    /// <summary>
+    /// The key of the clock the grain reads (arrival, retention, retries): the host's <see cref="TimeProvider"/> unless
+    /// one is registered under this key. Orleans runs on the host's clock, so a test can move this one alone.
+    /// </summary>
+    public const string ClockKey = "repository-clock";
+
     /// <summary>Wakes the grain while deliveries are pending, so that a silo's death never strands them.</summary>
     private const string PendingReminder = "pending-deliveries";
     private static readonly TimeSpan ReminderPeriod = TimeSpan.FromMinutes(1);
@@ -30,6 +37,7 @@ public sealed partial class RepositoryGrain(
     private const int MaxUnsavedOutcomes = 16;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly RetrySchedule _retries = new(options.Value);
+    private readonly EventFilter _filter = new(options.Value);
     private readonly Dictionary<DeliveryId, List<TaskCompletionSource<DeliveryRecord>>> _waiters = [];
     private IGrainTimer? _drainTimer;
     private bool _draining;
@@ -74,7 +82,7 @@ public sealed partial class RepositoryGrain(
         await EnsureStateCertainAsync();
         var id = webhookEvent.Delivery;
         var now = time.GetUtcNow();
-        if (State.Seen.ContainsKey(id.Value))
+        if (Remembers(id, now))
         {
             // GitHub's "Redeliver" repeats the id: a delivery that failed for good is queued again, anything else is done.
             if (FindRecord(id) is { State: DeliveryState.Failed } failed && !IsPending(id))
@@ -87,15 +95,15 @@ public sealed partial class RepositoryGrain(
             return DeliveryStatus.Duplicate;
         }
 
-        var ignoreReason = EventFilter.IgnoreReason(webhookEvent);
-        if (ignoreReason is null && ReplayOf(webhookEvent) is { } original)
+        var ignored = _filter.Ignore(webhookEvent);
+        if (ignored is null && ReplayOf(webhookEvent) is { } original)
         {
             // The signature does not cover the delivery id: a captured body resent under a new id changes nothing.
             LogReplay(logger, Repository, webhookEvent.Ref, id.Value, original);
             return DeliveryStatus.Duplicate;
         }
 
-        var status = ignoreReason is null ? DeliveryStatus.Queued : DeliveryStatus.Ignored;
+        var status = ignored is null ? DeliveryStatus.Queued : DeliveryStatus.Ignored;
         if (status == DeliveryStatus.Queued)
         {
             await EnsureReminderAsync();
@@ -112,8 +120,8 @@ public sealed partial class RepositoryGrain(
         }
 
         AddRecord(new DeliveryRecord(id, webhookEvent.EventType, webhookEvent.Action, webhookEvent.Ref, webhookEvent.Revision,
-            webhookEvent.ReceivedAt, ignoreReason is null ? DeliveryState.Queued : DeliveryState.Ignored, ignoreReason, 0, [],
-            ignoreReason is null ? null : now, Before: webhookEvent.Before, Deleted: webhookEvent.Deleted));
+            webhookEvent.ReceivedAt, ignored?.State ?? DeliveryState.Queued, ignored?.Reason, 0, [],
+            ignored is null ? null : now, Before: webhookEvent.Before, Deleted: webhookEvent.Deleted));
         await SaveAsync();
         if (status == DeliveryStatus.Queued)
         {
@@ -127,7 +135,7 @@ public sealed partial class RepositoryGrain(
     {
         await EnsureStateCertainAsync();
         var record = FindRecord(delivery);
-        if (record is null || record.State == DeliveryState.Ignored || State.Repository is not { } facts)
+        if (record is null || record.State is DeliveryState.Ignored or DeliveryState.IgnoredRef || State.Repository is not { } facts)
         {
             return record;
         }

@@ -28,7 +28,11 @@ public sealed class RetrySchedule(HandlerOptions options)
     /// <summary>The wait after the given number of attempts.</summary>
     public TimeSpan Delay(int attempts)
     {
-        var delay = options.RetryDelay * Math.Pow(2, Math.Min(Math.Max(attempts - 1, 0), 20));
-        return delay < options.MaxRetryDelay ? delay : options.MaxRetryDelay;
+        var doublings = Math.Min(Math.Max(attempts - 1, 0), 62);
+
+        // Compared before doubling: a long first delay doubled many times does not fit in a TimeSpan.
+        return options.RetryDelay.Ticks > options.MaxRetryDelay.Ticks >> doublings
+            ? options.MaxRetryDelay
+            : TimeSpan.FromTicks(options.RetryDelay.Ticks << doublings);
     }
 }

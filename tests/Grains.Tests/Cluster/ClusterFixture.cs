@@ -8,6 +8,7 @@ using K8sWebhookHandler.Testing.Processes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime.Hosting;
+using Orleans.Storage;
 using Orleans.TestingHost;
 
 namespace K8sWebhookHandler.Grains.Tests.Cluster;
@@ -25,11 +26,21 @@ public class ClusterFixture : IAsyncLifetime
             MaxRetryDelay = TimeSpan.FromMilliseconds(50),
             MaxAttempts = 3,
             MaxRefs = 40,
+            IgnoreRefs = "^refs/heads/ignored/",
         })
     {
     }
 
-    protected ClusterFixture(HandlerOptions options) => Options = options;
+    /// <param name="options">The handler's settings in every silo.</param>
+    /// <param name="clock">The repository grains' clock (Orleans itself keeps the system clock); the system clock when null.</param>
+    protected ClusterFixture(HandlerOptions options, TimeProvider? clock = null)
+    {
+        Options = options;
+        Clock = clock ?? TimeProvider.System;
+    }
+
+    /// <summary>What the repository grains read the time from.</summary>
+    public TimeProvider Clock { get; }
 
     public ScriptedProcessor Processor { get; } = new();
 
@@ -100,12 +111,16 @@ public class ClusterFixture : IAsyncLifetime
             silo.Services.AddSingleton<SupersedeDecider>();
             silo.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(Options));
             silo.Services.AddSingleton(TimeProvider.System);
-            silo.Services.AddGrainStorage(StorageNames.Repositories, (_, _) => new FileGrainStorage(_storage.Path));
+            silo.Services.AddKeyedSingleton(RepositoryGrain.ClockKey, Clock);
+            silo.Services.AddGrainStorage(StorageNames.Repositories, (_, _) => CreateStorage(_storage.Path));
             silo.UseInMemoryReminderService();
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }
+
+    /// <summary>The repositories' grain storage over <paramref name="directory"/>: the local mode's file storage.</summary>
+    protected virtual IGrainStorage CreateStorage(string directory) => new FileGrainStorage(directory);
 
     /// <summary>Kills the silos, as a crash would: nothing is flushed or handed over.</summary>
     public async Task KillAsync()

@@ -146,6 +146,26 @@ public sealed class RepositoryGrainTests(ClusterFixture fixture) : IClassFixture
         Assert.Equal("event 'issues' is not acted on", record.Reason);
     }
 
+    [Fact]
+    public async Task PushesToAnIgnoredRef_AreAnsweredIgnoredAndRecordedIgnoredRefAtOnce_AndNeitherDecidedNorProcessed()
+    {
+        var repository = TestEvents.NewRepository();
+        var first = TestEvents.Push(repository, branch: "ignored/deps", after: TestEvents.Sha(61));
+        var second = TestEvents.Push(repository, branch: "ignored/deps", before: TestEvents.Sha(61), after: TestEvents.Sha(62));
+
+        DeliveryStatus[] statuses = [await fixture.Grain(repository).Enqueue(first), await fixture.Grain(repository).Enqueue(second)];
+        var retried = await fixture.Grain(repository).Retry(first.Delivery);
+        var snapshot = await fixture.Grain(repository).Inspect();
+
+        Assert.Equal([DeliveryStatus.Ignored, DeliveryStatus.Ignored], statuses);
+        Assert.Equal(0, snapshot.Pending);
+        Assert.Equal([second.Delivery, first.Delivery], snapshot.Deliveries.Select(d => d.Delivery));
+        Assert.All(snapshot.Deliveries, d => Assert.Equal((DeliveryState.IgnoredRef, "refs/heads/ignored/deps matches Handler:IgnoreRefs", 0), (d.State, d.Reason, d.Attempts)));
+        Assert.Equal(DeliveryState.IgnoredRef, retried!.State);
+        Assert.Empty(snapshot.Refs);
+        Assert.DoesNotContain(fixture.Processor.Calls, c => c.Repository.FullName == repository);
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]

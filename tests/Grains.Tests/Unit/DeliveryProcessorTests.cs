@@ -14,23 +14,6 @@ namespace K8sWebhookHandler.Grains.Tests.Unit;
 
 public sealed class DeliveryProcessorTests
 {
-    private sealed class FilesByRevision(Dictionary<string, string?> files) : IGitMirror
-    {
-        public List<(string Url, string Revision)> Reads { get; } = [];
-
-        public Task<string?> ReadFileAsync(RepositoryKey repository, string remoteUrl, string revision, string path, CancellationToken cancellationToken)
-        {
-            Reads.Add((remoteUrl, revision));
-            return Task.FromResult(files.GetValueOrDefault(revision));
-        }
-
-        public Task<string?> ResolveBranchAsync(RepositoryKey repository, string remoteUrl, string branch, CancellationToken cancellationToken) =>
-            Task.FromResult<string?>(branch == "main" ? TestEvents.Sha(99) : null);
-
-        public Task<bool> IsAncestorAsync(RepositoryKey repository, string remoteUrl, string ancestor, string descendant, CancellationToken cancellationToken) =>
-            Task.FromResult(false);
-    }
-
     private sealed class RecordingSink : IObjectSink
     {
         public List<IReadOnlyList<JsonObject>> Applied { get; } = [];
@@ -73,17 +56,6 @@ public sealed class DeliveryProcessorTests
         var sink = new RecordingSink();
         var wrapped = Options.Create(options);
         return (new DeliveryProcessor(git, sink, new SupersedeDecider(new ScriptedGraph(), wrapped), wrapped, NullLogger<DeliveryProcessor>.Instance), git, sink);
-    }
-
-    [Fact]
-    public async Task IgnoredRef_IsNotRead()
-    {
-        var (processor, git, _) = Create(new HandlerOptions { IgnoreRefs = "^refs/heads/dependabot/" }, []);
-
-        var result = await processor.ProcessAsync(TestEvents.Push("o/r", "dependabot/npm"), null, CancellationToken.None);
-
-        Assert.Equal(DeliveryState.IgnoredRef, result.State);
-        Assert.Empty(git.Reads);
     }
 
     [Theory]
@@ -191,5 +163,24 @@ public sealed class DeliveryProcessorTests
         Assert.Equal([DeliveryState.NoManifest, DeliveryState.NoManifest, DeliveryState.Rejected], results.Select(r => r.State));
         Assert.StartsWith("invalid YAML", results[2].Reason);
         Assert.Empty(sink.Applied);
+    }
+
+    [Fact]
+    public async Task SupersedeAnnotationWiderThanConfigured_IsRejected_BeforeAnythingIsAppliedOrANamespaceMade()
+    {
+        const string wider = "apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: {generateName: w-, annotations: {k8s-webhook-handler.io/supersede: delete}}\n";
+        var push = TestEvents.Push("o/r", "feature");
+        var options = new HandlerOptions { BranchNamespaces = { Template = "ci-{branch}" } };
+        var (processor, _, sink) = Create(options, new() { [push.Revision] = wider });
+
+        var result = await processor.ProcessAsync(push, null, CancellationToken.None);
+
+        Assert.Equal(DeliveryState.Rejected, result.State);
+        Assert.Equal(
+            "k8s-webhook-handler.io/supersede: \"delete\" asks for more than this handler is configured for (Handler:Supersede:Mode=Stop, OtherKinds=None); a manifest may only narrow it",
+            result.Reason);
+        Assert.Empty(sink.Applied);
+        Assert.Empty(sink.Namespaces);
+        Assert.Empty(sink.Superseded);
     }
 }

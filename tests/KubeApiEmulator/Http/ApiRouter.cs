@@ -46,6 +46,12 @@ public sealed class ApiRouter(
                     await until;
                 }
 
+                if (fault is { StatusCode: { } raw, Body: { } answer })
+                {
+                    await WriteRawAsync(context, raw, answer.Text, answer.ContentType);
+                    return;
+                }
+
                 if (fault.StatusCode is { } code)
                 {
                     if (fault.RetryAfter is { } retryAfter)
@@ -231,11 +237,20 @@ public sealed class ApiRouter(
     {
         429 => new(429, "TooManyRequests", "the server has received too many requests and has asked us to try again later", new JsonObject { ["retryAfterSeconds"] = 1 }),
         409 => new(409, "Conflict", "Operation cannot be fulfilled: injected conflict"),
+        403 => new(403, "Forbidden", "injected fault: forbidden"),
+        404 => new(404, "NotFound", "injected fault: not found"),
         503 => new(503, "ServiceUnavailable", "the server is currently unable to handle the request"),
         500 => new(500, "InternalError", "Internal error occurred: injected fault"),
         504 => new(504, "Timeout", "the server was unable to return a response in the time allotted"),
         _ => new(code, "Unknown", $"injected fault with status {code}"),
     };
+
+    private static async Task WriteRawAsync(HttpContext context, int status, string body, string? contentType)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = contentType;
+        await context.Response.WriteAsync(body, context.RequestAborted);
+    }
 
     private static async Task WriteAsync(HttpContext context, int status, JsonObject body)
     {
