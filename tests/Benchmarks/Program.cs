@@ -39,8 +39,9 @@ await using var emulator = await KubeApiEmulatorServer.StartAsync();
 var kubeconfig = emulator.WriteKubeconfig(scratch.Combine("kubeconfig"));
 var results = new List<string>();
 
-// 1. Intake: signed pushes over many repositories, acknowledged after the grain stored them. The refs are ignored by
-//    Handler:IgnoreRefs so that the drain loop stays cheap and the figures are about intake and durable storage.
+// 1. Intake: signed pushes over many repositories, acknowledged after the grain stored them. The refs match
+//    Handler:IgnoreRefs, decided on arrival: each push is answered `ignored` once its record and delivery id are
+//    stored, so the figures are about intake and durable storage, not the drain loop.
 await using (var handler = await HandlerProcess.StartAsync(new Dictionary<string, string>
 {
     ["WEBHOOK_SECRET"] = secret,

@@ -154,9 +154,9 @@ public sealed partial class RepositoryGrain(
         var rerun = record.State == DeliveryState.Failed ? record.Rerun : record.Rerun + 1;
         var again = new WebhookEvent(record.Delivery, record.EventType, record.Action, record.Ref, record.Revision, record.Before,
             false, record.Deleted, false, facts, record.ReceivedAt, rerun);
-        await RequeueAsync(again, "retried by an operator", now);
+        var queued = await RequeueAsync(again, "retried by an operator", now);
         LogRetried(logger, Repository, record.Ref, delivery.Value, rerun);
-        return FindRecord(delivery);
+        return queued;
     }
 
     public Task<RepositorySnapshot> Inspect() => Task.FromResult(new RepositorySnapshot(
@@ -209,13 +209,16 @@ public sealed partial class RepositoryGrain(
     }
 
     /// <summary>Queues a recorded delivery again, with a fresh retry budget, and stores that before answering.</summary>
-    private async Task RequeueAsync(WebhookEvent webhookEvent, string reason, DateTimeOffset now)
+    /// <summary>Queues a finished delivery again; returns its record as queued (the drain may move on while this is saved).</summary>
+    private async Task<DeliveryRecord?> RequeueAsync(WebhookEvent webhookEvent, string reason, DateTimeOffset now)
     {
         await EnsureReminderAsync();
         State.Inbox.Add(new PendingDelivery(webhookEvent, 0, now, null, now));
         UpdateRecord(webhookEvent.Delivery, r => r with { State = DeliveryState.Queued, Reason = reason, Attempts = 0, CompletedAt = null, Rerun = webhookEvent.Rerun });
+        var queued = FindRecord(webhookEvent.Delivery);
         await SaveAsync();
         ScheduleDrain(TimeSpan.Zero);
+        return queued;
     }
 
     private bool IsPending(DeliveryId delivery) => State.Inbox.Exists(p => p.Event.Delivery == delivery);
