@@ -20,7 +20,7 @@ its own, so a mutant is never active there; they are not part of the run.
 
 The report lands in tests/Grains.Tests/StrykerOutput/<time>/reports (mutation-report.html and .json).
 The summary prints the count per status, the mutation score, the files with the most survivors, and what
-became of the mutants at the hand-picked lines (the dedupe check, the save before the answer, the ownership
+became of the mutants at the hand-picked lines (the dedupe check, the saves before the answer, the ownership
 check). The hand-picked mutants Stryker does not make are run by scripts/hand-mutants.sh.
 EOF
 }
@@ -61,6 +61,7 @@ summarize() {
   echo "Hand-picked mutants in the report:"
   hand "dedupe check flipped" Repositories/RepositoryGrain.cs "if (State.Seen.ContainsKey(id.Value))" "$report"
   hand "save before the answer dropped" Repositories/RepositoryGrain.cs "ignoreReason is null ? null : now, Before: webhookEvent.Before" "$report" 1
+  hand "save before the answer to a redelivery dropped" Repositories/RepositoryGrain.cs "r with { State = DeliveryState.Queued, Reason = reason, Attempts = 0" "$report" 1
   hand "the write in the write gate dropped" Repositories/RepositoryGrain.cs "await state.WriteStateAsync();" "$report"
   hand "ownership check skipped" Kubernetes/KubernetesApplier.cs "Refuse(ObjectOwnership.RefusalToChange(existing, item.Description, e));" "$report"
   hand "stamped before annotation" Manifests/ManifestStamper.cs "[StampKeys.Before] = e.Before," "$report"

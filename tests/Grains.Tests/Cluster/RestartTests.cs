@@ -1,9 +1,13 @@
 using K8sWebhookHandler.Grains.Events;
 using K8sWebhookHandler.Grains.Inspection;
+using K8sWebhookHandler.Grains.Processing;
 
 namespace K8sWebhookHandler.Grains.Tests.Cluster;
 
-/// <summary>An acknowledged delivery is in storage: a cluster started again over the same storage processes it.</summary>
+/// <summary>
+/// An acknowledged delivery is in storage: a cluster started again over the same storage processes it. That holds for a
+/// delivery queued again (a redelivery after it failed) as much as for a new one.
+/// </summary>
 public sealed class RestartTests : IAsyncLifetime
 {
     private readonly ClusterFixture _fixture = new();
@@ -36,5 +40,35 @@ public sealed class RestartTests : IAsyncLifetime
         Assert.Equal(DeliveryState.Applied, first!.State);
         Assert.Equal(DeliveryState.Applied, second!.State);
         Assert.Equal(DeliveryStatus.Duplicate, duplicate);
+    }
+
+    [Fact]
+    public async Task RedeliveryOfAFailedDelivery_AnsweredQueued_IsProcessedAfterTheSiloDiesRightAfterTheAnswer()
+    {
+        var repository = TestEvents.NewRepository();
+        var failing = TestEvents.Push(repository, branch: "one", after: TestEvents.Sha(1));
+        var held = TestEvents.Push(repository, branch: "two", after: TestEvents.Sha(2));
+        var outage = true;
+        _fixture.Processor.Answer = (e, _) => outage && e.Delivery == failing.Delivery
+            ? ProcessingResult.Retry("API server answered 503")
+            : new ProcessingResult(DeliveryState.Applied, null, [], e.Revision);
+        var grain = _fixture.Grains.GetGrain<IRepositoryGrain>(repository);
+        await grain.Enqueue(failing);
+        var failed = await _fixture.OutcomeAsync(repository, failing);
+        outage = false;
+        _fixture.Processor.Hold(held.Delivery.Value);
+        await grain.Enqueue(held);
+        await _fixture.Processor.Started(held.Delivery.Value).WaitAsync(ClusterFixture.Wait);
+
+        var redelivered = await grain.Enqueue(failing);
+        await _fixture.KillAsync();
+        _fixture.Processor.Release(held.Delivery.Value);
+        await _fixture.StartAsync();
+        var outcome = await _fixture.OutcomeAsync(repository, failing);
+
+        Assert.Equal(DeliveryState.Failed, failed.State);
+        Assert.Equal(DeliveryStatus.Queued, redelivered);
+        Assert.Equal(DeliveryState.Applied, outcome.State);
+        Assert.Equal(1, outcome.Attempts);
     }
 }
