@@ -1,3 +1,5 @@
+using K8sWebhookHandler.Grains.Superseding;
+
 namespace K8sWebhookHandler.Grains.Configuration;
 
 /// <summary>Which of the payload's repository URLs the git mirror fetches from.</summary>

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using K8sWebhookHandler.Grains.Git;
+using K8sWebhookHandler.Grains.Superseding;
 using Microsoft.Extensions.Options;
 
 namespace K8sWebhookHandler.Grains.Configuration;

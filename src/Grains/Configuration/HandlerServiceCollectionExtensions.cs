@@ -1,6 +1,7 @@
 using K8sWebhookHandler.Grains.Git;
 using K8sWebhookHandler.Grains.Kubernetes;
 using K8sWebhookHandler.Grains.Processing;
+using K8sWebhookHandler.Grains.Superseding;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -62,25 +63,33 @@ public static class HandlerServiceCollectionExtensions
     }
 
     /// <summary>
-    /// What the repository grain uses, where grains run (a silo, or the local mode): git mirror, processor and
-    /// the sink, which is the cluster when Kubernetes configuration is found and a dry-run folder otherwise.
+    /// What the repository grain uses, where grains run (a silo, or the local mode): the processor and its pipeline,
+    /// the supersede decision, the git adapter (revision graph, manifest source), and the Kubernetes adapter (kind
+    /// resolver, cluster writer, workflow stopper) when Kubernetes configuration is found, a dry-run folder otherwise.
     /// </summary>
     public static IServiceCollection AddRepositoryProcessing(this IServiceCollection services)
     {
         services.AddSingleton<IGitMirror, GitMirror>();
-        services.AddSingleton<IDeliveryProcessor, DeliveryProcessor>();
         services.AddSingleton<IRevisionGraph, GitRevisionGraph>();
+        services.AddSingleton<IManifestSource, GitManifestSource>();
+        services.AddSingleton<ManifestPipeline>();
+        services.AddSingleton<IDeliveryProcessor, DeliveryProcessor>();
+        services.AddSingleton<IOptions<SupersedeOptions>>(sp => Options.Create(sp.GetRequiredService<IOptions<HandlerOptions>>().Value.Supersede));
         services.AddSingleton<SupersedeDecider>();
         services.TryAddKeyedSingleton<TimeProvider>(Repositories.RepositoryGrain.ClockKey, (sp, _) => sp.GetRequiredService<TimeProvider>());
         services.AddSingleton<KubernetesTarget>();
         services.AddHostedService<KubernetesTargetAtStartup>();
-        services.AddSingleton<IObjectSink>(sp =>
-        {
-            var target = sp.GetRequiredService<KubernetesTarget>();
-            return target.Client is { } client
-                ? new KubernetesApplier(client, new ApiDiscovery(client), sp.GetRequiredService<IOptions<HandlerOptions>>(), sp.GetRequiredService<ILogger<KubernetesApplier>>())
-                : new DryRunSink(sp.GetRequiredService<IOptions<HandlerOptions>>(), sp.GetRequiredService<ILogger<DryRunSink>>());
-        });
+        services.AddSingleton<DryRunFolder>();
+        services.AddSingleton<IKindResolver>(sp => Cluster(sp) is { } client ? new ApiDiscovery(client) : new OfflineKindResolver());
+        services.AddSingleton<IClusterWriter>(sp => Cluster(sp) is { } client
+            ? new KubernetesApplier(client, sp.GetRequiredService<IOptions<HandlerOptions>>(), sp.GetRequiredService<ILogger<KubernetesApplier>>())
+            : sp.GetRequiredService<DryRunFolder>());
+        services.AddSingleton<IWorkflowStopper>(sp => Cluster(sp) is { } client
+            ? new WorkflowSuperseder(client, sp.GetRequiredService<IKindResolver>())
+            : sp.GetRequiredService<DryRunFolder>());
         return services;
     }
+
+    /// <summary>The cluster's client, or null in a dry run.</summary>
+    private static KubernetesRestClient? Cluster(IServiceProvider services) => services.GetRequiredService<KubernetesTarget>().Client;
 }

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using K8sWebhookHandler.Grains.Configuration;
 using K8sWebhookHandler.Grains.Identity;
-using K8sWebhookHandler.Grains.Kubernetes;
-using K8sWebhookHandler.Grains.Manifests;
+using K8sWebhookHandler.Grains.Failures;
+using K8sWebhookHandler.Grains.Processing;
 using LibGit2Sharp;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -43,19 +43,13 @@ public sealed partial class GitMirror : IGitMirror
     /// <summary>One operation on one mirror: the open repository and the limits its fetches run under.</summary>
     private sealed record Session(Repository Repo, RepositoryKey Repository, FetchGuard Guard, FetchOptions FetchOptions);
 
-    public Task<string?> ReadFileAsync(RepositoryKey repository, string remoteUrl, string revision, string path, CancellationToken cancellationToken) =>
+    public Task<SourceFile?> ReadFileAsync(RepositoryKey repository, string remoteUrl, string revision, string path, long maxBytes, CancellationToken cancellationToken) =>
         WithMirrorAsync(repository, remoteUrl, cancellationToken, session =>
         {
             var commit = FindCommit(session.Repo, revision) ?? FetchCommit(session, revision);
-            if (commit[path]?.Target is not Blob blob)
-            {
-                return null;
-            }
-
-            var limit = _options.Value.Manifest.MaxBytes;
-            return blob.Size > limit
-                ? throw new ManifestException($"{path} is {blob.Size} bytes; at most {limit} are read")
-                : blob.GetContentText();
+            return commit[path]?.Target is Blob blob
+                ? new SourceFile(path, blob.Size, blob.Size > maxBytes ? null : blob.GetContentText())
+                : null;
         });
 
     public Task<string?> ResolveBranchAsync(RepositoryKey repository, string remoteUrl, string branch, CancellationToken cancellationToken) =>

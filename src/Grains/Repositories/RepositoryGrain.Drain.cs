@@ -1,7 +1,9 @@
 using K8sWebhookHandler.Grains.Events;
+using K8sWebhookHandler.Grains.Failures;
 using K8sWebhookHandler.Grains.Identity;
 using K8sWebhookHandler.Grains.Inspection;
 using K8sWebhookHandler.Grains.Processing;
+using K8sWebhookHandler.Grains.Superseding;
 using Microsoft.Extensions.Logging;
 
 namespace K8sWebhookHandler.Grains.Repositories;
@@ -155,13 +157,15 @@ public sealed partial class RepositoryGrain
         var waiting = State.Inbox.SkipWhile(p => p.Event.Delivery != e.Delivery).Skip(1).Where(p => p.TwinOf is null).Select(p => p.Event).ToList();
         try
         {
-            return await decider.DecideAsync(e, State.Refs.GetValueOrDefault(e.Ref), waiting, cancellationToken);
+            return await decider.DecideAsync(e, State.Refs.GetValueOrDefault(e.Ref), waiting, cancellationToken) is { } decision
+                ? ProcessingResult.Final(decision.State, decision.Reason)
+                : null;
         }
         catch (DeliveryRefusedException refused)
         {
             return ProcessingResult.Final(DeliveryState.Rejected, refused.Message);
         }
-        catch (Kubernetes.TransientException t)
+        catch (TransientException t)
         {
             return ProcessingResult.Retry(t.Message);
         }

@@ -4,6 +4,7 @@ using K8sWebhookHandler.Grains.Inspection;
 using K8sWebhookHandler.Grains.Processing;
 using K8sWebhookHandler.Grains.Repositories;
 using K8sWebhookHandler.Grains.Storage;
+using K8sWebhookHandler.Grains.Superseding;
 using K8sWebhookHandler.Testing.Processes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -111,6 +112,7 @@ public class ClusterFixture : IAsyncLifetime
             silo.Services.AddSingleton<IRevisionGraph>(Graph);
             silo.Services.AddSingleton<SupersedeDecider>();
             silo.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(Options));
+            silo.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(Options.Supersede));
             silo.Services.AddSingleton(TimeProvider.System);
             silo.Services.AddKeyedSingleton(RepositoryGrain.ClockKey, Clock);
             AddStorage(silo);

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using K8sWebhookHandler.Grains.Events;
-using K8sWebhookHandler.Grains.Processing;
+using K8sWebhookHandler.Grains.Superseding;
 
 namespace K8sWebhookHandler.Grains.Tests.Cluster;
 
@@ -19,6 +19,7 @@ public sealed class ScriptedGraph : IRevisionGraph
         }
     }
 
+    /// <summary>Where <paramref name="branch"/> (a full ref, <c>refs/heads/main</c>) of <paramref name="repository"/> points on the server.</summary>
     public void Head(string repository, string branch, string commit) => _heads[$"{repository}|{branch}"] = commit;
 
     public Task<bool> IsAncestorAsync(WebhookEvent webhookEvent, string ancestor, string descendant, CancellationToken cancellationToken)
@@ -34,6 +35,6 @@ public sealed class ScriptedGraph : IRevisionGraph
         return Task.FromResult(false);
     }
 
-    public Task<string?> BranchHeadAsync(WebhookEvent webhookEvent, CancellationToken cancellationToken) =>
-        Task.FromResult(_heads.GetValueOrDefault($"{webhookEvent.Repository.FullName}|{webhookEvent.Ref}"));
+    public Task<string?> BranchHeadAsync(WebhookEvent webhookEvent, string branch, CancellationToken cancellationToken) =>
+        Task.FromResult(_heads.GetValueOrDefault($"{webhookEvent.Repository.FullName}|refs/heads/{branch}"));
 }

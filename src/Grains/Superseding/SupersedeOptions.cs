@@ -1,4 +1,4 @@
-namespace K8sWebhookHandler.Grains.Configuration;
+namespace K8sWebhookHandler.Grains.Superseding;
 
 /// <summary>What happens to older workflows of a branch when a newer revision of it is applied.</summary>
 public enum SupersedeMode
@@ -27,16 +27,4 @@ public sealed class SupersedeOptions
 
     /// <summary>Refs that supersede: a regular expression, branches by default. Tags are never superseded.</summary>
     public string Refs { get; set; } = "^refs/heads/";
-}
-
-/// <summary>
-/// <c>Handler:BranchNamespaces</c>: one namespace per branch, opt-in. The handler creates the namespace on the
-/// first push (labelled as its own) and deletes it when the branch is deleted, and only if it created it.
-/// </summary>
-public sealed class BranchNamespaceOptions
-{
-    /// <summary>For example <c>ci-{branch}</c>; unset means off. The result is made a valid namespace name.</summary>
-    public string? Template { get; set; }
-
-    public bool Enabled => !string.IsNullOrWhiteSpace(Template);
 }

@@ -1,0 +1,14 @@
+using K8sWebhookHandler.Grains.Configuration;
+using K8sWebhookHandler.Grains.Events;
+using K8sWebhookHandler.Grains.Identity;
+using K8sWebhookHandler.Grains.Processing;
+using Microsoft.Extensions.Options;
+
+namespace K8sWebhookHandler.Grains.Git;
+
+/// <summary>The manifest at a revision, read from the repository's mirror.</summary>
+public sealed class GitManifestSource(IGitMirror mirror, IOptions<HandlerOptions> options) : IManifestSource
+{
+    public Task<SourceFile?> ReadAsync(WebhookEvent webhookEvent, string revision, string path, long maxBytes, CancellationToken cancellationToken) =>
+        mirror.ReadFileAsync(RepositoryKey.Parse(webhookEvent.Repository.FullName), PayloadRemote.Of(webhookEvent, options.Value), revision, path, maxBytes, cancellationToken);
+}
