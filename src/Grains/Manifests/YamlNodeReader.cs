@@ -32,37 +32,37 @@ internal static class YamlNodeReader
         }
 
         budget.Spend(1);
-        JsonNode? node;
-        string anchor;
-        if (parser.TryConsume<Scalar>(out var scalar))
-        {
-            anchor = scalar.Anchor.IsEmpty ? "" : scalar.Anchor.Value;
-            node = Scalar(scalar);
-        }
-        else if (parser.TryConsume<SequenceStart>(out var sequence))
-        {
-            anchor = sequence.Anchor.IsEmpty ? "" : sequence.Anchor.Value;
-            var array = new JsonArray();
-            while (!parser.TryConsume<SequenceEnd>(out _))
-            {
-                array.Add(ReadNode(parser, anchors, budget, depth + 1));
-            }
-
-            node = array;
-        }
-        else
-        {
-            var mapping = parser.Consume<MappingStart>();
-            anchor = mapping.Anchor.IsEmpty ? "" : mapping.Anchor.Value;
-            node = ReadMapping(parser, anchors, budget, depth);
-        }
-
+        var (node, anchor) = ReadValue(parser, anchors, budget, depth);
         if (anchor.Length > 0)
         {
             anchors[anchor] = node?.DeepClone();
         }
 
         return node;
+    }
+
+    /// <summary>A scalar, sequence or mapping, and the anchor it defines (empty for none).</summary>
+    private static (JsonNode? Node, string Anchor) ReadValue(IParser parser, Dictionary<string, JsonNode?> anchors, Budget budget, int depth)
+    {
+        if (parser.TryConsume<Scalar>(out var scalar))
+        {
+            return (Scalar(scalar), scalar.Anchor.IsEmpty ? "" : scalar.Anchor.Value);
+        }
+
+        if (parser.TryConsume<SequenceStart>(out var sequence))
+        {
+            var array = new JsonArray();
+            while (!parser.TryConsume<SequenceEnd>(out _))
+            {
+                array.Add(ReadNode(parser, anchors, budget, depth + 1));
+            }
+
+            return (array, sequence.Anchor.IsEmpty ? "" : sequence.Anchor.Value);
+        }
+
+        var mapping = parser.Consume<MappingStart>();
+        var anchor = mapping.Anchor.IsEmpty ? "" : mapping.Anchor.Value;
+        return (ReadMapping(parser, anchors, budget, depth), anchor);
     }
 
     private static JsonObject ReadMapping(IParser parser, Dictionary<string, JsonNode?> anchors, Budget budget, int depth)

@@ -9,6 +9,10 @@ public sealed class ScriptedGraph : IRevisionGraph
 {
     private readonly ConcurrentDictionary<string, string> _parents = new();
     private readonly ConcurrentDictionary<string, string> _heads = new();
+    private int _questions;
+
+    /// <summary>How many questions the graph was asked (each one a fetch, for the real graph).</summary>
+    public int Questions => Volatile.Read(ref _questions);
 
     /// <summary>Records a chain of commits, each the parent of the next.</summary>
     public void Chain(params string[] commits)
@@ -24,6 +28,7 @@ public sealed class ScriptedGraph : IRevisionGraph
 
     public Task<bool> IsAncestorAsync(WebhookEvent webhookEvent, string ancestor, string descendant, CancellationToken cancellationToken)
     {
+        Interlocked.Increment(ref _questions);
         for (var current = descendant; current is not null; current = _parents.GetValueOrDefault(current))
         {
             if (current == ancestor)
@@ -35,6 +40,9 @@ public sealed class ScriptedGraph : IRevisionGraph
         return Task.FromResult(false);
     }
 
-    public Task<string?> BranchHeadAsync(WebhookEvent webhookEvent, string branch, CancellationToken cancellationToken) =>
-        Task.FromResult(_heads.GetValueOrDefault($"{webhookEvent.Repository.FullName}|refs/heads/{branch}"));
+    public Task<string?> BranchHeadAsync(WebhookEvent webhookEvent, string branch, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _questions);
+        return Task.FromResult(_heads.GetValueOrDefault($"{webhookEvent.Repository.FullName}|refs/heads/{branch}"));
+    }
 }
