@@ -41,35 +41,9 @@ public sealed partial class RepositoryGrain
             await EnsureStateCertainAsync();
             while (!cancellationToken.IsCancellationRequested)
             {
-                var (next, wait) = Inbox.NextReady();
-                if (next is null)
+                if (!await RunNextAsync(unsaved, cancellationToken))
                 {
-                    if (wait is { } delay)
-                    {
-                        ScheduleDrain(delay, fromLoop: true);
-                    }
-
                     break;
-                }
-
-                var result = await DecideAsync(next, cancellationToken) ?? await ProcessAsync(next.Event, cancellationToken);
-
-                // Requests only append to the inbox or move a waiting delivery's time: only this loop removes entries,
-                // so the delivery is still there after the awaits, though perhaps at another index.
-                if (Inbox.Finish(next, result) is not { } outcome)
-                {
-                    await SaveAndNotifyAsync(unsaved);
-                    continue;
-                }
-
-                LogCompleted(logger, Repository, outcome.Ref, outcome.Delivery.Value, outcome.State, outcome.Reason);
-                unsaved.Add(outcome);
-
-                // Outcomes are written in small batches while more deliveries are ready: a crash before the write only
-                // means the same deliveries are processed again, which idempotent apply makes harmless.
-                if (unsaved.Count >= MaxUnsavedOutcomes || Inbox.NextReady().Next is null)
-                {
-                    await SaveAndNotifyAsync(unsaved);
                 }
             }
         }
@@ -88,6 +62,46 @@ public sealed partial class RepositoryGrain
         {
             ScheduleDrain(TimeSpan.Zero);
         }
+    }
+
+    /// <summary>
+    /// Decides, processes and records the next ready delivery. False when none is ready: the timer is then armed for
+    /// the soonest one waiting for a retry.
+    /// </summary>
+    private async Task<bool> RunNextAsync(List<DeliveryRecord> unsaved, CancellationToken cancellationToken)
+    {
+        var (next, wait) = Inbox.NextReady();
+        if (next is null)
+        {
+            if (wait is { } delay)
+            {
+                ScheduleDrain(delay, fromLoop: true);
+            }
+
+            return false;
+        }
+
+        var result = await DecideAsync(next, cancellationToken) ?? await ProcessAsync(next.Event, cancellationToken);
+
+        // Requests only append to the inbox or move a waiting delivery's time: only this loop removes entries,
+        // so the delivery is still there after the awaits, though perhaps at another index.
+        if (Inbox.Finish(next, result) is not { } outcome)
+        {
+            await SaveAndNotifyAsync(unsaved);
+            return true;
+        }
+
+        LogCompleted(logger, Repository, outcome.Ref, outcome.Delivery.Value, outcome.State, outcome.Reason);
+        unsaved.Add(outcome);
+
+        // Outcomes are written in small batches while more deliveries are ready: a crash before the write only
+        // means the same deliveries are processed again, which idempotent apply makes harmless.
+        if (unsaved.Count >= MaxUnsavedOutcomes || Inbox.NextReady().Next is null)
+        {
+            await SaveAndNotifyAsync(unsaved);
+        }
+
+        return true;
     }
 
     /// <summary>
