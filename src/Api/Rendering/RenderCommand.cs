@@ -31,7 +31,7 @@ public static class RenderCommand
         {
             var webhookEvent = await EventAsync(Option(args, "--payload"), Option(args, "--event") ?? "push");
             var revision = webhookEvent.Revision.Length > 0 ? webhookEvent.Revision : WebhookEvent.ZeroRevision;
-            var pipeline = new ManifestPipeline(new LocalManifestFile(manifest), new OfflineKindResolver(), Options.Create(options));
+            var pipeline = new ManifestPipeline(new LocalManifestFile(manifest), new OfflineKindResolver(), Options.Create(options), options.Placement());
             var (objects, _) = await pipeline.ReadAsync(webhookEvent, revision, CancellationToken.None);
             var plan = await pipeline.PlanAsync(objects ?? [], webhookEvent, revision, options.Namespace, CancellationToken.None);
             await output.WriteLineAsync(plan.ToJson());

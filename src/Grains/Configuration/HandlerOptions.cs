@@ -1,3 +1,4 @@
+using K8sWebhookHandler.Grains.Processing;
 using K8sWebhookHandler.Grains.Superseding;
 
 namespace K8sWebhookHandler.Grains.Configuration;
@@ -40,6 +41,9 @@ public sealed class HandlerOptions
     /// <see cref="DefaultAllowedKinds"/>; setting it replaces the default.
     /// </summary>
     public List<string> AllowedKinds { get; set; } = [];
+
+    /// <summary>Where a manifest's objects may go, as the pipeline's planner and the processor check it.</summary>
+    public ObjectPlacement Placement() => new(Namespace, [.. AllowedKinds], [.. AllowedNamespaces], AllowClusterScoped, BranchNamespaces.Template);
 
     /// <summary>Fills in what binding leaves unset and has a default that is not a constant: the allowed kinds.</summary>
     public HandlerOptions WithDefaults()

@@ -72,6 +72,7 @@ public static class HandlerServiceCollectionExtensions
         services.AddSingleton<IGitMirror, GitMirror>();
         services.AddSingleton<IRevisionGraph, GitRevisionGraph>();
         services.AddSingleton<IManifestSource, GitManifestSource>();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<HandlerOptions>>().Value.Placement());
         services.AddSingleton<ManifestPipeline>();
         services.AddSingleton<IDeliveryProcessor, DeliveryProcessor>();
         services.AddSingleton<IOptions<SupersedeOptions>>(sp => Options.Create(sp.GetRequiredService<IOptions<HandlerOptions>>().Value.Supersede));

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using K8sWebhookHandler.Grains.Configuration;
 using K8sWebhookHandler.Grains.Failures;
 using K8sWebhookHandler.Grains.Manifests;
 
@@ -11,7 +10,7 @@ namespace K8sWebhookHandler.Grains.Processing;
 /// needs its own permission. The metadata Kubernetes types strictly (names, namespace, labels, annotations)
 /// must have those types. Every object is checked before any is sent, so a refused manifest changes nothing.
 /// </summary>
-public sealed class ApplyPlanner(IKindResolver resolver, HandlerOptions options)
+public sealed class ApplyPlanner(IKindResolver resolver, ObjectPlacement placement)
 {
     /// <param name="objects">Stamped objects.</param>
     /// <param name="targetNamespace">Where namespaced objects without a namespace go (a branch namespace, or <c>Handler:Namespace</c>).</param>
@@ -30,9 +29,9 @@ public sealed class ApplyPlanner(IKindResolver resolver, HandlerOptions options)
 
             var resource = await resolver.ResolveAsync(apiVersion, kind, cancellationToken)
                 ?? throw new DeliveryRefusedException($"the cluster does not serve {kind} in {apiVersion}");
-            if (!options.AllowedKinds.Contains(resource.PolicyName, StringComparer.Ordinal))
+            if (!placement.AllowedKinds.Contains(resource.PolicyName, StringComparer.Ordinal))
             {
-                throw new DeliveryRefusedException($"{resource.PolicyName} is not an allowed kind (Handler:AllowedKinds is {string.Join(", ", options.AllowedKinds)})");
+                throw new DeliveryRefusedException($"{resource.PolicyName} is not an allowed kind (Handler:AllowedKinds is {string.Join(", ", placement.AllowedKinds)})");
             }
 
             var body = (JsonObject)obj.DeepClone();
@@ -69,12 +68,12 @@ public sealed class ApplyPlanner(IKindResolver resolver, HandlerOptions options)
                 return targetNamespace;
             }
 
-            return ns == targetNamespace || options.AllowedNamespaces.Contains(ns, StringComparer.Ordinal)
+            return ns == targetNamespace || placement.AllowedNamespaces.Contains(ns, StringComparer.Ordinal)
                 ? ns
                 : throw new DeliveryRefusedException($"{kind} {name} names namespace {ns}; only {targetNamespace} is allowed (Handler:AllowedNamespaces adds more)");
         }
 
-        if (!options.AllowClusterScoped)
+        if (!placement.AllowClusterScoped)
         {
             throw new DeliveryRefusedException($"{kind} {name} is cluster-scoped, which is not allowed (Handler:AllowClusterScoped)");
         }

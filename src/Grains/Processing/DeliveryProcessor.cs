@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using K8sWebhookHandler.Grains.Configuration;
 using K8sWebhookHandler.Grains.Events;
 using K8sWebhookHandler.Grains.Failures;
 using K8sWebhookHandler.Grains.Inspection;
@@ -21,7 +20,8 @@ namespace K8sWebhookHandler.Grains.Processing;
 /// <param name="graph">Where a deletion's default branch is.</param>
 /// <param name="stopper">Stops the ref's older workflows.</param>
 /// <param name="decider">Which deliveries stop older work.</param>
-/// <param name="options">The default namespace, branch namespaces and the configured supersede policy.</param>
+/// <param name="placement">The default namespace and branch namespaces.</param>
+/// <param name="supersede">The configured supersede policy, which a manifest may narrow.</param>
 /// <param name="logger">Where outcomes are logged.</param>
 public sealed partial class DeliveryProcessor(
     ManifestPipeline pipeline,
@@ -29,7 +29,8 @@ public sealed partial class DeliveryProcessor(
     IRevisionGraph graph,
     IWorkflowStopper stopper,
     SupersedeDecider decider,
-    IOptions<HandlerOptions> options,
+    ObjectPlacement placement,
+    IOptions<SupersedeOptions> supersede,
     ILogger<DeliveryProcessor> logger) : IDeliveryProcessor
 {
     /// <summary>The annotation by which a manifest object asks to be applied when a tag is deleted.</summary>
@@ -63,8 +64,8 @@ public sealed partial class DeliveryProcessor(
             return ProcessingResult.Final(DeliveryState.NoManifest, missing, e.Revision);
         }
 
-        var branchNamespace = BranchNamespace(e);
-        var plan = await pipeline.PlanAsync(objects, e, e.Revision, branchNamespace ?? options.Value.Namespace, cancellationToken);
+        var branchNamespace = placement.BranchNamespace(e);
+        var plan = await pipeline.PlanAsync(objects, e, e.Revision, branchNamespace ?? placement.Namespace, cancellationToken);
         var policy = Policy(plan);
         if (branchNamespace is not null)
         {
@@ -102,11 +103,11 @@ public sealed partial class DeliveryProcessor(
             }
         }
 
-        var plan = objects is null ? ObjectPlan.Empty : await pipeline.PlanAsync(objects, deletion, head!, options.Value.Namespace, cancellationToken);
+        var plan = objects is null ? ObjectPlan.Empty : await pipeline.PlanAsync(objects, deletion, head!, placement.Namespace, cancellationToken);
         var policy = Policy(plan);
         var applied = plan.Count == 0 ? [] : await writer.ApplyAsync(plan, deletion, cancellationToken);
         var (stopped, notStopped) = decider.StopsOlderWork(e) ? await StopOlderAsync(deletion, applied, previous, policy, cancellationToken) : ([], null);
-        var notRemoved = BranchNamespace(e) is { } branchNamespace ? await RemoveNamespaceAsync(branchNamespace, deletion, cancellationToken) : null;
+        var notRemoved = placement.BranchNamespace(e) is { } branchNamespace ? await RemoveNamespaceAsync(branchNamespace, deletion, cancellationToken) : null;
         var reason = string.Join("; ", new[] { missing, notStopped, notRemoved }.OfType<string>()) is { Length: > 0 } joined ? joined : null;
 
         LogApplied(logger, e.Repository.FullName, e.Ref, head ?? "", e.Delivery.Value, applied.Count, stopped.Count);
@@ -156,13 +157,8 @@ public sealed partial class DeliveryProcessor(
         manifestObject["metadata"]?["annotations"]?[TagDeletionAnnotation] is JsonValue value &&
         value.TryGetValue<string>(out var text) && string.Equals(text, "true", StringComparison.OrdinalIgnoreCase);
 
-    private string? BranchNamespace(WebhookEvent e) =>
-        options.Value.BranchNamespaces.Enabled && e.IsBranch
-            ? BranchNamespaceName.For(options.Value.BranchNamespaces.Template!, e.Ref["refs/heads/".Length..])
-            : null;
-
     /// <summary>Read before anything is written, so that a manifest asking for more than is configured changes nothing.</summary>
-    private SupersedePolicy Policy(ObjectPlan plan) => SupersedePolicy.ForManifest(plan.Select(p => p.Body), options.Value.Supersede);
+    private SupersedePolicy Policy(ObjectPlan plan) => SupersedePolicy.ForManifest(plan.Select(p => p.Body), supersede.Value);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Applied {Count} object(s) for {Repository} {Ref} at {Revision} (delivery {DeliveryId}), superseded {Stopped}")]
     private static partial void LogApplied(ILogger logger, string repository, string @ref, string revision, string deliveryId, int count, int stopped);

@@ -12,10 +12,10 @@ namespace K8sWebhookHandler.Grains.Processing;
 /// facts (<see cref="ManifestStamper"/>) and plan it (<see cref="ApplyPlanner"/>). The processor, <c>render</c> and
 /// so the dry run (which writes the plan) all go through it.
 /// </summary>
-public sealed class ManifestPipeline(IManifestSource source, IKindResolver kinds, IOptions<HandlerOptions> options)
+public sealed class ManifestPipeline(IManifestSource source, IKindResolver kinds, IOptions<HandlerOptions> options, ObjectPlacement placement)
 {
     private readonly ManifestReader _reader = new(options.Value.Manifest);
-    private readonly ApplyPlanner _planner = new(kinds, options.Value);
+    private readonly ApplyPlanner _planner = new(kinds, placement);
 
     /// <summary>The manifest's objects at <paramref name="revision"/>; null, and why, when it does not exist or has none.</summary>
     /// <param name="webhookEvent">The delivery, which names the repository.</param>

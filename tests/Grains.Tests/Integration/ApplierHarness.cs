@@ -44,9 +44,9 @@ public sealed class ApplierHarness : IAsyncDisposable
     /// <summary>The cluster path of an apply, allowing <paramref name="kinds"/> (Argo Workflows when none are named).</summary>
     public ClusterPath Applier(params string[] kinds)
     {
-        var options = Options.Create(new HandlerOptions { AllowedKinds = kinds.Length == 0 ? ["argoproj.io/Workflow"] : [.. kinds] });
+        var options = new HandlerOptions { AllowedKinds = kinds.Length == 0 ? ["argoproj.io/Workflow"] : [.. kinds] };
         var discovery = new ApiDiscovery(Client);
-        return new ClusterPath(new ApplyPlanner(discovery, options.Value), new KubernetesApplier(Client, options, NullLogger<KubernetesApplier>.Instance),
+        return new ClusterPath(new ApplyPlanner(discovery, options.Placement()), new KubernetesApplier(Client, Options.Create(options), NullLogger<KubernetesApplier>.Instance),
             new WorkflowSuperseder(Client, discovery));
     }
 

@@ -17,7 +17,7 @@ public sealed class ApplyPlannerTests
     };
 
     private static Task<ObjectPlan> Plan(HandlerOptions options, params JsonObject[] objects) =>
-        new ApplyPlanner(new OfflineKindResolver(), options).PlanAsync(objects, options.Namespace, CancellationToken.None);
+        new ApplyPlanner(new OfflineKindResolver(), options.Placement()).PlanAsync(objects, options.Namespace, CancellationToken.None);
 
     private static HandlerOptions Options(params string[] kinds) => new() { AllowedKinds = [.. kinds] };
 

@@ -18,9 +18,10 @@ internal static class TestProcessors
     public static DeliveryProcessor Create(HandlerOptions options, IGitMirror git, IKindResolver kinds, IClusterWriter writer, IWorkflowStopper stopper)
     {
         var wrapped = Options.Create(options.WithDefaults());
+        var placement = options.Placement();
         var graph = new GitRevisionGraph(git, wrapped);
-        var pipeline = new ManifestPipeline(new GitManifestSource(git, wrapped), kinds, wrapped);
-        var decider = new SupersedeDecider(graph, Options.Create(options.Supersede));
-        return new DeliveryProcessor(pipeline, writer, graph, stopper, decider, wrapped, NullLogger<DeliveryProcessor>.Instance);
+        var pipeline = new ManifestPipeline(new GitManifestSource(git, wrapped), kinds, wrapped, placement);
+        var supersede = Options.Create(options.Supersede);
+        return new DeliveryProcessor(pipeline, writer, graph, stopper, new SupersedeDecider(graph, supersede), placement, supersede, NullLogger<DeliveryProcessor>.Instance);
     }
 }
