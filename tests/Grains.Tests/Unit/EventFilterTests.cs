@@ -1,6 +1,6 @@
 using K8sWebhookHandler.Grains.Configuration;
 using K8sWebhookHandler.Grains.Inspection;
-using K8sWebhookHandler.Grains.Processing;
+using K8sWebhookHandler.Grains.Repositories;
 using K8sWebhookHandler.Grains.Tests.Cluster;
 
 namespace K8sWebhookHandler.Grains.Tests.Unit;

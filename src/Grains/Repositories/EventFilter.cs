@@ -3,7 +3,7 @@ using K8sWebhookHandler.Grains.Configuration;
 using K8sWebhookHandler.Grains.Events;
 using K8sWebhookHandler.Grains.Inspection;
 
-namespace K8sWebhookHandler.Grains.Processing;
+namespace K8sWebhookHandler.Grains.Repositories;
 
 /// <summary>
 /// Which deliveries the handler acts on, decided once, on arrival. Everything else is recorded final at once and
