@@ -1,6 +1,6 @@
-using K8sWebhookHandler.Grains.Events;
-using K8sWebhookHandler.Grains.Identity;
-using K8sWebhookHandler.Grains.Inspection;
+using K8sWebhookHandler.Abstractions.Events;
+using K8sWebhookHandler.Abstractions.Identity;
+using K8sWebhookHandler.Abstractions.Inspection;
 using K8sWebhookHandler.Grains.Processing;
 using Microsoft.Extensions.Logging;
 
@@ -103,7 +103,7 @@ public sealed partial class RepositoryGrain
     /// </summary>
     private (PendingDelivery? Next, TimeSpan? Wait) NextReady(DateTimeOffset now)
     {
-        var refsAhead = new HashSet<string>(StringComparer.Ordinal);
+        var refsAhead = new HashSet<GitRef>();
         TimeSpan? soonest = null;
         foreach (var pending in State.Inbox)
         {
@@ -191,7 +191,7 @@ public sealed partial class RepositoryGrain
         var now = time.GetUtcNow();
         // The ref's tip moves with pushes and deletions only: a re-requested check on an old commit, or an
         // operator's re-run of an old delivery, must not rewind it.
-        var movesTip = e.Rerun == 0 && e.EventType is "push" or "delete";
+        var movesTip = e.Rerun == 0 && e.Kind is EventKind.Push or EventKind.Delete;
         var done = result.State is DeliveryState.Applied or DeliveryState.NoManifest || (e.IsDeletion && result.State == DeliveryState.Ignored);
         if (movesTip && done)
         {
@@ -200,7 +200,7 @@ public sealed partial class RepositoryGrain
             PruneRefs(now, e.Ref);
         }
 
-        LogCompleted(logger, Repository, e.Ref, e.Delivery.Value, result.State, result.Reason);
+        LogCompleted(logger, Repository, e.Ref.Value, e.Delivery.Value, result.State, result.Reason);
         return UpdateRecord(e.Delivery, r => r with
         {
             State = result.State,

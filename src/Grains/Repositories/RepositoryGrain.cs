@@ -1,7 +1,8 @@
+using K8sWebhookHandler.Abstractions;
+using K8sWebhookHandler.Abstractions.Events;
+using K8sWebhookHandler.Abstractions.Identity;
+using K8sWebhookHandler.Abstractions.Inspection;
 using K8sWebhookHandler.Grains.Configuration;
-using K8sWebhookHandler.Grains.Events;
-using K8sWebhookHandler.Grains.Identity;
-using K8sWebhookHandler.Grains.Inspection;
 using K8sWebhookHandler.Grains.Processing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -99,7 +100,7 @@ public sealed partial class RepositoryGrain(
         if (ignored is null && ReplayOf(webhookEvent) is { } original)
         {
             // The signature does not cover the delivery id: a captured body resent under a new id changes nothing.
-            LogReplay(logger, Repository, webhookEvent.Ref, id.Value, original);
+            LogReplay(logger, Repository, webhookEvent.Ref.Value, id.Value, original.Value);
             return DeliveryStatus.Duplicate;
         }
 
@@ -111,7 +112,7 @@ public sealed partial class RepositoryGrain(
 
         // From here until the write returns, memory is ahead of storage; SaveAsync marks it uncertain if the write fails.
         ForgetOldDeliveries(now);
-        State.Seen[id.Value] = now;
+        State.Seen[id] = now;
         if (status == DeliveryStatus.Queued)
         {
             NoteReceived(webhookEvent, now);
@@ -155,7 +156,7 @@ public sealed partial class RepositoryGrain(
         var again = new WebhookEvent(record.Delivery, record.EventType, record.Action, record.Ref, record.Revision, record.Before,
             false, record.Deleted, false, facts, record.ReceivedAt, rerun);
         var queued = await RequeueAsync(again, "retried by an operator", now);
-        LogRetried(logger, Repository, record.Ref, delivery.Value, rerun);
+        LogRetried(logger, Repository, record.Ref.Value, delivery.Value, rerun);
         return queued;
     }
 
@@ -163,7 +164,7 @@ public sealed partial class RepositoryGrain(
         RepositoryKey.Parse(Repository),
         State.Inbox.Count,
         State.History.AsEnumerable().Reverse().ToArray(),
-        State.Refs.Values.OrderBy(r => r.Ref, StringComparer.Ordinal).ToArray()));
+        State.Refs.Values.OrderBy(r => r.Ref).ToArray()));
 
     public async Task<DeliveryRecord?> WaitForOutcome(DeliveryId delivery, TimeSpan timeout)
     {
