@@ -100,7 +100,7 @@ public sealed class BranchNamespaces(KubernetesRestClient client)
         var @ref = ManifestFields.StringOrNull(metadata?["annotations"]?[StampKeys.Ref]);
         if (repository is not null || @ref is not null)
         {
-            var same = ObjectOwnership.IsEventsRepository(repository, e) && @ref == e.Ref.Value;
+            var same = ObjectOwnership.IsSameRepository(repository, e) && @ref == e.Ref.Value;
             return (same ? NamespaceClaim.ThisBranch : NamespaceClaim.OtherBranch, $"{@ref ?? "(no ref)"} of {repository ?? "(no repository)"}");
         }
 
@@ -108,7 +108,8 @@ public sealed class BranchNamespaces(KubernetesRestClient client)
         // (main and main- are both refs.heads.main), so such a namespace is used by a matching branch but never deleted.
         var repositoryLabel = ManifestFields.StringOrNull(labels?[StampKeys.RepositoryLabel]);
         var refLabel = ManifestFields.StringOrNull(labels?[StampKeys.RefLabel]);
-        return (HandlerLabels.LabelsMatch(repositoryLabel, refLabel, e) ? NamespaceClaim.ThisBranchByLabels : NamespaceClaim.OtherBranch, $"labelled {refLabel ?? "(no ref)"} of {repositoryLabel ?? "(no repository)"}");
+        var claim = HandlerLabels.LabelsMatch(repositoryLabel, refLabel, e) ? NamespaceClaim.ThisBranchByLabels : NamespaceClaim.OtherBranch;
+        return (claim, $"labelled {refLabel ?? "(no ref)"} of {repositoryLabel ?? "(no repository)"}");
     }
 
     /// <summary>

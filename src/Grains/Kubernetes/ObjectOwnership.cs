@@ -30,7 +30,7 @@ public static class ObjectOwnership
 
         var repository = ManifestFields.StringOrNull(existing["metadata"]?["annotations"]?[StampKeys.RepoName]);
         var repositoryLabel = ManifestFields.StringOrNull(labels?[StampKeys.RepositoryLabel]);
-        if (!IsEventsRepository(repository, e) || repositoryLabel != HandlerLabels.Repository(e.Repository.Key))
+        if (!IsSameRepository(repository, e) || repositoryLabel != HandlerLabels.Repository(e.Repository.Key))
         {
             var owner = repository ?? repositoryLabel ?? "no repository";
             return $"{description} belongs to the handler's objects of {owner}; {e.Repository.FullName} may not change it";
@@ -60,6 +60,6 @@ public static class ObjectOwnership
     /// Whether a stamped <c>repo_name</c> annotation names the event's repository: GitHub's names are case-insensitive,
     /// so <c>Octo/Hello</c> and <c>octo/hello</c> are one repository.
     /// </summary>
-    public static bool IsEventsRepository(string? repoName, WebhookEvent e) =>
+    public static bool IsSameRepository(string? repoName, WebhookEvent e) =>
         RepositoryKey.TryParse(repoName, out var stamped) && stamped == e.Repository.Key;
 }

@@ -123,7 +123,7 @@ public sealed partial class RepositoryGrain
             return null;
         }
 
-        // Its event's name tells the two kinds of delivery apart (a deleting push or a delete event).
+        // The event's name tells the two deliveries of a deletion apart: a deleting push and a delete event.
         var kind = e.EventType.Name;
         if (State.UnpairedDeletions.TryGetValue(e.Ref, out var first) && first.Fingerprint != kind && first.ReceivedAt >= now - options.Value.DeliveryRetention)
         {
