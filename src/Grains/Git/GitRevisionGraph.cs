@@ -1,6 +1,5 @@
+using K8sWebhookHandler.Abstractions.Events;
 using K8sWebhookHandler.Grains.Configuration;
-using K8sWebhookHandler.Grains.Events;
-using K8sWebhookHandler.Grains.Identity;
 using K8sWebhookHandler.Grains.Processing;
 using Microsoft.Extensions.Options;
 
@@ -10,11 +9,10 @@ namespace K8sWebhookHandler.Grains.Git;
 public sealed class GitRevisionGraph(IGitMirror mirror, IOptions<HandlerOptions> options) : IRevisionGraph
 {
     public Task<bool> IsAncestorAsync(WebhookEvent webhookEvent, string ancestor, string descendant, CancellationToken cancellationToken) =>
-        mirror.IsAncestorAsync(RepositoryKey.Parse(webhookEvent.Repository.FullName), RemoteUrl(webhookEvent, options.Value), ancestor, descendant, cancellationToken);
+        mirror.IsAncestorAsync(webhookEvent.Repository.Key, RemoteUrl(webhookEvent, options.Value), ancestor, descendant, cancellationToken);
 
     public Task<string?> BranchHeadAsync(WebhookEvent webhookEvent, CancellationToken cancellationToken) =>
-        mirror.ResolveBranchAsync(RepositoryKey.Parse(webhookEvent.Repository.FullName), RemoteUrl(webhookEvent, options.Value),
-            webhookEvent.Ref["refs/heads/".Length..], cancellationToken);
+        mirror.ResolveBranchAsync(webhookEvent.Repository.Key, RemoteUrl(webhookEvent, options.Value), webhookEvent.Ref.ShortName, cancellationToken);
 
     /// <summary>
     /// The payload URL the mirror is asked to fetch, by <see cref="HandlerOptions.CloneUrl"/>; the mirror rewrites it

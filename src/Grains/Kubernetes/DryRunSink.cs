@@ -1,8 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using K8sWebhookHandler.Abstractions.Events;
+using K8sWebhookHandler.Abstractions.Inspection;
 using K8sWebhookHandler.Grains.Configuration;
-using K8sWebhookHandler.Grains.Events;
-using K8sWebhookHandler.Grains.Inspection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -21,12 +21,12 @@ public sealed partial class DryRunSink(IOptions<HandlerOptions> options, ILogger
     public async Task<IReadOnlyList<AppliedObject>> ApplyAsync(IReadOnlyList<JsonObject> objects, WebhookEvent webhookEvent, string targetNamespace, CancellationToken cancellationToken)
     {
         var plan = await new ApplyPlanner(new OfflineKindResolver(), options.Value).PlanAsync(objects, targetNamespace, cancellationToken);
-        var folder = Path.Combine(options.Value.DataDirectory, "dry-run", webhookEvent.Repository.FullName.ToLowerInvariant());
+        var folder = Path.Combine(options.Value.DataDirectory, "dry-run", webhookEvent.Repository.Key.Value);
         Directory.CreateDirectory(folder);
         var file = Path.Combine(folder, webhookEvent.Delivery.Value + ".json");
         var array = new JsonArray(plan.Select(p => (JsonNode)p.Body.DeepClone()).ToArray());
         await File.WriteAllTextAsync(file, array.ToJsonString(Indented), cancellationToken);
-        LogDryRun(logger, webhookEvent.Repository.FullName, webhookEvent.Ref, webhookEvent.Delivery.Value, plan.Count, file);
+        LogDryRun(logger, webhookEvent.Repository.FullName, webhookEvent.Ref.Value, webhookEvent.Delivery.Value, plan.Count, file);
         return plan.Select(p => new AppliedObject(p.ApiVersion, p.Resource.Kind, p.Namespace, p.Name)).ToArray();
     }
 
@@ -35,7 +35,7 @@ public sealed partial class DryRunSink(IOptions<HandlerOptions> options, ILogger
         IReadOnlyList<AppliedObject> previous, SupersedePolicy policy, CancellationToken cancellationToken)
     {
         var older = previous.Where(p => !keep.Contains(p)).ToArray();
-        LogWouldSupersede(logger, webhookEvent.Repository.FullName, webhookEvent.Ref, older.Length, policy.Workflows);
+        LogWouldSupersede(logger, webhookEvent.Repository.FullName, webhookEvent.Ref.Value, older.Length, policy.Workflows);
         return Task.FromResult<IReadOnlyList<AppliedObject>>([]);
     }
 

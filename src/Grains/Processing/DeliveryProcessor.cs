@@ -1,9 +1,8 @@
 using System.Text.Json.Nodes;
+using K8sWebhookHandler.Abstractions.Events;
+using K8sWebhookHandler.Abstractions.Inspection;
 using K8sWebhookHandler.Grains.Configuration;
-using K8sWebhookHandler.Grains.Events;
 using K8sWebhookHandler.Grains.Git;
-using K8sWebhookHandler.Grains.Identity;
-using K8sWebhookHandler.Grains.Inspection;
 using K8sWebhookHandler.Grains.Kubernetes;
 using K8sWebhookHandler.Grains.Manifests;
 using Microsoft.Extensions.Logging;
@@ -36,12 +35,12 @@ public sealed partial class DeliveryProcessor(
         }
         catch (DeliveryRefusedException m)
         {
-            LogRejected(logger, e.Repository.FullName, e.Ref, e.Delivery.Value, m.Message);
+            LogRejected(logger, e.Repository.FullName, e.Ref.Value, e.Delivery.Value, m.Message);
             return ProcessingResult.Final(DeliveryState.Rejected, m.Message);
         }
         catch (TransientException t)
         {
-            LogTransient(logger, e.Repository.FullName, e.Ref, e.Delivery.Value, t.Message);
+            LogTransient(logger, e.Repository.FullName, e.Ref.Value, e.Delivery.Value, t.Message);
             return ProcessingResult.Retry(t.Message);
         }
     }
@@ -66,7 +65,7 @@ public sealed partial class DeliveryProcessor(
         var (stopped, notStopped) = decider.TakesPart(e)
             ? await StopOlderAsync(e, applied, previous, policy, cancellationToken)
             : ([], null);
-        LogApplied(logger, e.Repository.FullName, e.Ref, e.Revision, e.Delivery.Value, applied.Count, stopped.Count);
+        LogApplied(logger, e.Repository.FullName, e.Ref.Value, e.Revision, e.Delivery.Value, applied.Count, stopped.Count);
         return new ProcessingResult(DeliveryState.Applied, notStopped, applied, e.Revision) { Stopped = stopped };
     }
 
@@ -79,12 +78,11 @@ public sealed partial class DeliveryProcessor(
     private async Task<ProcessingResult> DeleteRefAsync(WebhookEvent e, RefRecord? previous, CancellationToken cancellationToken)
     {
         var deletion = e.AsDeletion();
-        var repository = RepositoryKey.Parse(e.Repository.FullName);
-        var head = await git.ResolveBranchAsync(repository, GitRevisionGraph.RemoteUrl(e, options.Value), e.Repository.DefaultBranch, cancellationToken);
+        var head = await git.ResolveBranchAsync(e.Repository.Key, GitRevisionGraph.RemoteUrl(e, options.Value), e.Repository.DefaultBranch, cancellationToken);
         var (objects, missing) = head is null
             ? (null, $"the default branch {e.Repository.DefaultBranch} does not exist")
             : await ReadManifestAsync(e, head, cancellationToken);
-        if (e.IsTag && objects is not null)
+        if (e.Ref.IsTag && objects is not null)
         {
             objects = objects.Where(RunsOnTagDeletion).ToList();
             if (objects.Count == 0)
@@ -97,11 +95,11 @@ public sealed partial class DeliveryProcessor(
         var stamped = objects is null ? [] : ManifestStamper.Stamp(objects, deletion, head!);
         var policy = Policy(stamped);
         var applied = stamped.Count == 0 ? [] : await sink.ApplyAsync(stamped, deletion, options.Value.Namespace, cancellationToken);
-        var (stopped, notStopped) = e.IsBranch ? await StopOlderAsync(deletion, applied, previous, policy, cancellationToken) : ([], null);
+        var (stopped, notStopped) = e.Ref.IsBranch ? await StopOlderAsync(deletion, applied, previous, policy, cancellationToken) : ([], null);
         var notRemoved = BranchNamespace(e) is { } branchNamespace ? await RemoveNamespaceAsync(branchNamespace, deletion, cancellationToken) : null;
         var reason = string.Join("; ", new[] { missing, notStopped, notRemoved }.OfType<string>()) is { Length: > 0 } joined ? joined : null;
 
-        LogApplied(logger, e.Repository.FullName, e.Ref, head ?? "", e.Delivery.Value, applied.Count, stopped.Count);
+        LogApplied(logger, e.Repository.FullName, e.Ref.Value, head ?? "", e.Delivery.Value, applied.Count, stopped.Count);
         return new ProcessingResult(objects is null ? DeliveryState.NoManifest : DeliveryState.Applied, reason, applied, head) { Stopped = stopped };
     }
 
@@ -140,7 +138,7 @@ public sealed partial class DeliveryProcessor(
     private string AfterApply(WebhookEvent e, string what, DeliveryRefusedException refused)
     {
         var reason = $"{what}: {refused.Message}";
-        LogRefusedAfterApply(logger, e.Repository.FullName, e.Ref, e.Delivery.Value, reason);
+        LogRefusedAfterApply(logger, e.Repository.FullName, e.Ref.Value, e.Delivery.Value, reason);
         return reason;
     }
 
@@ -151,7 +149,7 @@ public sealed partial class DeliveryProcessor(
     private async Task<(IReadOnlyList<JsonObject>? Objects, string? Missing)> ReadManifestAsync(WebhookEvent e, string revision, CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        var text = await git.ReadFileAsync(RepositoryKey.Parse(e.Repository.FullName), GitRevisionGraph.RemoteUrl(e, settings), revision, settings.ManifestPath, cancellationToken);
+        var text = await git.ReadFileAsync(e.Repository.Key, GitRevisionGraph.RemoteUrl(e, settings), revision, settings.ManifestPath, cancellationToken);
         if (text is null)
         {
             return (null, $"{settings.ManifestPath} does not exist at {revision}");
@@ -162,8 +160,8 @@ public sealed partial class DeliveryProcessor(
     }
 
     private string? BranchNamespace(WebhookEvent e) =>
-        options.Value.BranchNamespaces.Enabled && e.IsBranch
-            ? BranchNamespaces.NameFor(options.Value.BranchNamespaces.Template!, e.Ref["refs/heads/".Length..])
+        options.Value.BranchNamespaces.Enabled && e.Ref.IsBranch
+            ? BranchNamespaces.NameFor(options.Value.BranchNamespaces.Template!, e.Ref.ShortName)
             : null;
 
     /// <summary>The global policy, unless the manifest narrows it with <c>k8s-webhook-handler.io/supersede</c>.</summary>
