@@ -1,4 +1,4 @@
-using K8sWebhookHandler.Grains.Events;
+using K8sWebhookHandler.Abstractions.Events;
 using K8sWebhookHandler.Grains.Processing;
 
 namespace K8sWebhookHandler.Api.Rendering;

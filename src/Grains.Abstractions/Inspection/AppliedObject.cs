@@ -1,4 +1,4 @@
-namespace K8sWebhookHandler.Grains.Inspection;
+namespace K8sWebhookHandler.Abstractions.Inspection;
 
 /// <summary>An object the handler created or applied.</summary>
 [GenerateSerializer, Immutable, Alias("applied-object")]

@@ -1,6 +1,7 @@
-using K8sWebhookHandler.Grains.Identity;
+using K8sWebhookHandler.Abstractions.Events;
+using K8sWebhookHandler.Abstractions.Identity;
 
-namespace K8sWebhookHandler.Grains.Inspection;
+namespace K8sWebhookHandler.Abstractions.Inspection;
 
 /// <summary>
 /// One delivery and what became of it; <see cref="Stopped"/> lists older objects it superseded. With
@@ -9,9 +10,9 @@ namespace K8sWebhookHandler.Grains.Inspection;
 [GenerateSerializer, Immutable, Alias("delivery-record")]
 public sealed record DeliveryRecord(
     [property: Id(0)] DeliveryId Delivery,
-    [property: Id(1)] string EventType,
+    [property: Id(1)] EventType EventType,
     [property: Id(2)] string Action,
-    [property: Id(3)] string Ref,
+    [property: Id(3)] GitRef Ref,
     [property: Id(4)] string Revision,
     [property: Id(5)] DateTimeOffset ReceivedAt,
     [property: Id(6)] DeliveryState State,

@@ -1,4 +1,4 @@
-namespace K8sWebhookHandler.Grains.Inspection;
+namespace K8sWebhookHandler.Abstractions.Inspection;
 
 /// <summary>Where a delivery is: waiting, or one of the final outcomes.</summary>
 public enum DeliveryState

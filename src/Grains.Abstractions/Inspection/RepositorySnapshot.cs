@@ -1,6 +1,6 @@
-using K8sWebhookHandler.Grains.Identity;
+using K8sWebhookHandler.Abstractions.Identity;
 
-namespace K8sWebhookHandler.Grains.Inspection;
+namespace K8sWebhookHandler.Abstractions.Inspection;
 
 /// <summary>A repository grain's state as the inspection endpoint shows it.</summary>
 [GenerateSerializer, Immutable, Alias("repository-snapshot")]

@@ -1,6 +1,6 @@
+using K8sWebhookHandler.Abstractions.Events;
+using K8sWebhookHandler.Abstractions.Identity;
 using K8sWebhookHandler.Grains.Configuration;
-using K8sWebhookHandler.Grains.Events;
-using K8sWebhookHandler.Grains.Identity;
 using K8sWebhookHandler.Grains.Processing;
 using Microsoft.Extensions.Options;
 
@@ -10,5 +10,5 @@ namespace K8sWebhookHandler.Grains.Git;
 public sealed class GitManifestSource(IGitMirror mirror, IOptions<HandlerOptions> options) : IManifestSource
 {
     public Task<SourceFile?> ReadAsync(WebhookEvent webhookEvent, string revision, string path, long maxBytes, CancellationToken cancellationToken) =>
-        mirror.ReadFileAsync(RepositoryKey.Parse(webhookEvent.Repository.FullName), PayloadRemote.Of(webhookEvent, options.Value), revision, path, maxBytes, cancellationToken);
+        mirror.ReadFileAsync(webhookEvent.Repository.Key, PayloadRemote.Of(webhookEvent, options.Value), revision, path, maxBytes, cancellationToken);
 }

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
+using K8sWebhookHandler.Abstractions.Identity;
 using K8sWebhookHandler.Grains.Configuration;
-using K8sWebhookHandler.Grains.Identity;
 using K8sWebhookHandler.Grains.Failures;
 using K8sWebhookHandler.Grains.Processing;
 using LibGit2Sharp;

@@ -1,6 +1,6 @@
+using K8sWebhookHandler.Abstractions.Events;
+using K8sWebhookHandler.Abstractions.Identity;
 using K8sWebhookHandler.Grains.Configuration;
-using K8sWebhookHandler.Grains.Events;
-using K8sWebhookHandler.Grains.Identity;
 using K8sWebhookHandler.Grains.Superseding;
 using Microsoft.Extensions.Options;
 
@@ -10,8 +10,8 @@ namespace K8sWebhookHandler.Grains.Git;
 public sealed class GitRevisionGraph(IGitMirror mirror, IOptions<HandlerOptions> options) : IRevisionGraph
 {
     public Task<bool> IsAncestorAsync(WebhookEvent webhookEvent, string ancestor, string descendant, CancellationToken cancellationToken) =>
-        mirror.IsAncestorAsync(RepositoryKey.Parse(webhookEvent.Repository.FullName), PayloadRemote.Of(webhookEvent, options.Value), ancestor, descendant, cancellationToken);
+        mirror.IsAncestorAsync(webhookEvent.Repository.Key, PayloadRemote.Of(webhookEvent, options.Value), ancestor, descendant, cancellationToken);
 
     public Task<string?> BranchHeadAsync(WebhookEvent webhookEvent, string branch, CancellationToken cancellationToken) =>
-        mirror.ResolveBranchAsync(RepositoryKey.Parse(webhookEvent.Repository.FullName), PayloadRemote.Of(webhookEvent, options.Value), branch, cancellationToken);
+        mirror.ResolveBranchAsync(webhookEvent.Repository.Key, PayloadRemote.Of(webhookEvent, options.Value), branch, cancellationToken);
 }

@@ -1,5 +1,5 @@
+using K8sWebhookHandler.Abstractions.Events;
 using K8sWebhookHandler.Grains.Configuration;
-using K8sWebhookHandler.Grains.Events;
 
 namespace K8sWebhookHandler.Grains.Git;
 

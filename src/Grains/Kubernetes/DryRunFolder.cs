@@ -1,6 +1,6 @@
+using K8sWebhookHandler.Abstractions.Events;
+using K8sWebhookHandler.Abstractions.Inspection;
 using K8sWebhookHandler.Grains.Configuration;
-using K8sWebhookHandler.Grains.Events;
-using K8sWebhookHandler.Grains.Inspection;
 using K8sWebhookHandler.Grains.Processing;
 using K8sWebhookHandler.Grains.Superseding;
 using Microsoft.Extensions.Logging;
@@ -18,11 +18,11 @@ public sealed partial class DryRunFolder(IOptions<HandlerOptions> options, ILogg
 {
     public async Task<IReadOnlyList<AppliedObject>> ApplyAsync(ObjectPlan plan, WebhookEvent webhookEvent, CancellationToken cancellationToken)
     {
-        var folder = Path.Combine(options.Value.DataDirectory, "dry-run", webhookEvent.Repository.FullName.ToLowerInvariant());
+        var folder = Path.Combine(options.Value.DataDirectory, "dry-run", webhookEvent.Repository.Key.Value);
         Directory.CreateDirectory(folder);
         var file = Path.Combine(folder, webhookEvent.Delivery.Value + ".json");
         await File.WriteAllTextAsync(file, plan.ToJson(), cancellationToken);
-        LogDryRun(logger, webhookEvent.Repository.FullName, webhookEvent.Ref, webhookEvent.Delivery.Value, plan.Count, file);
+        LogDryRun(logger, webhookEvent.Repository.FullName, webhookEvent.Ref.Value, webhookEvent.Delivery.Value, plan.Count, file);
         return plan.Applied();
     }
 
@@ -31,7 +31,7 @@ public sealed partial class DryRunFolder(IOptions<HandlerOptions> options, ILogg
         IReadOnlyList<AppliedObject> previous, SupersedePolicy policy, CancellationToken cancellationToken)
     {
         var older = previous.Where(p => !keep.Contains(p)).ToArray();
-        LogWouldSupersede(logger, webhookEvent.Repository.FullName, webhookEvent.Ref, older.Length, policy.Workflows);
+        LogWouldSupersede(logger, webhookEvent.Repository.FullName, webhookEvent.Ref.Value, older.Length, policy.Workflows);
         return Task.FromResult<IReadOnlyList<AppliedObject>>([]);
     }
 

@@ -1,9 +1,9 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using K8sWebhookHandler.Abstractions.Events;
+using K8sWebhookHandler.Abstractions.Inspection;
 using K8sWebhookHandler.Grains.Configuration;
-using K8sWebhookHandler.Grains.Events;
 using K8sWebhookHandler.Grains.Failures;
-using K8sWebhookHandler.Grains.Inspection;
 using K8sWebhookHandler.Grains.Manifests;
 using K8sWebhookHandler.Grains.Processing;
 using Microsoft.Extensions.Logging;

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
-using K8sWebhookHandler.Grains.Events;
+using K8sWebhookHandler.Abstractions.Events;
+using K8sWebhookHandler.Abstractions.Inspection;
 using K8sWebhookHandler.Grains.Failures;
-using K8sWebhookHandler.Grains.Inspection;
 using K8sWebhookHandler.Grains.Manifests;
 using K8sWebhookHandler.Grains.Superseding;
 using Microsoft.Extensions.Logging;
@@ -46,12 +46,12 @@ public sealed partial class DeliveryProcessor(
         }
         catch (DeliveryRefusedException m)
         {
-            LogRejected(logger, e.Repository.FullName, e.Ref, e.Delivery.Value, m.Message);
+            LogRejected(logger, e.Repository.FullName, e.Ref.Value, e.Delivery.Value, m.Message);
             return ProcessingResult.Final(DeliveryState.Rejected, m.Message);
         }
         catch (TransientException t)
         {
-            LogTransient(logger, e.Repository.FullName, e.Ref, e.Delivery.Value, t.Message);
+            LogTransient(logger, e.Repository.FullName, e.Ref.Value, e.Delivery.Value, t.Message);
             return ProcessingResult.Retry(t.Message);
         }
     }
@@ -76,7 +76,7 @@ public sealed partial class DeliveryProcessor(
         var (stopped, notStopped) = decider.StopsOlderWork(e)
             ? await StopOlderAsync(e, applied, previous, policy, cancellationToken)
             : ([], null);
-        LogApplied(logger, e.Repository.FullName, e.Ref, e.Revision, e.Delivery.Value, applied.Count, stopped.Count);
+        LogApplied(logger, e.Repository.FullName, e.Ref.Value, e.Revision, e.Delivery.Value, applied.Count, stopped.Count);
         return new ProcessingResult(DeliveryState.Applied, notStopped, applied, e.Revision) { Stopped = stopped };
     }
 
@@ -93,7 +93,7 @@ public sealed partial class DeliveryProcessor(
         var (objects, missing) = head is null
             ? (null, $"the default branch {e.Repository.DefaultBranch} does not exist")
             : await pipeline.ReadAsync(e, head, cancellationToken);
-        if (e.IsTag && objects is not null)
+        if (e.Ref.IsTag && objects is not null)
         {
             objects = objects.Where(RunsOnTagDeletion).ToList();
             if (objects.Count == 0)
@@ -110,7 +110,7 @@ public sealed partial class DeliveryProcessor(
         var notRemoved = placement.BranchNamespace(e) is { } branchNamespace ? await RemoveNamespaceAsync(branchNamespace, deletion, cancellationToken) : null;
         var reason = string.Join("; ", new[] { missing, notStopped, notRemoved }.OfType<string>()) is { Length: > 0 } joined ? joined : null;
 
-        LogApplied(logger, e.Repository.FullName, e.Ref, head ?? "", e.Delivery.Value, applied.Count, stopped.Count);
+        LogApplied(logger, e.Repository.FullName, e.Ref.Value, head ?? "", e.Delivery.Value, applied.Count, stopped.Count);
         return new ProcessingResult(objects is null ? DeliveryState.NoManifest : DeliveryState.Applied, reason, applied, head) { Stopped = stopped };
     }
 
@@ -149,7 +149,7 @@ public sealed partial class DeliveryProcessor(
     private string AfterApply(WebhookEvent e, string what, DeliveryRefusedException refused)
     {
         var reason = $"{what}: {refused.Message}";
-        LogRefusedAfterApply(logger, e.Repository.FullName, e.Ref, e.Delivery.Value, reason);
+        LogRefusedAfterApply(logger, e.Repository.FullName, e.Ref.Value, e.Delivery.Value, reason);
         return reason;
     }
 

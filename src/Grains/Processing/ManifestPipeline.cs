@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
+using K8sWebhookHandler.Abstractions.Events;
 using K8sWebhookHandler.Grains.Configuration;
-using K8sWebhookHandler.Grains.Events;
 using K8sWebhookHandler.Grains.Manifests;
 using Microsoft.Extensions.Options;
 

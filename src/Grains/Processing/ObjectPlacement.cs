@@ -1,4 +1,4 @@
-using K8sWebhookHandler.Grains.Events;
+using K8sWebhookHandler.Abstractions.Events;
 
 namespace K8sWebhookHandler.Grains.Processing;
 
@@ -20,11 +20,9 @@ public sealed record ObjectPlacement(
     bool AllowClusterScoped,
     string? BranchNamespaceTemplate = null)
 {
-    private const string BranchPrefix = "refs/heads/";
-
     /// <summary>The namespace made for the event's branch when branch namespaces are on; null otherwise (and for tags).</summary>
     public string? BranchNamespace(WebhookEvent e) =>
-        !string.IsNullOrWhiteSpace(BranchNamespaceTemplate) && e.IsBranch
-            ? BranchNamespaceName.For(BranchNamespaceTemplate, e.Ref[BranchPrefix.Length..])
+        !string.IsNullOrWhiteSpace(BranchNamespaceTemplate) && e.Ref.IsBranch
+            ? BranchNamespaceName.For(BranchNamespaceTemplate, e.Ref.ShortName)
             : null;
 }

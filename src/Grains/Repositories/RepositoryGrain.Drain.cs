@@ -1,6 +1,6 @@
-using K8sWebhookHandler.Grains.Events;
+using K8sWebhookHandler.Abstractions.Events;
+using K8sWebhookHandler.Abstractions.Inspection;
 using K8sWebhookHandler.Grains.Failures;
-using K8sWebhookHandler.Grains.Inspection;
 using K8sWebhookHandler.Grains.Processing;
 using K8sWebhookHandler.Grains.Superseding;
 using Microsoft.Extensions.Logging;
@@ -93,7 +93,7 @@ public sealed partial class RepositoryGrain
             return true;
         }
 
-        LogCompleted(logger, Repository, outcome.Ref, outcome.Delivery.Value, outcome.State, outcome.Reason);
+        LogCompleted(logger, Repository, outcome.Ref.Value, outcome.Delivery.Value, outcome.State, outcome.Reason);
         unsaved.Add(outcome);
 
         // Outcomes are written in small batches while more deliveries are ready: a crash before the write only

@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
-using K8sWebhookHandler.Grains.Events;
+using K8sWebhookHandler.Abstractions.Events;
+using K8sWebhookHandler.Abstractions.Inspection;
 using K8sWebhookHandler.Grains.Failures;
-using K8sWebhookHandler.Grains.Inspection;
 using Microsoft.Extensions.Options;
 
 namespace K8sWebhookHandler.Grains.Superseding;
@@ -14,8 +14,6 @@ namespace K8sWebhookHandler.Grains.Superseding;
 /// </summary>
 public sealed class SupersedeDecider(IRevisionGraph graph, IOptions<SupersedeOptions> options)
 {
-    private const string BranchPrefix = "refs/heads/";
-
     private readonly Regex _refs = new(options.Value.Refs, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
 
     /// <summary>Null when the push should run; otherwise its final outcome.</summary>
@@ -50,13 +48,13 @@ public sealed class SupersedeDecider(IRevisionGraph graph, IOptions<SupersedeOpt
     /// Whether this event takes part in superseding: a push (not a deletion) to a ref the policy covers, as GitHub
     /// sent it; an operator's re-run of a delivery runs as asked and stops nothing.
     /// </summary>
-    public bool TakesPart(WebhookEvent e) => e.EventType == "push" && e.Rerun == 0 && !e.IsDeletion && !e.IsTag && _refs.IsMatch(e.Ref);
+    public bool TakesPart(WebhookEvent e) => e.Kind == EventKind.Push && e.Rerun == 0 && !e.IsDeletion && !e.Ref.IsTag && _refs.IsMatch(e.Ref.Value);
 
     /// <summary>
     /// Whether the ref's older work is stopped once this delivery is applied: a push that takes part, and a branch's
     /// deletion (whose running workflows go with it). A tag's deletion stops nothing.
     /// </summary>
-    public bool StopsOlderWork(WebhookEvent e) => e.IsDeletion ? e.IsBranch : TakesPart(e);
+    public bool StopsOlderWork(WebhookEvent e) => e.IsDeletion ? e.Ref.IsBranch : TakesPart(e);
 
     private async Task<SupersedeDecision?> AgainstWaitingAsync(WebhookEvent push, IEnumerable<WebhookEvent> waiting, CancellationToken cancellationToken)
     {
@@ -95,7 +93,7 @@ public sealed class SupersedeDecider(IRevisionGraph graph, IOptions<SupersedeOpt
         }
 
         // Unrelated history (a force-push whose before the handler never saw): newer only if it is what the branch is now.
-        return await graph.BranchHeadAsync(push, push.Ref[BranchPrefix.Length..], cancellationToken) == push.Revision
+        return await graph.BranchHeadAsync(push, push.Ref.ShortName, cancellationToken) == push.Revision
             ? null
             : SupersedeDecision.Stale($"{push.Revision} is unrelated to the applied {tip} and is not the branch's head");
     }

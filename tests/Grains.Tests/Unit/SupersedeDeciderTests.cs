@@ -1,6 +1,7 @@
-using K8sWebhookHandler.Grains.Events;
+using K8sWebhookHandler.Abstractions.Events;
+using K8sWebhookHandler.Abstractions.Identity;
+using K8sWebhookHandler.Abstractions.Inspection;
 using K8sWebhookHandler.Grains.Failures;
-using K8sWebhookHandler.Grains.Inspection;
 using K8sWebhookHandler.Grains.Superseding;
 using K8sWebhookHandler.Grains.Tests.Cluster;
 using Microsoft.Extensions.Options;
@@ -24,7 +25,7 @@ public sealed class SupersedeDeciderTests
         TestEvents.Push(Repository, branch, after: after, before: before);
 
     private static RefRecord Applied(string revision) =>
-        new("refs/heads/main", revision, Identity.DeliveryId.Parse("applied-1"), [], DateTimeOffset.UnixEpoch);
+        new(GitRef.Branch("main"), revision, DeliveryId.Parse("applied-1"), [], DateTimeOffset.UnixEpoch);
 
     private Task<SupersedeDecision?> DecideAsync(WebhookEvent push, RefRecord? applied, params WebhookEvent[] waiting) =>
         Decider().DecideAsync(push, applied, waiting, CancellationToken.None);
