@@ -1,5 +1,4 @@
 using K8sWebhookHandler.Grains;
-using K8sWebhookHandler.Grains.Configuration;
 using K8sWebhookHandler.Grains.Events;
 using K8sWebhookHandler.Grains.Identity;
 using Microsoft.AspNetCore.Http.Features;
@@ -20,7 +19,7 @@ public sealed record WebhookError(string Error);
 /// no git or Kubernetes I/O happens here.
 /// </summary>
 public sealed partial class WebhookIntake(
-    SignatureVerifier signatures, IGrainFactory grains, IOptions<HandlerOptions> options, TimeProvider time, ILogger<WebhookIntake> logger)
+    SignatureVerifier signatures, IGrainFactory grains, IOptions<WebhookOptions> options, TimeProvider time, ILogger<WebhookIntake> logger)
 {
     public async Task<IResult> HandleAsync(HttpContext context)
     {

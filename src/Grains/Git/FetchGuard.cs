@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using K8sWebhookHandler.Grains.Configuration;
 using K8sWebhookHandler.Grains.Identity;
 using K8sWebhookHandler.Grains.Kubernetes;
 using LibGit2Sharp;

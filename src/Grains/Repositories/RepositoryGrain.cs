@@ -1,4 +1,4 @@
-using K8sWebhookHandler.Grains.Configuration;
+using K8sWebhookHandler.Grains.Delivery;
 using K8sWebhookHandler.Grains.Events;
 using K8sWebhookHandler.Grains.Identity;
 using K8sWebhookHandler.Grains.Inspection;
@@ -20,7 +20,7 @@ public sealed partial class RepositoryGrain(
     [PersistentState("repository", StorageNames.Repositories)] IPersistentState<RepositoryState> state,
     IDeliveryProcessor processor,
     SupersedeDecider decider,
-    IOptions<HandlerOptions> options,
+    IOptions<DeliveryOptions> options,
     [FromKeyedServices(RepositoryGrain.ClockKey)] TimeProvider time,
     ILogger<RepositoryGrain> logger) : Grain, IRepositoryGrain, IRemindable
 {
