@@ -98,12 +98,13 @@ public class ClusterFixture : IAsyncLifetime
         }
     }
 
-    public Task InitializeAsync() => StartAsync();
+    public virtual Task InitializeAsync() => StartAsync();
 
     /// <summary>Starts a cluster over the same storage directory, as a restart would.</summary>
     public async Task StartAsync()
     {
         var builder = new InProcessTestClusterBuilder(1);
+        ConfigureCluster(builder.Options);
         builder.ConfigureSilo((_, silo) =>
         {
             silo.Services.AddSingleton<IDeliveryProcessor>(Processor);
@@ -113,12 +114,21 @@ public class ClusterFixture : IAsyncLifetime
             silo.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(new SupersedeOptions()));
             silo.Services.AddSingleton(TimeProvider.System);
             silo.Services.AddKeyedSingleton(RepositoryGrain.ClockKey, Clock);
-            silo.Services.AddGrainStorage(StorageNames.Repositories, (_, _) => CreateStorage(_storage.Path));
+            AddStorage(silo);
             silo.UseInMemoryReminderService();
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }
+
+    /// <summary>Settings of the cluster as a whole (its service id, say) before it is built.</summary>
+    protected virtual void ConfigureCluster(InProcessTestClusterOptions options)
+    {
+    }
+
+    /// <summary>Registers the repositories' grain storage: by default the one <see cref="CreateStorage"/> makes.</summary>
+    protected virtual void AddStorage(ISiloBuilder silo) =>
+        silo.Services.AddGrainStorage(StorageNames.Repositories, (_, _) => CreateStorage(_storage.Path));
 
     /// <summary>The repositories' grain storage over <paramref name="directory"/>: the local mode's file storage.</summary>
     protected virtual IGrainStorage CreateStorage(string directory) => new FileGrainStorage(directory);
@@ -134,7 +144,7 @@ public class ClusterFixture : IAsyncLifetime
         await Cluster.DisposeAsync();
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await Cluster.DisposeAsync();
         _storage.Dispose();
