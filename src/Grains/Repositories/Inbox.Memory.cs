@@ -1,18 +1,17 @@
 using K8sWebhookHandler.Grains.Events;
 using K8sWebhookHandler.Grains.Identity;
 using K8sWebhookHandler.Grains.Inspection;
-using K8sWebhookHandler.Grains.Processing;
-using Microsoft.Extensions.Logging;
 
 namespace K8sWebhookHandler.Grains.Repositories;
 
-/// <summary>Delivery records, dedupe retention, waiters and log messages.</summary>
-public sealed partial class RepositoryGrain
+/// <summary>What the inbox remembers, each kept bounded: delivery ids, records, the last push per ref, unpaired deletions.</summary>
+public sealed partial class Inbox
 {
+    /// <summary>Adds a record; beyond <c>HistoryLimit</c> the oldest go, failed ones last, pending ones never.</summary>
     private void AddRecord(DeliveryRecord record)
     {
         State.History.Add(record);
-        var excess = State.History.Count - options.Value.HistoryLimit;
+        var excess = State.History.Count - options.HistoryLimit;
         if (excess > 0)
         {
             var pending = State.Inbox.Select(p => p.Event.Delivery).ToHashSet();
@@ -36,27 +35,12 @@ public sealed partial class RepositoryGrain
         return State.History[index];
     }
 
-    private DeliveryRecord? FindRecord(DeliveryId delivery) => State.History.FindLast(r => r.Delivery == delivery);
-
-    private void Notify(DeliveryRecord record)
-    {
-        if (_waiters.TryGetValue(record.Delivery, out var list))
-        {
-            foreach (var waiter in list.ToArray())
-            {
-                waiter.TrySetResult(record);
-            }
-
-            _waiters.Remove(record.Delivery);
-        }
-    }
-
     /// <summary>
     /// Whether the id was seen within <c>DeliveryRetention</c>. An older entry counts as forgotten at once, though the
     /// set is pruned only now and then (<see cref="ForgetOldDeliveries"/>).
     /// </summary>
     private bool Remembers(DeliveryId id, DateTimeOffset now) =>
-        State.Seen.TryGetValue(id.Value, out var seenAt) && seenAt >= now - options.Value.DeliveryRetention;
+        State.Seen.TryGetValue(id.Value, out var seenAt) && seenAt >= now - options.DeliveryRetention;
 
     /// <summary>
     /// Keeps the set bounded before an id is added: at <c>MaxRememberedDeliveries</c> (and every 256 ids, to drop
@@ -64,16 +48,15 @@ public sealed partial class RepositoryGrain
     /// </summary>
     private void ForgetOldDeliveries(DateTimeOffset now)
     {
-        var settings = options.Value;
-        if (State.Seen.Count < settings.MaxRememberedDeliveries && State.Seen.Count % 256 != 0)
+        if (State.Seen.Count < options.MaxRememberedDeliveries && State.Seen.Count % 256 != 0)
         {
             return;
         }
 
-        var cutoff = now - settings.DeliveryRetention;
+        var cutoff = now - options.DeliveryRetention;
         var keep = State.Seen.Where(s => s.Value >= cutoff)
             .OrderByDescending(s => s.Value)
-            .Take(settings.MaxRememberedDeliveries - 1)
+            .Take(options.MaxRememberedDeliveries - 1)
             .ToDictionary(s => s.Key, s => s.Value);
         State.Seen = keep;
     }
@@ -92,7 +75,7 @@ public sealed partial class RepositoryGrain
     /// <summary>The delivery a push or deletion repeats, when it equals the last one received for its ref and that one did not fail.</summary>
     private string? ReplayOf(WebhookEvent e) =>
         Fingerprint(e) is { } fingerprint && State.Received.TryGetValue(e.Ref, out var last) && last.Fingerprint == fingerprint &&
-        (!DeliveryId.TryParse(last.Delivery, out var earlier) || FindRecord(earlier)?.State != DeliveryState.Failed)
+        (!DeliveryId.TryParse(last.Delivery, out var earlier) || Find(earlier)?.State != DeliveryState.Failed)
             ? last.Delivery
             : null;
 
@@ -104,10 +87,7 @@ public sealed partial class RepositoryGrain
             State.Received[e.Ref] = new ReceivedRef(fingerprint, e.Delivery.Value, now);
 
             // Bounded here, where it grows: pushes that are never applied (refused, failed) never reach PruneRefs.
-            foreach (var excess in State.Received.Where(r => r.Key != e.Ref).OrderBy(r => r.Value.ReceivedAt).Take(State.Received.Count - options.Value.MaxRefs).ToList())
-            {
-                State.Received.Remove(excess.Key);
-            }
+            KeepNewest(State.Received, e.Ref);
         }
     }
 
@@ -124,19 +104,24 @@ public sealed partial class RepositoryGrain
         }
 
         var kind = e.EventType;
-        if (State.UnpairedDeletions.TryGetValue(e.Ref, out var first) && first.Fingerprint != kind && first.ReceivedAt >= now - options.Value.DeliveryRetention)
+        if (State.UnpairedDeletions.TryGetValue(e.Ref, out var first) && first.Fingerprint != kind && first.ReceivedAt >= now - options.DeliveryRetention)
         {
             State.UnpairedDeletions.Remove(e.Ref);
             return first.Delivery;
         }
 
         State.UnpairedDeletions[e.Ref] = new ReceivedRef(kind, e.Delivery.Value, now);
-        foreach (var excess in State.UnpairedDeletions.Where(r => r.Key != e.Ref).OrderBy(r => r.Value.ReceivedAt).Take(State.UnpairedDeletions.Count - options.Value.MaxRefs).ToList())
-        {
-            State.UnpairedDeletions.Remove(excess.Key);
-        }
-
+        KeepNewest(State.UnpairedDeletions, e.Ref);
         return null;
+    }
+
+    /// <summary>Beyond <c>MaxRefs</c> entries, forgets the least recently received refs other than the one just noted.</summary>
+    private void KeepNewest(Dictionary<string, ReceivedRef> byRef, string noted)
+    {
+        foreach (var excess in byRef.Where(r => r.Key != noted).OrderBy(r => r.Value.ReceivedAt).Take(byRef.Count - options.MaxRefs).ToList())
+        {
+            byRef.Remove(excess.Key);
+        }
     }
 
     /// <summary>
@@ -151,43 +136,4 @@ public sealed partial class RepositoryGrain
             State.Inbox[waiting] = State.Inbox[waiting] with { NotBefore = now };
         }
     }
-
-    /// <summary>
-    /// Keeps per-ref memory bounded: a deleted ref is remembered for <c>DeliveryRetention</c> (its deletion's twin
-    /// delivery must still find it), and beyond <c>MaxRefs</c> deleted refs go first, then the least recently updated.
-    /// </summary>
-    private void PruneRefs(DateTimeOffset now, string updated)
-    {
-        var settings = options.Value;
-        var cutoff = now - settings.DeliveryRetention;
-        foreach (var gone in State.Refs.Values.Where(r => r.LastRevision == WebhookEvent.ZeroRevision && r.UpdatedAt < cutoff).ToList())
-        {
-            State.Refs.Remove(gone.Ref);
-        }
-
-        foreach (var excess in State.Refs.Values.Where(r => r.Ref != updated)
-            .OrderBy(r => r.LastRevision == WebhookEvent.ZeroRevision ? 0 : 1).ThenBy(r => r.UpdatedAt)
-            .Take(State.Refs.Count - settings.MaxRefs).ToList())
-        {
-            State.Refs.Remove(excess.Ref);
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Delivery {DeliveryId} for {Repository} {Ref} repeats delivery {Original}: answered duplicate")]
-    private static partial void LogReplay(ILogger logger, string repository, string @ref, string deliveryId, string original);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Delivery {DeliveryId} of {Repository} {Ref} queued again by an operator (re-run {Rerun})")]
-    private static partial void LogRetried(ILogger logger, string repository, string @ref, string deliveryId, int rerun);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Duplicate delivery {DeliveryId} for {Repository}: already seen")]
-    private static partial void LogDuplicate(ILogger logger, string repository, string deliveryId);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Resuming {Repository} with {Count} pending delivery(ies)")]
-    private static partial void LogResuming(ILogger logger, string repository, int count);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Repository} {Ref} delivery {DeliveryId}: {State} {Reason}")]
-    private static partial void LogCompleted(ILogger logger, string repository, string @ref, string deliveryId, DeliveryState state, string? reason);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Processing delivery {DeliveryId} of {Repository} failed unexpectedly")]
-    private static partial void LogProcessingError(ILogger logger, Exception exception, string repository, string deliveryId);
 }
