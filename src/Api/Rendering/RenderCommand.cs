@@ -1,9 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using K8sWebhookHandler.Abstractions.Events;
+using K8sWebhookHandler.Abstractions.Identity;
 using K8sWebhookHandler.Api.Webhooks;
 using K8sWebhookHandler.Grains.Configuration;
-using K8sWebhookHandler.Grains.Events;
-using K8sWebhookHandler.Grains.Identity;
 using K8sWebhookHandler.Grains.Kubernetes;
 using K8sWebhookHandler.Grains.Manifests;
 
@@ -59,13 +59,18 @@ public static class RenderCommand
     /// <summary>The settings render reads: the manifest's limits, the allowed kinds and namespaces; no cluster is needed.</summary>
     private static void AddOptions(IServiceCollection services) => services.AddManifestOptions().AddKubernetesOptions();
 
-    private static async Task<WebhookEvent> EventAsync(string? payloadPath, string eventType)
+    private static async Task<WebhookEvent> EventAsync(string? payloadPath, string eventName)
     {
         var delivery = DeliveryId.Parse("render");
+        if (!EventType.TryParse(eventName, out var eventType))
+        {
+            throw new WebhookPayloadException("--event is not an event name: [a-z_]{1,64}");
+        }
+
         if (payloadPath is null)
         {
             var repository = new RepositoryFacts("local/render", "", "", "", "main");
-            return new WebhookEvent(delivery, eventType, "", "refs/heads/main", WebhookEvent.ZeroRevision, WebhookEvent.ZeroRevision,
+            return new WebhookEvent(delivery, eventType, "", GitRef.Branch("main"), WebhookEvent.ZeroRevision, WebhookEvent.ZeroRevision,
                 false, false, false, repository, DateTimeOffset.UnixEpoch);
         }
 

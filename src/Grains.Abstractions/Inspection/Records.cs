@@ -1,6 +1,7 @@
-using K8sWebhookHandler.Grains.Identity;
+using K8sWebhookHandler.Abstractions.Events;
+using K8sWebhookHandler.Abstractions.Identity;
 
-namespace K8sWebhookHandler.Grains.Inspection;
+namespace K8sWebhookHandler.Abstractions.Inspection;
 
 /// <summary>Where a delivery is: waiting, or one of the final outcomes.</summary>
 public enum DeliveryState
@@ -31,9 +32,9 @@ public sealed record AppliedObject(
 [GenerateSerializer, Immutable, Alias("delivery-record")]
 public sealed record DeliveryRecord(
     [property: Id(0)] DeliveryId Delivery,
-    [property: Id(1)] string EventType,
+    [property: Id(1)] EventType EventType,
     [property: Id(2)] string Action,
-    [property: Id(3)] string Ref,
+    [property: Id(3)] GitRef Ref,
     [property: Id(4)] string Revision,
     [property: Id(5)] DateTimeOffset ReceivedAt,
     [property: Id(6)] DeliveryState State,
@@ -52,7 +53,7 @@ public sealed record DeliveryRecord(
 /// <summary>What the handler last did for one ref.</summary>
 [GenerateSerializer, Immutable, Alias("ref-record")]
 public sealed record RefRecord(
-    [property: Id(0)] string Ref,
+    [property: Id(0)] GitRef Ref,
     [property: Id(1)] string LastRevision,
     [property: Id(2)] DeliveryId LastDelivery,
     [property: Id(3)] IReadOnlyList<AppliedObject> Objects,

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using K8sWebhookHandler.Grains.Identity;
+using K8sWebhookHandler.Abstractions.Identity;
 using K8sWebhookHandler.Grains.Kubernetes;
 using K8sWebhookHandler.Grains.Manifests;
 using K8sWebhookHandler.Grains.Storage;

@@ -1,5 +1,4 @@
-using K8sWebhookHandler.Grains.Events;
-using K8sWebhookHandler.Grains.Identity;
+using K8sWebhookHandler.Abstractions.Events;
 using K8sWebhookHandler.Grains.Processing;
 using Microsoft.Extensions.Options;
 
@@ -9,11 +8,10 @@ namespace K8sWebhookHandler.Grains.Git;
 public sealed class GitRevisionGraph(IGitMirror mirror, IOptions<GitOptions> options) : IRevisionGraph
 {
     public Task<bool> IsAncestorAsync(WebhookEvent webhookEvent, string ancestor, string descendant, CancellationToken cancellationToken) =>
-        mirror.IsAncestorAsync(RepositoryKey.Parse(webhookEvent.Repository.FullName), RemoteUrl(webhookEvent, options.Value), ancestor, descendant, cancellationToken);
+        mirror.IsAncestorAsync(webhookEvent.Repository.Key, RemoteUrl(webhookEvent, options.Value), ancestor, descendant, cancellationToken);
 
     public Task<string?> BranchHeadAsync(WebhookEvent webhookEvent, CancellationToken cancellationToken) =>
-        mirror.ResolveBranchAsync(RepositoryKey.Parse(webhookEvent.Repository.FullName), RemoteUrl(webhookEvent, options.Value),
-            webhookEvent.Ref["refs/heads/".Length..], cancellationToken);
+        mirror.ResolveBranchAsync(webhookEvent.Repository.Key, RemoteUrl(webhookEvent, options.Value), webhookEvent.Ref.ShortName, cancellationToken);
 
     /// <summary>
     /// The payload URL the mirror is asked to fetch, by <see cref="GitOptions.CloneUrl"/>; the mirror rewrites it

@@ -1,9 +1,9 @@
+using K8sWebhookHandler.Abstractions;
+using K8sWebhookHandler.Grains.Kubernetes;
+using K8sWebhookHandler.Grains.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using K8sWebhookHandler.Grains;
-using K8sWebhookHandler.Grains.Kubernetes;
-using K8sWebhookHandler.Grains.Storage;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using K8sWebhookHandler.Grains.Events;
-using K8sWebhookHandler.Grains.Inspection;
+using K8sWebhookHandler.Abstractions.Events;
+using K8sWebhookHandler.Abstractions.Inspection;
 using K8sWebhookHandler.Grains.Storage;
 using K8sWebhookHandler.Grains.Superseding;
 using Microsoft.Extensions.Logging;
@@ -22,12 +22,12 @@ public sealed partial class DryRunSink(IOptions<KubernetesOptions> options, IOpt
     public async Task<IReadOnlyList<AppliedObject>> ApplyAsync(IReadOnlyList<JsonObject> objects, WebhookEvent webhookEvent, string targetNamespace, CancellationToken cancellationToken)
     {
         var plan = await new ApplyPlanner(new OfflineKindResolver(), options.Value).PlanAsync(objects, targetNamespace, cancellationToken);
-        var folder = Path.Combine(dataDirectory.Value.DataDirectory, "dry-run", webhookEvent.Repository.FullName.ToLowerInvariant());
+        var folder = Path.Combine(dataDirectory.Value.DataDirectory, "dry-run", webhookEvent.Repository.Key.Value);
         Directory.CreateDirectory(folder);
         var file = Path.Combine(folder, webhookEvent.Delivery.Value + ".json");
         var array = new JsonArray(plan.Select(p => (JsonNode)p.Body.DeepClone()).ToArray());
         await File.WriteAllTextAsync(file, array.ToJsonString(Indented), cancellationToken);
-        LogDryRun(logger, webhookEvent.Repository.FullName, webhookEvent.Ref, webhookEvent.Delivery.Value, plan.Count, file);
+        LogDryRun(logger, webhookEvent.Repository.FullName, webhookEvent.Ref.Value, webhookEvent.Delivery.Value, plan.Count, file);
         return plan.Select(p => new AppliedObject(p.ApiVersion, p.Resource.Kind, p.Namespace, p.Name)).ToArray();
     }
 
@@ -36,7 +36,7 @@ public sealed partial class DryRunSink(IOptions<KubernetesOptions> options, IOpt
         IReadOnlyList<AppliedObject> previous, SupersedePolicy policy, CancellationToken cancellationToken)
     {
         var older = previous.Where(p => !keep.Contains(p)).ToArray();
-        LogWouldSupersede(logger, webhookEvent.Repository.FullName, webhookEvent.Ref, older.Length, policy.Workflows);
+        LogWouldSupersede(logger, webhookEvent.Repository.FullName, webhookEvent.Ref.Value, older.Length, policy.Workflows);
         return Task.FromResult<IReadOnlyList<AppliedObject>>([]);
     }
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using K8sWebhookHandler.Grains.Events;
-using K8sWebhookHandler.Grains.Inspection;
+using K8sWebhookHandler.Abstractions.Events;
+using K8sWebhookHandler.Abstractions.Inspection;
 using K8sWebhookHandler.Grains.Superseding;
 
 namespace K8sWebhookHandler.Grains.Kubernetes;

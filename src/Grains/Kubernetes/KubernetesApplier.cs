@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using K8sWebhookHandler.Grains.Events;
-using K8sWebhookHandler.Grains.Inspection;
+using K8sWebhookHandler.Abstractions.Events;
+using K8sWebhookHandler.Abstractions.Inspection;
 using K8sWebhookHandler.Grains.Manifests;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

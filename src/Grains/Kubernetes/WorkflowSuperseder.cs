@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using K8sWebhookHandler.Grains.Events;
-using K8sWebhookHandler.Grains.Inspection;
+using K8sWebhookHandler.Abstractions.Events;
+using K8sWebhookHandler.Abstractions.Inspection;
 using K8sWebhookHandler.Grains.Manifests;
 using K8sWebhookHandler.Grains.Superseding;
 
@@ -19,8 +19,7 @@ public sealed class WorkflowSuperseder(KubernetesRestClient client, IKindResolve
     public async Task<IReadOnlyList<AppliedObject>> SupersedeAsync(WebhookEvent e, IReadOnlyList<AppliedObject> keep,
         IReadOnlyList<AppliedObject> previous, SupersedePolicy policy, CancellationToken cancellationToken)
     {
-        var selector = Uri.EscapeDataString(
-            $"{StampKeys.RepositoryLabel}={ObjectOwnership.RepositoryLabel(e)},{StampKeys.RefLabel}={LabelValues.From(e.Ref)}");
+        var selector = Uri.EscapeDataString(HandlerLabels.RefSelector(e));
         var stopped = new List<AppliedObject>();
         foreach (var place in keep.Concat(previous).Select(o => (o.ApiVersion, o.Kind, o.Namespace)).Distinct())
         {
@@ -59,7 +58,7 @@ public sealed class WorkflowSuperseder(KubernetesRestClient client, IKindResolve
 
     /// <summary>Labels are sanitised and may match other refs or repositories: the exact ref and repository decide.</summary>
     private static bool IsThisRefs(JsonObject item, string name, WebhookEvent e) =>
-        ManifestFields.StringOrNull(item["metadata"]?["annotations"]?[StampKeys.Ref]) == e.Ref &&
+        ManifestFields.StringOrNull(item["metadata"]?["annotations"]?[StampKeys.Ref]) == e.Ref.Value &&
         ObjectOwnership.RefusalToChange(item, name, e) is null;
 
     private static bool IsDone(JsonObject item) =>

@@ -1,8 +1,7 @@
 using System.Text.Json.Nodes;
-using K8sWebhookHandler.Grains.Events;
+using K8sWebhookHandler.Abstractions.Events;
+using K8sWebhookHandler.Abstractions.Inspection;
 using K8sWebhookHandler.Grains.Git;
-using K8sWebhookHandler.Grains.Identity;
-using K8sWebhookHandler.Grains.Inspection;
 using K8sWebhookHandler.Grains.Kubernetes;
 using K8sWebhookHandler.Grains.Manifests;
 using K8sWebhookHandler.Grains.Superseding;
@@ -51,12 +50,12 @@ public sealed partial class DeliveryProcessor(
         }
         catch (DeliveryRefusedException m)
         {
-            LogRejected(logger, e.Repository.FullName, e.Ref, e.Delivery.Value, m.Message);
+            LogRejected(logger, e.Repository.FullName, e.Ref.Value, e.Delivery.Value, m.Message);
             return ProcessingResult.Final(DeliveryState.Rejected, m.Message);
         }
         catch (TransientException t)
         {
-            LogTransient(logger, e.Repository.FullName, e.Ref, e.Delivery.Value, t.Message);
+            LogTransient(logger, e.Repository.FullName, e.Ref.Value, e.Delivery.Value, t.Message);
             return ProcessingResult.Retry(t.Message);
         }
     }
@@ -81,7 +80,7 @@ public sealed partial class DeliveryProcessor(
         var (stopped, notStopped) = decider.TakesPart(e)
             ? await StopOlderAsync(e, applied, previous, policy, cancellationToken)
             : ([], null);
-        LogApplied(logger, e.Repository.FullName, e.Ref, e.Revision, e.Delivery.Value, applied.Count, stopped.Count);
+        LogApplied(logger, e.Repository.FullName, e.Ref.Value, e.Revision, e.Delivery.Value, applied.Count, stopped.Count);
         return new ProcessingResult(DeliveryState.Applied, notStopped, applied, e.Revision) { Stopped = stopped };
     }
 
@@ -94,12 +93,11 @@ public sealed partial class DeliveryProcessor(
     private async Task<ProcessingResult> DeleteRefAsync(WebhookEvent e, RefRecord? previous, CancellationToken cancellationToken)
     {
         var deletion = e.AsDeletion();
-        var repository = RepositoryKey.Parse(e.Repository.FullName);
-        var head = await git.ResolveBranchAsync(repository, GitRevisionGraph.RemoteUrl(e, remotes.Value), e.Repository.DefaultBranch, cancellationToken);
+        var head = await git.ResolveBranchAsync(e.Repository.Key, GitRevisionGraph.RemoteUrl(e, remotes.Value), e.Repository.DefaultBranch, cancellationToken);
         var (objects, missing) = head is null
             ? (null, $"the default branch {e.Repository.DefaultBranch} does not exist")
             : await ReadManifestAsync(e, head, cancellationToken);
-        if (e.IsTag && objects is not null)
+        if (e.Ref.IsTag && objects is not null)
         {
             objects = objects.Where(RunsOnTagDeletion).ToList();
             if (objects.Count == 0)
@@ -112,11 +110,11 @@ public sealed partial class DeliveryProcessor(
         var stamped = objects is null ? [] : ManifestStamper.Stamp(objects, deletion, head!);
         var policy = Policy(stamped);
         var applied = stamped.Count == 0 ? [] : await sink.ApplyAsync(stamped, deletion, kubernetes.Value.Namespace, cancellationToken);
-        var (stopped, notStopped) = e.IsBranch ? await StopOlderAsync(deletion, applied, previous, policy, cancellationToken) : ([], null);
+        var (stopped, notStopped) = e.Ref.IsBranch ? await StopOlderAsync(deletion, applied, previous, policy, cancellationToken) : ([], null);
         var notRemoved = BranchNamespace(e) is { } branchNamespace ? await RemoveNamespaceAsync(branchNamespace, deletion, cancellationToken) : null;
         var reason = string.Join("; ", new[] { missing, notStopped, notRemoved }.OfType<string>()) is { Length: > 0 } joined ? joined : null;
 
-        LogApplied(logger, e.Repository.FullName, e.Ref, head ?? "", e.Delivery.Value, applied.Count, stopped.Count);
+        LogApplied(logger, e.Repository.FullName, e.Ref.Value, head ?? "", e.Delivery.Value, applied.Count, stopped.Count);
         return new ProcessingResult(objects is null ? DeliveryState.NoManifest : DeliveryState.Applied, reason, applied, head) { Stopped = stopped };
     }
 
@@ -155,7 +153,7 @@ public sealed partial class DeliveryProcessor(
     private string AfterApply(WebhookEvent e, string what, DeliveryRefusedException refused)
     {
         var reason = $"{what}: {refused.Message}";
-        LogRefusedAfterApply(logger, e.Repository.FullName, e.Ref, e.Delivery.Value, reason);
+        LogRefusedAfterApply(logger, e.Repository.FullName, e.Ref.Value, e.Delivery.Value, reason);
         return reason;
     }
 
@@ -166,7 +164,7 @@ public sealed partial class DeliveryProcessor(
     private async Task<(IReadOnlyList<JsonObject>? Objects, string? Missing)> ReadManifestAsync(WebhookEvent e, string revision, CancellationToken cancellationToken)
     {
         var settings = manifests.Value;
-        var text = await git.ReadFileAsync(RepositoryKey.Parse(e.Repository.FullName), GitRevisionGraph.RemoteUrl(e, remotes.Value), revision, settings.ManifestPath, cancellationToken);
+        var text = await git.ReadFileAsync(e.Repository.Key, GitRevisionGraph.RemoteUrl(e, remotes.Value), revision, settings.ManifestPath, cancellationToken);
         if (text is null)
         {
             return (null, $"{settings.ManifestPath} does not exist at {revision}");
@@ -177,8 +175,8 @@ public sealed partial class DeliveryProcessor(
     }
 
     private string? BranchNamespace(WebhookEvent e) =>
-        kubernetes.Value.BranchNamespaces.Enabled && e.IsBranch
-            ? BranchNamespaces.NameFor(kubernetes.Value.BranchNamespaces.Template!, e.Ref["refs/heads/".Length..])
+        kubernetes.Value.BranchNamespaces.Enabled && e.Ref.IsBranch
+            ? BranchNamespaces.NameFor(kubernetes.Value.BranchNamespaces.Template!, e.Ref.ShortName)
             : null;
 
     /// <summary>The global policy, unless the manifest narrows it with <c>k8s-webhook-handler.io/supersede</c>.</summary>

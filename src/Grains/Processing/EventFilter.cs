@@ -1,7 +1,8 @@
 using System.Text.RegularExpressions;
+using K8sWebhookHandler.Abstractions.Events;
+using K8sWebhookHandler.Abstractions.Identity;
+using K8sWebhookHandler.Abstractions.Inspection;
 using K8sWebhookHandler.Grains.Delivery;
-using K8sWebhookHandler.Grains.Events;
-using K8sWebhookHandler.Grains.Inspection;
 
 namespace K8sWebhookHandler.Grains.Processing;
 
@@ -25,24 +26,25 @@ public sealed class EventFilter(DeliveryOptions options)
         : null;
 
     /// <summary>Null when the event's type and action are acted on; otherwise why not.</summary>
-    public static string? IgnoreReason(WebhookEvent e) => (e.EventType, e.Action) switch
+    public static string? IgnoreReason(WebhookEvent e) => (e.Kind, e.Action) switch
     {
-        ("push", _) when e.Ref.Length == 0 => "push without a ref",
-        ("push", _) => null,
-        ("delete", _) when e.IsBranch || e.IsTag => null,
-        ("delete", _) => "delete event without a ref",
-        ("check_suite", "requested" or "rerequested") or ("check_run", "rerequested") when e.Revision.Length == 0 => "check event without a head commit",
-        ("check_suite", "requested" or "rerequested") or ("check_run", "rerequested") => null,
-        ("ping", _) => "ping",
-        ("check_suite" or "check_run", var action) => $"{e.EventType} action '{action}'",
-        var (type, _) => $"event '{type}' is not acted on",
+        (EventKind.Push, _) when e.Ref.IsNone => "push without a ref",
+        (EventKind.Push, _) => null,
+        (EventKind.Delete, _) when e.Ref.IsBranch || e.Ref.IsTag => null,
+        (EventKind.Delete, _) => "delete event without a ref",
+        (EventKind.CheckSuite, "requested" or "rerequested") or (EventKind.CheckRun, "rerequested") when e.Revision.Length == 0 => "check event without a head commit",
+        (EventKind.CheckSuite, "requested" or "rerequested") or (EventKind.CheckRun, "rerequested") => null,
+        (EventKind.Ping, _) => "ping",
+        (EventKind.CheckSuite or EventKind.CheckRun, var action) => $"{e.EventType} action '{action}'",
+        _ => $"event '{e.EventType}' is not acted on",
     };
 
-    private bool IgnoresRef(string gitRef)
+    /// <summary>Whether <c>Handler:IgnoreRefs</c> matches the full ref.</summary>
+    private bool IgnoresRef(GitRef gitRef)
     {
         try
         {
-            return _ignoreRefs?.IsMatch(gitRef) == true;
+            return _ignoreRefs?.IsMatch(gitRef.Value) == true;
         }
         catch (RegexMatchTimeoutException)
         {

@@ -1,4 +1,4 @@
-using K8sWebhookHandler.Grains.Events;
+using K8sWebhookHandler.Abstractions.Events;
 
 namespace K8sWebhookHandler.Grains.Processing;
 

@@ -1,4 +1,5 @@
-using K8sWebhookHandler.Grains.Inspection;
+using K8sWebhookHandler.Abstractions.Events;
+using K8sWebhookHandler.Abstractions.Inspection;
 
 namespace K8sWebhookHandler.Grains.Processing;
 
@@ -20,5 +21,5 @@ public interface IDeliveryProcessor
 {
     /// <param name="webhookEvent">The delivery.</param>
     /// <param name="previous">What was last applied for its ref, whose objects may have to be stopped.</param>
-    Task<ProcessingResult> ProcessAsync(Events.WebhookEvent webhookEvent, RefRecord? previous, CancellationToken cancellationToken);
+    Task<ProcessingResult> ProcessAsync(WebhookEvent webhookEvent, RefRecord? previous, CancellationToken cancellationToken);
 }

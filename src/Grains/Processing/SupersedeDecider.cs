@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
-using K8sWebhookHandler.Grains.Events;
-using K8sWebhookHandler.Grains.Inspection;
+using K8sWebhookHandler.Abstractions.Events;
+using K8sWebhookHandler.Abstractions.Inspection;
 using K8sWebhookHandler.Grains.Superseding;
 using Microsoft.Extensions.Options;
 
@@ -46,7 +46,7 @@ public sealed class SupersedeDecider(IRevisionGraph graph, IOptions<SupersedeOpt
     /// Whether this event takes part in superseding: a push (not a deletion) to a ref the policy covers, as GitHub
     /// sent it; an operator's re-run of a delivery runs as asked and stops nothing.
     /// </summary>
-    public bool TakesPart(WebhookEvent e) => e.EventType == "push" && e.Rerun == 0 && !e.IsDeletion && !e.IsTag && _refs.IsMatch(e.Ref);
+    public bool TakesPart(WebhookEvent e) => e.Kind == EventKind.Push && e.Rerun == 0 && !e.IsDeletion && !e.Ref.IsTag && _refs.IsMatch(e.Ref.Value);
 
     private async Task<ProcessingResult?> AgainstWaitingAsync(WebhookEvent push, IEnumerable<WebhookEvent> waiting, CancellationToken cancellationToken)
     {

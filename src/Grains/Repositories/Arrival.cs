@@ -1,5 +1,6 @@
-using K8sWebhookHandler.Grains.Events;
-using K8sWebhookHandler.Grains.Inspection;
+using K8sWebhookHandler.Abstractions.Events;
+using K8sWebhookHandler.Abstractions.Identity;
+using K8sWebhookHandler.Abstractions.Inspection;
 
 namespace K8sWebhookHandler.Grains.Repositories;
 
@@ -33,7 +34,7 @@ public enum ArrivalKind
 /// <param name="Reason">Why an ignored delivery is ignored.</param>
 /// <param name="Original">For a replay, the delivery it repeats.</param>
 public sealed record Arrival(
-    ArrivalKind Kind, WebhookEvent Event, DateTimeOffset At, DeliveryState? IgnoredAs = null, string? Reason = null, string? Original = null)
+    ArrivalKind Kind, WebhookEvent Event, DateTimeOffset At, DeliveryState? IgnoredAs = null, string? Reason = null, DeliveryId? Original = null)
 {
     /// <summary>The answer to the sender.</summary>
     public DeliveryStatus Status => Kind switch

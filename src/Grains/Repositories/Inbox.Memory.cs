@@ -1,6 +1,6 @@
-using K8sWebhookHandler.Grains.Events;
-using K8sWebhookHandler.Grains.Identity;
-using K8sWebhookHandler.Grains.Inspection;
+using K8sWebhookHandler.Abstractions.Events;
+using K8sWebhookHandler.Abstractions.Identity;
+using K8sWebhookHandler.Abstractions.Inspection;
 
 namespace K8sWebhookHandler.Grains.Repositories;
 
@@ -40,7 +40,7 @@ public sealed partial class Inbox
     /// set is pruned only now and then (<see cref="ForgetOldDeliveries"/>).
     /// </summary>
     private bool Remembers(DeliveryId id, DateTimeOffset now) =>
-        State.Seen.TryGetValue(id.Value, out var seenAt) && seenAt >= now - options.DeliveryRetention;
+        State.Seen.TryGetValue(id, out var seenAt) && seenAt >= now - options.DeliveryRetention;
 
     /// <summary>
     /// Keeps the set bounded before an id is added: at <c>MaxRememberedDeliveries</c> (and every 256 ids, to drop
@@ -65,17 +65,17 @@ public sealed partial class Inbox
     /// What identifies a push or a deletion whatever its delivery id: the event, and for a push the
     /// <c>before → after</c> it moved the ref by. Null for events that may rightly repeat (a re-requested check).
     /// </summary>
-    private static string? Fingerprint(WebhookEvent e) => e.EventType switch
+    private static string? Fingerprint(WebhookEvent e) => e.Kind switch
     {
-        "push" => $"push {e.Before} {e.Revision} {(e.Deleted ? "deleted" : "")}",
-        "delete" => "delete",
+        EventKind.Push => $"push {e.Before} {e.Revision} {(e.Deleted ? "deleted" : "")}",
+        EventKind.Delete => "delete",
         _ => null,
     };
 
     /// <summary>The delivery a push or deletion repeats, when it equals the last one received for its ref and that one did not fail.</summary>
-    private string? ReplayOf(WebhookEvent e) =>
+    private DeliveryId? ReplayOf(WebhookEvent e) =>
         Fingerprint(e) is { } fingerprint && State.Received.TryGetValue(e.Ref, out var last) && last.Fingerprint == fingerprint &&
-        (!DeliveryId.TryParse(last.Delivery, out var earlier) || Find(earlier)?.State != DeliveryState.Failed)
+        Find(last.Delivery)?.State != DeliveryState.Failed
             ? last.Delivery
             : null;
 
@@ -84,7 +84,7 @@ public sealed partial class Inbox
         State.Repository = e.Repository;
         if (Fingerprint(e) is { } fingerprint)
         {
-            State.Received[e.Ref] = new ReceivedRef(fingerprint, e.Delivery.Value, now);
+            State.Received[e.Ref] = new ReceivedRef(fingerprint, e.Delivery, now);
 
             // Bounded here, where it grows: pushes that are never applied (refused, failed) never reach PruneRefs.
             KeepNewest(State.Received, e.Ref);
@@ -96,27 +96,28 @@ public sealed partial class Inbox
     /// Pairing on arrival (not by the ref's state when processed) keeps a push that re-creates the branch between
     /// them from being superseded by the late twin. Returns the first delivery's id when this one is its twin.
     /// </summary>
-    private string? PairDeletion(WebhookEvent e, DateTimeOffset now)
+    private DeliveryId? PairDeletion(WebhookEvent e, DateTimeOffset now)
     {
         if (!e.IsDeletion)
         {
             return null;
         }
 
-        var kind = e.EventType;
+        // The event's name tells the two deliveries of a deletion apart: a deleting push and a delete event.
+        var kind = e.EventType.Name;
         if (State.UnpairedDeletions.TryGetValue(e.Ref, out var first) && first.Fingerprint != kind && first.ReceivedAt >= now - options.DeliveryRetention)
         {
             State.UnpairedDeletions.Remove(e.Ref);
             return first.Delivery;
         }
 
-        State.UnpairedDeletions[e.Ref] = new ReceivedRef(kind, e.Delivery.Value, now);
+        State.UnpairedDeletions[e.Ref] = new ReceivedRef(kind, e.Delivery, now);
         KeepNewest(State.UnpairedDeletions, e.Ref);
         return null;
     }
 
     /// <summary>Beyond <c>MaxRefs</c> entries, forgets the least recently received refs other than the one just noted.</summary>
-    private void KeepNewest(Dictionary<string, ReceivedRef> byRef, string noted)
+    private void KeepNewest(Dictionary<GitRef, ReceivedRef> byRef, GitRef noted)
     {
         foreach (var excess in byRef.Where(r => r.Key != noted).OrderBy(r => r.Value.ReceivedAt).Take(byRef.Count - options.MaxRefs).ToList())
         {
@@ -128,7 +129,7 @@ public sealed partial class Inbox
     /// A new delivery for a ref whose earlier delivery waits for a retry makes that one be decided again now: a
     /// newer push supersedes it at once instead of after the backoff.
     /// </summary>
-    private void TryWaitingDeliveriesOfRefNow(string gitRef, DateTimeOffset now)
+    private void TryWaitingDeliveriesOfRefNow(GitRef gitRef, DateTimeOffset now)
     {
         var waiting = State.Inbox.FindIndex(p => p.Event.Ref == gitRef);
         if (waiting >= 0 && State.Inbox[waiting].NotBefore > now)

@@ -1,5 +1,6 @@
-using K8sWebhookHandler.Grains.Events;
-using K8sWebhookHandler.Grains.Inspection;
+using K8sWebhookHandler.Abstractions.Events;
+using K8sWebhookHandler.Abstractions.Identity;
+using K8sWebhookHandler.Abstractions.Inspection;
 using K8sWebhookHandler.Grains.Processing;
 
 namespace K8sWebhookHandler.Grains.Repositories;
@@ -15,7 +16,7 @@ public sealed partial class Inbox
     public (PendingDelivery? Next, TimeSpan? Wait) NextReady()
     {
         var now = time.GetUtcNow();
-        var refsAhead = new HashSet<string>(StringComparer.Ordinal);
+        var refsAhead = new HashSet<GitRef>();
         TimeSpan? soonest = null;
         foreach (var pending in State.Inbox)
         {
@@ -66,7 +67,7 @@ public sealed partial class Inbox
         State.Inbox.SkipWhile(p => p.Event.Delivery != pending.Event.Delivery).Skip(1).Where(p => p.TwinOf is null).Select(p => p.Event).ToList();
 
     /// <summary>What was last applied for the ref, if anything.</summary>
-    public RefRecord? LastApplied(string gitRef) => State.Refs.GetValueOrDefault(gitRef);
+    public RefRecord? LastApplied(GitRef gitRef) => State.Refs.GetValueOrDefault(gitRef);
 
     /// <summary>
     /// Records an attempt at a pending delivery. A transient failure is tried again later while
@@ -110,7 +111,7 @@ public sealed partial class Inbox
 
         // The ref's tip moves with pushes and deletions only: a re-requested check on an old commit, or an
         // operator's re-run of an old delivery, must not rewind it.
-        var movesTip = e.Rerun == 0 && e.EventType is "push" or "delete";
+        var movesTip = e.Rerun == 0 && e.Kind is EventKind.Push or EventKind.Delete;
         var done = result.State is DeliveryState.Applied or DeliveryState.NoManifest || (e.IsDeletion && result.State == DeliveryState.Ignored);
         if (movesTip && done)
         {
@@ -140,7 +141,7 @@ public sealed partial class Inbox
     /// Keeps per-ref memory bounded: a deleted ref is remembered for <c>DeliveryRetention</c> (its deletion's twin
     /// delivery must still find it), and beyond <c>MaxRefs</c> deleted refs go first, then the least recently updated.
     /// </summary>
-    private void PruneRefs(DateTimeOffset now, string updated)
+    private void PruneRefs(DateTimeOffset now, GitRef updated)
     {
         var cutoff = now - options.DeliveryRetention;
         foreach (var gone in State.Refs.Values.Where(r => r.LastRevision == WebhookEvent.ZeroRevision && r.UpdatedAt < cutoff).ToList())

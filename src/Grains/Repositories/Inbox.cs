@@ -1,7 +1,7 @@
+using K8sWebhookHandler.Abstractions.Events;
+using K8sWebhookHandler.Abstractions.Identity;
+using K8sWebhookHandler.Abstractions.Inspection;
 using K8sWebhookHandler.Grains.Delivery;
-using K8sWebhookHandler.Grains.Events;
-using K8sWebhookHandler.Grains.Identity;
-using K8sWebhookHandler.Grains.Inspection;
 using K8sWebhookHandler.Grains.Processing;
 
 namespace K8sWebhookHandler.Grains.Repositories;
@@ -64,7 +64,7 @@ public sealed partial class Inbox(Func<RepositoryState> state, DeliveryOptions o
 
         var (e, now) = (arrival.Event, arrival.At);
         ForgetOldDeliveries(now);
-        State.Seen[e.Delivery.Value] = now;
+        State.Seen[e.Delivery] = now;
         var queued = arrival.Kind == ArrivalKind.New;
         if (queued)
         {
@@ -129,7 +129,7 @@ public sealed partial class Inbox(Func<RepositoryState> state, DeliveryOptions o
         repository,
         State.Inbox.Count,
         State.History.AsEnumerable().Reverse().ToArray(),
-        State.Refs.Values.OrderBy(r => r.Ref, StringComparer.Ordinal).ToArray());
+        State.Refs.Values.OrderBy(r => r.Ref).ToArray());
 
     private bool IsPending(DeliveryId delivery) => State.Inbox.Exists(p => p.Event.Delivery == delivery);
 }

@@ -1,5 +1,5 @@
-using K8sWebhookHandler.Grains.Events;
-using K8sWebhookHandler.Grains.Inspection;
+using K8sWebhookHandler.Abstractions.Events;
+using K8sWebhookHandler.Abstractions.Inspection;
 using K8sWebhookHandler.Grains.Processing;
 using Microsoft.Extensions.Logging;
 
@@ -91,7 +91,7 @@ public sealed partial class RepositoryGrain
             return true;
         }
 
-        LogCompleted(logger, Repository, outcome.Ref, outcome.Delivery.Value, outcome.State, outcome.Reason);
+        LogCompleted(logger, Repository, outcome.Ref.Value, outcome.Delivery.Value, outcome.State, outcome.Reason);
         unsaved.Add(outcome);
 
         // Outcomes are written in small batches while more deliveries are ready: a crash before the write only

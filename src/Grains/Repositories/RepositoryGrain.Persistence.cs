@@ -1,4 +1,4 @@
-using K8sWebhookHandler.Grains.Inspection;
+using K8sWebhookHandler.Abstractions.Inspection;
 
 namespace K8sWebhookHandler.Grains.Repositories;
 

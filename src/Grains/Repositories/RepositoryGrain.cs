@@ -1,7 +1,8 @@
+using K8sWebhookHandler.Abstractions;
+using K8sWebhookHandler.Abstractions.Events;
+using K8sWebhookHandler.Abstractions.Identity;
+using K8sWebhookHandler.Abstractions.Inspection;
 using K8sWebhookHandler.Grains.Delivery;
-using K8sWebhookHandler.Grains.Events;
-using K8sWebhookHandler.Grains.Identity;
-using K8sWebhookHandler.Grains.Inspection;
 using K8sWebhookHandler.Grains.Processing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -89,7 +90,7 @@ public sealed partial class RepositoryGrain(
                 LogDuplicate(logger, Repository, webhookEvent.Delivery.Value);
                 return DeliveryStatus.Duplicate;
             case ArrivalKind.Replay:
-                LogReplay(logger, Repository, webhookEvent.Ref, webhookEvent.Delivery.Value, arrival.Original!);
+                LogReplay(logger, Repository, webhookEvent.Ref.Value, webhookEvent.Delivery.Value, arrival.Original?.Value ?? "");
                 return DeliveryStatus.Duplicate;
             case ArrivalKind.Redelivery:
                 await RequeueAsync(arrival.Event, "redelivered after it failed");
@@ -126,7 +127,7 @@ public sealed partial class RepositoryGrain(
                 return retry.Record;
             case RetryKind.Requeue when retry.Again is { } again:
                 var queued = await RequeueAsync(again, "retried by an operator");
-                LogRetried(logger, Repository, again.Ref, delivery.Value, again.Rerun);
+                LogRetried(logger, Repository, again.Ref.Value, delivery.Value, again.Rerun);
                 return queued;
             default:
                 return retry.Record;

@@ -1,6 +1,7 @@
+using K8sWebhookHandler.Abstractions;
+using K8sWebhookHandler.Abstractions.Events;
+using K8sWebhookHandler.Abstractions.Inspection;
 using K8sWebhookHandler.Grains.Delivery;
-using K8sWebhookHandler.Grains.Events;
-using K8sWebhookHandler.Grains.Inspection;
 using K8sWebhookHandler.Grains.Processing;
 using K8sWebhookHandler.Grains.Repositories;
 using K8sWebhookHandler.Grains.Storage;

@@ -1,6 +1,6 @@
+using K8sWebhookHandler.Abstractions.Events;
+using K8sWebhookHandler.Abstractions.Inspection;
 using K8sWebhookHandler.Grains.Delivery;
-using K8sWebhookHandler.Grains.Events;
-using K8sWebhookHandler.Grains.Inspection;
 using K8sWebhookHandler.Grains.Processing;
 using Microsoft.Extensions.Time.Testing;
 
@@ -125,7 +125,7 @@ public sealed class DeliveryMemoryTests(FakeClockClusterFixture fixture) : IClas
 
         Clock.Advance(TimeSpan.FromDays(30));
         var sameId = await fixture.Grain(repository).Enqueue(first);
-        var newId = await fixture.Grain(repository).Enqueue(first with { Delivery = Identity.DeliveryId.Parse(Guid.NewGuid().ToString()) });
+        var newId = await fixture.Grain(repository).Enqueue(first with { Delivery = Abstractions.Identity.DeliveryId.Parse(Guid.NewGuid().ToString()) });
         await EnqueueAndFinishAsync(repository, second);
         Clock.Advance(TimeSpan.FromDays(8));
         var afterTheRefMoved = await fixture.Grain(repository).Enqueue(first);

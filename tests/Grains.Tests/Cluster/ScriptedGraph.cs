@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using K8sWebhookHandler.Grains.Events;
+using K8sWebhookHandler.Abstractions.Events;
 using K8sWebhookHandler.Grains.Processing;
 
 namespace K8sWebhookHandler.Grains.Tests.Cluster;

@@ -1,4 +1,4 @@
-using K8sWebhookHandler.Grains.Inspection;
+using K8sWebhookHandler.Abstractions.Inspection;
 using K8sWebhookHandler.Grains.Kubernetes;
 using K8sWebhookHandler.Grains.Processing;
 using K8sWebhookHandler.Grains.Tests.Cluster;

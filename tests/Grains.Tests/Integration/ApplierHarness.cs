@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using K8sWebhookHandler.Grains.Events;
+using K8sWebhookHandler.Abstractions.Events;
 using K8sWebhookHandler.Grains.Kubernetes;
 using K8sWebhookHandler.Grains.Manifests;
 using K8sWebhookHandler.Grains.Processing;
@@ -7,9 +7,9 @@ using K8sWebhookHandler.Grains.Tests.Cluster;
 using K8sWebhookHandler.Grains.Tests.Unit;
 using K8sWebhookHandler.KubeApiEmulator;
 using K8sWebhookHandler.Testing.Processes;
-using k8s;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using k8s;
 
 namespace K8sWebhookHandler.Grains.Tests.Integration;
 

@@ -31,7 +31,7 @@ public sealed class ApplyOwnershipTests : IAsyncLifetime
 
         """;
 
-    private Task ApplyAsync(Events.WebhookEvent e, params string[] yaml) =>
+    private Task ApplyAsync(Abstractions.Events.WebhookEvent e, params string[] yaml) =>
         _harness.Applier().ApplyAsync(ApplierHarness.Stamped(e, yaml), e, "ci", CancellationToken.None);
 
     private JsonObject Stored(string name) => _harness.Emulator.Find("argoproj.io", "workflows", "ci", name)!;

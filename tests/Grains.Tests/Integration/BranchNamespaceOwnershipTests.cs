@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using K8sWebhookHandler.Grains.Inspection;
+using K8sWebhookHandler.Abstractions.Inspection;
 using K8sWebhookHandler.Grains.Kubernetes;
 using K8sWebhookHandler.Grains.Manifests;
 using K8sWebhookHandler.Grains.Superseding;
@@ -97,7 +97,7 @@ public sealed class BranchNamespaceOwnershipTests : IAsyncLifetime
         var push = TestEvents.Push("owner/repo", "feat/x");
         CreateNamespace(Name, new JsonObject
         {
-            [BranchNamespaces.OwnedLabel] = "true",
+            [StampKeys.OwnedNamespaceLabel] = "true",
             [StampKeys.RepositoryLabel] = "owner.repo",
             [StampKeys.RefLabel] = "refs.heads.feat.x",
         });

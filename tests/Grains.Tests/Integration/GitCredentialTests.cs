@@ -1,6 +1,6 @@
 using System.Text;
+using K8sWebhookHandler.Abstractions.Identity;
 using K8sWebhookHandler.Grains.Git;
-using K8sWebhookHandler.Grains.Identity;
 using K8sWebhookHandler.Grains.Kubernetes;
 using K8sWebhookHandler.Testing.Git;
 using K8sWebhookHandler.Testing.Processes;

@@ -1,5 +1,5 @@
+using K8sWebhookHandler.Abstractions.Identity;
 using K8sWebhookHandler.Grains.Git;
-using K8sWebhookHandler.Grains.Identity;
 using K8sWebhookHandler.Grains.Kubernetes;
 using K8sWebhookHandler.Testing.Git;
 using K8sWebhookHandler.Testing.Processes;

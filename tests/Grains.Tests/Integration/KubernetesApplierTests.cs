@@ -20,7 +20,7 @@ public sealed class KubernetesApplierTests : IAsyncLifetime
 
     private KubernetesApplier Applier(params string[] kinds) => _harness.Applier(kinds);
 
-    private static IReadOnlyList<JsonObject> Stamped(Events.WebhookEvent e, params string[] yaml) => ApplierHarness.Stamped(e, yaml);
+    private static IReadOnlyList<JsonObject> Stamped(Abstractions.Events.WebhookEvent e, params string[] yaml) => ApplierHarness.Stamped(e, yaml);
 
     private const string GeneratedWorkflow = "apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: {generateName: build-}\nspec: {entrypoint: main}\n";
 

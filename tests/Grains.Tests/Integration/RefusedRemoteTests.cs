@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
-using K8sWebhookHandler.Grains.Events;
+using K8sWebhookHandler.Abstractions.Events;
+using K8sWebhookHandler.Abstractions.Inspection;
 using K8sWebhookHandler.Grains.Git;
-using K8sWebhookHandler.Grains.Inspection;
 using K8sWebhookHandler.Grains.Kubernetes;
 using K8sWebhookHandler.Grains.Processing;
 using K8sWebhookHandler.Grains.Tests.Cluster;

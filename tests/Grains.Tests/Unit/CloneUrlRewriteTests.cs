@@ -1,5 +1,5 @@
+using K8sWebhookHandler.Abstractions.Identity;
 using K8sWebhookHandler.Grains.Git;
-using K8sWebhookHandler.Grains.Identity;
 
 namespace K8sWebhookHandler.Grains.Tests.Unit;
 

@@ -1,6 +1,7 @@
+using K8sWebhookHandler.Abstractions.Events;
+using K8sWebhookHandler.Abstractions.Identity;
+using K8sWebhookHandler.Abstractions.Inspection;
 using K8sWebhookHandler.Grains.Delivery;
-using K8sWebhookHandler.Grains.Events;
-using K8sWebhookHandler.Grains.Inspection;
 using K8sWebhookHandler.Grains.Processing;
 using K8sWebhookHandler.Grains.Repositories;
 using K8sWebhookHandler.Grains.Tests.Cluster;
@@ -23,7 +24,7 @@ public sealed class InboxAcceptTests
         Assert.Equal((ArrivalKind.New, DeliveryStatus.Queued, Start), (arrival.Kind, arrival.Status, arrival.At));
         Assert.Equal(new PendingDelivery(push, 0, Start, null, Start), Assert.Single(inbox.State.Inbox));
         Assert.Equal((DeliveryState.Queued, null, 0, (DateTimeOffset?)null), (inbox.Record("a").State, inbox.Record("a").Reason, inbox.Record("a").Attempts, inbox.Record("a").CompletedAt));
-        Assert.Equal(Start, inbox.State.Seen["a"]);
+        Assert.Equal(Start, inbox.State.Seen[Id("a")]);
         Assert.Equal("owner/repo", inbox.State.Repository?.FullName);
     }
 
@@ -51,7 +52,7 @@ public sealed class InboxAcceptTests
         inbox.Clock.Advance(TimeSpan.FromHours(2));
         var again = inbox.Inbox.Examine(Push("a"));
 
-        Assert.Equal((ArrivalKind.Replay, "a"), (again.Kind, again.Original));
+        Assert.Equal((ArrivalKind.Replay, (DeliveryId?)Id("a")), (again.Kind, again.Original));
     }
 
     [Fact]
@@ -64,7 +65,7 @@ public sealed class InboxAcceptTests
             inbox.Clock.Advance(TimeSpan.FromSeconds(1));
         }
 
-        Assert.Equal(["b", "c", "d"], inbox.State.Seen.Keys.Order());
+        Assert.Equal(["b", "c", "d"], inbox.State.Seen.Keys.Select(k => k.Value).Order());
         Assert.Equal(ArrivalKind.New, inbox.Inbox.Examine(CheckSuite("a")).Kind);
         Assert.Equal(ArrivalKind.Duplicate, inbox.Inbox.Examine(CheckSuite("b")).Kind);
     }
@@ -80,7 +81,7 @@ public sealed class InboxAcceptTests
             inbox.Receive(CheckSuite(id));
         }
 
-        Assert.Equal(["b", "c", "d", "e"], inbox.State.Seen.Keys.Order());
+        Assert.Equal(["b", "c", "d", "e"], inbox.State.Seen.Keys.Select(k => k.Value).Order());
     }
 
     [Fact]
@@ -94,10 +95,10 @@ public sealed class InboxAcceptTests
             inbox.Receive(CheckSuite($"x{i}"));
         }
 
-        Assert.True(inbox.State.Seen.ContainsKey("old"));
+        Assert.True(inbox.State.Seen.ContainsKey(Id("old")));
         inbox.Receive(CheckSuite("x256"));
 
-        Assert.False(inbox.State.Seen.ContainsKey("old"));
+        Assert.False(inbox.State.Seen.ContainsKey(Id("old")));
         Assert.Equal(256, inbox.State.Seen.Count);
     }
 
@@ -151,9 +152,9 @@ public sealed class InboxAcceptTests
 
         var replay = inbox.Inbox.Examine(Push("b", after: 2, before: 1));
 
-        Assert.Equal((ArrivalKind.Replay, DeliveryStatus.Duplicate, "a"), (replay.Kind, replay.Status, replay.Original));
+        Assert.Equal((ArrivalKind.Replay, DeliveryStatus.Duplicate, (DeliveryId?)Id("a")), (replay.Kind, replay.Status, replay.Original));
         Assert.Equal(["a"], inbox.History);
-        Assert.False(inbox.State.Seen.ContainsKey("b"));
+        Assert.False(inbox.State.Seen.ContainsKey(Id("b")));
     }
 
     [Fact]
@@ -162,7 +163,7 @@ public sealed class InboxAcceptTests
         var inbox = new InboxHarness();
         inbox.Receive(Delete("a"));
 
-        Assert.Equal((ArrivalKind.Replay, "a"), (inbox.Inbox.Examine(Delete("b")).Kind, inbox.Inbox.Examine(Delete("b")).Original));
+        Assert.Equal((ArrivalKind.Replay, (DeliveryId?)Id("a")), (inbox.Inbox.Examine(Delete("b")).Kind, inbox.Inbox.Examine(Delete("b")).Original));
     }
 
     [Theory]
@@ -221,7 +222,7 @@ public sealed class InboxAcceptTests
     {
         var inbox = new InboxHarness();
 
-        var arrival = inbox.Receive(Push("a") with { EventType = "ping" });
+        var arrival = inbox.Receive(Push("a") with { EventType = EventType.Parse("ping") });
 
         Assert.Equal((ArrivalKind.Ignored, DeliveryState.Ignored, "ping"), (arrival.Kind, arrival.IgnoredAs, arrival.Reason));
         Assert.Equal((DeliveryState.Ignored, "ping"), (inbox.Record("a").State, inbox.Record("a").Reason));

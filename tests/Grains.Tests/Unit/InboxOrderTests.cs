@@ -1,5 +1,6 @@
+using K8sWebhookHandler.Abstractions.Identity;
+using K8sWebhookHandler.Abstractions.Inspection;
 using K8sWebhookHandler.Grains.Delivery;
-using K8sWebhookHandler.Grains.Inspection;
 using K8sWebhookHandler.Grains.Processing;
 using K8sWebhookHandler.Grains.Tests.Cluster;
 using static K8sWebhookHandler.Grains.Tests.Unit.InboxHarness;
@@ -106,7 +107,7 @@ public sealed class InboxOrderTests
         inbox.Receive(Delete("a"));
         inbox.Receive(DeletingPush("b"));
 
-        Assert.Equal([null, "a"], inbox.State.Inbox.Select(p => p.TwinOf));
+        Assert.Equal([null, "a"], inbox.State.Inbox.Select(p => p.TwinOf?.Value));
         Assert.Null(inbox.Inbox.SettledDeletion(inbox.State.Inbox[0]));
         Assert.Equal((DeliveryState.Superseded, "the deletion of refs/heads/main was handled by delivery a"),
             Outcome(inbox.Inbox.SettledDeletion(inbox.State.Inbox[1])));
@@ -121,7 +122,7 @@ public sealed class InboxOrderTests
         inbox.Receive(Push("b", after: 2));
         inbox.Receive(Delete("c"));
 
-        Assert.Equal([null, null, "a"], inbox.State.Inbox.Select(p => p.TwinOf));
+        Assert.Equal([null, null, "a"], inbox.State.Inbox.Select(p => p.TwinOf?.Value));
         Assert.Null(inbox.Inbox.SettledDeletion(inbox.State.Inbox[1]));
     }
 
@@ -134,8 +135,8 @@ public sealed class InboxOrderTests
 
         inbox.Receive(DeletingPush("b"));
 
-        Assert.Equal([null, null], inbox.State.Inbox.Select(p => p.TwinOf));
-        Assert.Equal("b", inbox.State.UnpairedDeletions["refs/heads/main"].Delivery);
+        Assert.Equal([null, null], inbox.State.Inbox.Select(p => p.TwinOf?.Value));
+        Assert.Equal("b", inbox.State.UnpairedDeletions[GitRef.Branch("main")].Delivery.Value);
     }
 
     [Fact]

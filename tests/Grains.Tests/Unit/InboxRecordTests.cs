@@ -1,7 +1,7 @@
+using K8sWebhookHandler.Abstractions.Events;
+using K8sWebhookHandler.Abstractions.Identity;
+using K8sWebhookHandler.Abstractions.Inspection;
 using K8sWebhookHandler.Grains.Delivery;
-using K8sWebhookHandler.Grains.Events;
-using K8sWebhookHandler.Grains.Identity;
-using K8sWebhookHandler.Grains.Inspection;
 using K8sWebhookHandler.Grains.Processing;
 using K8sWebhookHandler.Grains.Tests.Cluster;
 using static K8sWebhookHandler.Grains.Tests.Unit.InboxHarness;
@@ -53,7 +53,7 @@ public sealed class InboxRecordTests
 
         var record = inbox.RunNext(Applied(TestEvents.Sha(7), Job("build-1")));
 
-        Assert.Equal(new RefRecord("refs/heads/main", TestEvents.Sha(7), Id("a"), record!.Objects, Start.AddSeconds(5)), inbox.Inbox.LastApplied("refs/heads/main"));
+        Assert.Equal(new RefRecord(GitRef.Branch("main"), TestEvents.Sha(7), Id("a"), record!.Objects, Start.AddSeconds(5)), inbox.Inbox.LastApplied(GitRef.Branch("main")));
         Assert.Equal((DeliveryState.Applied, 1, (DateTimeOffset?)Start.AddSeconds(5), Job("build-1")), (record.State, record.Attempts, record.CompletedAt, Assert.Single(record.Objects)));
     }
 
@@ -65,7 +65,7 @@ public sealed class InboxRecordTests
 
         inbox.RunNext(ProcessingResult.Final(DeliveryState.NoManifest, "no .ci/workflow.yaml", TestEvents.Sha(7)));
 
-        Assert.Equal((TestEvents.Sha(7), 0), (inbox.Inbox.LastApplied("refs/heads/main")?.LastRevision, inbox.Inbox.LastApplied("refs/heads/main")?.Objects.Count));
+        Assert.Equal((TestEvents.Sha(7), 0), (inbox.Inbox.LastApplied(GitRef.Branch("main"))?.LastRevision, inbox.Inbox.LastApplied(GitRef.Branch("main"))?.Objects.Count));
     }
 
     [Theory]
@@ -81,7 +81,7 @@ public sealed class InboxRecordTests
         var record = inbox.RunNext(ProcessingResult.Final(state, "why"));
 
         Assert.Equal((state, "why"), (record?.State, record?.Reason));
-        Assert.Null(inbox.Inbox.LastApplied("refs/heads/main"));
+        Assert.Null(inbox.Inbox.LastApplied(GitRef.Branch("main")));
     }
 
     [Fact]
@@ -92,7 +92,7 @@ public sealed class InboxRecordTests
 
         inbox.RunNext(ProcessingResult.Retry("git is down"));
 
-        Assert.Null(inbox.Inbox.LastApplied("refs/heads/main"));
+        Assert.Null(inbox.Inbox.LastApplied(GitRef.Branch("main")));
     }
 
     [Fact]
@@ -105,7 +105,7 @@ public sealed class InboxRecordTests
 
         inbox.RunNext(Applied(TestEvents.Sha(1)));
 
-        Assert.Equal((TestEvents.Sha(2), Id("a")), (inbox.Inbox.LastApplied("refs/heads/main")?.LastRevision, inbox.Inbox.LastApplied("refs/heads/main")?.LastDelivery));
+        Assert.Equal((TestEvents.Sha(2), Id("a")), (inbox.Inbox.LastApplied(GitRef.Branch("main"))?.LastRevision, inbox.Inbox.LastApplied(GitRef.Branch("main"))?.LastDelivery));
     }
 
     [Fact]
@@ -120,7 +120,7 @@ public sealed class InboxRecordTests
         inbox.Inbox.Requeue(inbox.Inbox.PlanRetry(Id("a")).Again!, "retried by an operator");
         inbox.RunNext(Applied(TestEvents.Sha(1)));
 
-        Assert.Equal((TestEvents.Sha(2), Id("b")), (inbox.Inbox.LastApplied("refs/heads/main")?.LastRevision, inbox.Inbox.LastApplied("refs/heads/main")?.LastDelivery));
+        Assert.Equal((TestEvents.Sha(2), Id("b")), (inbox.Inbox.LastApplied(GitRef.Branch("main"))?.LastRevision, inbox.Inbox.LastApplied(GitRef.Branch("main"))?.LastDelivery));
     }
 
     [Theory]
@@ -135,7 +135,7 @@ public sealed class InboxRecordTests
 
         inbox.RunNext(ProcessingResult.Final(state, null));
 
-        Assert.Equal((WebhookEvent.ZeroRevision, Id("b")), (inbox.Inbox.LastApplied("refs/heads/main")?.LastRevision, inbox.Inbox.LastApplied("refs/heads/main")?.LastDelivery));
+        Assert.Equal((WebhookEvent.ZeroRevision, Id("b")), (inbox.Inbox.LastApplied(GitRef.Branch("main"))?.LastRevision, inbox.Inbox.LastApplied(GitRef.Branch("main"))?.LastDelivery));
     }
 
     [Fact]
@@ -148,9 +148,9 @@ public sealed class InboxRecordTests
             inbox.Clock.Advance(TimeSpan.FromSeconds(1));
         }
 
-        Assert.Equal(["refs/heads/one", "refs/heads/three"], inbox.State.Refs.Keys.Order());
+        Assert.Equal(["refs/heads/one", "refs/heads/three"], inbox.State.Refs.Keys.Select(k => k.Value).Order());
         Apply(inbox, Push("e", "four"));
-        Assert.Equal(["refs/heads/four", "refs/heads/three"], inbox.State.Refs.Keys.Order());
+        Assert.Equal(["refs/heads/four", "refs/heads/three"], inbox.State.Refs.Keys.Select(k => k.Value).Order());
     }
 
     [Fact]
@@ -160,11 +160,11 @@ public sealed class InboxRecordTests
         Apply(inbox, Delete("a", "gone"));
         inbox.Clock.Advance(TimeSpan.FromHours(1));
         Apply(inbox, Push("b", "main"));
-        Assert.Equal(["refs/heads/gone", "refs/heads/main"], inbox.State.Refs.Keys.Order());
+        Assert.Equal(["refs/heads/gone", "refs/heads/main"], inbox.State.Refs.Keys.Select(k => k.Value).Order());
 
         inbox.Clock.Advance(TimeSpan.FromTicks(1));
         Apply(inbox, Push("c", "main", after: 2, before: 1));
-        Assert.Equal(["refs/heads/main"], inbox.State.Refs.Keys);
+        Assert.Equal(["refs/heads/main"], inbox.State.Refs.Keys.Select(k => k.Value));
     }
 
     [Fact]
@@ -179,7 +179,7 @@ public sealed class InboxRecordTests
 
         Assert.Equal((RepositoryKey.Parse("owner/repo"), 1), (snapshot.Repository, snapshot.Pending));
         Assert.Equal(["c", "b", "a"], snapshot.Deliveries.Select(d => d.Delivery.Value));
-        Assert.Equal(["refs/heads/alpha", "refs/heads/zeta"], snapshot.Refs.Select(r => r.Ref));
+        Assert.Equal(["refs/heads/alpha", "refs/heads/zeta"], snapshot.Refs.Select(r => r.Ref.Value));
     }
 
     private static void Apply(InboxHarness inbox, WebhookEvent e)

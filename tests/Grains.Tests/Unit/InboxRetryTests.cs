@@ -1,5 +1,6 @@
+using K8sWebhookHandler.Abstractions.Events;
+using K8sWebhookHandler.Abstractions.Inspection;
 using K8sWebhookHandler.Grains.Delivery;
-using K8sWebhookHandler.Grains.Inspection;
 using K8sWebhookHandler.Grains.Processing;
 using K8sWebhookHandler.Grains.Repositories;
 using K8sWebhookHandler.Grains.Tests.Cluster;
@@ -142,7 +143,7 @@ public sealed class InboxRetryTests
     public void OperatorRetryOfAnIgnoredOrUnknownDelivery_DoesNothing()
     {
         var inbox = new InboxHarness();
-        inbox.Receive(Push("a") with { EventType = "ping" });
+        inbox.Receive(Push("a") with { EventType = EventType.Parse("ping") });
 
         var ignored = inbox.Inbox.PlanRetry(Id("a"));
         var unknown = inbox.Inbox.PlanRetry(Id("b"));

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using K8sWebhookHandler.Grains.Events;
+using K8sWebhookHandler.Abstractions.Events;
 using K8sWebhookHandler.Grains.Manifests;
 using K8sWebhookHandler.Grains.Tests.Cluster;
 
@@ -46,7 +46,7 @@ public sealed partial class ManifestStamperTests
     [Fact]
     public void Stamp_LabelsAreValidLabelValues_EvenForLongAndOddRefs()
     {
-        var push = TestEvents.Push("owner/repo", "feature/" + new string('x', 80) + "/ü-ünicode");
+        var push = TestEvents.Push("owner/repo", "feature/" + new string('x', 80) + "/odd+chars=&'(x)!#%");
 
         var labels = ManifestStamper.Stamp([Workflow()], push, push.Revision)[0]["metadata"]!["labels"]!.AsObject();
 

@@ -129,7 +129,7 @@ public sealed class RemotePolicyTests
     [InlineData("https://github.com/attacker/victim/app.git", "does not name the repository victim/app the event is for")]
     public void RemoteOfAnEvent_MustNameTheEventsRepository(string url, string? problem)
     {
-        var victim = Identity.RepositoryKey.Parse("victim/app");
+        var victim = Abstractions.Identity.RepositoryKey.Parse("victim/app");
 
         if (problem is null)
         {
@@ -148,7 +148,7 @@ public sealed class RemotePolicyTests
     public void RepositoryPath_FollowsTheAllowedPrefix(string prefix, string url, bool allowed)
     {
         var policy = Allowing(prefix);
-        var victim = Identity.RepositoryKey.Parse("victim/app");
+        var victim = Abstractions.Identity.RepositoryKey.Parse("victim/app");
 
         if (allowed)
         {
