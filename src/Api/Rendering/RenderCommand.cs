@@ -27,14 +27,25 @@ public static class RenderCommand
             return 2;
         }
 
-        var options = (configuration.GetSection(HandlerOptions.Section).Get<HandlerOptions>() ?? new HandlerOptions()).WithDefaults();
+        if (StartupCheck.Problems(configuration, AddOptions) is { Count: > 0 } problems)
+        {
+            foreach (var problem in problems)
+            {
+                await error.WriteLineAsync($"render: {problem}");
+            }
+
+            return 2;
+        }
+
+        var manifests = ValidatedOptions.Get<ManifestOptions>(configuration, AddOptions);
+        var kubernetes = ValidatedOptions.Get<KubernetesOptions>(configuration, AddOptions);
         try
         {
             var webhookEvent = await EventAsync(Option(args, "--payload"), Option(args, "--event") ?? "push");
-            var objects = new ManifestReader(options.Manifest).Read(await File.ReadAllTextAsync(manifest));
+            var objects = new ManifestReader(manifests).Read(await File.ReadAllTextAsync(manifest));
             var revision = webhookEvent.Revision.Length > 0 ? webhookEvent.Revision : WebhookEvent.ZeroRevision;
             var stamped = ManifestStamper.Stamp(objects, webhookEvent, revision);
-            var plan = await new ApplyPlanner(new OfflineKindResolver(), options).PlanAsync(stamped, options.Namespace, CancellationToken.None);
+            var plan = await new ApplyPlanner(new OfflineKindResolver(), kubernetes).PlanAsync(stamped, kubernetes.Namespace, CancellationToken.None);
             await output.WriteLineAsync(new JsonArray(plan.Select(p => (JsonNode)p.Body.DeepClone()).ToArray()).ToJsonString(Indented));
             return 0;
         }
@@ -44,6 +55,9 @@ public static class RenderCommand
             return 1;
         }
     }
+
+    /// <summary>The settings render reads: the manifest's limits, the allowed kinds and namespaces; no cluster is needed.</summary>
+    private static void AddOptions(IServiceCollection services) => services.AddManifestOptions().AddKubernetesOptions();
 
     private static async Task<WebhookEvent> EventAsync(string? payloadPath, string eventName)
     {

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using K8sWebhookHandler.Grains.Configuration;
 using K8sWebhookHandler.Grains.Manifests;
 
 namespace K8sWebhookHandler.Grains.Kubernetes;
@@ -25,7 +24,7 @@ public sealed record PlannedObject(ResourceKind Resource, JsonObject Body, strin
 /// needs its own permission. The metadata Kubernetes types strictly (names, namespace, labels, annotations)
 /// must have those types. Every object is checked before any is sent, so a refused manifest changes nothing.
 /// </summary>
-public sealed class ApplyPlanner(IKindResolver resolver, HandlerOptions options)
+public sealed class ApplyPlanner(IKindResolver resolver, KubernetesOptions options)
 {
     /// <param name="objects">Stamped objects.</param>
     /// <param name="targetNamespace">Where namespaced objects without a namespace go (a branch namespace, or <c>Handler:Namespace</c>).</param>

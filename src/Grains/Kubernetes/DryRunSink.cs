@@ -2,7 +2,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using K8sWebhookHandler.Abstractions.Events;
 using K8sWebhookHandler.Abstractions.Inspection;
-using K8sWebhookHandler.Grains.Configuration;
+using K8sWebhookHandler.Grains.Storage;
+using K8sWebhookHandler.Grains.Superseding;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -14,14 +15,14 @@ namespace K8sWebhookHandler.Grains.Kubernetes;
 /// the same <see cref="ApplyPlanner"/> as the cluster, so a manifest is refused for the same reasons offline; only
 /// the checks that need the cluster (who owns an existing object or namespace) cannot be made.
 /// </summary>
-public sealed partial class DryRunSink(IOptions<HandlerOptions> options, ILogger<DryRunSink> logger) : IObjectSink
+public sealed partial class DryRunSink(IOptions<KubernetesOptions> options, IOptions<DataDirectoryOptions> dataDirectory, ILogger<DryRunSink> logger) : IObjectSink
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     public async Task<IReadOnlyList<AppliedObject>> ApplyAsync(IReadOnlyList<JsonObject> objects, WebhookEvent webhookEvent, string targetNamespace, CancellationToken cancellationToken)
     {
         var plan = await new ApplyPlanner(new OfflineKindResolver(), options.Value).PlanAsync(objects, targetNamespace, cancellationToken);
-        var folder = Path.Combine(options.Value.DataDirectory, "dry-run", webhookEvent.Repository.Key.Value);
+        var folder = Path.Combine(dataDirectory.Value.DataDirectory, "dry-run", webhookEvent.Repository.Key.Value);
         Directory.CreateDirectory(folder);
         var file = Path.Combine(folder, webhookEvent.Delivery.Value + ".json");
         var array = new JsonArray(plan.Select(p => (JsonNode)p.Body.DeepClone()).ToArray());

@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Json.Nodes;
 using K8sWebhookHandler.Abstractions.Events;
 using K8sWebhookHandler.Abstractions.Inspection;
-using K8sWebhookHandler.Grains.Configuration;
 using K8sWebhookHandler.Grains.Manifests;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -23,7 +22,7 @@ namespace K8sWebhookHandler.Grains.Kubernetes;
 /// resourceVersion precondition makes the server refuse (409) when the object changed after it was checked.
 /// </remarks>
 public sealed partial class KubernetesApplier(
-    KubernetesRestClient client, IKindResolver resolver, IOptions<HandlerOptions> options, ILogger<KubernetesApplier> logger) : IObjectSink
+    KubernetesRestClient client, IKindResolver resolver, IOptions<KubernetesOptions> options, ILogger<KubernetesApplier> logger) : IObjectSink
 {
     private const string ApplyPatch = "application/apply-patch+yaml";
 

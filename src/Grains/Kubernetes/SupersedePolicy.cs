@@ -1,5 +1,5 @@
-using K8sWebhookHandler.Grains.Configuration;
 using K8sWebhookHandler.Grains.Manifests;
+using K8sWebhookHandler.Grains.Superseding;
 
 namespace K8sWebhookHandler.Grains.Kubernetes;
 

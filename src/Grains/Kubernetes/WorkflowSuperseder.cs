@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
 using K8sWebhookHandler.Abstractions.Events;
 using K8sWebhookHandler.Abstractions.Inspection;
-using K8sWebhookHandler.Grains.Configuration;
 using K8sWebhookHandler.Grains.Manifests;
+using K8sWebhookHandler.Grains.Superseding;
 
 namespace K8sWebhookHandler.Grains.Kubernetes;
 

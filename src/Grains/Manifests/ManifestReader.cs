@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using K8sWebhookHandler.Grains.Configuration;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 
@@ -11,7 +10,7 @@ namespace K8sWebhookHandler.Grains.Manifests;
 /// multi-document file, the items of a <c>kind: List</c>, scalars resolved by YAML 1.1 rules. Size, nesting
 /// and alias expansion are capped so that hostile YAML is refused instead of expanded.
 /// </summary>
-public sealed class ManifestReader(ManifestLimits limits)
+public sealed class ManifestReader(ManifestOptions limits)
 {
     private const string UnderIndentedQuotedScalar = "While scanning a multi-line double-quoted scalar, found wrong indentation.";
     private const int MaxIndentationRepairs = 100;
@@ -255,7 +254,7 @@ public sealed class ManifestReader(ManifestLimits limits)
     };
 
     /// <summary>Nodes left to create in one document, alias expansions included.</summary>
-    private sealed class Budget(ManifestLimits limits)
+    private sealed class Budget(ManifestOptions limits)
     {
         private long _remaining = limits.MaxNodes;
 

@@ -1,10 +1,10 @@
 using System.Text.Json.Nodes;
 using K8sWebhookHandler.Abstractions.Events;
 using K8sWebhookHandler.Abstractions.Inspection;
-using K8sWebhookHandler.Grains.Configuration;
 using K8sWebhookHandler.Grains.Git;
 using K8sWebhookHandler.Grains.Kubernetes;
 using K8sWebhookHandler.Grains.Manifests;
+using K8sWebhookHandler.Grains.Superseding;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -16,8 +16,23 @@ namespace K8sWebhookHandler.Grains.Processing;
 /// namespace the handler made. Refusals are final (after the apply they only become the applied delivery's reason);
 /// unreachable servers are transient and retried by the grain.
 /// </summary>
+/// <param name="git">Reads the manifest.</param>
+/// <param name="sink">Applies it.</param>
+/// <param name="decider">Whether the event takes part in superseding.</param>
+/// <param name="remotes">Which payload URL is fetched.</param>
+/// <param name="manifests">Where the manifest is and what it may cost to read.</param>
+/// <param name="kubernetes">The default namespace and branch namespaces.</param>
+/// <param name="supersede">The configured supersede policy.</param>
+/// <param name="logger">Where outcomes are logged.</param>
 public sealed partial class DeliveryProcessor(
-    IGitMirror git, IObjectSink sink, SupersedeDecider decider, IOptions<HandlerOptions> options, ILogger<DeliveryProcessor> logger) : IDeliveryProcessor
+    IGitMirror git,
+    IObjectSink sink,
+    SupersedeDecider decider,
+    IOptions<GitOptions> remotes,
+    IOptions<ManifestOptions> manifests,
+    IOptions<KubernetesOptions> kubernetes,
+    IOptions<SupersedeOptions> supersede,
+    ILogger<DeliveryProcessor> logger) : IDeliveryProcessor
 {
     /// <summary>The annotation by which a manifest chooses its own supersede mode.</summary>
     public const string SupersedeAnnotation = StampKeys.Prefix + "supersede";
@@ -61,7 +76,7 @@ public sealed partial class DeliveryProcessor(
             await sink.EnsureNamespaceAsync(branchNamespace, e, cancellationToken);
         }
 
-        var applied = await sink.ApplyAsync(stamped, e, branchNamespace ?? options.Value.Namespace, cancellationToken);
+        var applied = await sink.ApplyAsync(stamped, e, branchNamespace ?? kubernetes.Value.Namespace, cancellationToken);
         var (stopped, notStopped) = decider.TakesPart(e)
             ? await StopOlderAsync(e, applied, previous, policy, cancellationToken)
             : ([], null);
@@ -78,7 +93,7 @@ public sealed partial class DeliveryProcessor(
     private async Task<ProcessingResult> DeleteRefAsync(WebhookEvent e, RefRecord? previous, CancellationToken cancellationToken)
     {
         var deletion = e.AsDeletion();
-        var head = await git.ResolveBranchAsync(e.Repository.Key, GitRevisionGraph.RemoteUrl(e, options.Value), e.Repository.DefaultBranch, cancellationToken);
+        var head = await git.ResolveBranchAsync(e.Repository.Key, GitRevisionGraph.RemoteUrl(e, remotes.Value), e.Repository.DefaultBranch, cancellationToken);
         var (objects, missing) = head is null
             ? (null, $"the default branch {e.Repository.DefaultBranch} does not exist")
             : await ReadManifestAsync(e, head, cancellationToken);
@@ -94,7 +109,7 @@ public sealed partial class DeliveryProcessor(
 
         var stamped = objects is null ? [] : ManifestStamper.Stamp(objects, deletion, head!);
         var policy = Policy(stamped);
-        var applied = stamped.Count == 0 ? [] : await sink.ApplyAsync(stamped, deletion, options.Value.Namespace, cancellationToken);
+        var applied = stamped.Count == 0 ? [] : await sink.ApplyAsync(stamped, deletion, kubernetes.Value.Namespace, cancellationToken);
         var (stopped, notStopped) = e.Ref.IsBranch ? await StopOlderAsync(deletion, applied, previous, policy, cancellationToken) : ([], null);
         var notRemoved = BranchNamespace(e) is { } branchNamespace ? await RemoveNamespaceAsync(branchNamespace, deletion, cancellationToken) : null;
         var reason = string.Join("; ", new[] { missing, notStopped, notRemoved }.OfType<string>()) is { Length: > 0 } joined ? joined : null;
@@ -148,26 +163,26 @@ public sealed partial class DeliveryProcessor(
 
     private async Task<(IReadOnlyList<JsonObject>? Objects, string? Missing)> ReadManifestAsync(WebhookEvent e, string revision, CancellationToken cancellationToken)
     {
-        var settings = options.Value;
-        var text = await git.ReadFileAsync(e.Repository.Key, GitRevisionGraph.RemoteUrl(e, settings), revision, settings.ManifestPath, cancellationToken);
+        var settings = manifests.Value;
+        var text = await git.ReadFileAsync(e.Repository.Key, GitRevisionGraph.RemoteUrl(e, remotes.Value), revision, settings.ManifestPath, cancellationToken);
         if (text is null)
         {
             return (null, $"{settings.ManifestPath} does not exist at {revision}");
         }
 
-        var objects = new ManifestReader(settings.Manifest).Read(text);
+        var objects = new ManifestReader(settings).Read(text);
         return objects.Count == 0 ? (null, $"{settings.ManifestPath} has no objects at {revision}") : (objects, null);
     }
 
     private string? BranchNamespace(WebhookEvent e) =>
-        options.Value.BranchNamespaces.Enabled && e.Ref.IsBranch
-            ? BranchNamespaces.NameFor(options.Value.BranchNamespaces.Template!, e.Ref.ShortName)
+        kubernetes.Value.BranchNamespaces.Enabled && e.Ref.IsBranch
+            ? BranchNamespaces.NameFor(kubernetes.Value.BranchNamespaces.Template!, e.Ref.ShortName)
             : null;
 
     /// <summary>The global policy, unless the manifest narrows it with <c>k8s-webhook-handler.io/supersede</c>.</summary>
     private SupersedePolicy Policy(IReadOnlyList<JsonObject> stamped)
     {
-        var settings = options.Value.Supersede;
+        var settings = supersede.Value;
         var chosen = stamped
             .Select(o => o["metadata"]?["annotations"] is JsonObject annotations
                 ? ManifestFields.OptionalString(annotations, SupersedeAnnotation, "metadata.annotations." + SupersedeAnnotation, ManifestFields.StringOrNull(o["kind"]) ?? "object")

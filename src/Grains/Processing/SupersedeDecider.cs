@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using K8sWebhookHandler.Abstractions.Events;
 using K8sWebhookHandler.Abstractions.Inspection;
-using K8sWebhookHandler.Grains.Configuration;
+using K8sWebhookHandler.Grains.Superseding;
 using Microsoft.Extensions.Options;
 
 namespace K8sWebhookHandler.Grains.Processing;
@@ -11,9 +11,9 @@ namespace K8sWebhookHandler.Grains.Processing;
 /// is already applied or behind it, and <c>superseded</c> when a newer push for the branch is already waiting.
 /// Only branch pushes take part; tags, deletions and check events always run.
 /// </summary>
-public sealed class SupersedeDecider(IRevisionGraph graph, IOptions<HandlerOptions> options)
+public sealed class SupersedeDecider(IRevisionGraph graph, IOptions<SupersedeOptions> options)
 {
-    private readonly Regex _refs = new(options.Value.Supersede.Refs, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+    private readonly Regex _refs = new(options.Value.Refs, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
 
     /// <summary>Null when the push should run; otherwise its final outcome.</summary>
     /// <param name="push">The delivery at the head of the inbox.</param>

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using K8sWebhookHandler.Abstractions.Events;
-using K8sWebhookHandler.Grains.Configuration;
 using K8sWebhookHandler.Grains.Kubernetes;
 using K8sWebhookHandler.Grains.Manifests;
 using K8sWebhookHandler.Grains.Processing;
@@ -41,23 +40,22 @@ public sealed class ApplierHarness : IAsyncDisposable
 
     /// <summary>An applier that allows <paramref name="kinds"/> (Argo Workflows when none are named).</summary>
     public KubernetesApplier Applier(params string[] kinds) => new(Client, new ApiDiscovery(Client),
-        Options.Create(new HandlerOptions { AllowedKinds = kinds.Length == 0 ? ["argoproj.io/Workflow"] : [.. kinds] }), NullLogger<KubernetesApplier>.Instance);
+        Options.Create(new KubernetesOptions { AllowedKinds = kinds.Length == 0 ? ["argoproj.io/Workflow"] : [.. kinds] }), NullLogger<KubernetesApplier>.Instance);
 
     /// <summary>
     /// The whole processing of a delivery over this emulator: <paramref name="manifest"/> at every revision a test
     /// uses (<c>Sha(1)</c> to <c>Sha(9)</c>, and the default branch's <c>Sha(99)</c>), the real applier, no git history.
     /// </summary>
-    public DeliveryProcessor Processor(HandlerOptions options, string manifest)
+    public DeliveryProcessor Processor(ProcessorSettings settings, string manifest)
     {
-        var wrapped = Options.Create(options.WithDefaults());
         var files = Enumerable.Range(1, 9).Append(99).ToDictionary(n => TestEvents.Sha(n), _ => (string?)manifest);
-        var sink = new KubernetesApplier(Client, new ApiDiscovery(Client), wrapped, NullLogger<KubernetesApplier>.Instance);
-        return new DeliveryProcessor(new FilesByRevision(files), sink, new SupersedeDecider(new ScriptedGraph(), wrapped), wrapped, NullLogger<DeliveryProcessor>.Instance);
+        var sink = new KubernetesApplier(Client, new ApiDiscovery(Client), Options.Create(settings.Kubernetes.WithDefaults()), NullLogger<KubernetesApplier>.Instance);
+        return settings.Processor(new FilesByRevision(files), sink);
     }
 
     /// <summary>The YAML documents read and stamped for <paramref name="e"/>, as the processor hands them to a sink.</summary>
     public static IReadOnlyList<JsonObject> Stamped(WebhookEvent e, params string[] yaml) =>
-        ManifestStamper.Stamp(new ManifestReader(new ManifestLimits()).Read(string.Join("---\n", yaml)), e, e.Revision);
+        ManifestStamper.Stamp(new ManifestReader(new ManifestOptions()).Read(string.Join("---\n", yaml)), e, e.Revision);
 
     /// <summary>True when the emulator received no request that writes (POST, PUT, PATCH, DELETE).</summary>
     public bool NothingWritten() => !Emulator.Requests.Snapshot().Any(r => r.Method is "POST" or "PUT" or "PATCH" or "DELETE");

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using K8sWebhookHandler.Grains.Configuration;
 using K8sWebhookHandler.Grains.Kubernetes;
 using K8sWebhookHandler.Grains.Manifests;
 
@@ -14,10 +13,10 @@ public sealed class ApplyPlannerTests
         ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = ns },
     };
 
-    private static Task<IReadOnlyList<PlannedObject>> Plan(HandlerOptions options, params JsonObject[] objects) =>
+    private static Task<IReadOnlyList<PlannedObject>> Plan(KubernetesOptions options, params JsonObject[] objects) =>
         new ApplyPlanner(new OfflineKindResolver(), options).PlanAsync(objects, options.Namespace, CancellationToken.None);
 
-    private static HandlerOptions Options(params string[] kinds) => new() { AllowedKinds = [.. kinds] };
+    private static KubernetesOptions Options(params string[] kinds) => new() { AllowedKinds = [.. kinds] };
 
     [Fact]
     public async Task NamespacedObjectWithoutNamespace_GoesToTheTargetNamespace()

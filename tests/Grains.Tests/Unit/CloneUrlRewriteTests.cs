@@ -1,5 +1,4 @@
 using K8sWebhookHandler.Abstractions.Identity;
-using K8sWebhookHandler.Grains.Configuration;
 using K8sWebhookHandler.Grains.Git;
 
 namespace K8sWebhookHandler.Grains.Tests.Unit;
@@ -7,12 +6,13 @@ namespace K8sWebhookHandler.Grains.Tests.Unit;
 /// <summary><c>Handler:CloneUrlRewrites</c>: which rule applies to a payload URL, and that the policy then holds for the result.</summary>
 public sealed class CloneUrlRewriteTests
 {
-    private static RemotePolicy Policy(IEnumerable<(string From, string To)> rules, params string[] allowedRemotes) => new(new HandlerOptions
-    {
-        DataDirectory = "/var/lib/handler",
-        CloneUrlRewrites = rules.Select(r => new UrlRewrite { From = r.From, To = r.To }).ToList(),
-        Git = new GitOptions { AllowedRemotes = [.. allowedRemotes] },
-    });
+    private static RemotePolicy Policy(IEnumerable<(string From, string To)> rules, params string[] allowedRemotes) => new(
+        new GitOptions
+        {
+            CloneUrlRewrites = rules.Select(r => new UrlRewrite { From = r.From, To = r.To }).ToList(),
+            AllowedRemotes = [.. allowedRemotes],
+        },
+        "/var/lib/handler");
 
     [Theory]
     [InlineData("https://github.com/acme", "https://github.com/acme/app.git", "https://mirror.example/acme/app.git")]

@@ -1,9 +1,8 @@
 using K8sWebhookHandler.Abstractions.Identity;
 using K8sWebhookHandler.Abstractions.Inspection;
-using K8sWebhookHandler.Grains.Configuration;
 using K8sWebhookHandler.Grains.Git;
 using K8sWebhookHandler.Grains.Kubernetes;
-using K8sWebhookHandler.Grains.Processing;
+using K8sWebhookHandler.Grains.Storage;
 using K8sWebhookHandler.Grains.Tests.Cluster;
 using K8sWebhookHandler.Testing.Processes;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -43,10 +42,10 @@ public sealed class DryRunPlannerRefusalTests : IDisposable
     [InlineData("[w]", "Workflow metadata must be a mapping, not a list")]
     public async Task NonStringValue_IsRejectedOnTheFirstAttempt_AndNothingIsWritten(string metadata, string expected)
     {
-        var options = Options.Create(new HandlerOptions { DataDirectory = _data.Path, DryRun = true }.WithDefaults());
+        var settings = new ProcessorSettings { Kubernetes = new KubernetesOptions { DryRun = true }.WithDefaults() };
         var manifest = $"apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: {metadata}\nspec: {{entrypoint: main}}\n";
-        var sink = new DryRunSink(options, NullLogger<DryRunSink>.Instance);
-        var processor = new DeliveryProcessor(new OneManifest(manifest), sink, new SupersedeDecider(new ScriptedGraph(), options), options, NullLogger<DeliveryProcessor>.Instance);
+        var sink = new DryRunSink(Options.Create(settings.Kubernetes), Options.Create(new DataDirectoryOptions { DataDirectory = _data.Path }), NullLogger<DryRunSink>.Instance);
+        var processor = settings.Processor(new OneManifest(manifest), sink);
 
         var push = await processor.ProcessAsync(TestEvents.Push("o/r"), null, CancellationToken.None);
         var delete = await processor.ProcessAsync(TestEvents.Push("o/r", "feature", eventType: "delete"), null, CancellationToken.None);

@@ -1,6 +1,6 @@
-using K8sWebhookHandler.Grains.Configuration;
 using K8sWebhookHandler.Grains.Kubernetes;
 using K8sWebhookHandler.Grains.Manifests;
+using K8sWebhookHandler.Grains.Superseding;
 
 namespace K8sWebhookHandler.Grains.Tests.Unit;
 

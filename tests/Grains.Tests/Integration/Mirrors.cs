@@ -1,0 +1,16 @@
+using K8sWebhookHandler.Grains.Git;
+using K8sWebhookHandler.Grains.Manifests;
+using K8sWebhookHandler.Grains.Storage;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace K8sWebhookHandler.Grains.Tests.Integration;
+
+/// <summary>Git mirrors as the handler makes them, over a test's data directory.</summary>
+internal static class Mirrors
+{
+    /// <summary>A mirror with <paramref name="options"/> under <paramref name="dataDirectory"/>, reading files up to the default manifest limit.</summary>
+    public static GitMirror Create(GitOptions options, string dataDirectory) =>
+        new(Options.Create(options), Options.Create(new DataDirectoryOptions { DataDirectory = dataDirectory }), Options.Create(new ManifestOptions()),
+            NullLogger<GitMirror>.Instance);
+}
