@@ -4,6 +4,7 @@ using K8sWebhookHandler.Api.Webhooks;
 using K8sWebhookHandler.Grains.Configuration;
 using K8sWebhookHandler.Grains.Failures;
 using K8sWebhookHandler.Grains.Kubernetes;
+using K8sWebhookHandler.Grains.Manifests;
 using K8sWebhookHandler.Grains.Processing;
 using Microsoft.Extensions.Options;
 
@@ -26,14 +27,25 @@ public static class RenderCommand
             return 2;
         }
 
-        var options = (configuration.GetSection(HandlerOptions.Section).Get<HandlerOptions>() ?? new HandlerOptions()).WithDefaults();
+        if (StartupCheck.Problems(configuration, AddOptions) is { Count: > 0 } problems)
+        {
+            foreach (var problem in problems)
+            {
+                await error.WriteLineAsync($"render: {problem}");
+            }
+
+            return 2;
+        }
+
+        var manifests = ValidatedOptions.Get<ManifestOptions>(configuration, AddOptions);
+        var kubernetes = ValidatedOptions.Get<KubernetesOptions>(configuration, AddOptions);
         try
         {
             var webhookEvent = await EventAsync(Option(args, "--payload"), Option(args, "--event") ?? "push");
             var revision = webhookEvent.Revision.Length > 0 ? webhookEvent.Revision : WebhookEvent.ZeroRevision;
-            var pipeline = new ManifestPipeline(new LocalManifestFile(manifest), new OfflineKindResolver(), Options.Create(options), options.Placement());
+            var pipeline = new ManifestPipeline(new LocalManifestFile(manifest), new OfflineKindResolver(), Options.Create(manifests), kubernetes.Placement());
             var (objects, _) = await pipeline.ReadAsync(webhookEvent, revision, CancellationToken.None);
-            var plan = await pipeline.PlanAsync(objects ?? [], webhookEvent, revision, options.Namespace, CancellationToken.None);
+            var plan = await pipeline.PlanAsync(objects ?? [], webhookEvent, revision, kubernetes.Namespace, CancellationToken.None);
             await output.WriteLineAsync(plan.ToJson());
             return 0;
         }
@@ -43,6 +55,9 @@ public static class RenderCommand
             return 1;
         }
     }
+
+    /// <summary>The settings render reads: the manifest's limits, the allowed kinds and namespaces; no cluster is needed.</summary>
+    private static void AddOptions(IServiceCollection services) => services.AddManifestOptions().AddKubernetesOptions();
 
     private static async Task<WebhookEvent> EventAsync(string? payloadPath, string eventName)
     {

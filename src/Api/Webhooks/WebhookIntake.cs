@@ -1,7 +1,6 @@
 using K8sWebhookHandler.Abstractions;
 using K8sWebhookHandler.Abstractions.Events;
 using K8sWebhookHandler.Abstractions.Identity;
-using K8sWebhookHandler.Grains.Configuration;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
@@ -20,7 +19,7 @@ public sealed record WebhookError(string Error);
 /// no git or Kubernetes I/O happens here.
 /// </summary>
 public sealed partial class WebhookIntake(
-    SignatureVerifier signatures, IGrainFactory grains, IOptions<HandlerOptions> options, TimeProvider time, ILogger<WebhookIntake> logger)
+    SignatureVerifier signatures, IGrainFactory grains, IOptions<WebhookOptions> options, TimeProvider time, ILogger<WebhookIntake> logger)
 {
     public async Task<IResult> HandleAsync(HttpContext context)
     {

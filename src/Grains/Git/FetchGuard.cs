@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using K8sWebhookHandler.Abstractions.Identity;
-using K8sWebhookHandler.Grains.Configuration;
 using K8sWebhookHandler.Grains.Failures;
 using LibGit2Sharp;
 

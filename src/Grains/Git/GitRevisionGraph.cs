@@ -1,13 +1,11 @@
 using K8sWebhookHandler.Abstractions.Events;
-using K8sWebhookHandler.Abstractions.Identity;
-using K8sWebhookHandler.Grains.Configuration;
 using K8sWebhookHandler.Grains.Superseding;
 using Microsoft.Extensions.Options;
 
 namespace K8sWebhookHandler.Grains.Git;
 
 /// <summary>The revision graph, answered by the repository's mirror.</summary>
-public sealed class GitRevisionGraph(IGitMirror mirror, IOptions<HandlerOptions> options) : IRevisionGraph
+public sealed class GitRevisionGraph(IGitMirror mirror, IOptions<GitOptions> options) : IRevisionGraph
 {
     public Task<bool> IsAncestorAsync(WebhookEvent webhookEvent, string ancestor, string descendant, CancellationToken cancellationToken) =>
         mirror.IsAncestorAsync(webhookEvent.Repository.Key, PayloadRemote.Of(webhookEvent, options.Value), ancestor, descendant, cancellationToken);

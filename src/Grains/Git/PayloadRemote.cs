@@ -1,5 +1,4 @@
 using K8sWebhookHandler.Abstractions.Events;
-using K8sWebhookHandler.Grains.Configuration;
 
 namespace K8sWebhookHandler.Grains.Git;
 
@@ -7,10 +6,10 @@ namespace K8sWebhookHandler.Grains.Git;
 public static class PayloadRemote
 {
     /// <summary>
-    /// The payload URL chosen by <see cref="HandlerOptions.CloneUrl"/>; the mirror rewrites it and checks it against
+    /// The payload URL chosen by <see cref="GitOptions.CloneUrl"/>; the mirror rewrites it and checks it against
     /// <see cref="RemotePolicy"/> before anything is fetched.
     /// </summary>
-    public static string Of(WebhookEvent e, HandlerOptions options) => options.CloneUrl switch
+    public static string Of(WebhookEvent e, GitOptions options) => options.CloneUrl switch
     {
         CloneUrlSource.GitUrl => e.Repository.GitUrl,
         CloneUrlSource.SshUrl => e.Repository.SshUrl,

@@ -1,5 +1,4 @@
 using K8sWebhookHandler.Abstractions.Identity;
-using K8sWebhookHandler.Grains.Configuration;
 using K8sWebhookHandler.Grains.Failures;
 
 namespace K8sWebhookHandler.Grains.Git;
@@ -14,10 +13,12 @@ public sealed class RemotePolicy
     private readonly IReadOnlyList<UrlRewrite> _rewrites;
     private readonly string _dataDirectory;
 
-    public RemotePolicy(HandlerOptions options)
+    /// <param name="options">The rewrites and the allowed remotes.</param>
+    /// <param name="dataDirectory">The handler's data directory, which no remote may name.</param>
+    public RemotePolicy(GitOptions options, string dataDirectory)
     {
         _rewrites = options.CloneUrlRewrites;
-        _dataDirectory = Path.GetFullPath(options.DataDirectory);
+        _dataDirectory = Path.GetFullPath(dataDirectory);
         AllowedRemotes = AllowedRemoteSettings(options)
             .Select(s => RemoteUrl.TryParse(s.Value, out var url, out _) ? url : null)
             .OfType<RemoteUrl>()
@@ -31,11 +32,11 @@ public sealed class RemotePolicy
     /// The allowed prefixes with the setting each comes from, as configured (not yet parsed): for the policy and
     /// for start-up validation.
     /// </summary>
-    public static IEnumerable<(string Setting, string? Value)> AllowedRemoteSettings(HandlerOptions options)
+    public static IEnumerable<(string Setting, string? Value)> AllowedRemoteSettings(GitOptions options)
     {
-        if (options.Git.AllowedRemotes.Count > 0)
+        if (options.AllowedRemotes.Count > 0)
         {
-            return options.Git.AllowedRemotes.Select((prefix, i) => ($"Handler:Git:AllowedRemotes:{i}", (string?)prefix));
+            return options.AllowedRemotes.Select((prefix, i) => ($"Handler:Git:AllowedRemotes:{i}", (string?)prefix));
         }
 
         return options.CloneUrlRewrites

@@ -1,7 +1,7 @@
 using K8sWebhookHandler.Abstractions.Events;
 using K8sWebhookHandler.Abstractions.Inspection;
-using K8sWebhookHandler.Grains.Configuration;
 using K8sWebhookHandler.Grains.Processing;
+using K8sWebhookHandler.Grains.Storage;
 using K8sWebhookHandler.Grains.Superseding;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -14,11 +14,11 @@ namespace K8sWebhookHandler.Grains.Kubernetes;
 /// cluster, so a manifest is refused for the same reasons; only the checks that need the cluster (who owns an
 /// existing object or namespace) cannot be made.
 /// </summary>
-public sealed partial class DryRunFolder(IOptions<HandlerOptions> options, ILogger<DryRunFolder> logger) : IClusterWriter, IWorkflowStopper
+public sealed partial class DryRunFolder(IOptions<DataDirectoryOptions> dataDirectory, ILogger<DryRunFolder> logger) : IClusterWriter, IWorkflowStopper
 {
     public async Task<IReadOnlyList<AppliedObject>> ApplyAsync(ObjectPlan plan, WebhookEvent webhookEvent, CancellationToken cancellationToken)
     {
-        var folder = Path.Combine(options.Value.DataDirectory, "dry-run", webhookEvent.Repository.Key.Value);
+        var folder = Path.Combine(dataDirectory.Value.DataDirectory, "dry-run", webhookEvent.Repository.Key.Value);
         Directory.CreateDirectory(folder);
         var file = Path.Combine(folder, webhookEvent.Delivery.Value + ".json");
         await File.WriteAllTextAsync(file, plan.ToJson(), cancellationToken);

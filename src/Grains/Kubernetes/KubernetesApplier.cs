@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Json.Nodes;
 using K8sWebhookHandler.Abstractions.Events;
 using K8sWebhookHandler.Abstractions.Inspection;
-using K8sWebhookHandler.Grains.Configuration;
 using K8sWebhookHandler.Grains.Failures;
 using K8sWebhookHandler.Grains.Manifests;
 using K8sWebhookHandler.Grains.Processing;
@@ -25,7 +24,7 @@ namespace K8sWebhookHandler.Grains.Kubernetes;
 /// resourceVersion precondition makes the server refuse (409) when the object changed after it was checked.
 /// </remarks>
 public sealed partial class KubernetesApplier(
-    KubernetesRestClient client, IOptions<HandlerOptions> options, ILogger<KubernetesApplier> logger) : IClusterWriter
+    KubernetesRestClient client, IOptions<KubernetesOptions> options, ILogger<KubernetesApplier> logger) : IClusterWriter
 {
     private const string ApplyPatch = "application/apply-patch+yaml";
 

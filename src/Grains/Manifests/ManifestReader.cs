@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using K8sWebhookHandler.Grains.Configuration;
 using K8sWebhookHandler.Grains.Failures;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
@@ -12,7 +11,7 @@ namespace K8sWebhookHandler.Grains.Manifests;
 /// multi-document file, the items of a <c>kind: List</c>, scalars resolved by YAML 1.1 rules. Size, nesting
 /// and alias expansion are capped so that hostile YAML is refused instead of expanded.
 /// </summary>
-public sealed class ManifestReader(ManifestLimits limits)
+public sealed class ManifestReader(ManifestOptions limits)
 {
     private const string UnderIndentedQuotedScalar = "While scanning a multi-line double-quoted scalar, found wrong indentation.";
     private const int MaxIndentationRepairs = 100;

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using K8sWebhookHandler.Grains.Configuration;
 using K8sWebhookHandler.Grains.Failures;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
@@ -152,7 +151,7 @@ internal static class YamlNodeReader
     };
 
     /// <summary>Nodes left to create in one document, alias expansions included.</summary>
-    public sealed class Budget(ManifestLimits limits)
+    public sealed class Budget(ManifestOptions limits)
     {
         private long _remaining = limits.MaxNodes;
 

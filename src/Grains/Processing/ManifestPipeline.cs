@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using K8sWebhookHandler.Abstractions.Events;
-using K8sWebhookHandler.Grains.Configuration;
 using K8sWebhookHandler.Grains.Manifests;
 using Microsoft.Extensions.Options;
 
@@ -12,9 +11,9 @@ namespace K8sWebhookHandler.Grains.Processing;
 /// facts (<see cref="ManifestStamper"/>) and plan it (<see cref="ApplyPlanner"/>). The processor, <c>render</c> and
 /// so the dry run (which writes the plan) all go through it.
 /// </summary>
-public sealed class ManifestPipeline(IManifestSource source, IKindResolver kinds, IOptions<HandlerOptions> options, ObjectPlacement placement)
+public sealed class ManifestPipeline(IManifestSource source, IKindResolver kinds, IOptions<ManifestOptions> options, ObjectPlacement placement)
 {
-    private readonly ManifestReader _reader = new(options.Value.Manifest);
+    private readonly ManifestReader _reader = new(options.Value);
     private readonly ApplyPlanner _planner = new(kinds, placement);
 
     /// <summary>The manifest's objects at <paramref name="revision"/>; null, and why, when it does not exist or has none.</summary>
@@ -24,7 +23,7 @@ public sealed class ManifestPipeline(IManifestSource source, IKindResolver kinds
     public async Task<(IReadOnlyList<JsonObject>? Objects, string? Missing)> ReadAsync(WebhookEvent webhookEvent, string revision, CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        var file = await source.ReadAsync(webhookEvent, revision, settings.ManifestPath, settings.Manifest.MaxBytes, cancellationToken);
+        var file = await source.ReadAsync(webhookEvent, revision, settings.ManifestPath, settings.MaxBytes, cancellationToken);
         if (file is null)
         {
             return (null, $"{settings.ManifestPath} does not exist at {revision}");

@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 using K8sWebhookHandler.Abstractions.Events;
 using K8sWebhookHandler.Abstractions.Identity;
 using K8sWebhookHandler.Abstractions.Inspection;
-using K8sWebhookHandler.Grains.Configuration;
+using K8sWebhookHandler.Grains.Delivery;
 
 namespace K8sWebhookHandler.Grains.Repositories;
 
@@ -11,7 +11,7 @@ namespace K8sWebhookHandler.Grains.Repositories;
 /// answered <c>ignored</c>: <c>ignored</c> for an event it does not act on, <c>ignored-ref</c> for a ref that matches
 /// <c>Handler:IgnoreRefs</c>. Nothing ignored is fetched, decided or applied.
 /// </summary>
-public sealed class EventFilter(HandlerOptions options)
+public sealed class EventFilter(DeliveryOptions options)
 {
     private static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(1);
 

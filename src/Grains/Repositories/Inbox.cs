@@ -1,7 +1,7 @@
 using K8sWebhookHandler.Abstractions.Events;
 using K8sWebhookHandler.Abstractions.Identity;
 using K8sWebhookHandler.Abstractions.Inspection;
-using K8sWebhookHandler.Grains.Configuration;
+using K8sWebhookHandler.Grains.Delivery;
 using K8sWebhookHandler.Grains.Processing;
 
 namespace K8sWebhookHandler.Grains.Repositories;
@@ -16,7 +16,7 @@ namespace K8sWebhookHandler.Grains.Repositories;
 /// is read again.</param>
 /// <param name="options">Retention, limits, retries and <c>IgnoreRefs</c>.</param>
 /// <param name="time">The clock arrival, retention and retries are measured by.</param>
-public sealed partial class Inbox(Func<RepositoryState> state, HandlerOptions options, TimeProvider time)
+public sealed partial class Inbox(Func<RepositoryState> state, DeliveryOptions options, TimeProvider time)
 {
     private readonly RetrySchedule _retries = new(options);
     private readonly EventFilter _filter = new(options);

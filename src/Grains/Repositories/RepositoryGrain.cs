@@ -2,7 +2,7 @@ using K8sWebhookHandler.Abstractions;
 using K8sWebhookHandler.Abstractions.Events;
 using K8sWebhookHandler.Abstractions.Identity;
 using K8sWebhookHandler.Abstractions.Inspection;
-using K8sWebhookHandler.Grains.Configuration;
+using K8sWebhookHandler.Grains.Delivery;
 using K8sWebhookHandler.Grains.Processing;
 using K8sWebhookHandler.Grains.Superseding;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,7 +23,7 @@ public sealed partial class RepositoryGrain(
     [PersistentState("repository", StorageNames.Repositories)] IPersistentState<RepositoryState> state,
     IDeliveryProcessor processor,
     SupersedeDecider decider,
-    IOptions<HandlerOptions> options,
+    IOptions<DeliveryOptions> options,
     [FromKeyedServices(RepositoryGrain.ClockKey)] TimeProvider time,
     ILogger<RepositoryGrain> logger) : Grain, IRepositoryGrain, IRemindable
 {

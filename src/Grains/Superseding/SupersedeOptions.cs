@@ -16,15 +16,24 @@ public enum SupersedeMode
     None,
 }
 
-/// <summary><c>Handler:Supersede</c>: coalescing of queued pushes and cancelling of running workflows.</summary>
+/// <summary>
+/// <c>Handler:Supersede</c>: coalescing of queued pushes and cancelling of running workflows. Validated by
+/// <see cref="SupersedeOptionsValidator"/>.
+/// </summary>
 public sealed class SupersedeOptions
 {
-    /// <summary>For Argo Workflows; a manifest overrides it with the annotation <c>k8s-webhook-handler.io/supersede</c>.</summary>
+    /// <summary>The section the settings are read from.</summary>
+    public const string Section = "Handler:Supersede";
+
+    /// <summary>
+    /// <c>Handler:Supersede:Mode</c>, for Argo Workflows; a manifest overrides it with the annotation
+    /// <c>k8s-webhook-handler.io/supersede</c>. Default <see cref="SupersedeMode.Stop"/>.
+    /// </summary>
     public SupersedeMode Mode { get; set; } = SupersedeMode.Stop;
 
-    /// <summary>For every other kind: <see cref="SupersedeMode.None"/> or <see cref="SupersedeMode.Delete"/>.</summary>
+    /// <summary><c>Handler:Supersede:OtherKinds</c>, for every other kind: <see cref="SupersedeMode.None"/> (the default) or <see cref="SupersedeMode.Delete"/>.</summary>
     public SupersedeMode OtherKinds { get; set; } = SupersedeMode.None;
 
-    /// <summary>Refs that supersede: a regular expression, branches by default. Tags are never superseded.</summary>
+    /// <summary><c>Handler:Supersede:Refs</c>: refs that supersede, a regular expression; branches (<c>^refs/heads/</c>) by default. Tags are never superseded.</summary>
     public string Refs { get; set; } = "^refs/heads/";
 }

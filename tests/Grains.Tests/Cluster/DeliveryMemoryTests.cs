@@ -1,6 +1,6 @@
 using K8sWebhookHandler.Abstractions.Events;
 using K8sWebhookHandler.Abstractions.Inspection;
-using K8sWebhookHandler.Grains.Configuration;
+using K8sWebhookHandler.Grains.Delivery;
 using K8sWebhookHandler.Grains.Processing;
 using Microsoft.Extensions.Time.Testing;
 
@@ -8,9 +8,8 @@ namespace K8sWebhookHandler.Grains.Tests.Cluster;
 
 /// <summary>A cluster whose repository grains read a clock only the tests move, with small memory limits.</summary>
 public sealed class FakeClockClusterFixture() : ClusterFixture(
-    new HandlerOptions
+    new DeliveryOptions
     {
-        Insecure = true,
         DeliveryRetention = TimeSpan.FromDays(7),
         MaxRememberedDeliveries = 6,
         HistoryLimit = 4,

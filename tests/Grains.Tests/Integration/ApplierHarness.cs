@@ -44,7 +44,7 @@ public sealed class ApplierHarness : IAsyncDisposable
     /// <summary>The cluster path of an apply, allowing <paramref name="kinds"/> (Argo Workflows when none are named).</summary>
     public ClusterPath Applier(params string[] kinds)
     {
-        var options = new HandlerOptions { AllowedKinds = kinds.Length == 0 ? ["argoproj.io/Workflow"] : [.. kinds] };
+        var options = new KubernetesOptions { AllowedKinds = kinds.Length == 0 ? ["argoproj.io/Workflow"] : [.. kinds] };
         var discovery = new ApiDiscovery(Client);
         return new ClusterPath(new ApplyPlanner(discovery, options.Placement()), new KubernetesApplier(Client, Options.Create(options), NullLogger<KubernetesApplier>.Instance),
             new WorkflowSuperseder(Client, discovery));
@@ -54,17 +54,17 @@ public sealed class ApplierHarness : IAsyncDisposable
     /// The whole processing of a delivery over this emulator: <paramref name="manifest"/> at every revision a test
     /// uses (<c>Sha(1)</c> to <c>Sha(9)</c>, and the default branch's <c>Sha(99)</c>), the real applier, no git history.
     /// </summary>
-    public DeliveryProcessor Processor(HandlerOptions options, string manifest)
+    public DeliveryProcessor Processor(ProcessorSettings settings, string manifest)
     {
         var files = Enumerable.Range(1, 9).Append(99).ToDictionary(n => TestEvents.Sha(n), _ => (string?)manifest);
         var discovery = new ApiDiscovery(Client);
-        var applier = new KubernetesApplier(Client, Options.Create(options), NullLogger<KubernetesApplier>.Instance);
-        return TestProcessors.Create(options, new FilesByRevision(files), discovery, applier, new WorkflowSuperseder(Client, discovery));
+        var applier = new KubernetesApplier(Client, Options.Create(settings.Kubernetes.WithDefaults()), NullLogger<KubernetesApplier>.Instance);
+        return settings.Processor(new FilesByRevision(files), discovery, applier, new WorkflowSuperseder(Client, discovery));
     }
 
     /// <summary>The YAML documents read and stamped for <paramref name="e"/>, as the pipeline hands them to the planner.</summary>
     public static IReadOnlyList<JsonObject> Stamped(WebhookEvent e, params string[] yaml) =>
-        ManifestStamper.Stamp(new ManifestReader(new ManifestLimits()).Read(string.Join("---\n", yaml)), e, e.Revision);
+        ManifestStamper.Stamp(new ManifestReader(new ManifestOptions()).Read(string.Join("---\n", yaml)), e, e.Revision);
 
     /// <summary>True when the emulator received no request that writes (POST, PUT, PATCH, DELETE).</summary>
     public bool NothingWritten() => !Emulator.Requests.Snapshot().Any(r => r.Method is "POST" or "PUT" or "PATCH" or "DELETE");

@@ -5,8 +5,6 @@ using K8sWebhookHandler.Grains.Git;
 using K8sWebhookHandler.Grains.Kubernetes;
 using K8sWebhookHandler.Testing.Processes;
 using LibGit2Sharp;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace K8sWebhookHandler.Grains.Tests.Integration;
 
@@ -27,7 +25,7 @@ public sealed class GitMirrorLimitTests(GitServerFixture git) : IClassFixture<Gi
     private GitMirror Mirror(GitOptions limits)
     {
         limits.AllowedRemotes = [git.Server.GitRoot.ToString(), .. limits.AllowedRemotes];
-        return new GitMirror(Options.Create(new HandlerOptions { DataDirectory = _data.Path, Git = limits }), NullLogger<GitMirror>.Instance);
+        return Mirrors.Create(limits, _data.Path);
     }
 
     private static GitOptions Short(params string[] allowed) => new()

@@ -5,8 +5,6 @@ using K8sWebhookHandler.Grains.Git;
 using K8sWebhookHandler.Grains.Processing;
 using K8sWebhookHandler.Testing.Git;
 using K8sWebhookHandler.Testing.Processes;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace K8sWebhookHandler.Grains.Tests.Integration;
 
@@ -43,17 +41,15 @@ public sealed class GitMirrorTests(GitServerFixture git) : IClassFixture<GitServ
     public void Dispose() => _data.Dispose();
 
     /// <summary>A mirror allowed to fetch from the test server's daemon and web server.</summary>
-    private GitMirror Mirror(string? token = null, string? dataDirectory = null) => new(Options.Create(new HandlerOptions
-    {
-        DataDirectory = dataDirectory ?? _data.Path,
-        GitHubToken = token,
-        Git = new GitOptions
+    private GitMirror Mirror(string? token = null, string? dataDirectory = null) => Mirrors.Create(
+        new GitOptions
         {
+            GitHubToken = token,
             AllowedRemotes = [git.Server.GitRoot.ToString(), git.Server.HttpRoot.ToString()],
             CredentialHosts = [git.Server.HttpRoot.Authority],
             AllowInsecureCredentials = true,
         },
-    }), NullLogger<GitMirror>.Instance);
+        dataDirectory ?? _data.Path);
 
     private static string NewName() => "owner/mirror-" + Guid.NewGuid().ToString("N")[..8];
 
@@ -155,9 +151,9 @@ public sealed class GitMirrorTests(GitServerFixture git) : IClassFixture<GitServ
     public async Task UnreachableServer_IsTransient()
     {
         var port = Loopback.FreePort();
-        var options = new HandlerOptions { DataDirectory = _data.Path, Git = new GitOptions { AllowedRemotes = [$"git://127.0.0.1:{port}/"] } };
+        var options = new GitOptions { AllowedRemotes = [$"git://127.0.0.1:{port}/"] };
 
-        var error = await Assert.ThrowsAsync<TransientException>(() => new GitMirror(Options.Create(options), NullLogger<GitMirror>.Instance)
+        var error = await Assert.ThrowsAsync<TransientException>(() => Mirrors.Create(options, _data.Path)
             .ReadFileAsync(RepositoryKey.Parse("owner/gone"), $"git://127.0.0.1:{port}/owner/gone.git", new string('a', 40), "f", MaxBytes, CancellationToken.None));
 
         Assert.StartsWith($"git fetch of owner/gone from git://127.0.0.1:{port}/owner/gone.git failed: ", error.Message, StringComparison.Ordinal);
@@ -168,9 +164,9 @@ public sealed class GitMirrorTests(GitServerFixture git) : IClassFixture<GitServ
     {
         var repo = await git.Server.CreateRepositoryAsync(NewName());
         var sha = await repo.CommitFileAsync("main", ".ci/workflow.yaml", "mirrored");
-        var options = new HandlerOptions { DataDirectory = _data.Path };
+        var options = new GitOptions();
         options.CloneUrlRewrites.Add(new UrlRewrite { From = "https://github.invalid/", To = new Uri(git.Server.GitUrl(repo.FullName), "/").ToString() });
-        var mirror = new GitMirror(Options.Create(options), NullLogger<GitMirror>.Instance);
+        var mirror = Mirrors.Create(options, _data.Path);
 
         var text = await mirror.ReadFileAsync(RepositoryKey.Parse(repo.FullName), $"https://github.invalid/{repo.FullName}.git", sha, ".ci/workflow.yaml", MaxBytes, CancellationToken.None).TextAsync();
 
@@ -218,9 +214,9 @@ public sealed class GitMirrorTests(GitServerFixture git) : IClassFixture<GitServ
         var repo = await git.Server.CreateRepositoryAsync(NewName());
         var sha = await repo.CommitFileAsync("main", ".ci/workflow.yaml", "local");
         var url = new Uri(repo.BarePath).AbsoluteUri;
-        var options = new HandlerOptions { DataDirectory = _data.Path, Git = new GitOptions { AllowedRemotes = [new Uri(git.Server.Root).AbsoluteUri] } };
+        var options = new GitOptions { AllowedRemotes = [new Uri(git.Server.Root).AbsoluteUri] };
 
-        var text = await new GitMirror(Options.Create(options), NullLogger<GitMirror>.Instance)
+        var text = await Mirrors.Create(options, _data.Path)
             .ReadFileAsync(RepositoryKey.Parse(repo.FullName), url, sha, ".ci/workflow.yaml", MaxBytes, CancellationToken.None).TextAsync();
 
         Assert.Equal("local", text);
@@ -231,8 +227,8 @@ public sealed class GitMirrorTests(GitServerFixture git) : IClassFixture<GitServ
     {
         var repo = await git.Server.CreateRepositoryAsync(NewName());
         var sha = await repo.CommitFileAsync("main", ".ci/workflow.yaml", "private");
-        var options = new HandlerOptions { DataDirectory = _data.Path, Git = new GitOptions { AllowedRemotes = [git.Server.GitRoot.ToString(), "file:///"] } };
-        var mirror = new GitMirror(Options.Create(options), NullLogger<GitMirror>.Instance);
+        var options = new GitOptions { AllowedRemotes = [git.Server.GitRoot.ToString(), "file:///"] };
+        var mirror = Mirrors.Create(options, _data.Path);
         await mirror.ReadFileAsync(RepositoryKey.Parse(repo.FullName), git.Server.GitUrl(repo.FullName).ToString(), sha, ".ci/workflow.yaml", MaxBytes, CancellationToken.None);
         var mirrored = Directory.GetDirectories(Path.Combine(_data.Path, "mirrors"), "*.git", SearchOption.AllDirectories).Single();
 

@@ -1,6 +1,5 @@
 using K8sWebhookHandler.Abstractions.Events;
 using K8sWebhookHandler.Abstractions.Inspection;
-using K8sWebhookHandler.Grains.Configuration;
 using K8sWebhookHandler.Grains.Git;
 using K8sWebhookHandler.Grains.Kubernetes;
 using K8sWebhookHandler.Grains.Processing;
@@ -8,7 +7,6 @@ using K8sWebhookHandler.Grains.Superseding;
 using K8sWebhookHandler.Grains.Tests.Cluster;
 using K8sWebhookHandler.Grains.Tests.Unit;
 using K8sWebhookHandler.Testing.Processes;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace K8sWebhookHandler.Grains.Tests.Integration;
@@ -27,10 +25,10 @@ public sealed class RefusedRemoteTests : IDisposable
 
     public RefusedRemoteTests()
     {
-        var options = new HandlerOptions { DataDirectory = _data.Path };
-        var mirror = new GitMirror(Options.Create(options), NullLogger<GitMirror>.Instance);
-        _decider = new SupersedeDecider(new GitRevisionGraph(mirror, Options.Create(options)), Options.Create(options.Supersede));
-        _processor = TestProcessors.Create(options, mirror, new OfflineKindResolver(), _sink, _sink);
+        var settings = new ProcessorSettings();
+        var mirror = Mirrors.Create(settings.Git, _data.Path);
+        _decider = settings.Decider(new GitRevisionGraph(mirror, Options.Create(settings.Git)));
+        _processor = settings.Processor(mirror, new OfflineKindResolver(), _sink, _sink);
     }
 
     public void Dispose() => _data.Dispose();

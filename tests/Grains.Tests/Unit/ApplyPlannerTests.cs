@@ -16,10 +16,10 @@ public sealed class ApplyPlannerTests
         ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = ns },
     };
 
-    private static Task<ObjectPlan> Plan(HandlerOptions options, params JsonObject[] objects) =>
-        new ApplyPlanner(new OfflineKindResolver(), options.Placement()).PlanAsync(objects, options.Namespace, CancellationToken.None);
+    private static Task<ObjectPlan> Plan(KubernetesOptions options, params JsonObject[] objects) =>
+        new ApplyPlanner(new OfflineKindResolver(), options.WithDefaults().Placement()).PlanAsync(objects, options.Namespace, CancellationToken.None);
 
-    private static HandlerOptions Options(params string[] kinds) => new() { AllowedKinds = [.. kinds] };
+    private static KubernetesOptions Options(params string[] kinds) => new() { AllowedKinds = [.. kinds] };
 
     [Fact]
     public async Task NamespacedObjectWithoutNamespace_GoesToTheTargetNamespace()

@@ -8,12 +8,13 @@ namespace K8sWebhookHandler.Grains.Tests.Unit;
 /// <summary><c>Handler:CloneUrlRewrites</c>: which rule applies to a payload URL, and that the policy then holds for the result.</summary>
 public sealed class CloneUrlRewriteTests
 {
-    private static RemotePolicy Policy(IEnumerable<(string From, string To)> rules, params string[] allowedRemotes) => new(new HandlerOptions
-    {
-        DataDirectory = "/var/lib/handler",
-        CloneUrlRewrites = rules.Select(r => new UrlRewrite { From = r.From, To = r.To }).ToList(),
-        Git = new GitOptions { AllowedRemotes = [.. allowedRemotes] },
-    });
+    private static RemotePolicy Policy(IEnumerable<(string From, string To)> rules, params string[] allowedRemotes) => new(
+        new GitOptions
+        {
+            CloneUrlRewrites = rules.Select(r => new UrlRewrite { From = r.From, To = r.To }).ToList(),
+            AllowedRemotes = [.. allowedRemotes],
+        },
+        "/var/lib/handler");
 
     [Theory]
     [InlineData("https://github.com/acme", "https://github.com/acme/app.git", "https://mirror.example/acme/app.git")]

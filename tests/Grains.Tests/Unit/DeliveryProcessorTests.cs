@@ -3,6 +3,7 @@ using K8sWebhookHandler.Abstractions.Events;
 using K8sWebhookHandler.Abstractions.Identity;
 using K8sWebhookHandler.Abstractions.Inspection;
 using K8sWebhookHandler.Grains.Configuration;
+using K8sWebhookHandler.Grains.Git;
 using K8sWebhookHandler.Grains.Kubernetes;
 using K8sWebhookHandler.Grains.Processing;
 using K8sWebhookHandler.Grains.Superseding;
@@ -49,11 +50,11 @@ public sealed class DeliveryProcessorTests
 
     private const string Manifest = "apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: {generateName: w-}\n";
 
-    private static (DeliveryProcessor Processor, FilesByRevision Git, RecordingWriter Sink) Create(HandlerOptions options, Dictionary<string, string?> files)
+    private static (DeliveryProcessor Processor, FilesByRevision Git, RecordingWriter Sink) Create(ProcessorSettings settings, Dictionary<string, string?> files)
     {
         var git = new FilesByRevision(files);
         var writer = new RecordingWriter();
-        return (TestProcessors.Create(options, git, new OfflineKindResolver(), writer, writer), git, writer);
+        return (settings.Processor(git, new OfflineKindResolver(), writer, writer), git, writer);
     }
 
     [Theory]
@@ -62,7 +63,7 @@ public sealed class DeliveryProcessorTests
     public async Task CloneUrlSetting_ChoosesThePayloadUrl(CloneUrlSource source, string expected)
     {
         var push = TestEvents.Push("o/r");
-        var (processor, git, sink) = Create(new HandlerOptions { CloneUrl = source }, new() { [push.Revision] = Manifest });
+        var (processor, git, sink) = Create(new ProcessorSettings { Git = new GitOptions { CloneUrl = source } }, new() { [push.Revision] = Manifest });
 
         var result = await processor.ProcessAsync(push, null, CancellationToken.None);
 
@@ -75,7 +76,7 @@ public sealed class DeliveryProcessorTests
     public async Task Deletion_ReadsTheDefaultBranchHead()
     {
         var delete = TestEvents.Push("o/r", "feature", after: "", eventType: "delete");
-        var (processor, git, sink) = Create(new HandlerOptions(), new() { [TestEvents.Sha(99)] = Manifest });
+        var (processor, git, sink) = Create(new ProcessorSettings(), new() { [TestEvents.Sha(99)] = Manifest });
 
         var result = await processor.ProcessAsync(delete, null, CancellationToken.None);
 
@@ -88,7 +89,7 @@ public sealed class DeliveryProcessorTests
     public async Task BranchDeletionArrivingAsAPush_IsStampedAsADeleteEvent()
     {
         var deletedPush = TestEvents.Push("o/r", "feature", after: WebhookEvent.ZeroRevision, before: TestEvents.Sha(7), deleted: true);
-        var (processor, _, sink) = Create(new HandlerOptions(), new() { [TestEvents.Sha(99)] = Manifest });
+        var (processor, _, sink) = Create(new ProcessorSettings(), new() { [TestEvents.Sha(99)] = Manifest });
 
         var result = await processor.ProcessAsync(deletedPush, null, CancellationToken.None);
 
@@ -107,7 +108,7 @@ public sealed class DeliveryProcessorTests
     {
         var deletion = TestEvents.Push("o/r", "refs/tags/v1", after: eventType == "push" ? WebhookEvent.ZeroRevision : "", before: TestEvents.Sha(7),
             deleted: eventType == "push", eventType: eventType);
-        var (processor, _, sink) = Create(new HandlerOptions(), new() { [TestEvents.Sha(99)] = Manifest });
+        var (processor, _, sink) = Create(new ProcessorSettings(), new() { [TestEvents.Sha(99)] = Manifest });
 
         var result = await processor.ProcessAsync(deletion, null, CancellationToken.None);
 
@@ -132,7 +133,7 @@ public sealed class DeliveryProcessorTests
               annotations: {k8s-webhook-handler.io/run-on-tag-deletion: "true"}
             """;
         var deletion = TestEvents.Push("o/r", "refs/tags/v1", after: "", eventType: "delete");
-        var (processor, _, sink) = Create(new HandlerOptions(), new() { [TestEvents.Sha(99)] = manifest });
+        var (processor, _, sink) = Create(new ProcessorSettings(), new() { [TestEvents.Sha(99)] = manifest });
 
         var result = await processor.ProcessAsync(deletion, null, CancellationToken.None);
 
@@ -149,7 +150,7 @@ public sealed class DeliveryProcessorTests
         var missing = TestEvents.Push("o/r", after: TestEvents.Sha(1));
         var empty = TestEvents.Push("o/r", after: TestEvents.Sha(2));
         var broken = TestEvents.Push("o/r", after: TestEvents.Sha(3));
-        var (processor, _, sink) = Create(new HandlerOptions(), new() { [TestEvents.Sha(2)] = "# nothing\n", [TestEvents.Sha(3)] = "kind: [" });
+        var (processor, _, sink) = Create(new ProcessorSettings(), new() { [TestEvents.Sha(2)] = "# nothing\n", [TestEvents.Sha(3)] = "kind: [" });
 
         var results = new[]
         {
@@ -168,7 +169,7 @@ public sealed class DeliveryProcessorTests
     {
         const string wider = "apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: {generateName: w-, annotations: {k8s-webhook-handler.io/supersede: delete}}\n";
         var push = TestEvents.Push("o/r", "feature");
-        var options = new HandlerOptions { BranchNamespaces = { Template = "ci-{branch}" } };
+        var options = new ProcessorSettings { Kubernetes = new KubernetesOptions { BranchNamespaces = { Template = "ci-{branch}" } } };
         var (processor, _, sink) = Create(options, new() { [push.Revision] = wider });
 
         var result = await processor.ProcessAsync(push, null, CancellationToken.None);

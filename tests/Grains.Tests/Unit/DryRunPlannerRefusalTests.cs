@@ -1,7 +1,9 @@
 using K8sWebhookHandler.Abstractions.Identity;
 using K8sWebhookHandler.Abstractions.Inspection;
 using K8sWebhookHandler.Grains.Configuration;
+using K8sWebhookHandler.Grains.Git;
 using K8sWebhookHandler.Grains.Kubernetes;
+using K8sWebhookHandler.Grains.Storage;
 using K8sWebhookHandler.Grains.Tests.Cluster;
 using K8sWebhookHandler.Testing.Processes;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -28,11 +30,11 @@ public sealed class DryRunPlannerRefusalTests : IDisposable
     [InlineData("[w]", "Workflow metadata must be a mapping, not a list")]
     public async Task NonStringValue_IsRejectedOnTheFirstAttempt_AndNothingIsWritten(string metadata, string expected)
     {
-        var options = new HandlerOptions { DataDirectory = _data.Path, DryRun = true };
+        var settings = new ProcessorSettings { Kubernetes = new KubernetesOptions { DryRun = true }.WithDefaults() };
         var manifest = $"apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: {metadata}\nspec: {{entrypoint: main}}\n";
-        var folder = new DryRunFolder(Options.Create(options), NullLogger<DryRunFolder>.Instance);
+        var folder = new DryRunFolder(Options.Create(new DataDirectoryOptions { DataDirectory = _data.Path }), NullLogger<DryRunFolder>.Instance);
         var everyRevision = Enumerable.Range(1, 9).Append(99).ToDictionary(n => TestEvents.Sha(n), _ => (string?)manifest);
-        var processor = TestProcessors.Create(options, new FilesByRevision(everyRevision), new OfflineKindResolver(), folder, folder);
+        var processor = settings.Processor(new FilesByRevision(everyRevision), new OfflineKindResolver(), folder, folder);
 
         var push = await processor.ProcessAsync(TestEvents.Push("o/r"), null, CancellationToken.None);
         var delete = await processor.ProcessAsync(TestEvents.Push("o/r", "feature", eventType: "delete"), null, CancellationToken.None);

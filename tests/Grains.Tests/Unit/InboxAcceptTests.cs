@@ -1,7 +1,7 @@
 using K8sWebhookHandler.Abstractions.Events;
 using K8sWebhookHandler.Abstractions.Identity;
 using K8sWebhookHandler.Abstractions.Inspection;
-using K8sWebhookHandler.Grains.Configuration;
+using K8sWebhookHandler.Grains.Delivery;
 using K8sWebhookHandler.Grains.Processing;
 using K8sWebhookHandler.Grains.Repositories;
 using K8sWebhookHandler.Grains.Tests.Cluster;
@@ -31,7 +31,7 @@ public sealed class InboxAcceptTests
     [Fact]
     public void IdSeenExactlyTheRetentionAgo_IsStillADuplicate_ATickLaterItIsNew()
     {
-        var inbox = new InboxHarness(new HandlerOptions { DeliveryRetention = TimeSpan.FromHours(1) });
+        var inbox = new InboxHarness(new DeliveryOptions { DeliveryRetention = TimeSpan.FromHours(1) });
         inbox.Receive(CheckSuite("a"));
 
         inbox.Clock.Advance(TimeSpan.FromHours(1));
@@ -46,7 +46,7 @@ public sealed class InboxAcceptTests
     [Fact]
     public void PushForgottenPastTheRetention_IsStillAReplayWhileItIsTheLastOfItsRef()
     {
-        var inbox = new InboxHarness(new HandlerOptions { DeliveryRetention = TimeSpan.FromHours(1) });
+        var inbox = new InboxHarness(new DeliveryOptions { DeliveryRetention = TimeSpan.FromHours(1) });
         inbox.Receive(Push("a"));
 
         inbox.Clock.Advance(TimeSpan.FromHours(2));
@@ -58,7 +58,7 @@ public sealed class InboxAcceptTests
     [Fact]
     public void RememberedIdsAtTheLimit_TheOldestIsForgotten()
     {
-        var inbox = new InboxHarness(new HandlerOptions { MaxRememberedDeliveries = 3 });
+        var inbox = new InboxHarness(new DeliveryOptions { MaxRememberedDeliveries = 3 });
         foreach (var id in new[] { "a", "b", "c", "d" })
         {
             inbox.Receive(CheckSuite(id));
@@ -73,7 +73,7 @@ public sealed class InboxAcceptTests
     [Fact]
     public void RememberedIdsAtTheLimit_ExpiredOnesAreForgottenBeforeAnyWithinTheRetention()
     {
-        var inbox = new InboxHarness(new HandlerOptions { MaxRememberedDeliveries = 4, DeliveryRetention = TimeSpan.FromMinutes(1) });
+        var inbox = new InboxHarness(new DeliveryOptions { MaxRememberedDeliveries = 4, DeliveryRetention = TimeSpan.FromMinutes(1) });
         inbox.Receive(CheckSuite("old"));
         inbox.Clock.Advance(TimeSpan.FromMinutes(2));
         foreach (var id in new[] { "b", "c", "d", "e" })
@@ -87,7 +87,7 @@ public sealed class InboxAcceptTests
     [Fact]
     public void EveryTwoHundredFiftySixIds_ExpiredOnesAreForgottenBelowTheLimit()
     {
-        var inbox = new InboxHarness(new HandlerOptions { DeliveryRetention = TimeSpan.FromMinutes(1) });
+        var inbox = new InboxHarness(new DeliveryOptions { DeliveryRetention = TimeSpan.FromMinutes(1) });
         inbox.Receive(CheckSuite("old"));
         inbox.Clock.Advance(TimeSpan.FromMinutes(2));
         for (var i = 1; i <= 255; i++)
@@ -105,7 +105,7 @@ public sealed class InboxAcceptTests
     [Fact]
     public void RedeliveryOfAFailedDelivery_IsQueuedAgainUnderItsRerun()
     {
-        var inbox = new InboxHarness(new HandlerOptions { MaxAttempts = 1 });
+        var inbox = new InboxHarness(new DeliveryOptions { MaxAttempts = 1 });
         inbox.Receive(Push("a"));
         inbox.RunNext(ProcessingResult.Retry("git is down"));
         inbox.Clock.Advance(TimeSpan.FromMinutes(1));
@@ -136,7 +136,7 @@ public sealed class InboxAcceptTests
     [Fact]
     public void RedeliveryOfAFailedDeliveryQueuedAgainAlready_IsADuplicate()
     {
-        var inbox = new InboxHarness(new HandlerOptions { MaxAttempts = 1 });
+        var inbox = new InboxHarness(new DeliveryOptions { MaxAttempts = 1 });
         inbox.Receive(Push("a"));
         inbox.RunNext(ProcessingResult.Retry("git is down"));
         inbox.Receive(Push("a"));
@@ -184,7 +184,7 @@ public sealed class InboxAcceptTests
     [Fact]
     public void PushRepeatingOneThatFailed_IsQueued()
     {
-        var inbox = new InboxHarness(new HandlerOptions { MaxAttempts = 1 });
+        var inbox = new InboxHarness(new DeliveryOptions { MaxAttempts = 1 });
         inbox.Receive(Push("a", after: 2, before: 1));
         inbox.RunNext(ProcessingResult.Retry("git is down"));
 
@@ -204,7 +204,7 @@ public sealed class InboxAcceptTests
     [Fact]
     public void PushToAnIgnoredRef_IsRecordedFinalAtOnce_AndNotQueued()
     {
-        var inbox = new InboxHarness(new HandlerOptions { IgnoreRefs = "^refs/heads/dependabot/" });
+        var inbox = new InboxHarness(new DeliveryOptions { IgnoreRefs = "^refs/heads/dependabot/" });
 
         var arrival = inbox.Receive(Push("a", "dependabot/npm"));
 

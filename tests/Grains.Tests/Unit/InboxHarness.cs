@@ -1,7 +1,7 @@
 using K8sWebhookHandler.Abstractions.Events;
 using K8sWebhookHandler.Abstractions.Identity;
 using K8sWebhookHandler.Abstractions.Inspection;
-using K8sWebhookHandler.Grains.Configuration;
+using K8sWebhookHandler.Grains.Delivery;
 using K8sWebhookHandler.Grains.Processing;
 using K8sWebhookHandler.Grains.Repositories;
 using K8sWebhookHandler.Grains.Tests.Cluster;
@@ -14,9 +14,9 @@ internal sealed class InboxHarness
 {
     public static readonly DateTimeOffset Start = new(2026, 11, 1, 10, 0, 0, TimeSpan.Zero);
 
-    public InboxHarness(HandlerOptions? options = null)
+    public InboxHarness(DeliveryOptions? options = null)
     {
-        Inbox = new Inbox(() => State, options ?? new HandlerOptions(), Clock);
+        Inbox = new Inbox(() => State, options ?? new DeliveryOptions(), Clock);
     }
 
     public FakeTimeProvider Clock { get; } = new(Start);

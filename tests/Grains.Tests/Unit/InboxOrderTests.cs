@@ -1,6 +1,6 @@
 using K8sWebhookHandler.Abstractions.Identity;
 using K8sWebhookHandler.Abstractions.Inspection;
-using K8sWebhookHandler.Grains.Configuration;
+using K8sWebhookHandler.Grains.Delivery;
 using K8sWebhookHandler.Grains.Processing;
 using K8sWebhookHandler.Grains.Tests.Cluster;
 using static K8sWebhookHandler.Grains.Tests.Unit.InboxHarness;
@@ -10,7 +10,7 @@ namespace K8sWebhookHandler.Grains.Tests.Unit;
 /// <summary>Which delivery runs next: arrival order per ref, retries holding up only their ref, and deletion twins.</summary>
 public sealed class InboxOrderTests
 {
-    private static readonly HandlerOptions MinuteRetries = new() { RetryDelay = TimeSpan.FromMinutes(1), MaxRetryDelay = TimeSpan.FromMinutes(10) };
+    private static readonly DeliveryOptions MinuteRetries = new() { RetryDelay = TimeSpan.FromMinutes(1), MaxRetryDelay = TimeSpan.FromMinutes(10) };
 
     [Fact]
     public void EmptyInbox_HasNothingReady_AndNothingToWaitFor()
@@ -129,7 +129,7 @@ public sealed class InboxOrderTests
     [Fact]
     public void DeletionTwinArrivingPastTheRetention_IsNotPaired()
     {
-        var inbox = new InboxHarness(new HandlerOptions { DeliveryRetention = TimeSpan.FromHours(1) });
+        var inbox = new InboxHarness(new DeliveryOptions { DeliveryRetention = TimeSpan.FromHours(1) });
         inbox.Receive(Delete("a"));
         inbox.Clock.Advance(TimeSpan.FromHours(1) + TimeSpan.FromTicks(1));
 
@@ -142,7 +142,7 @@ public sealed class InboxOrderTests
     [Fact]
     public void DeletionOfARefDeletedAlready_IsSettledAsSupersededByTheOneThatActed()
     {
-        var inbox = new InboxHarness(new HandlerOptions { DeliveryRetention = TimeSpan.FromHours(1) });
+        var inbox = new InboxHarness(new DeliveryOptions { DeliveryRetention = TimeSpan.FromHours(1) });
         inbox.Receive(Delete("a"));
         inbox.RunNext(ProcessingResult.Final(DeliveryState.Ignored, "nothing to stop"));
         inbox.Clock.Advance(TimeSpan.FromHours(2));

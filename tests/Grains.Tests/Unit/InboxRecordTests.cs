@@ -1,7 +1,7 @@
 using K8sWebhookHandler.Abstractions.Events;
 using K8sWebhookHandler.Abstractions.Identity;
 using K8sWebhookHandler.Abstractions.Inspection;
-using K8sWebhookHandler.Grains.Configuration;
+using K8sWebhookHandler.Grains.Delivery;
 using K8sWebhookHandler.Grains.Processing;
 using K8sWebhookHandler.Grains.Tests.Cluster;
 using static K8sWebhookHandler.Grains.Tests.Unit.InboxHarness;
@@ -11,7 +11,7 @@ namespace K8sWebhookHandler.Grains.Tests.Unit;
 /// <summary>What a finished delivery leaves behind: its record within the history limit, and the ref's tip.</summary>
 public sealed class InboxRecordTests
 {
-    private static readonly HandlerOptions FailFast = new() { MaxAttempts = 1, HistoryLimit = 3 };
+    private static readonly DeliveryOptions FailFast = new() { MaxAttempts = 1, HistoryLimit = 3 };
 
     [Fact]
     public void HistoryOverTheLimit_DropsTheOldestFinishedRecord_FailedOnesLast()
@@ -141,7 +141,7 @@ public sealed class InboxRecordTests
     [Fact]
     public void RefsOverTheLimit_DeletedRefsGoFirst_ThenTheLeastRecentlyUpdated()
     {
-        var inbox = new InboxHarness(new HandlerOptions { MaxRefs = 2 });
+        var inbox = new InboxHarness(new DeliveryOptions { MaxRefs = 2 });
         foreach (var e in new[] { Push("a", "one"), Push("b", "two"), Delete("c", "two"), Push("d", "three") })
         {
             Apply(inbox, e);
@@ -156,7 +156,7 @@ public sealed class InboxRecordTests
     [Fact]
     public void DeletedRef_IsRememberedForTheRetention_ThenForgottenOnTheNextUpdate()
     {
-        var inbox = new InboxHarness(new HandlerOptions { DeliveryRetention = TimeSpan.FromHours(1) });
+        var inbox = new InboxHarness(new DeliveryOptions { DeliveryRetention = TimeSpan.FromHours(1) });
         Apply(inbox, Delete("a", "gone"));
         inbox.Clock.Advance(TimeSpan.FromHours(1));
         Apply(inbox, Push("b", "main"));

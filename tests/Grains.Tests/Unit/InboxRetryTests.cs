@@ -1,6 +1,6 @@
 using K8sWebhookHandler.Abstractions.Events;
 using K8sWebhookHandler.Abstractions.Inspection;
-using K8sWebhookHandler.Grains.Configuration;
+using K8sWebhookHandler.Grains.Delivery;
 using K8sWebhookHandler.Grains.Processing;
 using K8sWebhookHandler.Grains.Repositories;
 using K8sWebhookHandler.Grains.Tests.Cluster;
@@ -11,7 +11,7 @@ namespace K8sWebhookHandler.Grains.Tests.Unit;
 /// <summary>Transient failures retried with backoff until the budget runs out, and an operator's retry.</summary>
 public sealed class InboxRetryTests
 {
-    private static readonly HandlerOptions Backoff = new()
+    private static readonly DeliveryOptions Backoff = new()
     {
         RetryDelay = TimeSpan.FromSeconds(1),
         MaxRetryDelay = TimeSpan.FromSeconds(4),
@@ -52,7 +52,7 @@ public sealed class InboxRetryTests
     [Fact]
     public void MaxAttemptsReached_FailsTheDeliveryAtThatAttempt()
     {
-        var inbox = new InboxHarness(new HandlerOptions { RetryDelay = TimeSpan.FromSeconds(1), MaxAttempts = 3 });
+        var inbox = new InboxHarness(new DeliveryOptions { RetryDelay = TimeSpan.FromSeconds(1), MaxAttempts = 3 });
         inbox.Receive(Push("a"));
 
         var attempts = inbox.FailUntilGivenUp("git is down");
@@ -64,7 +64,7 @@ public sealed class InboxRetryTests
     [Fact]
     public void RetryLaterWithTheBudgetSpent_ChangesNothing()
     {
-        var inbox = new InboxHarness(new HandlerOptions { MaxAttempts = 1 });
+        var inbox = new InboxHarness(new DeliveryOptions { MaxAttempts = 1 });
         inbox.Receive(Push("a"));
         var next = inbox.Next();
 
@@ -90,7 +90,7 @@ public sealed class InboxRetryTests
     [Fact]
     public void OperatorRetryOfAFailedDelivery_QueuesItAgainUnderTheSameRerun()
     {
-        var inbox = new InboxHarness(new HandlerOptions { MaxAttempts = 1 });
+        var inbox = new InboxHarness(new DeliveryOptions { MaxAttempts = 1 });
         var push = Push("a", after: 2, before: 1);
         inbox.Receive(push);
         inbox.RunNext(ProcessingResult.Retry("git is down"));
@@ -126,7 +126,7 @@ public sealed class InboxRetryTests
     [Fact]
     public void OperatorRetryOfAPendingDelivery_MakesItEligibleNow()
     {
-        var inbox = new InboxHarness(new HandlerOptions { RetryDelay = TimeSpan.FromMinutes(5) });
+        var inbox = new InboxHarness(new DeliveryOptions { RetryDelay = TimeSpan.FromMinutes(5) });
         inbox.Receive(Push("a"));
         inbox.RunNext(ProcessingResult.Retry("git is down"));
         inbox.Clock.Advance(TimeSpan.FromSeconds(30));

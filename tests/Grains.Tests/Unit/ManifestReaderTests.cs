@@ -7,8 +7,8 @@ namespace K8sWebhookHandler.Grains.Tests.Unit;
 
 public sealed class ManifestReaderTests
 {
-    private static IReadOnlyList<System.Text.Json.Nodes.JsonObject> Read(string yaml, ManifestLimits? limits = null) =>
-        new ManifestReader(limits ?? new ManifestLimits()).Read(yaml);
+    private static IReadOnlyList<System.Text.Json.Nodes.JsonObject> Read(string yaml, ManifestOptions? limits = null) =>
+        new ManifestReader(limits ?? new ManifestOptions()).Read(yaml);
 
     [Fact]
     public void MultiDocumentFile_YieldsEveryObject_AndSkipsEmptyDocuments()
@@ -72,7 +72,7 @@ public sealed class ManifestReaderTests
     [Fact]
     public void OversizedManifest_IsRefusedBeforeParsing()
     {
-        var error = Assert.Throws<DeliveryRefusedException>(() => Read(new string('#', 2000), new ManifestLimits { MaxBytes = 1000 }));
+        var error = Assert.Throws<DeliveryRefusedException>(() => Read(new string('#', 2000), new ManifestOptions { MaxBytes = 1000 }));
 
         Assert.Equal("the manifest is larger than 1000 bytes", error.Message);
     }
@@ -82,7 +82,7 @@ public sealed class ManifestReaderTests
     {
         var yaml = string.Join("---\n", Enumerable.Range(0, 3).Select(i => $"apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c{i}}}\n"));
 
-        var error = Assert.Throws<DeliveryRefusedException>(() => Read(yaml, new ManifestLimits { MaxObjects = 2 }));
+        var error = Assert.Throws<DeliveryRefusedException>(() => Read(yaml, new ManifestOptions { MaxObjects = 2 }));
 
         Assert.Contains("at most 2", error.Message);
     }

@@ -7,10 +7,10 @@ namespace K8sWebhookHandler.Grains.Tests.Unit;
 /// <summary>Every string a payload can name is either a normalised allowed remote or a refusal with a reason.</summary>
 public sealed class RemotePolicyTests
 {
-    private static readonly RemotePolicy Default = new(new HandlerOptions { DataDirectory = "/var/lib/handler" });
+    private static readonly RemotePolicy Default = new(new GitOptions(), "/var/lib/handler");
 
     private static RemotePolicy Allowing(params string[] prefixes) =>
-        new(new HandlerOptions { DataDirectory = "/var/lib/handler", Git = new GitOptions { AllowedRemotes = [.. prefixes] } });
+        new(new GitOptions { AllowedRemotes = [.. prefixes] }, "/var/lib/handler");
 
     /// <summary>(payload URL, the URL fetched, or null when refused, and then a part of the reason).</summary>
     public static TheoryData<string?, string?, string> Corpus() => new()
@@ -99,9 +99,9 @@ public sealed class RemotePolicyTests
     [Fact]
     public void Rewrites_ComeFirst_AndTheirTargetsAreAllowedByDefault()
     {
-        var options = new HandlerOptions { CloneUrlRewrites = [new UrlRewrite { From = "https://github.com/", To = "git://127.0.0.1:9418/" }] };
+        var options = new GitOptions { CloneUrlRewrites = [new UrlRewrite { From = "https://github.com/", To = "git://127.0.0.1:9418/" }] };
 
-        var policy = new RemotePolicy(options);
+        var policy = new RemotePolicy(options, ".data");
 
         Assert.Equal(["https://github.com/", "git://127.0.0.1/"], policy.AllowedRemotes.Select(r => r.Value));
         Assert.Equal("git://127.0.0.1/o/r.git", policy.Resolve("https://github.com/o/r.git").Value);
@@ -110,13 +110,13 @@ public sealed class RemotePolicyTests
     [Fact]
     public void RewriteToAnUnsupportedScheme_IsRefusedNamingBothUrls()
     {
-        var options = new HandlerOptions
+        var options = new GitOptions
         {
-            Git = new GitOptions { AllowedRemotes = ["https://github.com/"] },
+            AllowedRemotes = ["https://github.com/"],
             CloneUrlRewrites = [new UrlRewrite { From = "https://github.com/", To = "foo://mirror/" }],
         };
 
-        var error = Assert.Throws<DeliveryRefusedException>(() => new RemotePolicy(options).Resolve("https://github.com/o/r.git"));
+        var error = Assert.Throws<DeliveryRefusedException>(() => new RemotePolicy(options, ".data").Resolve("https://github.com/o/r.git"));
 
         Assert.Equal("the remote https://github.com/o/r.git (rewritten to foo://mirror/o/r.git) uses the scheme 'foo'; only https, http and git remotes are supported", error.Message);
     }

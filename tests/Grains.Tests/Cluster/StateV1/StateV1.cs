@@ -1,6 +1,6 @@
 using K8sWebhookHandler.Abstractions.Events;
 using K8sWebhookHandler.Abstractions.Identity;
-using K8sWebhookHandler.Grains.Configuration;
+using K8sWebhookHandler.Grains.Delivery;
 
 namespace K8sWebhookHandler.Grains.Tests.Cluster.StateV1;
 
@@ -65,9 +65,8 @@ public static class StateV1
         [MainPushed, SuiteCompleted, DocsPushed, FeaturePushed, FixPushed, OldFeatureDeleted, MainPushedAgain, TagPushed];
 
     /// <summary>The settings the state was written under, and is read back under.</summary>
-    public static HandlerOptions Options() => new()
+    public static DeliveryOptions Options() => new()
     {
-        Insecure = true,
         RetryDelay = TimeSpan.FromSeconds(5),
         MaxRetryDelay = TimeSpan.FromMinutes(1),
         MaxAttempts = 3,
