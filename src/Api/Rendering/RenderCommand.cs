@@ -1,23 +1,23 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using K8sWebhookHandler.Abstractions.Events;
 using K8sWebhookHandler.Abstractions.Identity;
 using K8sWebhookHandler.Api.Webhooks;
 using K8sWebhookHandler.Grains.Configuration;
+using K8sWebhookHandler.Grains.Failures;
 using K8sWebhookHandler.Grains.Kubernetes;
 using K8sWebhookHandler.Grains.Manifests;
+using K8sWebhookHandler.Grains.Processing;
+using Microsoft.Extensions.Options;
 
 namespace K8sWebhookHandler.Api.Rendering;
 
 /// <summary>
 /// <c>render --manifest FILE [--payload FILE --event TYPE]</c>: prints, as a JSON array, exactly the objects the
 /// handler would send for a manifest and an event (the Go handler's <c>annotate</c> tool). Without a payload, a
-/// push to <c>refs/heads/main</c> of <c>local/render</c> at revision zero is assumed.
+/// push to <c>refs/heads/main</c> of <c>local/render</c> at revision zero is assumed. It goes through the handler's
+/// own <see cref="ManifestPipeline"/>, planning offline.
 /// </summary>
 public static class RenderCommand
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
-
     public static async Task<int> RunAsync(string[] args, IConfiguration configuration, TextWriter output, TextWriter error)
     {
         var manifest = Option(args, "--manifest");
@@ -42,14 +42,14 @@ public static class RenderCommand
         try
         {
             var webhookEvent = await EventAsync(Option(args, "--payload"), Option(args, "--event") ?? "push");
-            var objects = new ManifestReader(manifests).Read(await File.ReadAllTextAsync(manifest));
             var revision = webhookEvent.Revision.Length > 0 ? webhookEvent.Revision : WebhookEvent.ZeroRevision;
-            var stamped = ManifestStamper.Stamp(objects, webhookEvent, revision);
-            var plan = await new ApplyPlanner(new OfflineKindResolver(), kubernetes).PlanAsync(stamped, kubernetes.Namespace, CancellationToken.None);
-            await output.WriteLineAsync(new JsonArray(plan.Select(p => (JsonNode)p.Body.DeepClone()).ToArray()).ToJsonString(Indented));
+            var pipeline = new ManifestPipeline(new LocalManifestFile(manifest), new OfflineKindResolver(), Options.Create(manifests), kubernetes.Placement());
+            var (objects, _) = await pipeline.ReadAsync(webhookEvent, revision, CancellationToken.None);
+            var plan = await pipeline.PlanAsync(objects ?? [], webhookEvent, revision, kubernetes.Namespace, CancellationToken.None);
+            await output.WriteLineAsync(plan.ToJson());
             return 0;
         }
-        catch (Exception e) when (e is ManifestException or WebhookPayloadException or IOException)
+        catch (Exception e) when (e is DeliveryRefusedException or WebhookPayloadException or IOException)
         {
             await error.WriteLineAsync($"render: {e.Message}");
             return 1;

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using K8sWebhookHandler.Abstractions.Identity;
-using K8sWebhookHandler.Grains.Kubernetes;
-using K8sWebhookHandler.Grains.Manifests;
+using K8sWebhookHandler.Grains.Failures;
+using K8sWebhookHandler.Grains.Processing;
 using K8sWebhookHandler.Grains.Storage;
 using LibGit2Sharp;
 using Microsoft.Extensions.Logging;
@@ -24,20 +24,17 @@ public sealed partial class GitMirror : IGitMirror
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new();
     private readonly GitOptions _options;
     private readonly string _dataDirectory;
-    private readonly int _maxFileBytes;
     private readonly ILogger<GitMirror> _logger;
     private readonly RemotePolicy _remotes;
     private readonly CredentialPolicy _credentials;
 
     /// <param name="options">Remotes, token and fetch limits.</param>
     /// <param name="dataDirectory">The mirrors live in its <c>mirrors/</c>.</param>
-    /// <param name="manifests">Files larger than the manifest limit are not read.</param>
     /// <param name="logger">Where the mirror logs.</param>
-    public GitMirror(IOptions<GitOptions> options, IOptions<DataDirectoryOptions> dataDirectory, IOptions<ManifestOptions> manifests, ILogger<GitMirror> logger)
+    public GitMirror(IOptions<GitOptions> options, IOptions<DataDirectoryOptions> dataDirectory, ILogger<GitMirror> logger)
     {
         _options = options.Value;
         _dataDirectory = dataDirectory.Value.DataDirectory;
-        _maxFileBytes = manifests.Value.MaxBytes;
         _logger = logger;
         _remotes = new RemotePolicy(_options, _dataDirectory);
         _credentials = new CredentialPolicy(_options);
@@ -50,18 +47,13 @@ public sealed partial class GitMirror : IGitMirror
     /// <summary>One operation on one mirror: the open repository and the limits its fetches run under.</summary>
     private sealed record Session(Repository Repo, RepositoryKey Repository, FetchGuard Guard, FetchOptions FetchOptions);
 
-    public Task<string?> ReadFileAsync(RepositoryKey repository, string remoteUrl, string revision, string path, CancellationToken cancellationToken) =>
+    public Task<SourceFile?> ReadFileAsync(RepositoryKey repository, string remoteUrl, string revision, string path, long maxBytes, CancellationToken cancellationToken) =>
         WithMirrorAsync(repository, remoteUrl, cancellationToken, session =>
         {
             var commit = FindCommit(session.Repo, revision) ?? FetchCommit(session, revision);
-            if (commit[path]?.Target is not Blob blob)
-            {
-                return null;
-            }
-
-            return blob.Size > _maxFileBytes
-                ? throw new ManifestException($"{path} is {blob.Size} bytes; at most {_maxFileBytes} are read")
-                : blob.GetContentText();
+            return commit[path]?.Target is Blob blob
+                ? new SourceFile(path, blob.Size, blob.Size > maxBytes ? null : blob.GetContentText())
+                : null;
         });
 
     public Task<string?> ResolveBranchAsync(RepositoryKey repository, string remoteUrl, string branch, CancellationToken cancellationToken) =>

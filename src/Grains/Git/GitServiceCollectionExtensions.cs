@@ -1,7 +1,7 @@
 using K8sWebhookHandler.Grains.Configuration;
-using K8sWebhookHandler.Grains.Manifests;
 using K8sWebhookHandler.Grains.Processing;
 using K8sWebhookHandler.Grains.Storage;
+using K8sWebhookHandler.Grains.Superseding;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -24,14 +24,15 @@ public static class GitServiceCollectionExtensions
             }));
 
     /// <summary>
-    /// The git mirror under the data directory and the revision graph it answers, with their options (the mirror reads
-    /// files no larger than the manifest limit).
+    /// The git mirror under the data directory, with its options, and the ports it answers: the revision graph
+    /// superseding asks and the manifest source the pipeline reads.
     /// </summary>
     public static IServiceCollection AddGitMirror(this IServiceCollection services)
     {
-        services.AddGitOptions().AddDataDirectory().AddManifestOptions();
+        services.AddGitOptions().AddDataDirectory();
         services.AddSingleton<IGitMirror, GitMirror>();
         services.AddSingleton<IRevisionGraph, GitRevisionGraph>();
+        services.AddSingleton<IManifestSource, GitManifestSource>();
         return services;
     }
 }

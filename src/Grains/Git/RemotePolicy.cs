@@ -1,4 +1,5 @@
 using K8sWebhookHandler.Abstractions.Identity;
+using K8sWebhookHandler.Grains.Failures;
 
 namespace K8sWebhookHandler.Grains.Git;
 
@@ -48,7 +49,7 @@ public sealed class RemotePolicy
     /// <paramref name="repository"/> itself (its path ends in <c>/owner/name</c> or <c>/owner/name.git</c>): a payload
     /// for one repository may not have another repository's manifest applied under its name.
     /// </summary>
-    /// <exception cref="RemoteRefusedException">The remote may not be fetched; the message says why.</exception>
+    /// <exception cref="DeliveryRefusedException">The remote may not be fetched; the message says why.</exception>
     public RemoteUrl Resolve(string? payloadUrl, RepositoryKey repository)
     {
         var remote = Resolve(payloadUrl);
@@ -69,7 +70,7 @@ public sealed class RemotePolicy
     }
 
     /// <summary>The rewritten, normalised remote for <paramref name="payloadUrl"/>.</summary>
-    /// <exception cref="RemoteRefusedException">The remote may not be fetched; the message says why.</exception>
+    /// <exception cref="DeliveryRefusedException">The remote may not be fetched; the message says why.</exception>
     public RemoteUrl Resolve(string? payloadUrl)
     {
         var rewritten = Rewrite(payloadUrl);
@@ -117,12 +118,12 @@ public sealed class RemotePolicy
     private static bool EndsAtBoundary(string from, string url) =>
         from[^1] is '/' or ':' || url.Length == from.Length || url[from.Length] == '/';
 
-    private static RemoteRefusedException Refused(string? payloadUrl, string? rewritten, string problem)
+    private static DeliveryRefusedException Refused(string? payloadUrl, string? rewritten, string problem)
     {
         var named = payloadUrl == rewritten
             ? RemoteUrl.Redact(payloadUrl)
             : $"{RemoteUrl.Redact(payloadUrl)} (rewritten to {RemoteUrl.Redact(rewritten)})";
-        return new RemoteRefusedException($"the remote {named} {problem}");
+        return new DeliveryRefusedException($"the remote {named} {problem}");
     }
 
     private static bool IsInside(string path, string directory)

@@ -1,4 +1,5 @@
 using K8sWebhookHandler.Abstractions;
+using K8sWebhookHandler.Grains.Failures;
 using K8sWebhookHandler.Grains.Kubernetes;
 using K8sWebhookHandler.Grains.Storage;
 using Microsoft.AspNetCore.Builder;

@@ -16,12 +16,14 @@ public static class HostingServiceCollectionExtensions
 {
     /// <summary>
     /// What the repository grain uses, where grains run (a silo, or the local mode), each part with its options: the
-    /// delivery rules, superseding, the manifest reader's limits, the git mirror, and the Kubernetes target (the cluster
-    /// when configuration is found, a dry-run folder otherwise).
+    /// delivery rules, superseding, the manifest reader's limits, the processor and its pipeline, and the adapters that
+    /// answer their ports: the git mirror, and the Kubernetes target (the cluster when configuration is found, a
+    /// dry-run folder otherwise).
     /// </summary>
     public static IServiceCollection AddRepositoryGrains(this IServiceCollection services)
     {
         services.AddDeliveryOptions().AddSupersedeOptions().AddManifestOptions().AddGitMirror().AddKubernetesTarget();
+        services.AddSingleton<ManifestPipeline>();
         services.AddSingleton<IDeliveryProcessor, DeliveryProcessor>();
         services.AddSingleton<SupersedeDecider>();
         services.TryAddSingleton(TimeProvider.System);

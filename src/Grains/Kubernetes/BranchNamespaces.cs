@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using K8sWebhookHandler.Abstractions.Events;
+using K8sWebhookHandler.Grains.Failures;
 using K8sWebhookHandler.Grains.Manifests;
 
 namespace K8sWebhookHandler.Grains.Kubernetes;
@@ -51,7 +52,7 @@ public sealed class BranchNamespaces(KubernetesRestClient client)
         var (claim, owner) = Claim(existing, e);
         if (claim == NamespaceClaim.OtherBranch)
         {
-            throw new ManifestException(
+            throw new DeliveryRefusedException(
                 $"namespace {name} belongs to the handler's branch {owner}; {e.Repository.FullName} {e.Ref} maps to the same namespace name and may not use it");
         }
     }
@@ -110,21 +111,6 @@ public sealed class BranchNamespaces(KubernetesRestClient client)
         var refLabel = ManifestFields.StringOrNull(labels?[StampKeys.RefLabel]);
         var claim = HandlerLabels.LabelsMatch(repositoryLabel, refLabel, e) ? NamespaceClaim.ThisBranchByLabels : NamespaceClaim.OtherBranch;
         return (claim, $"labelled {refLabel ?? "(no ref)"} of {repositoryLabel ?? "(no repository)"}");
-    }
-
-    /// <summary>
-    /// The template with the branch put in, made a valid namespace name (DNS-1123 label, at most 63): lower-cased, runs
-    /// of other characters made one '-'. It ends in a hash of the whole when it would be longer than 63, or when the
-    /// branch has no letter or digit, which would leave the template's own name (perhaps <c>Handler:Namespace</c>).
-    /// </summary>
-    public static string NameFor(string template, string branch)
-    {
-        var raw = template.Replace("{branch}", branch, StringComparison.Ordinal).ToLowerInvariant();
-        var chars = raw.Select(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) ? c : '-').ToArray();
-        var name = string.Join('-', new string(chars).Split('-', StringSplitOptions.RemoveEmptyEntries));
-        return name.Length <= 63 && branch.Any(char.IsAsciiLetterOrDigit)
-            ? name
-            : name[..Math.Min(name.Length, 52)].TrimEnd('-') + "-" + LabelValues.Hash(raw, 10);
     }
 
     private static JsonObject Manifest(string name, WebhookEvent e)

@@ -1,3 +1,5 @@
+using K8sWebhookHandler.Grains.Processing;
+
 namespace K8sWebhookHandler.Grains.Kubernetes;
 
 /// <summary>
@@ -42,6 +44,9 @@ public sealed class KubernetesOptions
 
     /// <summary><c>Handler:BranchNamespaces</c>: one namespace per branch (opt-in).</summary>
     public BranchNamespaceOptions BranchNamespaces { get; set; } = new();
+
+    /// <summary>Where a manifest's objects may go, as the pipeline's planner and the processor check it.</summary>
+    public ObjectPlacement Placement() => new(Namespace, [.. AllowedKinds], [.. AllowedNamespaces], AllowClusterScoped, BranchNamespaces.Template);
 
     /// <summary>Fills in what binding leaves unset and has a default that is not a constant: the allowed kinds.</summary>
     public KubernetesOptions WithDefaults()

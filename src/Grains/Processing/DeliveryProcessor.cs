@@ -1,8 +1,7 @@
 using System.Text.Json.Nodes;
 using K8sWebhookHandler.Abstractions.Events;
 using K8sWebhookHandler.Abstractions.Inspection;
-using K8sWebhookHandler.Grains.Git;
-using K8sWebhookHandler.Grains.Kubernetes;
+using K8sWebhookHandler.Grains.Failures;
 using K8sWebhookHandler.Grains.Manifests;
 using K8sWebhookHandler.Grains.Superseding;
 using Microsoft.Extensions.Logging;
@@ -11,32 +10,29 @@ using Microsoft.Extensions.Options;
 namespace K8sWebhookHandler.Grains.Processing;
 
 /// <summary>
-/// Reads <c>.ci/workflow.yaml</c> at the event's revision (a deletion reads it from the default branch), stamps
-/// it, applies it, and then stops the ref's older workflows. A branch deletion also removes the branch
-/// namespace the handler made. Refusals are final (after the apply they only become the applied delivery's reason);
-/// unreachable servers are transient and retried by the grain.
+/// Reads <c>.ci/workflow.yaml</c> at the event's revision (a deletion reads it from the default branch), stamps and
+/// plans it (<see cref="ManifestPipeline"/>), writes it, and then stops the ref's older workflows. A branch deletion
+/// also removes the branch namespace the handler made. Refusals are final (after the apply they only become the
+/// applied delivery's reason); unreachable servers are transient and retried by the grain.
 /// </summary>
-/// <param name="git">Reads the manifest.</param>
-/// <param name="sink">Applies it.</param>
-/// <param name="decider">Whether the event takes part in superseding.</param>
-/// <param name="remotes">Which payload URL is fetched.</param>
-/// <param name="manifests">Where the manifest is and what it may cost to read.</param>
-/// <param name="kubernetes">The default namespace and branch namespaces.</param>
-/// <param name="supersede">The configured supersede policy.</param>
+/// <param name="pipeline">Reads, stamps and plans the manifest.</param>
+/// <param name="writer">Writes the plan: the cluster, or the dry-run folder.</param>
+/// <param name="graph">Where a deletion's default branch is.</param>
+/// <param name="stopper">Stops the ref's older workflows.</param>
+/// <param name="decider">Which deliveries stop older work.</param>
+/// <param name="placement">The default namespace and branch namespaces.</param>
+/// <param name="supersede">The configured supersede policy, which a manifest may narrow.</param>
 /// <param name="logger">Where outcomes are logged.</param>
 public sealed partial class DeliveryProcessor(
-    IGitMirror git,
-    IObjectSink sink,
+    ManifestPipeline pipeline,
+    IClusterWriter writer,
+    IRevisionGraph graph,
+    IWorkflowStopper stopper,
     SupersedeDecider decider,
-    IOptions<GitOptions> remotes,
-    IOptions<ManifestOptions> manifests,
-    IOptions<KubernetesOptions> kubernetes,
+    ObjectPlacement placement,
     IOptions<SupersedeOptions> supersede,
     ILogger<DeliveryProcessor> logger) : IDeliveryProcessor
 {
-    /// <summary>The annotation by which a manifest chooses its own supersede mode.</summary>
-    public const string SupersedeAnnotation = StampKeys.Prefix + "supersede";
-
     /// <summary>The annotation by which a manifest object asks to be applied when a tag is deleted.</summary>
     public const string TagDeletionAnnotation = StampKeys.Prefix + "run-on-tag-deletion";
 
@@ -62,22 +58,22 @@ public sealed partial class DeliveryProcessor(
 
     private async Task<ProcessingResult> ApplyRevisionAsync(WebhookEvent e, RefRecord? previous, CancellationToken cancellationToken)
     {
-        var (objects, missing) = await ReadManifestAsync(e, e.Revision, cancellationToken);
+        var (objects, missing) = await pipeline.ReadAsync(e, e.Revision, cancellationToken);
         if (objects is null)
         {
             return ProcessingResult.Final(DeliveryState.NoManifest, missing, e.Revision);
         }
 
-        var stamped = ManifestStamper.Stamp(objects, e, e.Revision);
-        var policy = Policy(stamped);
-        var branchNamespace = BranchNamespace(e);
+        var branchNamespace = placement.BranchNamespace(e);
+        var plan = await pipeline.PlanAsync(objects, e, e.Revision, branchNamespace ?? placement.Namespace, cancellationToken);
+        var policy = Policy(plan);
         if (branchNamespace is not null)
         {
-            await sink.EnsureNamespaceAsync(branchNamespace, e, cancellationToken);
+            await writer.EnsureNamespaceAsync(branchNamespace, e, cancellationToken);
         }
 
-        var applied = await sink.ApplyAsync(stamped, e, branchNamespace ?? kubernetes.Value.Namespace, cancellationToken);
-        var (stopped, notStopped) = decider.TakesPart(e)
+        var applied = await writer.ApplyAsync(plan, e, cancellationToken);
+        var (stopped, notStopped) = decider.StopsOlderWork(e)
             ? await StopOlderAsync(e, applied, previous, policy, cancellationToken)
             : ([], null);
         LogApplied(logger, e.Repository.FullName, e.Ref.Value, e.Revision, e.Delivery.Value, applied.Count, stopped.Count);
@@ -93,10 +89,10 @@ public sealed partial class DeliveryProcessor(
     private async Task<ProcessingResult> DeleteRefAsync(WebhookEvent e, RefRecord? previous, CancellationToken cancellationToken)
     {
         var deletion = e.AsDeletion();
-        var head = await git.ResolveBranchAsync(e.Repository.Key, GitRevisionGraph.RemoteUrl(e, remotes.Value), e.Repository.DefaultBranch, cancellationToken);
+        var head = await graph.BranchHeadAsync(e, e.Repository.DefaultBranch, cancellationToken);
         var (objects, missing) = head is null
             ? (null, $"the default branch {e.Repository.DefaultBranch} does not exist")
-            : await ReadManifestAsync(e, head, cancellationToken);
+            : await pipeline.ReadAsync(e, head, cancellationToken);
         if (e.Ref.IsTag && objects is not null)
         {
             objects = objects.Where(RunsOnTagDeletion).ToList();
@@ -107,11 +103,11 @@ public sealed partial class DeliveryProcessor(
             }
         }
 
-        var stamped = objects is null ? [] : ManifestStamper.Stamp(objects, deletion, head!);
-        var policy = Policy(stamped);
-        var applied = stamped.Count == 0 ? [] : await sink.ApplyAsync(stamped, deletion, kubernetes.Value.Namespace, cancellationToken);
-        var (stopped, notStopped) = e.Ref.IsBranch ? await StopOlderAsync(deletion, applied, previous, policy, cancellationToken) : ([], null);
-        var notRemoved = BranchNamespace(e) is { } branchNamespace ? await RemoveNamespaceAsync(branchNamespace, deletion, cancellationToken) : null;
+        var plan = objects is null ? ObjectPlan.Empty : await pipeline.PlanAsync(objects, deletion, head!, placement.Namespace, cancellationToken);
+        var policy = Policy(plan);
+        var applied = plan.Count == 0 ? [] : await writer.ApplyAsync(plan, deletion, cancellationToken);
+        var (stopped, notStopped) = decider.StopsOlderWork(e) ? await StopOlderAsync(deletion, applied, previous, policy, cancellationToken) : ([], null);
+        var notRemoved = placement.BranchNamespace(e) is { } branchNamespace ? await RemoveNamespaceAsync(branchNamespace, deletion, cancellationToken) : null;
         var reason = string.Join("; ", new[] { missing, notStopped, notRemoved }.OfType<string>()) is { Length: > 0 } joined ? joined : null;
 
         LogApplied(logger, e.Repository.FullName, e.Ref.Value, head ?? "", e.Delivery.Value, applied.Count, stopped.Count);
@@ -128,7 +124,7 @@ public sealed partial class DeliveryProcessor(
     {
         try
         {
-            return (await sink.SupersedeAsync(e, applied, previous?.Objects ?? [], policy, cancellationToken), null);
+            return (await stopper.StopOlderAsync(e, applied, previous?.Objects ?? [], policy, cancellationToken), null);
         }
         catch (DeliveryRefusedException refused)
         {
@@ -141,7 +137,7 @@ public sealed partial class DeliveryProcessor(
     {
         try
         {
-            await sink.DeleteOwnedNamespaceAsync(name, deletion, cancellationToken);
+            await writer.DeleteOwnedNamespaceAsync(name, deletion, cancellationToken);
             return null;
         }
         catch (DeliveryRefusedException refused)
@@ -161,35 +157,8 @@ public sealed partial class DeliveryProcessor(
         manifestObject["metadata"]?["annotations"]?[TagDeletionAnnotation] is JsonValue value &&
         value.TryGetValue<string>(out var text) && string.Equals(text, "true", StringComparison.OrdinalIgnoreCase);
 
-    private async Task<(IReadOnlyList<JsonObject>? Objects, string? Missing)> ReadManifestAsync(WebhookEvent e, string revision, CancellationToken cancellationToken)
-    {
-        var settings = manifests.Value;
-        var text = await git.ReadFileAsync(e.Repository.Key, GitRevisionGraph.RemoteUrl(e, remotes.Value), revision, settings.ManifestPath, cancellationToken);
-        if (text is null)
-        {
-            return (null, $"{settings.ManifestPath} does not exist at {revision}");
-        }
-
-        var objects = new ManifestReader(settings).Read(text);
-        return objects.Count == 0 ? (null, $"{settings.ManifestPath} has no objects at {revision}") : (objects, null);
-    }
-
-    private string? BranchNamespace(WebhookEvent e) =>
-        kubernetes.Value.BranchNamespaces.Enabled && e.Ref.IsBranch
-            ? BranchNamespaces.NameFor(kubernetes.Value.BranchNamespaces.Template!, e.Ref.ShortName)
-            : null;
-
-    /// <summary>The global policy, unless the manifest narrows it with <c>k8s-webhook-handler.io/supersede</c>.</summary>
-    private SupersedePolicy Policy(IReadOnlyList<JsonObject> stamped)
-    {
-        var settings = supersede.Value;
-        var chosen = stamped
-            .Select(o => o["metadata"]?["annotations"] is JsonObject annotations
-                ? ManifestFields.OptionalString(annotations, SupersedeAnnotation, "metadata.annotations." + SupersedeAnnotation, ManifestFields.StringOrNull(o["kind"]) ?? "object")
-                : null)
-            .FirstOrDefault(v => v is not null);
-        return SupersedePolicy.Requested(chosen, new SupersedePolicy(settings.Mode, settings.OtherKinds), SupersedeAnnotation);
-    }
+    /// <summary>Read before anything is written, so that a manifest asking for more than is configured changes nothing.</summary>
+    private SupersedePolicy Policy(ObjectPlan plan) => SupersedePolicy.ForManifest(plan.Select(p => p.Body), supersede.Value);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Applied {Count} object(s) for {Repository} {Ref} at {Revision} (delivery {DeliveryId}), superseded {Stopped}")]
     private static partial void LogApplied(ILogger logger, string repository, string @ref, string revision, string deliveryId, int count, int stopped);

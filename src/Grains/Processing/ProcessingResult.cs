@@ -15,11 +15,3 @@ public sealed record ProcessingResult(DeliveryState State, string? Reason, IRead
 
     public static ProcessingResult Final(DeliveryState state, string? reason, string? revision = null) => new(state, reason, [], revision);
 }
-
-/// <summary>The work behind one delivery: read the manifest at the revision, stamp it, apply it.</summary>
-public interface IDeliveryProcessor
-{
-    /// <param name="webhookEvent">The delivery.</param>
-    /// <param name="previous">What was last applied for its ref, whose objects may have to be stopped.</param>
-    Task<ProcessingResult> ProcessAsync(WebhookEvent webhookEvent, RefRecord? previous, CancellationToken cancellationToken);
-}

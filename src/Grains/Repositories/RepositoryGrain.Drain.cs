@@ -1,6 +1,8 @@
 using K8sWebhookHandler.Abstractions.Events;
 using K8sWebhookHandler.Abstractions.Inspection;
+using K8sWebhookHandler.Grains.Failures;
 using K8sWebhookHandler.Grains.Processing;
+using K8sWebhookHandler.Grains.Superseding;
 using Microsoft.Extensions.Logging;
 
 namespace K8sWebhookHandler.Grains.Repositories;
@@ -121,13 +123,15 @@ public sealed partial class RepositoryGrain
         var waiting = Inbox.WaitingBehind(pending);
         try
         {
-            return await decider.DecideAsync(e, Inbox.LastApplied(e.Ref), waiting, cancellationToken);
+            return await decider.DecideAsync(e, Inbox.LastApplied(e.Ref), waiting, cancellationToken) is { } decision
+                ? ProcessingResult.Final(decision.State, decision.Reason)
+                : null;
         }
         catch (DeliveryRefusedException refused)
         {
             return ProcessingResult.Final(DeliveryState.Rejected, refused.Message);
         }
-        catch (Kubernetes.TransientException t)
+        catch (TransientException t)
         {
             return ProcessingResult.Retry(t.Message);
         }

@@ -4,6 +4,7 @@ using K8sWebhookHandler.Abstractions.Identity;
 using K8sWebhookHandler.Abstractions.Inspection;
 using K8sWebhookHandler.Grains.Delivery;
 using K8sWebhookHandler.Grains.Processing;
+using K8sWebhookHandler.Grains.Superseding;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -1,5 +1,7 @@
 using System.Text;
 using K8sWebhookHandler.Abstractions.Identity;
+using K8sWebhookHandler.Grains.Configuration;
+using K8sWebhookHandler.Grains.Failures;
 using K8sWebhookHandler.Grains.Git;
 using K8sWebhookHandler.Grains.Kubernetes;
 using K8sWebhookHandler.Testing.Git;

@@ -1,5 +1,4 @@
 using K8sWebhookHandler.Grains.Git;
-using K8sWebhookHandler.Grains.Manifests;
 using K8sWebhookHandler.Grains.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -9,8 +8,7 @@ namespace K8sWebhookHandler.Grains.Tests.Integration;
 /// <summary>Git mirrors as the handler makes them, over a test's data directory.</summary>
 internal static class Mirrors
 {
-    /// <summary>A mirror with <paramref name="options"/> under <paramref name="dataDirectory"/>, reading files up to the default manifest limit.</summary>
+    /// <summary>A mirror with <paramref name="options"/> under <paramref name="dataDirectory"/>.</summary>
     public static GitMirror Create(GitOptions options, string dataDirectory) =>
-        new(Options.Create(options), Options.Create(new DataDirectoryOptions { DataDirectory = dataDirectory }), Options.Create(new ManifestOptions()),
-            NullLogger<GitMirror>.Instance);
+        new(Options.Create(options), Options.Create(new DataDirectoryOptions { DataDirectory = dataDirectory }), NullLogger<GitMirror>.Instance);
 }

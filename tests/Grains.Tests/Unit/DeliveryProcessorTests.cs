@@ -2,16 +2,19 @@ using System.Text.Json.Nodes;
 using K8sWebhookHandler.Abstractions.Events;
 using K8sWebhookHandler.Abstractions.Identity;
 using K8sWebhookHandler.Abstractions.Inspection;
+using K8sWebhookHandler.Grains.Configuration;
 using K8sWebhookHandler.Grains.Git;
 using K8sWebhookHandler.Grains.Kubernetes;
 using K8sWebhookHandler.Grains.Processing;
+using K8sWebhookHandler.Grains.Superseding;
 using K8sWebhookHandler.Grains.Tests.Cluster;
 
 namespace K8sWebhookHandler.Grains.Tests.Unit;
 
 public sealed class DeliveryProcessorTests
 {
-    private sealed class RecordingSink : IObjectSink
+    /// <summary>Records what it is asked to write and stop, and writes nothing.</summary>
+    private sealed class RecordingWriter : IClusterWriter, IWorkflowStopper
     {
         public List<IReadOnlyList<JsonObject>> Applied { get; } = [];
 
@@ -19,14 +22,14 @@ public sealed class DeliveryProcessorTests
 
         public List<SupersedePolicy> Superseded { get; } = [];
 
-        public Task<IReadOnlyList<AppliedObject>> ApplyAsync(IReadOnlyList<JsonObject> objects, WebhookEvent webhookEvent, string targetNamespace, CancellationToken cancellationToken)
+        public Task<IReadOnlyList<AppliedObject>> ApplyAsync(ObjectPlan plan, WebhookEvent webhookEvent, CancellationToken cancellationToken)
         {
-            Applied.Add(objects);
-            Namespaces.Add(targetNamespace);
-            return Task.FromResult<IReadOnlyList<AppliedObject>>(objects.Select(o => new AppliedObject("v", "K", targetNamespace, o["metadata"]!["name"]!.GetValue<string>())).ToArray());
+            Applied.Add(plan.Select(p => p.Body).ToList());
+            Namespaces.AddRange(plan.Select(p => p.Namespace!).Distinct());
+            return Task.FromResult(plan.Applied());
         }
 
-        public Task<IReadOnlyList<AppliedObject>> SupersedeAsync(WebhookEvent webhookEvent, IReadOnlyList<AppliedObject> keep, IReadOnlyList<AppliedObject> previous, SupersedePolicy policy, CancellationToken cancellationToken)
+        public Task<IReadOnlyList<AppliedObject>> StopOlderAsync(WebhookEvent webhookEvent, IReadOnlyList<AppliedObject> keep, IReadOnlyList<AppliedObject> previous, SupersedePolicy policy, CancellationToken cancellationToken)
         {
             Superseded.Add(policy);
             return Task.FromResult<IReadOnlyList<AppliedObject>>(previous.Except(keep).ToArray());
@@ -47,11 +50,11 @@ public sealed class DeliveryProcessorTests
 
     private const string Manifest = "apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: {generateName: w-}\n";
 
-    private static (DeliveryProcessor Processor, FilesByRevision Git, RecordingSink Sink) Create(ProcessorSettings settings, Dictionary<string, string?> files)
+    private static (DeliveryProcessor Processor, FilesByRevision Git, RecordingWriter Sink) Create(ProcessorSettings settings, Dictionary<string, string?> files)
     {
         var git = new FilesByRevision(files);
-        var sink = new RecordingSink();
-        return (settings.Processor(git, sink), git, sink);
+        var writer = new RecordingWriter();
+        return (settings.Processor(git, new OfflineKindResolver(), writer, writer), git, writer);
     }
 
     [Theory]

@@ -1,6 +1,8 @@
 using K8sWebhookHandler.Abstractions.Inspection;
+using K8sWebhookHandler.Grains.Configuration;
 using K8sWebhookHandler.Grains.Delivery;
 using K8sWebhookHandler.Grains.Processing;
+using K8sWebhookHandler.Grains.Repositories;
 using K8sWebhookHandler.Grains.Tests.Cluster;
 
 namespace K8sWebhookHandler.Grains.Tests.Unit;

@@ -3,13 +3,15 @@ using K8sWebhookHandler.Grains.Kubernetes;
 using K8sWebhookHandler.Grains.Manifests;
 using K8sWebhookHandler.Grains.Processing;
 using K8sWebhookHandler.Grains.Superseding;
-using K8sWebhookHandler.Grains.Tests.Cluster;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace K8sWebhookHandler.Grains.Tests.Unit;
 
-/// <summary>The options a <see cref="DeliveryProcessor"/> reads, each subsystem's at its defaults unless a test sets it.</summary>
+/// <summary>
+/// The options a <see cref="DeliveryProcessor"/> and the adapters around it read, each subsystem's at its defaults unless
+/// a test sets it, and the processor they compose: over a git mirror, the real git adapter, pipeline and decision.
+/// </summary>
 public sealed class ProcessorSettings
 {
     public GitOptions Git { get; init; } = new();
@@ -23,8 +25,17 @@ public sealed class ProcessorSettings
     /// <summary>The supersede decider of these settings over <paramref name="graph"/>.</summary>
     public SupersedeDecider Decider(IRevisionGraph graph) => new(graph, Options.Create(Supersede));
 
-    /// <summary>A processor over <paramref name="git"/> and <paramref name="sink"/>; its decider sees no git history unless one is given.</summary>
-    public DeliveryProcessor Processor(IGitMirror git, IObjectSink sink, SupersedeDecider? decider = null) =>
-        new(git, sink, decider ?? Decider(new ScriptedGraph()), Options.Create(Git), Options.Create(Manifests), Options.Create(Kubernetes),
-            Options.Create(Supersede), NullLogger<DeliveryProcessor>.Instance);
+    /// <summary>A processor reading the manifest and the default branch from <paramref name="git"/>, planning with <paramref name="kinds"/>.</summary>
+    /// <param name="git">The mirror, behind the real git adapter.</param>
+    /// <param name="kinds">How kinds are resolved while planning.</param>
+    /// <param name="writer">Where the plan is written.</param>
+    /// <param name="stopper">What stops older workflows.</param>
+    internal DeliveryProcessor Processor(IGitMirror git, IKindResolver kinds, IClusterWriter writer, IWorkflowStopper stopper)
+    {
+        var remotes = Options.Create(Git);
+        var graph = new GitRevisionGraph(git, remotes);
+        var placement = Kubernetes.WithDefaults().Placement();
+        var pipeline = new ManifestPipeline(new GitManifestSource(git, remotes), kinds, Options.Create(Manifests), placement);
+        return new DeliveryProcessor(pipeline, writer, graph, stopper, Decider(graph), placement, Options.Create(Supersede), NullLogger<DeliveryProcessor>.Instance);
+    }
 }

@@ -1,3 +1,5 @@
+using K8sWebhookHandler.Grains.Configuration;
+using K8sWebhookHandler.Grains.Failures;
 using K8sWebhookHandler.Grains.Git;
 
 namespace K8sWebhookHandler.Grains.Tests.Unit;
@@ -114,7 +116,7 @@ public sealed class RemotePolicyTests
             CloneUrlRewrites = [new UrlRewrite { From = "https://github.com/", To = "foo://mirror/" }],
         };
 
-        var error = Assert.Throws<RemoteRefusedException>(() => new RemotePolicy(options, ".data").Resolve("https://github.com/o/r.git"));
+        var error = Assert.Throws<DeliveryRefusedException>(() => new RemotePolicy(options, ".data").Resolve("https://github.com/o/r.git"));
 
         Assert.Equal("the remote https://github.com/o/r.git (rewritten to foo://mirror/o/r.git) uses the scheme 'foo'; only https, http and git remotes are supported", error.Message);
     }
@@ -137,7 +139,7 @@ public sealed class RemotePolicyTests
         }
         else
         {
-            Assert.EndsWith(problem, Assert.Throws<RemoteRefusedException>(() => Default.Resolve(url, victim)).Message, StringComparison.Ordinal);
+            Assert.EndsWith(problem, Assert.Throws<DeliveryRefusedException>(() => Default.Resolve(url, victim)).Message, StringComparison.Ordinal);
         }
     }
 
@@ -156,14 +158,15 @@ public sealed class RemotePolicyTests
         }
         else
         {
-            Assert.Throws<RemoteRefusedException>(() => policy.Resolve(url, victim));
+            var error = Assert.Throws<DeliveryRefusedException>(() => policy.Resolve(url, victim));
+            Assert.StartsWith($"the remote {url} ", error.Message, StringComparison.Ordinal);
         }
     }
 
     [Fact]
     public void FileRemoteInsideTheDataDirectory_IsRefusedEvenWhenAPrefixAllowsIt()
     {
-        var error = Assert.Throws<RemoteRefusedException>(() => Allowing("file:///").Resolve("file:///var/lib/handler/mirrors/github.com/other-0123456789ab.git"));
+        var error = Assert.Throws<DeliveryRefusedException>(() => Allowing("file:///").Resolve("file:///var/lib/handler/mirrors/github.com/other-0123456789ab.git"));
 
         Assert.EndsWith("is inside Handler:DataDirectory (the handler's own mirrors are never a remote)", error.Message, StringComparison.Ordinal);
     }
@@ -171,8 +174,8 @@ public sealed class RemotePolicyTests
     [Fact]
     public void RefusalMessages_HideCredentialsAndControlCharacters()
     {
-        var withToken = Assert.Throws<RemoteRefusedException>(() => Default.Resolve("https://x-access-token:ghp_secret@github.com/o/r.git"));
-        var withNul = Assert.Throws<RemoteRefusedException>(() => Default.Resolve("https://github.com/\0\u001b[31m"));
+        var withToken = Assert.Throws<DeliveryRefusedException>(() => Default.Resolve("https://x-access-token:ghp_secret@github.com/o/r.git"));
+        var withNul = Assert.Throws<DeliveryRefusedException>(() => Default.Resolve("https://github.com/\0\u001b[31m"));
 
         Assert.Equal("the remote https://***@github.com/o/r.git has credentials in it (user information in a remote URL is not allowed)", withToken.Message);
         Assert.Equal("the remote https://github.com/??[31m contains whitespace or a control character", withNul.Message);
@@ -208,7 +211,7 @@ public sealed class RemotePolicyTests
         {
             return policy.Resolve(payloadUrl).Value;
         }
-        catch (RemoteRefusedException e)
+        catch (DeliveryRefusedException e)
         {
             Assert.DoesNotContain(e.Message, c => char.IsControl(c));
             return "refused: " + e.Message;

@@ -4,7 +4,7 @@ using K8sWebhookHandler.Abstractions.Identity;
 using K8sWebhookHandler.Abstractions.Inspection;
 using K8sWebhookHandler.Grains.Delivery;
 
-namespace K8sWebhookHandler.Grains.Processing;
+namespace K8sWebhookHandler.Grains.Repositories;
 
 /// <summary>
 /// Which deliveries the handler acts on, decided once, on arrival. Everything else is recorded final at once and

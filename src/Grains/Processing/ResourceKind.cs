@@ -1,4 +1,4 @@
-namespace K8sWebhookHandler.Grains.Kubernetes;
+namespace K8sWebhookHandler.Grains.Processing;
 
 /// <summary>A kind as discovery describes it: where its objects live and whether they are namespaced.</summary>
 public sealed record ResourceKind(string Group, string Version, string Kind, string Plural, bool Namespaced)
@@ -9,14 +9,6 @@ public sealed record ResourceKind(string Group, string Version, string Kind, str
     /// <summary><c>workflows.argoproj.io</c>, as RBAC rules and error messages name a resource.</summary>
     public string QualifiedPlural => Group.Length == 0 ? Plural : $"{Plural}.{Group}";
 
-    public string CollectionPath(string? ns)
-    {
-        var root = Group.Length == 0 ? $"/api/{Version}" : $"/apis/{Group}/{Version}";
-        return Namespaced ? $"{root}/namespaces/{ns}/{Plural}" : $"{root}/{Plural}";
-    }
-
-    public string ObjectPath(string? ns, string name) => $"{CollectionPath(ns)}/{Uri.EscapeDataString(name)}";
-
     /// <summary>Splits <c>apps/v1</c> into group and version; <c>v1</c> is the core group.</summary>
     public static (string Group, string Version) SplitApiVersion(string apiVersion)
     {
@@ -25,7 +17,10 @@ public sealed record ResourceKind(string Group, string Version, string Kind, str
     }
 }
 
-/// <summary>Maps apiVersion and kind to a resource.</summary>
+/// <summary>
+/// Maps apiVersion and kind to a resource: the port planning asks. The Kubernetes adapter answers from the API
+/// server's discovery documents, or offline for renders and dry runs.
+/// </summary>
 public interface IKindResolver
 {
     /// <summary>The resource for a kind, or null when the cluster does not serve it.</summary>
