@@ -1,12 +1,10 @@
-using K8sWebhookHandler.Grains.Configuration;
-using K8sWebhookHandler.Grains.Health;
+using K8sWebhookHandler.Hosting;
 using K8sWebhookHandler.Silo;
 
 var builder = WebApplication.CreateBuilder(args);
-if (StartupCheck.Problems(builder.Configuration, services => services.AddSiloServices()).ToList() is { Count: > 0 } problems)
+if (!builder.CanStart())
 {
-    problems.ForEach(p => Console.Error.WriteLine($"k8s-webhook-handler silo cannot start: {p}"));
-    return 2;
+    return StartupProblems.ExitCode;
 }
 
 builder.AddClusterSilo();

@@ -4,6 +4,7 @@ using K8sWebhookHandler.Grains.Health;
 using K8sWebhookHandler.Grains.Hosting;
 using K8sWebhookHandler.Grains.Repositories;
 using K8sWebhookHandler.Grains.Storage;
+using K8sWebhookHandler.Hosting;
 using Orleans.Configuration;
 using StackExchange.Redis;
 
@@ -11,6 +12,16 @@ namespace K8sWebhookHandler.Silo;
 
 public static class SiloHostingExtensions
 {
+    /// <summary>The name the program's start-up problems are printed under.</summary>
+    public const string Name = "k8s-webhook-handler silo";
+
+    /// <summary>
+    /// Whether the silo's settings can work (<see cref="AddSiloServices"/>); each problem is printed on standard error, and
+    /// the program then exits with <see cref="StartupProblems.ExitCode"/>.
+    /// </summary>
+    public static bool CanStart(this WebApplicationBuilder builder) =>
+        builder.Configuration.CanStart(Name, services => services.AddSiloServices(), Console.Error);
+
     /// <summary>What a silo runs, with every option it reads: the repository grains' services and the cluster's settings.</summary>
     public static IServiceCollection AddSiloServices(this IServiceCollection services) =>
         services.AddClusterSiloOptions().AddRepositoryGrains();

@@ -12,16 +12,10 @@ public sealed partial class PendingDeliveryRecovery(FileGrainStorage storage, IG
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await foreach (var (grainId, state) in storage.ReadAllAsync<RepositoryState>("repository").WithCancellation(stoppingToken))
+        await foreach (var pending in storage.PendingRepositoriesAsync(stoppingToken))
         {
-            if (state.Inbox.Count == 0)
-            {
-                continue;
-            }
-
-            var key = GrainId.Parse(grainId).Key.ToString()!;
-            LogWaking(logger, key, state.Inbox.Count);
-            await grains.GetGrain<IRepositoryGrain>(key).Wake();
+            LogWaking(logger, pending.GrainKey, pending.Deliveries);
+            await grains.GetGrain<IRepositoryGrain>(pending.GrainKey).Wake();
         }
     }
 

@@ -20,46 +20,52 @@ public static class InspectionEndpoints
     public static IEndpointRouteBuilder MapInspectionEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/repositories/{owner}/{name}");
-        group.MapGet("/", async (string owner, string name, IGrainFactory grains) =>
-        {
-            if (!RepositoryKey.TryParse($"{owner}/{name}", out var key))
-            {
-                return Results.BadRequest(new { error = $"'{owner}/{name}' is not a repository name" });
-            }
-
-            return Results.Ok(await grains.GetGrain<IRepositoryGrain>(key.Value).Inspect());
-        });
-        group.MapGet("/deliveries/{id}", async (string owner, string name, string id, HttpRequest request, IGrainFactory grains) =>
-        {
-            if (!RepositoryKey.TryParse($"{owner}/{name}", out var key) || !DeliveryId.TryParse(id, out var delivery))
-            {
-                return Results.BadRequest(new { error = "not a repository name or delivery id" });
-            }
-
-            if (!TryParseWait(request.Query["wait"], out var timeout))
-            {
-                return Results.BadRequest(new { error = $"wait must be one number of seconds from 0 to {MaxWait.TotalSeconds:0}, e.g. wait=10" });
-            }
-
-            var record = await grains.GetGrain<IRepositoryGrain>(key.Value).WaitForOutcome(delivery, timeout);
-            return record is null ? Results.NotFound(new { error = $"no delivery {id} recorded for {key}" }) : Results.Ok(record);
-        });
-        group.MapPost("/deliveries/{id}/retry", async (string owner, string name, string id, IGrainFactory grains) =>
-        {
-            if (!RepositoryKey.TryParse($"{owner}/{name}", out var key) || !DeliveryId.TryParse(id, out var delivery))
-            {
-                return Results.BadRequest(new { error = "not a repository name or delivery id" });
-            }
-
-            return await grains.GetGrain<IRepositoryGrain>(key.Value).Retry(delivery) switch
-            {
-                null => Results.NotFound(new { error = $"no delivery {id} recorded for {key}" }),
-                { State: DeliveryState.Ignored or DeliveryState.IgnoredRef } ignored => Results.Conflict(new { error = $"delivery {id} is an event the handler does not act on: {ignored.Reason}" }),
-                { State: DeliveryState.Queued } queued => Results.Accepted((string?)null, queued),
-                _ => Results.Conflict(new { error = $"delivery {id} cannot be run again until a new delivery of {key} says where the repository is" }),
-            };
-        });
+        group.MapGet("/", InspectAsync);
+        group.MapGet("/deliveries/{id}", DeliveryAsync);
+        group.MapPost("/deliveries/{id}/retry", RetryAsync);
         return app;
+    }
+
+    private static async Task<IResult> InspectAsync(string owner, string name, IGrainFactory grains)
+    {
+        if (!RepositoryKey.TryParse($"{owner}/{name}", out var key))
+        {
+            return Results.BadRequest(new { error = $"'{owner}/{name}' is not a repository name" });
+        }
+
+        return Results.Ok(await grains.GetGrain<IRepositoryGrain>(key.Value).Inspect());
+    }
+
+    private static async Task<IResult> DeliveryAsync(string owner, string name, string id, HttpRequest request, IGrainFactory grains)
+    {
+        if (!RepositoryKey.TryParse($"{owner}/{name}", out var key) || !DeliveryId.TryParse(id, out var delivery))
+        {
+            return Results.BadRequest(new { error = "not a repository name or delivery id" });
+        }
+
+        if (!TryParseWait(request.Query["wait"], out var timeout))
+        {
+            return Results.BadRequest(new { error = $"wait must be one number of seconds from 0 to {MaxWait.TotalSeconds:0}, e.g. wait=10" });
+        }
+
+        var record = await grains.GetGrain<IRepositoryGrain>(key.Value).WaitForOutcome(delivery, timeout);
+        return record is null ? Results.NotFound(new { error = $"no delivery {id} recorded for {key}" }) : Results.Ok(record);
+    }
+
+    private static async Task<IResult> RetryAsync(string owner, string name, string id, IGrainFactory grains)
+    {
+        if (!RepositoryKey.TryParse($"{owner}/{name}", out var key) || !DeliveryId.TryParse(id, out var delivery))
+        {
+            return Results.BadRequest(new { error = "not a repository name or delivery id" });
+        }
+
+        return await grains.GetGrain<IRepositoryGrain>(key.Value).Retry(delivery) switch
+        {
+            null => Results.NotFound(new { error = $"no delivery {id} recorded for {key}" }),
+            { State: DeliveryState.Ignored or DeliveryState.IgnoredRef } ignored => Results.Conflict(new { error = $"delivery {id} is an event the handler does not act on: {ignored.Reason}" }),
+            { State: DeliveryState.Queued } queued => Results.Accepted((string?)null, queued),
+            _ => Results.Conflict(new { error = $"delivery {id} cannot be run again until a new delivery of {key} says where the repository is" }),
+        };
     }
 
     /// <summary>

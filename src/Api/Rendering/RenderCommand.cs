@@ -18,6 +18,12 @@ namespace K8sWebhookHandler.Api.Rendering;
 /// </summary>
 public static class RenderCommand
 {
+    /// <summary>
+    /// The program's <c>render</c>: settings from the environment and from <c>--Handler:*</c> arguments, the objects on
+    /// standard output, problems on standard error. Exit code 0, 1 when the manifest or payload is refused, 2 on usage.
+    /// </summary>
+    public static Task<int> RunAsync(string[] args) => RunAsync(args, Settings(args), Console.Out, Console.Error);
+
     public static async Task<int> RunAsync(string[] args, IConfiguration configuration, TextWriter output, TextWriter error)
     {
         var manifest = Option(args, "--manifest");
@@ -55,6 +61,12 @@ public static class RenderCommand
             return 1;
         }
     }
+
+    /// <summary>The settings render is given: the environment, and <c>--Handler:*</c> arguments over it.</summary>
+    private static IConfiguration Settings(string[] args) => new ConfigurationBuilder()
+        .AddEnvironmentVariables()
+        .AddCommandLine(args.Where(a => a.StartsWith("--Handler:", StringComparison.Ordinal)).ToArray())
+        .Build();
 
     /// <summary>The settings render reads: the manifest's limits, the allowed kinds and namespaces; no cluster is needed.</summary>
     private static void AddOptions(IServiceCollection services) => services.AddManifestOptions().AddKubernetesOptions();

@@ -70,34 +70,12 @@ internal sealed class PayloadFields
     /// <summary>Reads a JSON document to its end. Malformed JSON, a root that is not an object, or nesting deeper than <see cref="MaxDepth"/> is refused.</summary>
     public static async Task<PayloadFields> ReadAsync(Stream json, CancellationToken cancellationToken)
     {
-        var fields = new PayloadFields();
-        var state = new JsonReaderState(new JsonReaderOptions { MaxDepth = MaxDepth });
         var rented = ArrayPool<byte>.Shared.Rent(ChunkBytes);
-        var buffer = rented;
-        var filled = 0;
         try
         {
-            while (true)
-            {
-                if (filled == buffer.Length)
-                {
-                    // One token is larger than the buffer. Larger buffers are not pooled, so none is kept once this is done.
-                    var larger = GC.AllocateUninitializedArray<byte>(buffer.Length * 2);
-                    buffer.AsSpan(0, filled).CopyTo(larger);
-                    buffer = larger;
-                }
-
-                var read = await json.ReadAsync(buffer.AsMemory(filled), cancellationToken);
-                filled += read;
-                var consumed = fields.Consume(buffer.AsSpan(0, filled), isFinalBlock: read == 0, ref state);
-                if (read == 0)
-                {
-                    return fields._started ? fields : throw new WebhookPayloadException("malformed JSON: the body is empty");
-                }
-
-                buffer.AsSpan(consumed, filled - consumed).CopyTo(buffer);
-                filled -= consumed;
-            }
+            var fields = new PayloadFields();
+            await fields.ConsumeAsync(json, rented, cancellationToken);
+            return fields._started ? fields : throw new WebhookPayloadException("malformed JSON: the body is empty");
         }
         catch (JsonException e)
         {
@@ -110,6 +88,34 @@ internal sealed class PayloadFields
         finally
         {
             ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>Reads the stream to its end through <paramref name="buffer"/>, handing each chunk to the JSON reader.</summary>
+    private async Task ConsumeAsync(Stream json, byte[] buffer, CancellationToken cancellationToken)
+    {
+        var state = new JsonReaderState(new JsonReaderOptions { MaxDepth = MaxDepth });
+        var filled = 0;
+        while (true)
+        {
+            if (filled == buffer.Length)
+            {
+                // One token is larger than the buffer. Larger buffers are not pooled, so none is kept once this is done.
+                var larger = GC.AllocateUninitializedArray<byte>(buffer.Length * 2);
+                buffer.AsSpan(0, filled).CopyTo(larger);
+                buffer = larger;
+            }
+
+            var read = await json.ReadAsync(buffer.AsMemory(filled), cancellationToken);
+            filled += read;
+            var consumed = Consume(buffer.AsSpan(0, filled), isFinalBlock: read == 0, ref state);
+            if (read == 0)
+            {
+                return;
+            }
+
+            buffer.AsSpan(consumed, filled - consumed).CopyTo(buffer);
+            filled -= consumed;
         }
     }
 
@@ -142,10 +148,7 @@ internal sealed class PayloadFields
                     : null;
                 return;
             case JsonTokenType.StartObject:
-                var container = Take();
-                var reads = container is not null && Containers.Contains(container);
-                Record(container, reads ? FieldKind.Object : FieldKind.Other);
-                _open.Push(reads ? container : null);
+                OpenObject(Take());
                 return;
             case JsonTokenType.StartArray:
                 Record(Take(), FieldKind.Other);
@@ -158,16 +161,26 @@ internal sealed class PayloadFields
                 VisitString(ref reader, Take());
                 return;
             default:
-                Record(Take(), reader.TokenType switch
-                {
-                    JsonTokenType.Null => FieldKind.Null,
-                    JsonTokenType.True => FieldKind.True,
-                    JsonTokenType.False => FieldKind.False,
-                    _ => FieldKind.Other,
-                });
+                Record(Take(), ScalarKind(reader.TokenType));
                 return;
         }
     }
+
+    /// <summary>An object at <paramref name="path"/>: the handler reads into it only when it is one of <see cref="Containers"/>.</summary>
+    private void OpenObject(string? path)
+    {
+        var reads = path is not null && Containers.Contains(path);
+        Record(path, reads ? FieldKind.Object : FieldKind.Other);
+        _open.Push(reads ? path : null);
+    }
+
+    private static FieldKind ScalarKind(JsonTokenType token) => token switch
+    {
+        JsonTokenType.Null => FieldKind.Null,
+        JsonTokenType.True => FieldKind.True,
+        JsonTokenType.False => FieldKind.False,
+        _ => FieldKind.Other,
+    };
 
     /// <summary>A string is only materialised for a wanted field, and only when it is short enough to be kept.</summary>
     private void VisitString(ref Utf8JsonReader reader, string? path)

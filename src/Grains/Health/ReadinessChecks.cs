@@ -2,9 +2,6 @@ using K8sWebhookHandler.Abstractions;
 using K8sWebhookHandler.Grains.Failures;
 using K8sWebhookHandler.Grains.Kubernetes;
 using K8sWebhookHandler.Grains.Storage;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
@@ -59,28 +56,5 @@ public sealed class KubernetesHealthCheck(KubernetesTarget target) : IHealthChec
         {
             return HealthCheckResult.Unhealthy($"the Kubernetes API at {client.BaseUri} answered GET /version with {e.Message}");
         }
-    }
-}
-
-public static class HealthEndpoints
-{
-    /// <summary><c>/healthz</c>: the process is alive. <c>/readyz</c>: grain storage and the cluster are usable.</summary>
-    public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder app)
-    {
-        app.MapHealthChecks("/healthz", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/readyz", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions
-        {
-            Predicate = _ => true,
-            ResponseWriter = async (context, report) =>
-            {
-                context.Response.ContentType = "application/json";
-                await context.Response.WriteAsJsonAsync(new
-                {
-                    status = report.Status.ToString(),
-                    checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), e.Value.Description }),
-                });
-            },
-        });
-        return app;
     }
 }

@@ -20,7 +20,7 @@ namespace K8sWebhookHandler.Grains.Repositories;
 /// Every change is written before it is acknowledged, through one write gate.
 /// </summary>
 public sealed partial class RepositoryGrain(
-    [PersistentState("repository", StorageNames.Repositories)] IPersistentState<RepositoryState> state,
+    [PersistentState(RepositoryGrain.StateName, StorageNames.Repositories)] IPersistentState<RepositoryState> state,
     IDeliveryProcessor processor,
     SupersedeDecider decider,
     IOptions<DeliveryOptions> options,
@@ -32,6 +32,9 @@ public sealed partial class RepositoryGrain(
     /// one is registered under this key. Orleans runs on the host's clock, so a test can move this one alone.
     /// </summary>
     public const string ClockKey = "repository-clock";
+
+    /// <summary>The name the grain's <see cref="RepositoryState"/> is stored under.</summary>
+    public const string StateName = "repository";
 
     /// <summary>Wakes the grain while deliveries are pending, so that a silo's death never strands them.</summary>
     private const string PendingReminder = "pending-deliveries";

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Orleans.Storage;
@@ -77,7 +78,7 @@ public sealed class FileGrainStorage(string directory) : IGrainStorage
     }
 
     /// <summary>Every stored state of one name, with the grain id it belongs to, for recovery at start-up.</summary>
-    public async IAsyncEnumerable<(string GrainId, T State)> ReadAllAsync<T>(string stateName)
+    public async IAsyncEnumerable<(string GrainId, T State)> ReadAllAsync<T>(string stateName, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var prefix = Uri.EscapeDataString(stateName) + "__";
         var bases = System.IO.Directory.EnumerateFiles(Directory, prefix + "*")
@@ -86,6 +87,7 @@ public sealed class FileGrainStorage(string directory) : IGrainStorage
             .Distinct();
         foreach (var basePath in bases)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var (stateJson, _, grainId) = await ReadLatestAsync(basePath);
             if (stateJson is not null && grainId is not null && stateJson.Deserialize<T>(StateJson.Options) is { } state)
             {

@@ -4,6 +4,7 @@ using K8sWebhookHandler.Grains.Delivery;
 using K8sWebhookHandler.Grains.Health;
 using K8sWebhookHandler.Grains.Kubernetes;
 using K8sWebhookHandler.Grains.Storage;
+using K8sWebhookHandler.Hosting;
 using K8sWebhookHandler.KubeApiEmulator;
 using K8sWebhookHandler.Testing.Processes;
 using Microsoft.AspNetCore.Builder;

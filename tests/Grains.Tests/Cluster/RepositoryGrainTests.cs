@@ -362,7 +362,7 @@ public sealed class RepositoryGrainTests(ClusterFixture fixture) : IClassFixture
         }
 
         Assert.Equal(DeliveryState.Rejected, (await fixture.OutcomeAsync(repository, pushes[^1])).State);
-        var stored = await new Storage.FileGrainStorage(fixture.StorageDirectory).ReadAllAsync<Repositories.RepositoryState>("repository")
+        var stored = await new Storage.FileGrainStorage(fixture.StorageDirectory).ReadAllAsync<Repositories.RepositoryState>(Repositories.RepositoryGrain.StateName)
             .SingleAsync(s => s.State.Repository?.FullName == repository);
 
         Assert.Equal(limit, stored.State.Received.Count);

@@ -193,7 +193,7 @@ public sealed class StoredStateTests
 
         var reread = new GrainState<RepositoryState>();
         await new FileGrainStorage(directory.Path).ReadStateAsync("repository", grainId, reread);
-        var recovered = await new FileGrainStorage(directory.Path).ReadAllAsync<RepositoryState>("repository").ToListAsync();
+        var recovered = await new FileGrainStorage(directory.Path).ReadAllAsync<RepositoryState>(RepositoryGrain.StateName).ToListAsync();
 
         Assert.Single(Directory.GetFiles(directory.Path, "*.json"));
         Assert.Equal(150, reread.State!.Seen.Count);
