@@ -11,9 +11,9 @@ tests/Grains.Tests/stryker-config.json: every file of src/Grains is mutated, and
 tests/Grains.Tests and tests/Api.Tests. The end-to-end tests run the handler as a separate process built on
 its own, so a mutant is never active there; they are not part of the run.
 
-  --core            mutate only the core: Repositories, Processing, Storage, the ownership check and the
-                    applier that calls it, the remote and credential policies, and the manifest stamper;
-                    the git mirror's tests (GitMirrorTests, GitMirrorLimitTests) are left out of this run
+  --core            mutate only the core: Repositories, Processing, the supersede decision and policy, Storage,
+                    the ownership check and the applier that calls it, the remote and credential policies, and the
+                    manifest stamper; the git mirror's tests (GitMirrorTests, GitMirrorLimitTests) are left out
   --concurrency N   parallel test sessions (default 1; the machine is shared)
   --summary FILE    only print the summary of an existing mutation-report.json
   -- ...            anything after -- goes to dotnet stryker as it is
@@ -93,8 +93,9 @@ args=(stryker --skip-version-check --concurrency "$concurrency" --output "$outpu
 # The progress bar draws only on a terminal; a log gets a dot per mutant instead.
 [ -t 1 ] || args+=(--reporter Dots --reporter Html --reporter Json --reporter ClearText)
 if [ "$core" = true ]; then
-  for pattern in '**/Repositories/*.cs' '**/Processing/*.cs' '**/Storage/*.cs' '**/Kubernetes/ObjectOwnership*.cs' \
-    '**/Kubernetes/KubernetesApplier.cs' '**/Git/Remote*.cs' '**/Git/Credential*.cs' '**/Manifests/ManifestStamper*.cs'; do
+  for pattern in '**/Repositories/*.cs' '**/Processing/*.cs' '**/Superseding/SupersedeDecider.cs' '**/Superseding/SupersedePolicy.cs' \
+    '**/Storage/*.cs' '**/Kubernetes/ObjectOwnership*.cs' '**/Kubernetes/KubernetesApplier.cs' '**/Git/Remote*.cs' '**/Git/Credential*.cs' \
+    '**/Manifests/ManifestStamper*.cs'; do
     args+=(--mutate "$pattern")
   done
   # None of these files is under test in the git mirror's tests, and the git daemons they start outlive a test host

@@ -4,6 +4,7 @@ using K8sWebhookHandler.Api.Rendering;
 using K8sWebhookHandler.Api.Webhooks;
 using K8sWebhookHandler.Grains.Configuration;
 using K8sWebhookHandler.Grains.Health;
+using K8sWebhookHandler.Grains.Hosting;
 
 var (arguments, defaultEnvironment) = LaunchArguments.Split(args, Environment.GetEnvironmentVariable);
 if (arguments is ["render", .. var renderArgs])
@@ -19,8 +20,8 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
     EnvironmentName = defaultEnvironment,
     ContentRootPath = AppContext.BaseDirectory,
 });
-var runsGrains = builder.Configuration.GetValue("Handler:Mode", HostingMode.Local) == HostingMode.Local;
-if (StartupCheck.Problems(builder.Configuration, receivesWebhooks: true, runsGrains, joinsCluster: !runsGrains).ToList() is { Count: > 0 } problems)
+var mode = builder.Configuration.GetHostingMode();
+if (StartupCheck.Problems(builder.Configuration, services => services.AddHandlerServices(mode)).ToList() is { Count: > 0 } problems)
 {
     problems.ForEach(p => Console.Error.WriteLine($"k8s-webhook-handler cannot start: {p}"));
     return 2;

@@ -1,9 +1,9 @@
-using K8sWebhookHandler.Grains.Events;
-using K8sWebhookHandler.Grains.Identity;
-using K8sWebhookHandler.Grains.Inspection;
+using K8sWebhookHandler.Abstractions.Events;
+using K8sWebhookHandler.Abstractions.Identity;
+using K8sWebhookHandler.Abstractions.Inspection;
 using Orleans.Concurrency;
 
-namespace K8sWebhookHandler.Grains;
+namespace K8sWebhookHandler.Abstractions;
 
 /// <summary>
 /// One repository, keyed by its canonical <see cref="RepositoryKey"/>: a durable inbox of deliveries,

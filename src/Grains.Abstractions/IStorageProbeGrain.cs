@@ -1,4 +1,4 @@
-namespace K8sWebhookHandler.Grains;
+namespace K8sWebhookHandler.Abstractions;
 
 /// <summary>
 /// Readiness's look at grain storage: each call goes to storage (not to what an activation holds in memory), so a

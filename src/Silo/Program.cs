@@ -3,7 +3,7 @@ using K8sWebhookHandler.Grains.Health;
 using K8sWebhookHandler.Silo;
 
 var builder = WebApplication.CreateBuilder(args);
-if (StartupCheck.Problems(builder.Configuration, receivesWebhooks: false, runsGrains: true, joinsCluster: true).ToList() is { Count: > 0 } problems)
+if (StartupCheck.Problems(builder.Configuration, services => services.AddSiloServices()).ToList() is { Count: > 0 } problems)
 {
     problems.ForEach(p => Console.Error.WriteLine($"k8s-webhook-handler silo cannot start: {p}"));
     return 2;

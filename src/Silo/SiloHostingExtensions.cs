@@ -1,6 +1,7 @@
 using System.Net;
 using K8sWebhookHandler.Grains.Configuration;
 using K8sWebhookHandler.Grains.Health;
+using K8sWebhookHandler.Grains.Hosting;
 using K8sWebhookHandler.Grains.Repositories;
 using K8sWebhookHandler.Grains.Storage;
 using Orleans.Configuration;
@@ -10,17 +11,19 @@ namespace K8sWebhookHandler.Silo;
 
 public static class SiloHostingExtensions
 {
+    /// <summary>What a silo runs, with every option it reads: the repository grains' services and the cluster's settings.</summary>
+    public static IServiceCollection AddSiloServices(this IServiceCollection services) =>
+        services.AddClusterSiloOptions().AddRepositoryGrains();
+
     /// <summary>
     /// A silo of the cluster: Redis for membership, grain storage (plain JSON, see <see cref="StateJsonGrainStorageSerializer"/>)
     /// and reminders, so that a repository grain moves to another silo with its state and its pending deliveries.
     /// </summary>
     public static WebApplicationBuilder AddClusterSilo(this WebApplicationBuilder builder)
     {
-        var cluster = builder.Configuration.GetSection(ClusterSettings.Section).Get<ClusterSettings>() ?? new ClusterSettings();
-        cluster.Validate();
+        var cluster = ValidatedOptions.Get<SiloClusterOptions>(builder.Configuration, services => services.AddClusterSiloOptions());
         var redis = ConfigurationOptions.Parse(cluster.RedisConnectionString);
-        builder.Services.AddHandlerOptions(builder.Configuration, requireWebhookSecret: false);
-        builder.Services.AddRepositoryProcessing();
+        builder.Services.AddSiloServices();
         builder.Services.AddHealthChecks()
             .AddCheck<GrainStorageHealthCheck>("grain-storage")
             .AddCheck<KubernetesHealthCheck>("kubernetes");

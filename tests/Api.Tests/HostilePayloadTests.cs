@@ -1,8 +1,8 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using K8sWebhookHandler.Abstractions.Events;
+using K8sWebhookHandler.Abstractions.Identity;
 using K8sWebhookHandler.Api.Webhooks;
-using K8sWebhookHandler.Grains.Events;
-using K8sWebhookHandler.Grains.Identity;
 using K8sWebhookHandler.Testing.Handler;
 
 namespace K8sWebhookHandler.Api.Tests;
@@ -126,7 +126,7 @@ public sealed class HostilePayloadTests
 
         var parsed = (await ParseAsync(payload.ToJsonString()))!;
 
-        Assert.Equal("refs/heads/main", parsed.Ref);
+        Assert.Equal(GitRef.Branch("main"), parsed.Ref);
         Assert.Equal(new string('b', 40), parsed.Revision);
         Assert.Equal("Codertocat/Hello-World", parsed.Repository.FullName);
     }
@@ -164,7 +164,7 @@ public sealed class HostilePayloadTests
     {
         var parsed = (await ParseAsync(Fixture().ToJsonString()))!;
 
-        Assert.Equal("refs/tags/simple-tag", parsed.Ref);
+        Assert.Equal(GitRef.Tag("simple-tag"), parsed.Ref);
         Assert.Equal(WebhookEvent.ZeroRevision, parsed.Revision);
         Assert.Equal("6113728f27ae82c7b1a177c8d03f9e96e0adf246", parsed.Before);
         Assert.True(parsed.Deleted);

@@ -1,4 +1,4 @@
-using K8sWebhookHandler.Grains.Identity;
+using K8sWebhookHandler.Abstractions.Identity;
 
 namespace K8sWebhookHandler.Api.Tests;
 

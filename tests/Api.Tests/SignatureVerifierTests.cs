@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using K8sWebhookHandler.Api.Webhooks;
-using K8sWebhookHandler.Grains.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace K8sWebhookHandler.Api.Tests;
@@ -15,7 +14,7 @@ public sealed class SignatureVerifierTests
     private static string Sha1(string secret) => "sha1=" + Convert.ToHexStringLower(HMACSHA1.HashData(Encoding.UTF8.GetBytes(secret), Body));
 
     private static SignatureVerifier Verifier(bool allowSha1 = false, bool insecure = false, params string[] secrets) =>
-        new(Options.Create(new HandlerOptions { WebhookSecrets = [.. secrets], AllowSha1Signature = allowSha1, Insecure = insecure }));
+        new(Options.Create(new WebhookOptions { WebhookSecrets = [.. secrets], AllowSha1Signature = allowSha1, Insecure = insecure }));
 
     [Fact]
     public void Sha256_ByAnyConfiguredSecret_IsAccepted_SoSecretsCanRotate()
@@ -77,10 +76,10 @@ public sealed class SignatureVerifierTests
     [Fact]
     public void Validator_RefusesToStartWithoutASecret_UnlessInsecureByName()
     {
-        var validator = new HandlerOptionsValidator();
+        var validator = new WebhookOptionsValidator();
 
-        var refused = validator.Validate(null, new HandlerOptions());
-        var insecure = validator.Validate(null, new HandlerOptions { Insecure = true });
+        var refused = validator.Validate(null, new WebhookOptions());
+        var insecure = validator.Validate(null, new WebhookOptions { Insecure = true });
 
         Assert.True(refused.Failed);
         Assert.Contains("WEBHOOK_SECRET", refused.FailureMessage);

@@ -1,7 +1,6 @@
 using System.IO.Pipelines;
 using System.Text;
 using K8sWebhookHandler.Api.Webhooks;
-using K8sWebhookHandler.Grains.Configuration;
 using K8sWebhookHandler.Testing.Handler;
 using K8sWebhookHandler.Testing.Processes;
 using Microsoft.Extensions.Options;
@@ -13,7 +12,7 @@ public sealed class SpooledBodyTests : IDisposable
     private const string Secret = "spool-secret";
     private readonly TempDirectory _spool = new("spool");
 
-    private static SignatureVerifier Verifier() => new(Options.Create(new HandlerOptions { WebhookSecrets = [Secret] }));
+    private static SignatureVerifier Verifier() => new(Options.Create(new WebhookOptions { WebhookSecrets = [Secret] }));
 
     private static byte[] Bytes(int length) => Enumerable.Range(0, length).Select(i => (byte)(i * 7)).ToArray();
 

@@ -1,5 +1,6 @@
 using K8sWebhookHandler.Api.Hosting;
 using K8sWebhookHandler.Grains.Configuration;
+using K8sWebhookHandler.Grains.Hosting;
 using K8sWebhookHandler.Testing.Processes;
 using Microsoft.Extensions.Configuration;
 
@@ -10,13 +11,20 @@ public sealed class StartupCheckTests
 {
     private static readonly TempDirectory EmptyHome = new("home");
 
-    private static IReadOnlyList<string> Problems(Dictionary<string, string?> settings, bool runsGrains = true, bool joinsCluster = false)
+    /// <summary>What the Api's start-up check says in <paramref name="mode"/> (the local mode runs the grains).</summary>
+    private static IReadOnlyList<string> Problems(Dictionary<string, string?> settings, HostingMode mode = HostingMode.Local) =>
+        StartupCheck.Problems(Configuration(settings), services => services.AddHandlerServices(mode));
+
+    /// <summary>What a silo's start-up check says: the repository grains' settings and the cluster's, a silo's endpoints included.</summary>
+    private static IReadOnlyList<string> SiloProblems(Dictionary<string, string?> settings) =>
+        StartupCheck.Problems(Configuration(settings), services => services.AddClusterSiloOptions().AddRepositoryGrains());
+
+    private static IConfiguration Configuration(Dictionary<string, string?> settings)
     {
         settings.TryAdd("HOME", EmptyHome.Path);
         settings.TryAdd("WEBHOOK_SECRET", "s");
         settings.TryAdd("KUBECONFIG", "");
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        return StartupCheck.Problems(configuration, receivesWebhooks: true, runsGrains, joinsCluster);
+        return new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
     }
 
     [Fact]
@@ -96,9 +104,70 @@ public sealed class StartupCheckTests
     [Fact]
     public void ClusterModeWithoutRedis_IsRefused()
     {
-        var problem = Assert.Single(Problems(new(), runsGrains: false, joinsCluster: true));
+        var problem = Assert.Single(Problems(new(), HostingMode.Cluster));
 
         Assert.StartsWith("Handler:Cluster:RedisConnectionString is empty", problem);
+    }
+
+    [Fact]
+    public void SiloWithoutRedis_IsRefused()
+    {
+        var problem = Assert.Single(SiloProblems(new() { ["Handler:DryRun"] = "true" }));
+
+        Assert.Equal("Handler:Cluster:RedisConnectionString is empty: set it (Handler__Cluster__RedisConnectionString=redis:6379) for cluster mode.", problem);
+    }
+
+    [Fact]
+    public void SiloWithAnAdvertisedAddressThatIsNoAddress_IsRefused_WhileTheApiClientDoesNotReadIt()
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Handler:Cluster:RedisConnectionString"] = "redis:6379",
+            ["Handler:Cluster:AdvertisedAddress"] = "pod-ip",
+            ["Handler:DryRun"] = "true",
+        };
+
+        var problem = Assert.Single(SiloProblems(settings));
+
+        Assert.StartsWith("Handler:Cluster:AdvertisedAddress 'pod-ip' is not an IP address: set it to the address other silos reach this one at", problem);
+        Assert.Empty(Problems(settings, HostingMode.Cluster));
+    }
+
+    [Fact]
+    public void ApiInClusterMode_ChecksWhatItReads_NotTheGrainsSettings()
+    {
+        var problems = Problems(new() { ["WEBHOOK_SECRET"] = "", ["Handler:Cluster:RedisConnectionString"] = "redis:6379", ["Handler:Namespace"] = "Bad_NS" }, HostingMode.Cluster);
+
+        Assert.Equal(["No webhook secret is configured: set WEBHOOK_SECRET (or Handler__WebhookSecrets__0), or set Handler__Insecure=true to accept unsigned webhooks on purpose."], problems);
+    }
+
+    [Fact]
+    public void ProblemsOfSeveralSubsystems_AreEachOneLine()
+    {
+        var problems = Problems(new()
+        {
+            ["WEBHOOK_SECRET"] = "",
+            ["Handler:Namespace"] = "Bad_NS",
+            ["Handler:ManifestPath"] = "/etc/passwd",
+            ["Handler:DataDirectory"] = " ",
+            ["Handler:Supersede:OtherKinds"] = "Stop",
+            ["Handler:HistoryLimit"] = "0",
+            ["Handler:Git:MaxFetchBytes"] = "0",
+            ["Handler:Local:GatewayPort"] = "11111",
+            ["Handler:DryRun"] = "true",
+        });
+
+        Assert.Equal(
+        [
+            "Handler:DataDirectory is empty: set it to a writable directory for state and git mirrors.",
+            "Handler:Git:MaxFetchBytes must be positive (default 1073741824, 1 GiB).",
+            "Handler:Local:SiloPort and GatewayPort must be two different ports from 1 to 65535 (defaults 11111 and 30000).",
+            "Handler:ManifestPath must be a path inside the repository, e.g. .ci/workflow.yaml.",
+            "Handler:MaxAttempts (when set), MaxRememberedDeliveries, HistoryLimit and MaxRefs must be positive.",
+            "Handler:Namespace 'Bad_NS' is not a namespace name: set it to lower-case letters, digits and '-' (at most 63, e.g. ci).",
+            "Handler:Supersede:OtherKinds must be None or Delete: only Argo Workflows can be stopped.",
+            "No webhook secret is configured: set WEBHOOK_SECRET (or Handler__WebhookSecrets__0), or set Handler__Insecure=true to accept unsigned webhooks on purpose.",
+        ], problems.Order(StringComparer.Ordinal));
     }
 
     [Theory]

@@ -1,6 +1,5 @@
 using System.Reflection;
 using K8sWebhookHandler.Api.Webhooks;
-using K8sWebhookHandler.Grains.Configuration;
 using K8sWebhookHandler.Testing.Handler;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -17,7 +16,7 @@ public sealed class WebhookIntakeTests
 
     private static WebhookIntake Intake()
     {
-        var options = Options.Create(new HandlerOptions { WebhookSecrets = [Secret], MaxBodyBytes = Cap });
+        var options = Options.Create(new WebhookOptions { WebhookSecrets = [Secret], MaxBodyBytes = Cap });
         return new WebhookIntake(new SignatureVerifier(options), DispatchProxy.Create<IGrainFactory, NoGrains>(), options, TimeProvider.System,
             NullLogger<WebhookIntake>.Instance);
     }

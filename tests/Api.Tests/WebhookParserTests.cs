@@ -1,7 +1,7 @@
 using System.Text;
+using K8sWebhookHandler.Abstractions.Events;
+using K8sWebhookHandler.Abstractions.Identity;
 using K8sWebhookHandler.Api.Webhooks;
-using K8sWebhookHandler.Grains.Events;
-using K8sWebhookHandler.Grains.Identity;
 using K8sWebhookHandler.Testing;
 
 namespace K8sWebhookHandler.Api.Tests;
@@ -43,7 +43,8 @@ public sealed class WebhookParserTests
 
         Assert.NotNull(parsed);
         Assert.True(RepositoryKey.TryParse(parsed!.Repository.FullName, out _));
-        Assert.Equal(Path.GetDirectoryName(relative), parsed.EventType);
+        Assert.Equal(Path.GetDirectoryName(relative), parsed.EventType.Name);
+        Assert.Equal(parsed.Repository.Key, RepositoryKey.Parse(parsed.Repository.FullName));
     }
 
     [Fact]
@@ -51,7 +52,8 @@ public sealed class WebhookParserTests
     {
         var push = (await Parse("push/with-new-branch.payload.json"))!;
 
-        Assert.Equal("refs/heads/master", push.Ref);
+        Assert.Equal(GitRef.Branch("master"), push.Ref);
+        Assert.Equal((EventKind.Push, GitRefKind.Branch, "master"), (push.Kind, push.Ref.Kind, push.Ref.ShortName));
         Assert.Equal("6113728f27ae82c7b1a177c8d03f9e96e0adf246", push.Revision);
         Assert.Equal(WebhookEvent.ZeroRevision, push.Before);
         Assert.Equal((true, false, false), (push.Created, push.Deleted, push.Forced));
@@ -66,7 +68,7 @@ public sealed class WebhookParserTests
     {
         var push = (await Parse("push/payload.json"))!;
 
-        Assert.Equal("refs/tags/simple-tag", push.Ref);
+        Assert.Equal(GitRef.Tag("simple-tag"), push.Ref);
         Assert.Equal(WebhookEvent.ZeroRevision, push.Revision);
         Assert.Equal("6113728f27ae82c7b1a177c8d03f9e96e0adf246", push.Before);
         Assert.Equal((false, true, false), (push.Created, push.Deleted, push.Forced));
@@ -78,7 +80,8 @@ public sealed class WebhookParserTests
     {
         var delete = (await Parse("delete/payload.json"))!;
 
-        Assert.Equal("refs/tags/simple-tag", delete.Ref);
+        Assert.Equal("refs/tags/simple-tag", delete.Ref.Value);
+        Assert.Equal((EventKind.Delete, GitRefKind.Tag, "simple-tag"), (delete.Kind, delete.Ref.Kind, delete.Ref.ShortName));
         Assert.True(delete.IsDeletion);
     }
 
@@ -88,10 +91,10 @@ public sealed class WebhookParserTests
         var suite = (await Parse("check_suite/requested.payload.json"))!;
         var run = (await Parse("check_run/rerequested.payload.json"))!;
 
-        Assert.Equal(("requested", "refs/heads/master"), (suite.Action, suite.Ref));
+        Assert.Equal(("requested", GitRef.Branch("master"), EventKind.CheckSuite), (suite.Action, suite.Ref, suite.Kind));
         Assert.Equal("f95f852bd8fca8fcc58a9a2d6c842781e32a215e", suite.Revision);
         Assert.Equal("6113728f27ae82c7b1a177c8d03f9e96e0adf246", suite.Before);
-        Assert.Equal(("rerequested", "refs/heads/master"), (run.Action, run.Ref));
+        Assert.Equal(("rerequested", GitRef.Branch("master"), EventKind.CheckRun), (run.Action, run.Ref, run.Kind));
         Assert.Equal("d6fde92930d4715a2b49857d24b940956b26d2d3", run.Revision);
         Assert.Equal("146e867f55c26428e5f9fade55a9bbf5e95a7912", run.Before);
         Assert.Equal("github/hello-world", run.Repository.FullName);

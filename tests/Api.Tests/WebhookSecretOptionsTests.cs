@@ -1,6 +1,5 @@
 using System.Text;
 using K8sWebhookHandler.Api.Webhooks;
-using K8sWebhookHandler.Grains.Configuration;
 using K8sWebhookHandler.Testing;
 using K8sWebhookHandler.Testing.Handler;
 using Microsoft.Extensions.Configuration;
@@ -15,7 +14,7 @@ public sealed class WebhookSecretOptionsTests
 {
     private static readonly byte[] Body = Encoding.UTF8.GetBytes("{\"zen\":\"Practicality beats purity.\"}");
 
-    private static HandlerOptions Options(Dictionary<string, string?> settings, bool developmentFile = true)
+    private static WebhookOptions Options(Dictionary<string, string?> settings, bool developmentFile = true)
     {
         var builder = new ConfigurationBuilder();
         if (developmentFile)
@@ -25,11 +24,11 @@ public sealed class WebhookSecretOptionsTests
         }
 
         var configuration = builder.AddInMemoryCollection(settings).Build();
-        using var services = new ServiceCollection().AddHandlerOptions(configuration, requireWebhookSecret: true).BuildServiceProvider();
-        return services.GetRequiredService<IOptions<HandlerOptions>>().Value;
+        using var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddWebhookOptions().BuildServiceProvider();
+        return services.GetRequiredService<IOptions<WebhookOptions>>().Value;
     }
 
-    private static string? Check(HandlerOptions options, string signedWith) =>
+    private static string? Check(WebhookOptions options, string signedWith) =>
         new SignatureVerifier(Microsoft.Extensions.Options.Options.Create(options)).Check(Body, WebhookClient.Sign(signedWith, Body), null);
 
     [Fact]
@@ -38,7 +37,7 @@ public sealed class WebhookSecretOptionsTests
         var options = Options(new() { ["WEBHOOK_SECRET"] = "a-real-secret" });
 
         Assert.Equal(["a-real-secret"], options.WebhookSecrets);
-        Assert.Equal("signature does not match", Check(options, HandlerOptions.PublicDevelopmentSecret));
+        Assert.Equal("signature does not match", Check(options, WebhookOptions.PublicDevelopmentSecret));
         Assert.Null(Check(options, "a-real-secret"));
         Assert.False(options.UsesDevelopmentWebhookSecret);
     }
@@ -48,12 +47,12 @@ public sealed class WebhookSecretOptionsTests
     {
         var options = Options(new()
         {
-            ["Handler:WebhookSecrets:0"] = HandlerOptions.PublicDevelopmentSecret,
+            ["Handler:WebhookSecrets:0"] = WebhookOptions.PublicDevelopmentSecret,
             ["Handler:WebhookSecrets:1"] = "rotated-in",
         });
 
         Assert.Equal(["rotated-in"], options.WebhookSecrets);
-        Assert.Equal("signature does not match", Check(options, HandlerOptions.PublicDevelopmentSecret));
+        Assert.Equal("signature does not match", Check(options, WebhookOptions.PublicDevelopmentSecret));
     }
 
     [Fact]
@@ -61,8 +60,8 @@ public sealed class WebhookSecretOptionsTests
     {
         var options = Options([]);
 
-        Assert.Equal([HandlerOptions.PublicDevelopmentSecret], options.WebhookSecrets);
-        Assert.Null(Check(options, HandlerOptions.PublicDevelopmentSecret));
+        Assert.Equal([WebhookOptions.PublicDevelopmentSecret], options.WebhookSecrets);
+        Assert.Null(Check(options, WebhookOptions.PublicDevelopmentSecret));
         Assert.True(options.UsesDevelopmentWebhookSecret);
     }
 
@@ -138,7 +137,7 @@ public sealed class WebhookSecretOptionsTests
         var (level, message) = Assert.Single(logger.Entries);
         Assert.Equal(LogLevel.Warning, level);
         Assert.Contains("public development secret", message);
-        Assert.DoesNotContain(HandlerOptions.PublicDevelopmentSecret, message);
+        Assert.DoesNotContain(WebhookOptions.PublicDevelopmentSecret, message);
     }
 
     [Fact]

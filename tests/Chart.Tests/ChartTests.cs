@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using K8sWebhookHandler.Grains.Configuration;
 using K8sWebhookHandler.Grains.Manifests;
 using K8sWebhookHandler.KubeApiEmulator;
 using K8sWebhookHandler.Testing;
@@ -40,7 +39,7 @@ public sealed class ChartTests : IAsyncLifetime
     }
 
     private async Task<IReadOnlyList<JsonObject>> RenderAsync(params string[] extra) =>
-        new ManifestReader(new ManifestLimits { MaxObjects = 100 }).Read(await HelmAsync(["template", "hooks", Chart, "--namespace", "ci", .. extra]));
+        new ManifestReader(new ManifestOptions { MaxObjects = 100 }).Read(await HelmAsync(["template", "hooks", Chart, "--namespace", "ci", .. extra]));
 
     private static JsonObject One(IReadOnlyList<JsonObject> objects, string kind, string? nameSuffix = null) =>
         Assert.Single(objects, o => o["kind"]!.GetValue<string>() == kind && (nameSuffix is null || o["metadata"]!["name"]!.GetValue<string>().EndsWith(nameSuffix, StringComparison.Ordinal)));
@@ -152,7 +151,7 @@ public sealed class ChartTests : IAsyncLifetime
 
         var output = await kubectl.RunCheckedAsync("apply", "-f", rendered);
 
-        var objects = new ManifestReader(new ManifestLimits { MaxObjects = 100 }).Read(await File.ReadAllTextAsync(rendered));
+        var objects = new ManifestReader(new ManifestOptions { MaxObjects = 100 }).Read(await File.ReadAllTextAsync(rendered));
         Assert.Equal(objects.Count, output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.EndsWith(" created", StringComparison.Ordinal)));
         Assert.Equal(
             objects.Where(o => o["kind"]!.GetValue<string>() == "Deployment").Select(o => o["metadata"]!["name"]!.GetValue<string>()).Order(StringComparer.Ordinal),

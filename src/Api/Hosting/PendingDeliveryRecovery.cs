@@ -1,4 +1,4 @@
-using K8sWebhookHandler.Grains;
+using K8sWebhookHandler.Abstractions;
 using K8sWebhookHandler.Grains.Repositories;
 using K8sWebhookHandler.Grains.Storage;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
-using K8sWebhookHandler.Grains;
-using K8sWebhookHandler.Grains.Identity;
-using K8sWebhookHandler.Grains.Inspection;
+using K8sWebhookHandler.Abstractions;
+using K8sWebhookHandler.Abstractions.Identity;
+using K8sWebhookHandler.Abstractions.Inspection;
 using Microsoft.Extensions.Primitives;
 
 namespace K8sWebhookHandler.Api.Inspection;

@@ -1,23 +1,23 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
+using K8sWebhookHandler.Abstractions.Events;
+using K8sWebhookHandler.Abstractions.Identity;
 using K8sWebhookHandler.Api.Webhooks;
 using K8sWebhookHandler.Grains.Configuration;
-using K8sWebhookHandler.Grains.Events;
-using K8sWebhookHandler.Grains.Identity;
+using K8sWebhookHandler.Grains.Failures;
 using K8sWebhookHandler.Grains.Kubernetes;
 using K8sWebhookHandler.Grains.Manifests;
+using K8sWebhookHandler.Grains.Processing;
+using Microsoft.Extensions.Options;
 
 namespace K8sWebhookHandler.Api.Rendering;
 
 /// <summary>
 /// <c>render --manifest FILE [--payload FILE --event TYPE]</c>: prints, as a JSON array, exactly the objects the
 /// handler would send for a manifest and an event (the Go handler's <c>annotate</c> tool). Without a payload, a
-/// push to <c>refs/heads/main</c> of <c>local/render</c> at revision zero is assumed.
+/// push to <c>refs/heads/main</c> of <c>local/render</c> at revision zero is assumed. It goes through the handler's
+/// own <see cref="ManifestPipeline"/>, planning offline.
 /// </summary>
 public static class RenderCommand
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
-
     public static async Task<int> RunAsync(string[] args, IConfiguration configuration, TextWriter output, TextWriter error)
     {
         var manifest = Option(args, "--manifest");
@@ -27,31 +27,50 @@ public static class RenderCommand
             return 2;
         }
 
-        var options = (configuration.GetSection(HandlerOptions.Section).Get<HandlerOptions>() ?? new HandlerOptions()).WithDefaults();
+        if (StartupCheck.Problems(configuration, AddOptions) is { Count: > 0 } problems)
+        {
+            foreach (var problem in problems)
+            {
+                await error.WriteLineAsync($"render: {problem}");
+            }
+
+            return 2;
+        }
+
+        var manifests = ValidatedOptions.Get<ManifestOptions>(configuration, AddOptions);
+        var kubernetes = ValidatedOptions.Get<KubernetesOptions>(configuration, AddOptions);
         try
         {
             var webhookEvent = await EventAsync(Option(args, "--payload"), Option(args, "--event") ?? "push");
-            var objects = new ManifestReader(options.Manifest).Read(await File.ReadAllTextAsync(manifest));
             var revision = webhookEvent.Revision.Length > 0 ? webhookEvent.Revision : WebhookEvent.ZeroRevision;
-            var stamped = ManifestStamper.Stamp(objects, webhookEvent, revision);
-            var plan = await new ApplyPlanner(new OfflineKindResolver(), options).PlanAsync(stamped, options.Namespace, CancellationToken.None);
-            await output.WriteLineAsync(new JsonArray(plan.Select(p => (JsonNode)p.Body.DeepClone()).ToArray()).ToJsonString(Indented));
+            var pipeline = new ManifestPipeline(new LocalManifestFile(manifest), new OfflineKindResolver(), Options.Create(manifests), kubernetes.Placement());
+            var (objects, _) = await pipeline.ReadAsync(webhookEvent, revision, CancellationToken.None);
+            var plan = await pipeline.PlanAsync(objects ?? [], webhookEvent, revision, kubernetes.Namespace, CancellationToken.None);
+            await output.WriteLineAsync(plan.ToJson());
             return 0;
         }
-        catch (Exception e) when (e is ManifestException or WebhookPayloadException or IOException)
+        catch (Exception e) when (e is DeliveryRefusedException or WebhookPayloadException or IOException)
         {
             await error.WriteLineAsync($"render: {e.Message}");
             return 1;
         }
     }
 
-    private static async Task<WebhookEvent> EventAsync(string? payloadPath, string eventType)
+    /// <summary>The settings render reads: the manifest's limits, the allowed kinds and namespaces; no cluster is needed.</summary>
+    private static void AddOptions(IServiceCollection services) => services.AddManifestOptions().AddKubernetesOptions();
+
+    private static async Task<WebhookEvent> EventAsync(string? payloadPath, string eventName)
     {
         var delivery = DeliveryId.Parse("render");
+        if (!EventType.TryParse(eventName, out var eventType))
+        {
+            throw new WebhookPayloadException("--event is not an event name: [a-z_]{1,64}");
+        }
+
         if (payloadPath is null)
         {
             var repository = new RepositoryFacts("local/render", "", "", "", "main");
-            return new WebhookEvent(delivery, eventType, "", "refs/heads/main", WebhookEvent.ZeroRevision, WebhookEvent.ZeroRevision,
+            return new WebhookEvent(delivery, eventType, "", GitRef.Branch("main"), WebhookEvent.ZeroRevision, WebhookEvent.ZeroRevision,
                 false, false, false, repository, DateTimeOffset.UnixEpoch);
         }
 

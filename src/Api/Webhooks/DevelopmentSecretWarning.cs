@@ -1,10 +1,9 @@
-using K8sWebhookHandler.Grains.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace K8sWebhookHandler.Api.Webhooks;
 
 /// <summary>Says at start-up, loudly, when the only webhook secret is the public development one.</summary>
-public sealed partial class DevelopmentSecretWarning(IOptions<HandlerOptions> options, ILogger<DevelopmentSecretWarning> logger) : IHostedService
+public sealed partial class DevelopmentSecretWarning(IOptions<WebhookOptions> options, ILogger<DevelopmentSecretWarning> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {

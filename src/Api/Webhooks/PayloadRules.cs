@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
-using K8sWebhookHandler.Grains.Identity;
+using K8sWebhookHandler.Abstractions.Events;
+using K8sWebhookHandler.Abstractions.Identity;
 
 namespace K8sWebhookHandler.Api.Webhooks;
 
@@ -21,7 +22,7 @@ internal static partial class PayloadRules
     [GeneratedRegex(@"\A[A-Za-z0-9._-]{1,100}\z")]
     private static partial Regex DispatchType();
 
-    /// <summary>An event type (<c>X-GitHub-Event</c>) or action: <c>[a-z_]{1,64}</c>.</summary>
+    /// <summary>An action as GitHub's own are: <c>[a-z_]{1,64}</c> (the event's name has the same shape, see <see cref="EventType"/>).</summary>
     public static bool IsWord(string value) => Word().IsMatch(value);
 
     /// <summary>A string field, or null when it is missing or JSON null; anything else is refused.</summary>
@@ -49,8 +50,8 @@ internal static partial class PayloadRules
     }
 
     /// <summary>A full ref under <c>refs/heads/</c> or <c>refs/tags/</c> with a valid name.</summary>
-    public static string FullRef(string path, string value) =>
-        GitRefName.IsBranchOrTag(value) ? value : throw Refused(path, RefRule);
+    public static GitRef FullRef(string path, string value) =>
+        GitRef.TryParse(value, out var gitRef) && (gitRef.IsBranch || gitRef.IsTag) ? gitRef : throw Refused(path, RefRule);
 
     /// <summary>A branch or tag name without its prefix.</summary>
     public static string ShortRef(string path, string value) =>
@@ -61,10 +62,10 @@ internal static partial class PayloadRules
     /// <c>repository_dispatch</c> carries the sender's event type there, which GitHub caps at 100 characters and
     /// which is kept to <c>[A-Za-z0-9._-]</c>.
     /// </summary>
-    public static string Action(PayloadFields fields, string eventType)
+    public static string Action(PayloadFields fields, EventType eventType)
     {
         var action = OptionalString(fields, "action") ?? "";
-        if (eventType == "repository_dispatch")
+        if (eventType.Kind == EventKind.RepositoryDispatch)
         {
             return action.Length == 0 || DispatchType().IsMatch(action) ? action : throw Refused("action", "is not [A-Za-z0-9._-]{1,100}");
         }

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using K8sWebhookHandler.Grains.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace K8sWebhookHandler.Api.Webhooks;
@@ -10,7 +9,7 @@ namespace K8sWebhookHandler.Api.Webhooks;
 /// secret can be rotated), in constant time; the SHA-1 <c>X-Hub-Signature</c> only when allowed. The body is
 /// hashed as it is read (<see cref="Begin"/>), so it never has to be held whole to be checked.
 /// </summary>
-public sealed class SignatureVerifier(IOptions<HandlerOptions> options)
+public sealed class SignatureVerifier(IOptions<WebhookOptions> options)
 {
     public const string Sha256Header = "X-Hub-Signature-256";
     public const string Sha1Header = "X-Hub-Signature";
@@ -62,7 +61,7 @@ public sealed class SignatureVerifier(IOptions<HandlerOptions> options)
         return check.Finish();
     }
 
-    private static byte[][] Keys(HandlerOptions settings) =>
+    private static byte[][] Keys(WebhookOptions settings) =>
         settings.WebhookSecrets.Where(s => s.Length > 0).Select(Encoding.UTF8.GetBytes).ToArray();
 
     /// <summary>The digest a header claims, or null when the header is not the prefix and exactly that many hex digits.</summary>

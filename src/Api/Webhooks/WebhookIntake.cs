@@ -1,7 +1,6 @@
-using K8sWebhookHandler.Grains;
-using K8sWebhookHandler.Grains.Configuration;
-using K8sWebhookHandler.Grains.Events;
-using K8sWebhookHandler.Grains.Identity;
+using K8sWebhookHandler.Abstractions;
+using K8sWebhookHandler.Abstractions.Events;
+using K8sWebhookHandler.Abstractions.Identity;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
@@ -20,7 +19,7 @@ public sealed record WebhookError(string Error);
 /// no git or Kubernetes I/O happens here.
 /// </summary>
 public sealed partial class WebhookIntake(
-    SignatureVerifier signatures, IGrainFactory grains, IOptions<HandlerOptions> options, TimeProvider time, ILogger<WebhookIntake> logger)
+    SignatureVerifier signatures, IGrainFactory grains, IOptions<WebhookOptions> options, TimeProvider time, ILogger<WebhookIntake> logger)
 {
     public async Task<IResult> HandleAsync(HttpContext context)
     {
@@ -52,18 +51,19 @@ public sealed partial class WebhookIntake(
     }
 
     /// <summary>What the headers alone decide, before any of the body is read: its declared size, the event and the delivery id.</summary>
-    private static IResult? CheckHeaders(HttpRequest request, long max, out string eventType, out DeliveryId delivery)
+    private static IResult? CheckHeaders(HttpRequest request, long max, out EventType eventType, out DeliveryId delivery)
     {
-        eventType = request.Headers["X-GitHub-Event"].ToString();
+        var eventName = request.Headers["X-GitHub-Event"].ToString();
+        var typed = EventType.TryParse(eventName, out eventType);
         var named = DeliveryId.TryParse(request.Headers["X-GitHub-Delivery"].ToString(), out delivery);
         return request.ContentLength > max ? TooLarge(max)
-            : eventType.Length == 0 ? Refuse(StatusCodes.Status400BadRequest, "missing X-GitHub-Event")
-            : !PayloadRules.IsWord(eventType) ? Refuse(StatusCodes.Status400BadRequest, "X-GitHub-Event is not [a-z_]{1,64}")
+            : eventName.Length == 0 ? Refuse(StatusCodes.Status400BadRequest, "missing X-GitHub-Event")
+            : !typed ? Refuse(StatusCodes.Status400BadRequest, WebhookParser.EventTypeRule)
             : !named ? Refuse(StatusCodes.Status400BadRequest, "missing or malformed X-GitHub-Delivery")
             : null;
     }
 
-    private async Task<IResult> EnqueueAsync(string eventType, DeliveryId delivery, string? contentType, SpooledBody body, CancellationToken cancellationToken)
+    private async Task<IResult> EnqueueAsync(EventType eventType, DeliveryId delivery, string? contentType, SpooledBody body, CancellationToken cancellationToken)
     {
         WebhookEvent? webhookEvent;
         try
@@ -80,9 +80,9 @@ public sealed partial class WebhookIntake(
             return TypedResults.Accepted((string?)null, new WebhookAnswer(delivery.Value, "ignored"));
         }
 
-        var key = RepositoryKey.Parse(webhookEvent.Repository.FullName);
+        var key = webhookEvent.Repository.Key;
         var status = await grains.GetGrain<IRepositoryGrain>(key.Value).Enqueue(webhookEvent);
-        LogAccepted(logger, key.Value, webhookEvent.Ref, delivery.Value, eventType, status);
+        LogAccepted(logger, key.Value, webhookEvent.Ref.Value, delivery.Value, eventType.Name, status);
         return TypedResults.Accepted((string?)null, new WebhookAnswer(delivery.Value, status.ToString().ToLowerInvariant()));
     }
 

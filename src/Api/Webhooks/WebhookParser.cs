@@ -1,5 +1,5 @@
-using K8sWebhookHandler.Grains.Events;
-using K8sWebhookHandler.Grains.Identity;
+using K8sWebhookHandler.Abstractions.Events;
+using K8sWebhookHandler.Abstractions.Identity;
 using static K8sWebhookHandler.Api.Webhooks.PayloadRules;
 
 namespace K8sWebhookHandler.Api.Webhooks;
@@ -9,25 +9,31 @@ public sealed class WebhookPayloadException(string message) : Exception(message)
 
 /// <summary>
 /// Reads only what the handler needs from a GitHub payload: the repository, and per event type the ref, the
-/// revision and the push flags, each checked against its bounds (<see cref="PayloadRules"/>). Payloads are large
-/// and full of nulls; everything else is read past, never kept.
+/// revision and the push flags, each checked against its bounds (<see cref="PayloadRules"/>) and typed here, once:
+/// the repository's key, the <see cref="GitRef"/>, the <see cref="EventType"/>. Payloads are large and full of
+/// nulls; everything else is read past, never kept.
 /// </summary>
 public static class WebhookParser
 {
+    /// <summary>The refusal of an <c>X-GitHub-Event</c> that is no event name.</summary>
+    public const string EventTypeRule = "X-GitHub-Event is not [a-z_]{1,64}";
+
+    /// <summary>Parses a payload of the event named <paramref name="eventName"/>; null as <see cref="ParseAsync(EventType, DeliveryId, Stream, DateTimeOffset, CancellationToken)"/>.</summary>
+    public static Task<WebhookEvent?> ParseAsync(string eventName, DeliveryId delivery, Stream json, DateTimeOffset receivedAt,
+        CancellationToken cancellationToken) =>
+        EventType.TryParse(eventName, out var eventType)
+            ? ParseAsync(eventType, delivery, json, receivedAt, cancellationToken)
+            : throw new WebhookPayloadException(EventTypeRule);
+
     /// <summary>Parses a payload; null when it names no repository and is a ping (an organisation hook's ping).</summary>
-    public static async Task<WebhookEvent?> ParseAsync(string eventType, DeliveryId delivery, Stream json, DateTimeOffset receivedAt,
+    public static async Task<WebhookEvent?> ParseAsync(EventType eventType, DeliveryId delivery, Stream json, DateTimeOffset receivedAt,
         CancellationToken cancellationToken)
     {
-        if (!IsWord(eventType))
-        {
-            throw new WebhookPayloadException("X-GitHub-Event is not [a-z_]{1,64}");
-        }
-
         var fields = await PayloadFields.ReadAsync(json, cancellationToken);
         switch (fields["repository"].Kind)
         {
             case FieldKind.Missing or FieldKind.Null:
-                return eventType == "ping" ? null : throw new WebhookPayloadException("the event names no repository");
+                return eventType.Kind == EventKind.Ping ? null : throw new WebhookPayloadException("the event names no repository");
             case FieldKind.Repeated:
                 throw Refused("repository", "appears more than once");
             case not FieldKind.Object:
@@ -35,23 +41,23 @@ public static class WebhookParser
         }
 
         var repository = Repository(fields);
-        var (gitRef, revision, before) = eventType switch
+        var (gitRef, revision, before) = eventType.Kind switch
         {
-            "push" => (FullRef("ref", RequiredString(fields, "ref")), Revision(fields, "after", required: true), Revision(fields, "before", required: false)),
-            "delete" or "create" => (BranchOrTag(fields), "", ""),
-            "check_suite" => Suite(fields, "check_suite"),
-            "check_run" => Suite(fields, "check_run.check_suite"),
-            _ => ("", "", ""),
+            EventKind.Push => (FullRef("ref", RequiredString(fields, "ref")), Revision(fields, "after", required: true), Revision(fields, "before", required: false)),
+            EventKind.Delete or EventKind.Create => (BranchOrTag(fields), "", ""),
+            EventKind.CheckSuite => Suite(fields, "check_suite"),
+            EventKind.CheckRun => Suite(fields, "check_run.check_suite"),
+            _ => (GitRef.None, "", ""),
         };
-        var push = eventType == "push";
+        var push = eventType.Kind == EventKind.Push;
         return new WebhookEvent(delivery, eventType, Action(fields, eventType), gitRef, revision, before,
             push && Flag(fields, "created"), push && Flag(fields, "deleted"), push && Flag(fields, "forced"), repository, receivedAt);
     }
 
     /// <summary>Parses a payload held in memory.</summary>
-    public static Task<WebhookEvent?> ParseAsync(string eventType, DeliveryId delivery, byte[] json, DateTimeOffset receivedAt,
+    public static Task<WebhookEvent?> ParseAsync(string eventName, DeliveryId delivery, byte[] json, DateTimeOffset receivedAt,
         CancellationToken cancellationToken) =>
-        ParseAsync(eventType, delivery, new MemoryStream(json, writable: false), receivedAt, cancellationToken);
+        ParseAsync(eventName, delivery, new MemoryStream(json, writable: false), receivedAt, cancellationToken);
 
     private static RepositoryFacts Repository(PayloadFields fields)
     {
@@ -66,26 +72,26 @@ public static class WebhookParser
     }
 
     /// <summary>A <c>delete</c> or <c>create</c> event names the branch or tag by its short name and <c>ref_type</c>.</summary>
-    private static string BranchOrTag(PayloadFields fields)
+    private static GitRef BranchOrTag(PayloadFields fields)
     {
         var name = ShortRef("ref", RequiredString(fields, "ref"));
         return OptionalString(fields, "ref_type") switch
         {
-            "branch" => GitRefName.BranchPrefix + name,
-            "tag" => GitRefName.TagPrefix + name,
+            "branch" => GitRef.Branch(name),
+            "tag" => GitRef.Tag(name),
             _ => throw Refused("ref_type", "must be branch or tag"),
         };
     }
 
     /// <summary>A check suite's head branch (none for some suites, e.g. from forks) and head commit.</summary>
-    private static (string Ref, string Revision, string Before) Suite(PayloadFields fields, string suite)
+    private static (GitRef Ref, string Revision, string Before) Suite(PayloadFields fields, string suite)
     {
         if (fields[suite].Kind is not FieldKind.Object)
         {
-            return fields[suite].Kind is FieldKind.Missing or FieldKind.Null ? ("", "", "") : throw Refused(suite, "must be an object");
+            return fields[suite].Kind is FieldKind.Missing or FieldKind.Null ? (GitRef.None, "", "") : throw Refused(suite, "must be an object");
         }
 
-        var branch = OptionalString(fields, $"{suite}.head_branch") is { Length: > 0 } name ? GitRefName.BranchPrefix + ShortRef($"{suite}.head_branch", name) : "";
+        var branch = OptionalString(fields, $"{suite}.head_branch") is { Length: > 0 } name ? GitRef.Branch(ShortRef($"{suite}.head_branch", name)) : GitRef.None;
         return (branch, Revision(fields, $"{suite}.head_sha", required: true), Revision(fields, $"{suite}.before", required: false));
     }
 

@@ -1,4 +1,4 @@
-namespace K8sWebhookHandler.Grains.Events;
+namespace K8sWebhookHandler.Abstractions.Events;
 
 /// <summary>What the repository grain answered when a delivery was handed to it.</summary>
 public enum DeliveryStatus

@@ -1,17 +1,16 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 
-namespace K8sWebhookHandler.Grains.Identity;
+namespace K8sWebhookHandler.Abstractions.Identity;
 
 /// <summary>
 /// GitHub's <c>X-GitHub-Delivery</c>: one id per delivery, repeated verbatim when a delivery is redelivered,
 /// which is what makes redelivery detectable.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("delivery-id")]
-[JsonConverter(typeof(DeliveryIdJsonConverter))]
-public readonly partial record struct DeliveryId
+[JsonConverter(typeof(ParsableJsonConverter<DeliveryId>))]
+public readonly partial record struct DeliveryId : IParsable<DeliveryId>
 {
     private DeliveryId(string value) => Value = value;
 
@@ -37,14 +36,9 @@ public readonly partial record struct DeliveryId
         return false;
     }
 
+    static DeliveryId IParsable<DeliveryId>.Parse(string s, IFormatProvider? provider) => Parse(s);
+
+    static bool IParsable<DeliveryId>.TryParse([NotNullWhen(true)] string? s, IFormatProvider? provider, out DeliveryId result) => TryParse(s, out result);
+
     public override string ToString() => Value;
-}
-
-internal sealed class DeliveryIdJsonConverter : JsonConverter<DeliveryId>
-{
-    public override DeliveryId Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-        DeliveryId.Parse(reader.GetString() ?? "");
-
-    public override void Write(Utf8JsonWriter writer, DeliveryId value, JsonSerializerOptions options) =>
-        writer.WriteStringValue(value.Value);
 }

@@ -1,4 +1,4 @@
-namespace K8sWebhookHandler.Grains.Identity;
+namespace K8sWebhookHandler.Abstractions.Identity;
 
 /// <summary>
 /// Branch and tag names as the handler accepts them: git's <c>check-ref-format</c> rules, narrowed to printable
@@ -6,16 +6,8 @@ namespace K8sWebhookHandler.Grains.Identity;
 /// </summary>
 public static class GitRefName
 {
-    public const string BranchPrefix = "refs/heads/";
-    public const string TagPrefix = "refs/tags/";
-
     /// <summary>Longest short name (after the prefix); git allows more, but no file system or label needs it.</summary>
     public const int MaxBytes = 255;
-
-    /// <summary>Whether <paramref name="fullRef"/> is <c>refs/heads/NAME</c> or <c>refs/tags/NAME</c> with a valid short name.</summary>
-    public static bool IsBranchOrTag(string fullRef) =>
-        (fullRef.StartsWith(BranchPrefix, StringComparison.Ordinal) && IsValidShortName(fullRef[BranchPrefix.Length..]))
-        || (fullRef.StartsWith(TagPrefix, StringComparison.Ordinal) && IsValidShortName(fullRef[TagPrefix.Length..]));
 
     /// <summary>
     /// Whether a branch or tag name (without its prefix) is valid: 1 to 255 printable ASCII characters, no space

@@ -1,9 +1,8 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 
-namespace K8sWebhookHandler.Grains.Identity;
+namespace K8sWebhookHandler.Abstractions.Identity;
 
 /// <summary>
 /// A repository's identity: the canonical lower-case <c>owner/name</c>. GitHub treats names
@@ -14,8 +13,8 @@ namespace K8sWebhookHandler.Grains.Identity;
 /// names (a Kelvin sign for a K, a padded name) can share a key.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("repository-key")]
-[JsonConverter(typeof(RepositoryKeyJsonConverter))]
-public readonly partial record struct RepositoryKey
+[JsonConverter(typeof(ParsableJsonConverter<RepositoryKey>))]
+public readonly partial record struct RepositoryKey : IParsable<RepositoryKey>
 {
     private RepositoryKey(string value) => Value = value;
 
@@ -46,14 +45,9 @@ public readonly partial record struct RepositoryKey
         return false;
     }
 
+    static RepositoryKey IParsable<RepositoryKey>.Parse(string s, IFormatProvider? provider) => Parse(s);
+
+    static bool IParsable<RepositoryKey>.TryParse([NotNullWhen(true)] string? s, IFormatProvider? provider, out RepositoryKey result) => TryParse(s, out result);
+
     public override string ToString() => Value;
-}
-
-internal sealed class RepositoryKeyJsonConverter : JsonConverter<RepositoryKey>
-{
-    public override RepositoryKey Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-        RepositoryKey.Parse(reader.GetString() ?? "");
-
-    public override void Write(Utf8JsonWriter writer, RepositoryKey value, JsonSerializerOptions options) =>
-        writer.WriteStringValue(value.Value);
 }

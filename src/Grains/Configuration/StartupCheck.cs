@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using K8sWebhookHandler.Grains.Kubernetes;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -8,44 +7,36 @@ namespace K8sWebhookHandler.Grains.Configuration;
 
 /// <summary>
 /// Finds settings that can never work before anything starts, as one line each saying what to set: a failed
-/// validation, a value of the wrong type (with the expected format), a cluster that cannot be reached by
-/// configuration. The programs print these lines and exit instead of starting half-way.
+/// validation of any subsystem's options, a value of the wrong type (with the expected format), a cluster that cannot
+/// be reached by configuration. The programs print these lines and exit instead of starting half-way.
 /// </summary>
 public static partial class StartupCheck
 {
     /// <param name="configuration">The program's configuration.</param>
-    /// <param name="receivesWebhooks">The Api: a webhook secret is required.</param>
-    /// <param name="runsGrains">Local mode or a silo: the Kubernetes target must be usable.</param>
-    /// <param name="joinsCluster">A silo, or the Api in cluster mode: <c>Handler:Cluster</c> must name Redis.</param>
-    public static IReadOnlyList<string> Problems(IConfiguration configuration, bool receivesWebhooks, bool runsGrains, bool joinsCluster)
+    /// <param name="addServices">
+    /// What the program registers whose options are validated at start (each subsystem's <c>AddX()</c>): exactly the
+    /// settings it will read, checked by the validators it will run.
+    /// </param>
+    public static IReadOnlyList<string> Problems(IConfiguration configuration, Action<IServiceCollection> addServices)
     {
-        HandlerOptions options;
+        using var provider = ValidatedOptions.Provider(configuration, addServices);
         try
         {
-            using var provider = new ServiceCollection().AddHandlerOptions(configuration, receivesWebhooks).BuildServiceProvider();
-            options = provider.GetRequiredService<IOptions<HandlerOptions>>().Value;
+            provider.GetService<IStartupValidator>()?.Validate();
+            return [];
         }
         catch (OptionsValidationException e)
         {
             return e.Failures.ToList();
         }
+        catch (AggregateException e) when (e.InnerExceptions.All(i => i is OptionsValidationException))
+        {
+            return e.InnerExceptions.Cast<OptionsValidationException>().SelectMany(i => i.Failures).ToList();
+        }
         catch (InvalidOperationException e) when (ConversionProblem(e) is { } problem)
         {
             return [problem];
         }
-
-        var problems = new List<string>();
-        if (joinsCluster && (configuration.GetSection(ClusterSettings.Section).Get<ClusterSettings>() ?? new ClusterSettings()).Problem() is { } cluster)
-        {
-            problems.Add(cluster);
-        }
-
-        if (runsGrains && KubernetesTarget.ConfigurationProblem(options, configuration) is { } target)
-        {
-            problems.Add(target);
-        }
-
-        return problems;
     }
 
     /// <summary>The line for a setting whose text is not of its type, or null when the exception is something else.</summary>

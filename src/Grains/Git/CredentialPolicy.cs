@@ -1,10 +1,9 @@
 using System.Diagnostics.CodeAnalysis;
-using K8sWebhookHandler.Grains.Configuration;
 
 namespace K8sWebhookHandler.Grains.Git;
 
 /// <summary>
-/// Which remotes get <see cref="HandlerOptions.GitHubToken"/>: over HTTPS only, to <see cref="GitOptions.GitHubHost"/>,
+/// Which remotes get <see cref="GitOptions.GitHubToken"/>: over HTTPS only, to <see cref="GitOptions.GitHubHost"/>,
 /// the hosts of HTTPS rewrite targets and <see cref="GitOptions.CredentialHosts"/>; over plain HTTP only to
 /// <see cref="GitOptions.CredentialHosts"/> and only with <see cref="GitOptions.AllowInsecureCredentials"/>. Never
 /// over <c>git://</c> or to a file.
@@ -14,14 +13,14 @@ public sealed class CredentialPolicy
     private readonly IReadOnlyList<HostEntry> _httpsHosts;
     private readonly IReadOnlyList<HostEntry> _httpHosts;
 
-    public CredentialPolicy(HandlerOptions options)
+    public CredentialPolicy(GitOptions options)
     {
-        var listed = options.Git.CredentialHosts.Select(h => HostEntry.TryParse(h, out var entry) ? entry : null).OfType<HostEntry>().ToList();
+        var listed = options.CredentialHosts.Select(h => HostEntry.TryParse(h, out var entry) ? entry : null).OfType<HostEntry>().ToList();
         var rewriteTargets = options.CloneUrlRewrites
             .Select(r => RemoteUrl.TryParse(r.To, out var url, out _) && url.Scheme == "https" ? new HostEntry(url.Host, url.Port < 0 ? null : url.Port) : null)
             .OfType<HostEntry>();
         _httpsHosts = [new HostEntry(GitOptions.GitHubHost, null), .. rewriteTargets, .. listed];
-        _httpHosts = options.Git.AllowInsecureCredentials ? listed : [];
+        _httpHosts = options.AllowInsecureCredentials ? listed : [];
         HasToken = options.GitHubToken is { Length: > 0 };
     }
 

@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using K8sWebhookHandler.Grains.Configuration;
-using K8sWebhookHandler.Grains.Identity;
-using K8sWebhookHandler.Grains.Kubernetes;
+using K8sWebhookHandler.Abstractions.Identity;
+using K8sWebhookHandler.Grains.Failures;
 using LibGit2Sharp;
 
 namespace K8sWebhookHandler.Grains.Git;
@@ -57,7 +56,7 @@ internal sealed class FetchGuard(RemoteUrl remote, GitOptions limits, Cancellati
     {
         if (_tooBig)
         {
-            return new RemoteRefusedException(
+            return new DeliveryRefusedException(
                 $"the fetch from {remote} received more than {limits.MaxFetchBytes.ToString(CultureInfo.InvariantCulture)} bytes: the repository is too big for policy (Handler:Git:MaxFetchBytes)");
         }
 

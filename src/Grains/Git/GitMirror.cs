@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
-using K8sWebhookHandler.Grains.Configuration;
-using K8sWebhookHandler.Grains.Identity;
-using K8sWebhookHandler.Grains.Kubernetes;
-using K8sWebhookHandler.Grains.Manifests;
+using K8sWebhookHandler.Abstractions.Identity;
+using K8sWebhookHandler.Grains.Failures;
+using K8sWebhookHandler.Grains.Processing;
+using K8sWebhookHandler.Grains.Storage;
 using LibGit2Sharp;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -22,19 +22,23 @@ public sealed partial class GitMirror : IGitMirror
     private static readonly TimeSpan Margin = TimeSpan.FromSeconds(5);
     private static readonly string[] RefSpecs = ["+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"];
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new();
-    private readonly IOptions<HandlerOptions> _options;
+    private readonly GitOptions _options;
+    private readonly string _dataDirectory;
     private readonly ILogger<GitMirror> _logger;
     private readonly RemotePolicy _remotes;
     private readonly CredentialPolicy _credentials;
 
-    public GitMirror(IOptions<HandlerOptions> options, ILogger<GitMirror> logger)
+    /// <param name="options">Remotes, token and fetch limits.</param>
+    /// <param name="dataDirectory">The mirrors live in its <c>mirrors/</c>.</param>
+    /// <param name="logger">Where the mirror logs.</param>
+    public GitMirror(IOptions<GitOptions> options, IOptions<DataDirectoryOptions> dataDirectory, ILogger<GitMirror> logger)
     {
-        _options = options;
+        _options = options.Value;
+        _dataDirectory = dataDirectory.Value.DataDirectory;
         _logger = logger;
-        _remotes = new RemotePolicy(options.Value);
-        _credentials = new CredentialPolicy(options.Value);
-        var git = options.Value.Git;
-        if (LibGit2Timeouts.TryApply(git.ConnectTimeout, git.FetchTimeout) is { } problem)
+        _remotes = new RemotePolicy(_options, _dataDirectory);
+        _credentials = new CredentialPolicy(_options);
+        if (LibGit2Timeouts.TryApply(_options.ConnectTimeout, _options.FetchTimeout) is { } problem)
         {
             LogNoSocketTimeouts(logger, problem);
         }
@@ -43,19 +47,13 @@ public sealed partial class GitMirror : IGitMirror
     /// <summary>One operation on one mirror: the open repository and the limits its fetches run under.</summary>
     private sealed record Session(Repository Repo, RepositoryKey Repository, FetchGuard Guard, FetchOptions FetchOptions);
 
-    public Task<string?> ReadFileAsync(RepositoryKey repository, string remoteUrl, string revision, string path, CancellationToken cancellationToken) =>
+    public Task<SourceFile?> ReadFileAsync(RepositoryKey repository, string remoteUrl, string revision, string path, long maxBytes, CancellationToken cancellationToken) =>
         WithMirrorAsync(repository, remoteUrl, cancellationToken, session =>
         {
             var commit = FindCommit(session.Repo, revision) ?? FetchCommit(session, revision);
-            if (commit[path]?.Target is not Blob blob)
-            {
-                return null;
-            }
-
-            var limit = _options.Value.Manifest.MaxBytes;
-            return blob.Size > limit
-                ? throw new ManifestException($"{path} is {blob.Size} bytes; at most {limit} are read")
-                : blob.GetContentText();
+            return commit[path]?.Target is Blob blob
+                ? new SourceFile(path, blob.Size, blob.Size > maxBytes ? null : blob.GetContentText())
+                : null;
         });
 
     public Task<string?> ResolveBranchAsync(RepositoryKey repository, string remoteUrl, string branch, CancellationToken cancellationToken) =>
@@ -77,20 +75,19 @@ public sealed partial class GitMirror : IGitMirror
     private async Task<T> WithMirrorAsync<T>(RepositoryKey repository, string remoteUrl, CancellationToken cancellationToken, Func<Session, T> work)
     {
         var remote = _remotes.Resolve(remoteUrl, repository);
-        var settings = _options.Value;
-        var wait = settings.Git.FetchTimeout + Margin;
-        var path = MirrorPath.For(settings.DataDirectory, remote);
+        var wait = _options.FetchTimeout + Margin;
+        var path = MirrorPath.For(_dataDirectory, remote);
         var gate = _locks.GetOrAdd(path, _ => new SemaphoreSlim(1, 1));
         if (!await gate.WaitAsync(wait, cancellationToken))
         {
             throw new TransientException($"the mirror of {remote} is still busy with an earlier fetch that has not ended");
         }
 
-        var guard = new FetchGuard(remote, settings.Git, cancellationToken);
+        var guard = new FetchGuard(remote, _options, cancellationToken);
         var running = Task.Run(() =>
         {
             using var repo = Open(path, remote.Value);
-            return work(new Session(repo, repository, guard, guard.Options(_credentials, settings.GitHubToken)));
+            return work(new Session(repo, repository, guard, guard.Options(_credentials, _options.GitHubToken)));
         }, CancellationToken.None);
 
         // The mirror is free again when libgit2 is done with it, not when this caller stops waiting: an abandoned

@@ -1,21 +1,23 @@
-using K8sWebhookHandler.Grains.Identity;
+using K8sWebhookHandler.Abstractions.Identity;
+using K8sWebhookHandler.Grains.Processing;
 
 namespace K8sWebhookHandler.Grains.Git;
 
 /// <summary>
 /// A local mirror of each remote, fetched incrementally, read at exact revisions without a checkout. The
 /// <c>remoteUrl</c> is what the payload names: it is rewritten and checked against policy first, and a refused one
-/// throws <see cref="RemoteRefusedException"/> (final); a failed or timed-out fetch throws
-/// <see cref="Kubernetes.TransientException"/> (retried). The <see cref="RepositoryKey"/> names the repository in
+/// throws <see cref="Failures.DeliveryRefusedException"/> (final); a failed or timed-out fetch throws
+/// <see cref="Failures.TransientException"/> (retried). The <see cref="RepositoryKey"/> names the repository in
 /// messages and logs only.
 /// </summary>
 public interface IGitMirror
 {
     /// <summary>
-    /// The text of <paramref name="path"/> at <paramref name="revision"/>, or null when that commit has no such
-    /// file. Fetches first when the revision is not in the mirror yet.
+    /// <paramref name="path"/> at <paramref name="revision"/>: its size, and its text when it is at most
+    /// <paramref name="maxBytes"/>; null when that commit has no such file. Fetches first when the revision is not in
+    /// the mirror yet.
     /// </summary>
-    Task<string?> ReadFileAsync(RepositoryKey repository, string remoteUrl, string revision, string path, CancellationToken cancellationToken);
+    Task<SourceFile?> ReadFileAsync(RepositoryKey repository, string remoteUrl, string revision, string path, long maxBytes, CancellationToken cancellationToken);
 
     /// <summary>The commit a branch points at on the remote, after a fetch; null when there is no such branch.</summary>
     Task<string?> ResolveBranchAsync(RepositoryKey repository, string remoteUrl, string branch, CancellationToken cancellationToken);

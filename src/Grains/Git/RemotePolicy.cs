@@ -1,5 +1,5 @@
-using K8sWebhookHandler.Grains.Configuration;
-using K8sWebhookHandler.Grains.Identity;
+using K8sWebhookHandler.Abstractions.Identity;
+using K8sWebhookHandler.Grains.Failures;
 
 namespace K8sWebhookHandler.Grains.Git;
 
@@ -13,10 +13,12 @@ public sealed class RemotePolicy
     private readonly IReadOnlyList<UrlRewrite> _rewrites;
     private readonly string _dataDirectory;
 
-    public RemotePolicy(HandlerOptions options)
+    /// <param name="options">The rewrites and the allowed remotes.</param>
+    /// <param name="dataDirectory">The handler's data directory, which no remote may name.</param>
+    public RemotePolicy(GitOptions options, string dataDirectory)
     {
         _rewrites = options.CloneUrlRewrites;
-        _dataDirectory = Path.GetFullPath(options.DataDirectory);
+        _dataDirectory = Path.GetFullPath(dataDirectory);
         AllowedRemotes = AllowedRemoteSettings(options)
             .Select(s => RemoteUrl.TryParse(s.Value, out var url, out _) ? url : null)
             .OfType<RemoteUrl>()
@@ -30,11 +32,11 @@ public sealed class RemotePolicy
     /// The allowed prefixes with the setting each comes from, as configured (not yet parsed): for the policy and
     /// for start-up validation.
     /// </summary>
-    public static IEnumerable<(string Setting, string? Value)> AllowedRemoteSettings(HandlerOptions options)
+    public static IEnumerable<(string Setting, string? Value)> AllowedRemoteSettings(GitOptions options)
     {
-        if (options.Git.AllowedRemotes.Count > 0)
+        if (options.AllowedRemotes.Count > 0)
         {
-            return options.Git.AllowedRemotes.Select((prefix, i) => ($"Handler:Git:AllowedRemotes:{i}", (string?)prefix));
+            return options.AllowedRemotes.Select((prefix, i) => ($"Handler:Git:AllowedRemotes:{i}", (string?)prefix));
         }
 
         return options.CloneUrlRewrites
@@ -47,7 +49,7 @@ public sealed class RemotePolicy
     /// <paramref name="repository"/> itself (its path ends in <c>/owner/name</c> or <c>/owner/name.git</c>): a payload
     /// for one repository may not have another repository's manifest applied under its name.
     /// </summary>
-    /// <exception cref="RemoteRefusedException">The remote may not be fetched; the message says why.</exception>
+    /// <exception cref="DeliveryRefusedException">The remote may not be fetched; the message says why.</exception>
     public RemoteUrl Resolve(string? payloadUrl, RepositoryKey repository)
     {
         var remote = Resolve(payloadUrl);
@@ -68,7 +70,7 @@ public sealed class RemotePolicy
     }
 
     /// <summary>The rewritten, normalised remote for <paramref name="payloadUrl"/>.</summary>
-    /// <exception cref="RemoteRefusedException">The remote may not be fetched; the message says why.</exception>
+    /// <exception cref="DeliveryRefusedException">The remote may not be fetched; the message says why.</exception>
     public RemoteUrl Resolve(string? payloadUrl)
     {
         var rewritten = Rewrite(payloadUrl);
@@ -116,12 +118,12 @@ public sealed class RemotePolicy
     private static bool EndsAtBoundary(string from, string url) =>
         from[^1] is '/' or ':' || url.Length == from.Length || url[from.Length] == '/';
 
-    private static RemoteRefusedException Refused(string? payloadUrl, string? rewritten, string problem)
+    private static DeliveryRefusedException Refused(string? payloadUrl, string? rewritten, string problem)
     {
         var named = payloadUrl == rewritten
             ? RemoteUrl.Redact(payloadUrl)
             : $"{RemoteUrl.Redact(payloadUrl)} (rewritten to {RemoteUrl.Redact(rewritten)})";
-        return new RemoteRefusedException($"the remote {named} {problem}");
+        return new DeliveryRefusedException($"the remote {named} {problem}");
     }
 
     private static bool IsInside(string path, string directory)

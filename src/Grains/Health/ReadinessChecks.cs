@@ -1,9 +1,10 @@
+using K8sWebhookHandler.Abstractions;
+using K8sWebhookHandler.Grains.Failures;
+using K8sWebhookHandler.Grains.Kubernetes;
+using K8sWebhookHandler.Grains.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using K8sWebhookHandler.Grains;
-using K8sWebhookHandler.Grains.Configuration;
-using K8sWebhookHandler.Grains.Kubernetes;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
@@ -13,7 +14,7 @@ namespace K8sWebhookHandler.Grains.Health;
 /// Ready only when a grain answers (silo up), grain storage answers a read now (<see cref="IStorageProbeGrain"/>), and
 /// the data directory takes writes.
 /// </summary>
-public sealed class GrainStorageHealthCheck(IGrainFactory grains, IOptions<HandlerOptions> options) : IHealthCheck
+public sealed class GrainStorageHealthCheck(IGrainFactory grains, IOptions<DataDirectoryOptions> options) : IHealthCheck
 {
     /// <summary>The key of the one probe grain.</summary>
     public const string ProbeKey = "readiness";

@@ -1,3 +1,4 @@
+using K8sWebhookHandler.Abstractions;
 using K8sWebhookHandler.Grains.Repositories;
 
 namespace K8sWebhookHandler.Grains.Health;

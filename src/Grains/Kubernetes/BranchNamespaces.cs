@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using K8sWebhookHandler.Grains.Events;
+using K8sWebhookHandler.Abstractions.Events;
+using K8sWebhookHandler.Grains.Failures;
 using K8sWebhookHandler.Grains.Manifests;
 
 namespace K8sWebhookHandler.Grains.Kubernetes;
@@ -29,8 +30,6 @@ public enum NamespaceClaim
 /// </summary>
 public sealed class BranchNamespaces(KubernetesRestClient client)
 {
-    public const string OwnedLabel = StampKeys.Prefix + "owned-namespace";
-
     /// <summary>Creates the namespace, or checks that the existing one may be used by this branch.</summary>
     public async Task EnsureAsync(string name, WebhookEvent e, CancellationToken cancellationToken)
     {
@@ -53,7 +52,7 @@ public sealed class BranchNamespaces(KubernetesRestClient client)
         var (claim, owner) = Claim(existing, e);
         if (claim == NamespaceClaim.OtherBranch)
         {
-            throw new ManifestException(
+            throw new DeliveryRefusedException(
                 $"namespace {name} belongs to the handler's branch {owner}; {e.Repository.FullName} {e.Ref} maps to the same namespace name and may not use it");
         }
     }
@@ -93,7 +92,7 @@ public sealed class BranchNamespaces(KubernetesRestClient client)
     {
         var metadata = ns["metadata"];
         var labels = metadata?["labels"];
-        if (ManifestFields.StringOrNull(labels?[OwnedLabel]) != "true")
+        if (ManifestFields.StringOrNull(labels?[StampKeys.OwnedNamespaceLabel]) != "true")
         {
             return (NamespaceClaim.Foreign, "(not the handler's)");
         }
@@ -102,7 +101,7 @@ public sealed class BranchNamespaces(KubernetesRestClient client)
         var @ref = ManifestFields.StringOrNull(metadata?["annotations"]?[StampKeys.Ref]);
         if (repository is not null || @ref is not null)
         {
-            var same = string.Equals(repository, e.Repository.FullName, StringComparison.OrdinalIgnoreCase) && @ref == e.Ref;
+            var same = ObjectOwnership.IsSameRepository(repository, e) && @ref == e.Ref.Value;
             return (same ? NamespaceClaim.ThisBranch : NamespaceClaim.OtherBranch, $"{@ref ?? "(no ref)"} of {repository ?? "(no repository)"}");
         }
 
@@ -110,46 +109,28 @@ public sealed class BranchNamespaces(KubernetesRestClient client)
         // (main and main- are both refs.heads.main), so such a namespace is used by a matching branch but never deleted.
         var repositoryLabel = ManifestFields.StringOrNull(labels?[StampKeys.RepositoryLabel]);
         var refLabel = ManifestFields.StringOrNull(labels?[StampKeys.RefLabel]);
-        var matches = repositoryLabel == ObjectOwnership.RepositoryLabel(e) && refLabel == LabelValues.From(e.Ref);
-        return (matches ? NamespaceClaim.ThisBranchByLabels : NamespaceClaim.OtherBranch, $"labelled {refLabel ?? "(no ref)"} of {repositoryLabel ?? "(no repository)"}");
+        var claim = HandlerLabels.LabelsMatch(repositoryLabel, refLabel, e) ? NamespaceClaim.ThisBranchByLabels : NamespaceClaim.OtherBranch;
+        return (claim, $"labelled {refLabel ?? "(no ref)"} of {repositoryLabel ?? "(no repository)"}");
     }
 
-    /// <summary>
-    /// The template with the branch put in, made a valid namespace name (DNS-1123 label, at most 63): lower-cased, runs
-    /// of other characters made one '-'. It ends in a hash of the whole when it would be longer than 63, or when the
-    /// branch has no letter or digit, which would leave the template's own name (perhaps <c>Handler:Namespace</c>).
-    /// </summary>
-    public static string NameFor(string template, string branch)
+    private static JsonObject Manifest(string name, WebhookEvent e)
     {
-        var raw = template.Replace("{branch}", branch, StringComparison.Ordinal).ToLowerInvariant();
-        var chars = raw.Select(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) ? c : '-').ToArray();
-        var name = string.Join('-', new string(chars).Split('-', StringSplitOptions.RemoveEmptyEntries));
-        return name.Length <= 63 && branch.Any(char.IsAsciiLetterOrDigit)
-            ? name
-            : name[..Math.Min(name.Length, 52)].TrimEnd('-') + "-" + LabelValues.Hash(raw, 10);
-    }
-
-    private static JsonObject Manifest(string name, WebhookEvent e) => new()
-    {
-        ["apiVersion"] = "v1",
-        ["kind"] = "Namespace",
-        ["metadata"] = new JsonObject
+        var (labels, annotations) = HandlerLabels.ForBranchNamespace(e);
+        return new JsonObject
         {
-            ["name"] = name,
-            ["labels"] = new JsonObject
+            ["apiVersion"] = "v1",
+            ["kind"] = "Namespace",
+            ["metadata"] = new JsonObject
             {
-                [OwnedLabel] = "true",
-                [StampKeys.ManagedByLabel] = StampKeys.ManagedByValue,
-                [StampKeys.RepositoryLabel] = ObjectOwnership.RepositoryLabel(e),
-                [StampKeys.RefLabel] = LabelValues.From(e.Ref),
+                ["name"] = name,
+                ["labels"] = ToJson(labels),
+                ["annotations"] = ToJson(annotations),
             },
-            ["annotations"] = new JsonObject
-            {
-                [StampKeys.RepoName] = e.Repository.FullName,
-                [StampKeys.Ref] = e.Ref,
-            },
-        },
-    };
+        };
+    }
+
+    private static JsonObject ToJson(Dictionary<string, string> values) =>
+        new(values.Select(v => KeyValuePair.Create(v.Key, (JsonNode?)v.Value)));
 
     private async Task<JsonObject?> FindAsync(string name, CancellationToken cancellationToken)
     {

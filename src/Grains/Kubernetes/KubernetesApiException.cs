@@ -45,6 +45,3 @@ public sealed class KubernetesApiException(HttpStatusCode status, string reason,
         return text.Length == 0 ? "(empty body)" : text.Length > 500 ? text[..500] : text;
     }
 }
-
-/// <summary>A failure that may pass: the delivery is retried with backoff.</summary>
-public sealed class TransientException(string message, Exception? inner = null) : Exception(message, inner);

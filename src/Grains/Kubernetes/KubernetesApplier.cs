@@ -1,9 +1,10 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using K8sWebhookHandler.Grains.Configuration;
-using K8sWebhookHandler.Grains.Events;
-using K8sWebhookHandler.Grains.Inspection;
+using K8sWebhookHandler.Abstractions.Events;
+using K8sWebhookHandler.Abstractions.Inspection;
+using K8sWebhookHandler.Grains.Failures;
 using K8sWebhookHandler.Grains.Manifests;
+using K8sWebhookHandler.Grains.Processing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -23,16 +24,15 @@ namespace K8sWebhookHandler.Grains.Kubernetes;
 /// resourceVersion precondition makes the server refuse (409) when the object changed after it was checked.
 /// </remarks>
 public sealed partial class KubernetesApplier(
-    KubernetesRestClient client, IKindResolver resolver, IOptions<HandlerOptions> options, ILogger<KubernetesApplier> logger) : IObjectSink
+    KubernetesRestClient client, IOptions<KubernetesOptions> options, ILogger<KubernetesApplier> logger) : IClusterWriter
 {
     private const string ApplyPatch = "application/apply-patch+yaml";
 
     /// <summary>One object's write, decided before any is sent; a null <see cref="Body"/> means it is there already.</summary>
     private sealed record Write(PlannedObject Item, JsonObject? Body);
 
-    public async Task<IReadOnlyList<AppliedObject>> ApplyAsync(IReadOnlyList<JsonObject> objects, WebhookEvent webhookEvent, string targetNamespace, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<AppliedObject>> ApplyAsync(ObjectPlan plan, WebhookEvent webhookEvent, CancellationToken cancellationToken)
     {
-        var plan = await new ApplyPlanner(resolver, options.Value).PlanAsync(objects, targetNamespace, cancellationToken);
         var writes = new List<Write>(plan.Count);
         foreach (var item in plan)
         {
@@ -44,18 +44,14 @@ public sealed partial class KubernetesApplier(
             await AnsweredAsync(write.Item, () => SendAsync(write.Item, write.Body!, webhookEvent, cancellationToken));
         }
 
-        return plan.Select(p => new AppliedObject(p.ApiVersion, p.Resource.Kind, p.Namespace, p.Name)).ToArray();
+        return plan.Applied();
     }
 
-    public Task<IReadOnlyList<AppliedObject>> SupersedeAsync(WebhookEvent webhookEvent, IReadOnlyList<AppliedObject> keep,
-        IReadOnlyList<AppliedObject> previous, SupersedePolicy policy, CancellationToken cancellationToken) =>
-        AnsweredAsync(null, () => new WorkflowSuperseder(client, resolver).SupersedeAsync(webhookEvent, keep, previous, policy, cancellationToken));
-
     public Task EnsureNamespaceAsync(string name, WebhookEvent webhookEvent, CancellationToken cancellationToken) =>
-        AnsweredAsync(null, () => new BranchNamespaces(client).EnsureAsync(name, webhookEvent, cancellationToken));
+        ApiAnswers.OutcomeAsync("", () => new BranchNamespaces(client).EnsureAsync(name, webhookEvent, cancellationToken));
 
     public Task<bool> DeleteOwnedNamespaceAsync(string name, WebhookEvent webhookEvent, CancellationToken cancellationToken) =>
-        AnsweredAsync(null, () => new BranchNamespaces(client).DeleteIfOwnedAsync(name, webhookEvent, cancellationToken));
+        ApiAnswers.OutcomeAsync("", () => new BranchNamespaces(client).DeleteIfOwnedAsync(name, webhookEvent, cancellationToken));
 
     /// <summary>Reads the object and decides its write; refuses one the repository does not own.</summary>
     private async Task<Write> PrepareAsync(PlannedObject item, WebhookEvent e, CancellationToken cancellationToken)
@@ -124,41 +120,18 @@ public sealed partial class KubernetesApplier(
     {
         if (refusal is not null)
         {
-            throw new ManifestException(refusal);
+            throw new DeliveryRefusedException(refusal);
         }
     }
 
-    /// <summary>Turns the API server's answers into the delivery's outcome: retry later, or refuse for good.</summary>
-    private async Task<T> AnsweredAsync<T>(PlannedObject? item, Func<Task<T>> call)
-    {
-        try
-        {
-            return await call();
-        }
-        catch (KubernetesApiException e)
-        {
-            var prefix = item is null ? "" : item.Description + ": ";
-            if (e.Status == HttpStatusCode.Forbidden && item is not null)
-            {
-                LogForbidden(logger, item.Resource.QualifiedPlural, item.Namespace ?? "(cluster)", e.ApiMessage);
-            }
+    /// <summary>The outcome of one object's requests; a 403 also logs the permission the handler's role lacks.</summary>
+    private Task<T> AnsweredAsync<T>(PlannedObject item, Func<Task<T>> call) => ApiAnswers.OutcomeAsync(item.Description + ": ", call, Forbidden(item));
 
-            throw e switch
-            {
-                { IsTransient: true } => new TransientException(prefix + e.Message, e),
-                { Status: HttpStatusCode.Conflict, Reason: "Conflict" } =>
-                    new TransientException($"{prefix}it changed between being read and being written, so it is read again: {e.ApiMessage}", e),
-                { Status: HttpStatusCode.Forbidden } => new ManifestException($"{prefix}the handler's service account may not do this: {e.ApiMessage}"),
-                _ => new ManifestException($"{prefix}the API server refused it: {e.ApiMessage}"),
-            };
-        }
-    }
+    /// <inheritdoc cref="AnsweredAsync{T}"/>
+    private Task AnsweredAsync(PlannedObject item, Func<Task> call) => ApiAnswers.OutcomeAsync(item.Description + ": ", call, Forbidden(item));
 
-    private Task AnsweredAsync(PlannedObject? item, Func<Task> call) => AnsweredAsync(item, async () =>
-    {
-        await call();
-        return true;
-    });
+    private Action<KubernetesApiException> Forbidden(PlannedObject item) =>
+        e => LogForbidden(logger, item.Resource.QualifiedPlural, item.Namespace ?? "(cluster)", e.ApiMessage);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Forbidden: grant the handler's role get, create and patch on {Resource} in {Namespace}: {ApiMessage}")]
     private static partial void LogForbidden(ILogger logger, string resource, string @namespace, string apiMessage);

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using K8sWebhookHandler.Grains.Failures;
 using k8s;
 
 namespace K8sWebhookHandler.Grains.Kubernetes;
@@ -34,15 +35,7 @@ public sealed class KubernetesRestClient : IDisposable
     /// </summary>
     public async Task<JsonNode> SendAsync(HttpMethod method, string path, JsonNode? body, string? contentType, CancellationToken cancellationToken)
     {
-        // The base may carry a path of its own (a proxy's /k8s/clusters/x): append, do not resolve.
-        using var request = new HttpRequestMessage(method, new Uri(BaseUri.ToString().TrimEnd('/') + path));
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        if (body is not null)
-        {
-            request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8);
-            request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType ?? "application/json");
-        }
-
+        using var request = Request(method, path, body, contentType);
         if (_kubernetes.Credentials is { } credentials)
         {
             await credentials.ProcessHttpRequestAsync(request, cancellationToken);
@@ -66,24 +59,42 @@ public sealed class KubernetesRestClient : IDisposable
 
         using (response)
         {
-            var text = await response.Content.ReadAsStringAsync(deadline.Token);
-            if (!response.IsSuccessStatusCode)
-            {
-                throw KubernetesApiException.From(response.StatusCode, text);
-            }
-
-            try
-            {
-                return text.Length == 0 ? new JsonObject() : JsonNode.Parse(text) ?? new JsonObject();
-            }
-            catch (System.Text.Json.JsonException e)
-            {
-                // A proxy's page (a sign-in form, say) with a success status: not the API server, so tried again later.
-                throw new TransientException(
-                    $"the Kubernetes API at {BaseUri} answered {method} {path} with {(int)response.StatusCode} and a body that is not JSON: {KubernetesApiException.Excerpt(text)}", e);
-            }
+            return AnswerOf(method, path, response.StatusCode, await response.Content.ReadAsStringAsync(deadline.Token));
         }
     }
 
     public void Dispose() => _kubernetes.Dispose();
+
+    private HttpRequestMessage Request(HttpMethod method, string path, JsonNode? body, string? contentType)
+    {
+        // The base may carry a path of its own (a proxy's /k8s/clusters/x): append, do not resolve.
+        var request = new HttpRequestMessage(method, new Uri(BaseUri.ToString().TrimEnd('/') + path));
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        if (body is not null)
+        {
+            request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8);
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType ?? "application/json");
+        }
+
+        return request;
+    }
+
+    private JsonNode AnswerOf(HttpMethod method, string path, HttpStatusCode status, string text)
+    {
+        if ((int)status is < 200 or > 299)
+        {
+            throw KubernetesApiException.From(status, text);
+        }
+
+        try
+        {
+            return text.Length == 0 ? new JsonObject() : JsonNode.Parse(text) ?? new JsonObject();
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            // A proxy's page (a sign-in form, say) with a success status: not the API server, so tried again later.
+            throw new TransientException(
+                $"the Kubernetes API at {BaseUri} answered {method} {path} with {(int)status} and a body that is not JSON: {KubernetesApiException.Excerpt(text)}", e);
+        }
+    }
 }

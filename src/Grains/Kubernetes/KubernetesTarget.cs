@@ -1,4 +1,3 @@
-using K8sWebhookHandler.Grains.Configuration;
 using k8s;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
@@ -13,7 +12,7 @@ namespace K8sWebhookHandler.Grains.Kubernetes;
 /// </summary>
 public sealed partial class KubernetesTarget : IDisposable
 {
-    public KubernetesTarget(IOptions<HandlerOptions> options, IConfiguration configuration, ILogger<KubernetesTarget> logger)
+    public KubernetesTarget(IOptions<KubernetesOptions> options, IConfiguration configuration, ILogger<KubernetesTarget> logger)
     {
         var (cluster, why) = Find(options.Value, configuration);
         if (cluster is null)
@@ -33,7 +32,7 @@ public sealed partial class KubernetesTarget : IDisposable
     public void Dispose() => Client?.Dispose();
 
     /// <summary>Why the settings can never reach a cluster as asked, or null when they can (or a dry run is fine).</summary>
-    public static string? ConfigurationProblem(HandlerOptions options, IConfiguration configuration)
+    public static string? ConfigurationProblem(KubernetesOptions options, IConfiguration configuration)
     {
         try
         {
@@ -50,7 +49,7 @@ public sealed partial class KubernetesTarget : IDisposable
     /// The cluster's configuration, or null and why it is a dry run. A kubeconfig that is named but missing or
     /// unreadable, or <c>Handler:DryRun=false</c> without any configuration, is an error, not a silent dry run.
     /// </summary>
-    private static (KubernetesClientConfiguration? Cluster, string Why) Find(HandlerOptions options, IConfiguration configuration)
+    private static (KubernetesClientConfiguration? Cluster, string Why) Find(KubernetesOptions options, IConfiguration configuration)
     {
         if (options.DryRun == true)
         {

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
-using K8sWebhookHandler.Grains.Events;
+using K8sWebhookHandler.Abstractions.Events;
+using K8sWebhookHandler.Abstractions.Identity;
 using K8sWebhookHandler.Grains.Manifests;
 
 namespace K8sWebhookHandler.Grains.Kubernetes;
@@ -29,8 +30,7 @@ public static class ObjectOwnership
 
         var repository = ManifestFields.StringOrNull(existing["metadata"]?["annotations"]?[StampKeys.RepoName]);
         var repositoryLabel = ManifestFields.StringOrNull(labels?[StampKeys.RepositoryLabel]);
-        if (repository is null || !string.Equals(repository, e.Repository.FullName, StringComparison.OrdinalIgnoreCase) ||
-            repositoryLabel != RepositoryLabel(e))
+        if (!IsSameRepository(repository, e) || repositoryLabel != HandlerLabels.Repository(e.Repository.Key))
         {
             var owner = repository ?? repositoryLabel ?? "no repository";
             return $"{description} belongs to the handler's objects of {owner}; {e.Repository.FullName} may not change it";
@@ -51,11 +51,15 @@ public static class ObjectOwnership
         }
 
         var delivery = ManifestFields.StringOrNull(existing["metadata"]?["labels"]?[StampKeys.DeliveryLabel]);
-        return delivery == LabelValues.From(e.Delivery.Value)
+        return delivery == HandlerLabels.Delivery(e.Delivery)
             ? null
             : $"{description} exists but was made by delivery {delivery ?? "(none)"}, not by {e.Delivery.Value}";
     }
 
-    /// <summary>The repository label the handler stamps for the event's repository.</summary>
-    public static string RepositoryLabel(WebhookEvent e) => LabelValues.From(e.Repository.FullName.ToLowerInvariant());
+    /// <summary>
+    /// Whether a stamped <c>repo_name</c> annotation names the event's repository: GitHub's names are case-insensitive,
+    /// so <c>Octo/Hello</c> and <c>octo/hello</c> are one repository.
+    /// </summary>
+    public static bool IsSameRepository(string? repoName, WebhookEvent e) =>
+        RepositoryKey.TryParse(repoName, out var stamped) && stamped == e.Repository.Key;
 }

@@ -1,8 +1,9 @@
 using System.Text.Json.Nodes;
-using K8sWebhookHandler.Grains.Configuration;
-using K8sWebhookHandler.Grains.Events;
-using K8sWebhookHandler.Grains.Inspection;
+using K8sWebhookHandler.Abstractions.Events;
+using K8sWebhookHandler.Abstractions.Inspection;
 using K8sWebhookHandler.Grains.Manifests;
+using K8sWebhookHandler.Grains.Processing;
+using K8sWebhookHandler.Grains.Superseding;
 
 namespace K8sWebhookHandler.Grains.Kubernetes;
 
@@ -10,17 +11,21 @@ namespace K8sWebhookHandler.Grains.Kubernetes;
 /// Stops the handler's older workflows of a ref once a newer revision is applied: found by the handler's own
 /// labels (and the exact ref and repository annotations, since labels are sanitised), never the objects just
 /// applied, never a workflow that has already finished or been shut down. Argo Workflows get
-/// <c>spec.shutdown</c>; other kinds are deleted or left alone, as the policy says.
+/// <c>spec.shutdown</c>; other kinds are deleted or left alone, as the policy says. The API server's refusals are
+/// final, its failures transient (<see cref="ApiAnswers"/>).
 /// </summary>
-public sealed class WorkflowSuperseder(KubernetesRestClient client, IKindResolver resolver)
+public sealed class WorkflowSuperseder(KubernetesRestClient client, IKindResolver resolver) : IWorkflowStopper
 {
     private static readonly HashSet<string> FinishedPhases = ["Succeeded", "Failed", "Error"];
 
-    public async Task<IReadOnlyList<AppliedObject>> SupersedeAsync(WebhookEvent e, IReadOnlyList<AppliedObject> keep,
+    public Task<IReadOnlyList<AppliedObject>> StopOlderAsync(WebhookEvent webhookEvent, IReadOnlyList<AppliedObject> keep,
+        IReadOnlyList<AppliedObject> previous, SupersedePolicy policy, CancellationToken cancellationToken) =>
+        ApiAnswers.OutcomeAsync("", () => StopAllAsync(webhookEvent, keep, previous, policy, cancellationToken));
+
+    private async Task<IReadOnlyList<AppliedObject>> StopAllAsync(WebhookEvent e, IReadOnlyList<AppliedObject> keep,
         IReadOnlyList<AppliedObject> previous, SupersedePolicy policy, CancellationToken cancellationToken)
     {
-        var selector = Uri.EscapeDataString(
-            $"{StampKeys.RepositoryLabel}={ObjectOwnership.RepositoryLabel(e)},{StampKeys.RefLabel}={LabelValues.From(e.Ref)}");
+        var selector = Uri.EscapeDataString(HandlerLabels.RefSelector(e));
         var stopped = new List<AppliedObject>();
         foreach (var place in keep.Concat(previous).Select(o => (o.ApiVersion, o.Kind, o.Namespace)).Distinct())
         {
@@ -59,7 +64,7 @@ public sealed class WorkflowSuperseder(KubernetesRestClient client, IKindResolve
 
     /// <summary>Labels are sanitised and may match other refs or repositories: the exact ref and repository decide.</summary>
     private static bool IsThisRefs(JsonObject item, string name, WebhookEvent e) =>
-        ManifestFields.StringOrNull(item["metadata"]?["annotations"]?[StampKeys.Ref]) == e.Ref &&
+        ManifestFields.StringOrNull(item["metadata"]?["annotations"]?[StampKeys.Ref]) == e.Ref.Value &&
         ObjectOwnership.RefusalToChange(item, name, e) is null;
 
     private static bool IsDone(JsonObject item) =>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using K8sWebhookHandler.Grains.Failures;
 
 namespace K8sWebhookHandler.Grains.Manifests;
 
@@ -52,7 +53,7 @@ public static class ManifestFields
     public static string? StringOrNull(JsonNode? node) =>
         node is JsonValue value && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : null;
 
-    private static ManifestException NotA(string wanted, JsonNode? value, string path, string owner) =>
+    private static DeliveryRefusedException NotA(string wanted, JsonNode? value, string path, string owner) =>
         new($"{owner} {path} must be {wanted}, not {Describe(value)}{Hint(value)}");
 
     private static string Describe(JsonNode? value) => value?.GetValueKind() switch

@@ -1,12 +1,12 @@
 using System.Text.Json.Nodes;
-using K8sWebhookHandler.Grains.Events;
+using K8sWebhookHandler.Abstractions.Events;
 
 namespace K8sWebhookHandler.Grains.Manifests;
 
 /// <summary>
 /// Stamps each object with the event's facts: the eight <c>k8s-webhook-handler.io/*</c> annotations merged into
-/// the user's own, identity labels, and for a <c>generateName</c> object a name derived from the delivery and
-/// revision, so that a retried create finds the object it made the first time.
+/// the user's own, the handler's labels (<see cref="HandlerLabels"/>), and for a <c>generateName</c> object a name
+/// derived from the delivery and revision, so that a retried create finds the object it made the first time.
 /// </summary>
 public static class ManifestStamper
 {
@@ -25,7 +25,7 @@ public static class ManifestStamper
             var kind = ManifestFields.StringOrNull(obj["kind"]) ?? "object";
             var metadata = Map(obj, "metadata", "metadata", kind);
             Merge(Map(metadata, "annotations", "metadata.annotations", kind), Annotations(webhookEvent, revision));
-            Merge(Map(metadata, "labels", "metadata.labels", kind), Labels(webhookEvent, revision));
+            Merge(Map(metadata, "labels", "metadata.labels", kind), HandlerLabels.ForObject(webhookEvent, revision));
             var name = ManifestFields.OptionalString(metadata, "name", "metadata.name", kind);
             var generateName = ManifestFields.OptionalString(metadata, "generateName", "metadata.generateName", kind);
             if (name is null && generateName is { Length: > 0 })
@@ -41,24 +41,14 @@ public static class ManifestStamper
 
     public static Dictionary<string, string> Annotations(WebhookEvent e, string revision) => new()
     {
-        [StampKeys.Ref] = e.Ref,
+        [StampKeys.Ref] = e.Ref.Value,
         [StampKeys.Revision] = revision,
         [StampKeys.Before] = e.Before,
         [StampKeys.RepoName] = e.Repository.FullName,
         [StampKeys.RepoUrl] = e.Repository.GitUrl,
         [StampKeys.RepoSsh] = e.Repository.SshUrl,
-        [StampKeys.EventType] = e.EventType,
+        [StampKeys.EventType] = e.EventType.Name,
         [StampKeys.EventAction] = e.Action,
-    };
-
-    public static Dictionary<string, string> Labels(WebhookEvent e, string revision) => new()
-    {
-        [StampKeys.RepositoryLabel] = LabelValues.From(e.Repository.FullName.ToLowerInvariant()),
-        [StampKeys.RefLabel] = LabelValues.From(e.Ref),
-        [StampKeys.RevisionLabel] = LabelValues.From(revision),
-        [StampKeys.DeliveryLabel] = LabelValues.From(e.Delivery.Value),
-        [StampKeys.EventLabel] = LabelValues.From(e.EventType),
-        [StampKeys.ManagedByLabel] = StampKeys.ManagedByValue,
     };
 
     /// <summary>

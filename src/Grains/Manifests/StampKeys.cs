@@ -24,4 +24,7 @@ public static class StampKeys
     public const string EventLabel = Prefix + "event";
     public const string ManagedByLabel = "app.kubernetes.io/managed-by";
     public const string ManagedByValue = "k8s-webhook-handler";
+
+    /// <summary>Marks a namespace the handler made for a branch (value <c>true</c>).</summary>
+    public const string OwnedNamespaceLabel = Prefix + "owned-namespace";
 }

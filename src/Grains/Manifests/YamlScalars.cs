@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using K8sWebhookHandler.Grains.Failures;
 
 namespace K8sWebhookHandler.Grains.Manifests;
 
@@ -22,7 +23,7 @@ public static class YamlScalars
             case "n" or "N" or "no" or "No" or "NO" or "off" or "Off" or "OFF" or "false" or "False" or "FALSE":
                 return JsonValue.Create(false);
             case ".inf" or ".Inf" or ".INF" or "+.inf" or "+.Inf" or "+.INF" or "-.inf" or "-.Inf" or "-.INF" or ".nan" or ".NaN" or ".NAN":
-                throw new ManifestException($"the value {value} cannot be represented in JSON");
+                throw new DeliveryRefusedException($"the value {value} cannot be represented in JSON");
         }
 
         if (!"-+0123456789.".Contains(value[0], StringComparison.Ordinal))
@@ -49,7 +50,7 @@ public static class YamlScalars
     {
         if (double.IsNaN(real) || double.IsInfinity(real))
         {
-            throw new ManifestException($"the value {real} cannot be represented in JSON");
+            throw new DeliveryRefusedException($"the value {real} cannot be represented in JSON");
         }
 
         return Math.Floor(real) == real && Math.Abs(real) < 9.2e18 ? JsonValue.Create((long)real) : JsonValue.Create(real);

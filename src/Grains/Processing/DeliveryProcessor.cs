@@ -1,28 +1,38 @@
 using System.Text.Json.Nodes;
-using K8sWebhookHandler.Grains.Configuration;
-using K8sWebhookHandler.Grains.Events;
-using K8sWebhookHandler.Grains.Git;
-using K8sWebhookHandler.Grains.Identity;
-using K8sWebhookHandler.Grains.Inspection;
-using K8sWebhookHandler.Grains.Kubernetes;
+using K8sWebhookHandler.Abstractions.Events;
+using K8sWebhookHandler.Abstractions.Inspection;
+using K8sWebhookHandler.Grains.Failures;
 using K8sWebhookHandler.Grains.Manifests;
+using K8sWebhookHandler.Grains.Superseding;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace K8sWebhookHandler.Grains.Processing;
 
 /// <summary>
-/// Reads <c>.ci/workflow.yaml</c> at the event's revision (a deletion reads it from the default branch), stamps
-/// it, applies it, and then stops the ref's older workflows. A branch deletion also removes the branch
-/// namespace the handler made. Refusals are final (after the apply they only become the applied delivery's reason);
-/// unreachable servers are transient and retried by the grain.
+/// Reads <c>.ci/workflow.yaml</c> at the event's revision (a deletion reads it from the default branch), stamps and
+/// plans it (<see cref="ManifestPipeline"/>), writes it, and then stops the ref's older workflows. A branch deletion
+/// also removes the branch namespace the handler made. Refusals are final (after the apply they only become the
+/// applied delivery's reason); unreachable servers are transient and retried by the grain.
 /// </summary>
+/// <param name="pipeline">Reads, stamps and plans the manifest.</param>
+/// <param name="writer">Writes the plan: the cluster, or the dry-run folder.</param>
+/// <param name="graph">Where a deletion's default branch is.</param>
+/// <param name="stopper">Stops the ref's older workflows.</param>
+/// <param name="decider">Which deliveries stop older work.</param>
+/// <param name="placement">The default namespace and branch namespaces.</param>
+/// <param name="supersede">The configured supersede policy, which a manifest may narrow.</param>
+/// <param name="logger">Where outcomes are logged.</param>
 public sealed partial class DeliveryProcessor(
-    IGitMirror git, IObjectSink sink, SupersedeDecider decider, IOptions<HandlerOptions> options, ILogger<DeliveryProcessor> logger) : IDeliveryProcessor
+    ManifestPipeline pipeline,
+    IClusterWriter writer,
+    IRevisionGraph graph,
+    IWorkflowStopper stopper,
+    SupersedeDecider decider,
+    ObjectPlacement placement,
+    IOptions<SupersedeOptions> supersede,
+    ILogger<DeliveryProcessor> logger) : IDeliveryProcessor
 {
-    /// <summary>The annotation by which a manifest chooses its own supersede mode.</summary>
-    public const string SupersedeAnnotation = StampKeys.Prefix + "supersede";
-
     /// <summary>The annotation by which a manifest object asks to be applied when a tag is deleted.</summary>
     public const string TagDeletionAnnotation = StampKeys.Prefix + "run-on-tag-deletion";
 
@@ -36,37 +46,37 @@ public sealed partial class DeliveryProcessor(
         }
         catch (DeliveryRefusedException m)
         {
-            LogRejected(logger, e.Repository.FullName, e.Ref, e.Delivery.Value, m.Message);
+            LogRejected(logger, e.Repository.FullName, e.Ref.Value, e.Delivery.Value, m.Message);
             return ProcessingResult.Final(DeliveryState.Rejected, m.Message);
         }
         catch (TransientException t)
         {
-            LogTransient(logger, e.Repository.FullName, e.Ref, e.Delivery.Value, t.Message);
+            LogTransient(logger, e.Repository.FullName, e.Ref.Value, e.Delivery.Value, t.Message);
             return ProcessingResult.Retry(t.Message);
         }
     }
 
     private async Task<ProcessingResult> ApplyRevisionAsync(WebhookEvent e, RefRecord? previous, CancellationToken cancellationToken)
     {
-        var (objects, missing) = await ReadManifestAsync(e, e.Revision, cancellationToken);
+        var (objects, missing) = await pipeline.ReadAsync(e, e.Revision, cancellationToken);
         if (objects is null)
         {
             return ProcessingResult.Final(DeliveryState.NoManifest, missing, e.Revision);
         }
 
-        var stamped = ManifestStamper.Stamp(objects, e, e.Revision);
-        var policy = Policy(stamped);
-        var branchNamespace = BranchNamespace(e);
+        var branchNamespace = placement.BranchNamespace(e);
+        var plan = await pipeline.PlanAsync(objects, e, e.Revision, branchNamespace ?? placement.Namespace, cancellationToken);
+        var policy = Policy(plan);
         if (branchNamespace is not null)
         {
-            await sink.EnsureNamespaceAsync(branchNamespace, e, cancellationToken);
+            await writer.EnsureNamespaceAsync(branchNamespace, e, cancellationToken);
         }
 
-        var applied = await sink.ApplyAsync(stamped, e, branchNamespace ?? options.Value.Namespace, cancellationToken);
-        var (stopped, notStopped) = decider.TakesPart(e)
+        var applied = await writer.ApplyAsync(plan, e, cancellationToken);
+        var (stopped, notStopped) = decider.StopsOlderWork(e)
             ? await StopOlderAsync(e, applied, previous, policy, cancellationToken)
             : ([], null);
-        LogApplied(logger, e.Repository.FullName, e.Ref, e.Revision, e.Delivery.Value, applied.Count, stopped.Count);
+        LogApplied(logger, e.Repository.FullName, e.Ref.Value, e.Revision, e.Delivery.Value, applied.Count, stopped.Count);
         return new ProcessingResult(DeliveryState.Applied, notStopped, applied, e.Revision) { Stopped = stopped };
     }
 
@@ -79,12 +89,11 @@ public sealed partial class DeliveryProcessor(
     private async Task<ProcessingResult> DeleteRefAsync(WebhookEvent e, RefRecord? previous, CancellationToken cancellationToken)
     {
         var deletion = e.AsDeletion();
-        var repository = RepositoryKey.Parse(e.Repository.FullName);
-        var head = await git.ResolveBranchAsync(repository, GitRevisionGraph.RemoteUrl(e, options.Value), e.Repository.DefaultBranch, cancellationToken);
+        var head = await graph.BranchHeadAsync(e, e.Repository.DefaultBranch, cancellationToken);
         var (objects, missing) = head is null
             ? (null, $"the default branch {e.Repository.DefaultBranch} does not exist")
-            : await ReadManifestAsync(e, head, cancellationToken);
-        if (e.IsTag && objects is not null)
+            : await pipeline.ReadAsync(e, head, cancellationToken);
+        if (e.Ref.IsTag && objects is not null)
         {
             objects = objects.Where(RunsOnTagDeletion).ToList();
             if (objects.Count == 0)
@@ -94,14 +103,14 @@ public sealed partial class DeliveryProcessor(
             }
         }
 
-        var stamped = objects is null ? [] : ManifestStamper.Stamp(objects, deletion, head!);
-        var policy = Policy(stamped);
-        var applied = stamped.Count == 0 ? [] : await sink.ApplyAsync(stamped, deletion, options.Value.Namespace, cancellationToken);
-        var (stopped, notStopped) = e.IsBranch ? await StopOlderAsync(deletion, applied, previous, policy, cancellationToken) : ([], null);
-        var notRemoved = BranchNamespace(e) is { } branchNamespace ? await RemoveNamespaceAsync(branchNamespace, deletion, cancellationToken) : null;
+        var plan = objects is null ? ObjectPlan.Empty : await pipeline.PlanAsync(objects, deletion, head!, placement.Namespace, cancellationToken);
+        var policy = Policy(plan);
+        var applied = plan.Count == 0 ? [] : await writer.ApplyAsync(plan, deletion, cancellationToken);
+        var (stopped, notStopped) = decider.StopsOlderWork(e) ? await StopOlderAsync(deletion, applied, previous, policy, cancellationToken) : ([], null);
+        var notRemoved = placement.BranchNamespace(e) is { } branchNamespace ? await RemoveNamespaceAsync(branchNamespace, deletion, cancellationToken) : null;
         var reason = string.Join("; ", new[] { missing, notStopped, notRemoved }.OfType<string>()) is { Length: > 0 } joined ? joined : null;
 
-        LogApplied(logger, e.Repository.FullName, e.Ref, head ?? "", e.Delivery.Value, applied.Count, stopped.Count);
+        LogApplied(logger, e.Repository.FullName, e.Ref.Value, head ?? "", e.Delivery.Value, applied.Count, stopped.Count);
         return new ProcessingResult(objects is null ? DeliveryState.NoManifest : DeliveryState.Applied, reason, applied, head) { Stopped = stopped };
     }
 
@@ -115,7 +124,7 @@ public sealed partial class DeliveryProcessor(
     {
         try
         {
-            return (await sink.SupersedeAsync(e, applied, previous?.Objects ?? [], policy, cancellationToken), null);
+            return (await stopper.StopOlderAsync(e, applied, previous?.Objects ?? [], policy, cancellationToken), null);
         }
         catch (DeliveryRefusedException refused)
         {
@@ -128,7 +137,7 @@ public sealed partial class DeliveryProcessor(
     {
         try
         {
-            await sink.DeleteOwnedNamespaceAsync(name, deletion, cancellationToken);
+            await writer.DeleteOwnedNamespaceAsync(name, deletion, cancellationToken);
             return null;
         }
         catch (DeliveryRefusedException refused)
@@ -140,7 +149,7 @@ public sealed partial class DeliveryProcessor(
     private string AfterApply(WebhookEvent e, string what, DeliveryRefusedException refused)
     {
         var reason = $"{what}: {refused.Message}";
-        LogRefusedAfterApply(logger, e.Repository.FullName, e.Ref, e.Delivery.Value, reason);
+        LogRefusedAfterApply(logger, e.Repository.FullName, e.Ref.Value, e.Delivery.Value, reason);
         return reason;
     }
 
@@ -148,35 +157,8 @@ public sealed partial class DeliveryProcessor(
         manifestObject["metadata"]?["annotations"]?[TagDeletionAnnotation] is JsonValue value &&
         value.TryGetValue<string>(out var text) && string.Equals(text, "true", StringComparison.OrdinalIgnoreCase);
 
-    private async Task<(IReadOnlyList<JsonObject>? Objects, string? Missing)> ReadManifestAsync(WebhookEvent e, string revision, CancellationToken cancellationToken)
-    {
-        var settings = options.Value;
-        var text = await git.ReadFileAsync(RepositoryKey.Parse(e.Repository.FullName), GitRevisionGraph.RemoteUrl(e, settings), revision, settings.ManifestPath, cancellationToken);
-        if (text is null)
-        {
-            return (null, $"{settings.ManifestPath} does not exist at {revision}");
-        }
-
-        var objects = new ManifestReader(settings.Manifest).Read(text);
-        return objects.Count == 0 ? (null, $"{settings.ManifestPath} has no objects at {revision}") : (objects, null);
-    }
-
-    private string? BranchNamespace(WebhookEvent e) =>
-        options.Value.BranchNamespaces.Enabled && e.IsBranch
-            ? BranchNamespaces.NameFor(options.Value.BranchNamespaces.Template!, e.Ref["refs/heads/".Length..])
-            : null;
-
-    /// <summary>The global policy, unless the manifest narrows it with <c>k8s-webhook-handler.io/supersede</c>.</summary>
-    private SupersedePolicy Policy(IReadOnlyList<JsonObject> stamped)
-    {
-        var settings = options.Value.Supersede;
-        var chosen = stamped
-            .Select(o => o["metadata"]?["annotations"] is JsonObject annotations
-                ? ManifestFields.OptionalString(annotations, SupersedeAnnotation, "metadata.annotations." + SupersedeAnnotation, ManifestFields.StringOrNull(o["kind"]) ?? "object")
-                : null)
-            .FirstOrDefault(v => v is not null);
-        return SupersedePolicy.Requested(chosen, new SupersedePolicy(settings.Mode, settings.OtherKinds), SupersedeAnnotation);
-    }
+    /// <summary>Read before anything is written, so that a manifest asking for more than is configured changes nothing.</summary>
+    private SupersedePolicy Policy(ObjectPlan plan) => SupersedePolicy.ForManifest(plan.Select(p => p.Body), supersede.Value);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Applied {Count} object(s) for {Repository} {Ref} at {Revision} (delivery {DeliveryId}), superseded {Stopped}")]
     private static partial void LogApplied(ILogger logger, string repository, string @ref, string revision, string deliveryId, int count, int stopped);

@@ -1,4 +1,5 @@
-using K8sWebhookHandler.Grains.Inspection;
+using K8sWebhookHandler.Abstractions.Events;
+using K8sWebhookHandler.Abstractions.Inspection;
 
 namespace K8sWebhookHandler.Grains.Processing;
 
@@ -13,12 +14,4 @@ public sealed record ProcessingResult(DeliveryState State, string? Reason, IRead
     public static ProcessingResult Retry(string reason) => new(DeliveryState.Queued, reason, [], null, Transient: true);
 
     public static ProcessingResult Final(DeliveryState state, string? reason, string? revision = null) => new(state, reason, [], revision);
-}
-
-/// <summary>The work behind one delivery: read the manifest at the revision, stamp it, apply it.</summary>
-public interface IDeliveryProcessor
-{
-    /// <param name="webhookEvent">The delivery.</param>
-    /// <param name="previous">What was last applied for its ref, whose objects may have to be stopped.</param>
-    Task<ProcessingResult> ProcessAsync(Events.WebhookEvent webhookEvent, RefRecord? previous, CancellationToken cancellationToken);
 }

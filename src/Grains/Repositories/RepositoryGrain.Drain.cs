@@ -1,7 +1,8 @@
-using K8sWebhookHandler.Grains.Events;
-using K8sWebhookHandler.Grains.Identity;
-using K8sWebhookHandler.Grains.Inspection;
+using K8sWebhookHandler.Abstractions.Events;
+using K8sWebhookHandler.Abstractions.Inspection;
+using K8sWebhookHandler.Grains.Failures;
 using K8sWebhookHandler.Grains.Processing;
+using K8sWebhookHandler.Grains.Superseding;
 using Microsoft.Extensions.Logging;
 
 namespace K8sWebhookHandler.Grains.Repositories;
@@ -42,40 +43,9 @@ public sealed partial class RepositoryGrain
             await EnsureStateCertainAsync();
             while (!cancellationToken.IsCancellationRequested)
             {
-                var (next, wait) = NextReady(time.GetUtcNow());
-                if (next is null)
+                if (!await RunNextAsync(unsaved, cancellationToken))
                 {
-                    if (wait is { } delay)
-                    {
-                        ScheduleDrain(delay, fromLoop: true);
-                    }
-
                     break;
-                }
-
-                var result = await DecideAsync(next, cancellationToken) ?? await ProcessAsync(next.Event, cancellationToken);
-
-                // Requests only append to the inbox or move a waiting delivery's time: only this loop removes entries,
-                // so the delivery is still there after the awaits, though perhaps at another index.
-                var index = State.Inbox.FindIndex(p => p.Event.Delivery == next.Event.Delivery);
-                var attempts = next.Attempts + 1;
-                var now = time.GetUtcNow();
-                if (result.Transient && _retries.NextAttempt(attempts, next.Since, now) is { } retryAt)
-                {
-                    State.Inbox[index] = State.Inbox[index] with { Attempts = attempts, NotBefore = retryAt, LastError = result.Reason };
-                    UpdateRecord(next.Event.Delivery, r => r with { Attempts = attempts, Reason = result.Reason });
-                    await SaveAndNotifyAsync(unsaved);
-                    continue;
-                }
-
-                State.Inbox.RemoveAt(index);
-                unsaved.Add(Complete(next.Event, result.Transient ? result with { State = DeliveryState.Failed } : result, attempts));
-
-                // Outcomes are written in small batches while more deliveries are ready: a crash before the write only
-                // means the same deliveries are processed again, which idempotent apply makes harmless.
-                if (unsaved.Count >= MaxUnsavedOutcomes || NextReady(time.GetUtcNow()).Next is null)
-                {
-                    await SaveAndNotifyAsync(unsaved);
                 }
             }
         }
@@ -90,78 +60,78 @@ public sealed partial class RepositoryGrain
         }
 
         // A request that arrived while the loop was finishing could not arm the timer: look once more.
-        if (!cancellationToken.IsCancellationRequested && NextReady(time.GetUtcNow()).Next is not null)
+        if (!cancellationToken.IsCancellationRequested && Inbox.NextReady().Next is not null)
         {
             ScheduleDrain(TimeSpan.Zero);
         }
     }
 
     /// <summary>
-    /// The first delivery that may run now. Order is kept per ref: a delivery runs only when no earlier one of its
-    /// ref is pending, so one waiting for a retry holds up its own ref and nothing else. Otherwise, how long until
-    /// the soonest waiting one may run (null when nothing is pending).
+    /// Decides, processes and records the next ready delivery. False when none is ready: the timer is then armed for
+    /// the soonest one waiting for a retry.
     /// </summary>
-    private (PendingDelivery? Next, TimeSpan? Wait) NextReady(DateTimeOffset now)
+    private async Task<bool> RunNextAsync(List<DeliveryRecord> unsaved, CancellationToken cancellationToken)
     {
-        var refsAhead = new HashSet<string>(StringComparer.Ordinal);
-        TimeSpan? soonest = null;
-        foreach (var pending in State.Inbox)
+        var (next, wait) = Inbox.NextReady();
+        if (next is null)
         {
-            if (!refsAhead.Add(pending.Event.Ref))
+            if (wait is { } delay)
             {
-                continue;
+                ScheduleDrain(delay, fromLoop: true);
             }
 
-            var wait = pending.NotBefore - now;
-            if (wait <= TimeSpan.Zero)
-            {
-                return (pending, null);
-            }
-
-            soonest = soonest is { } s && s < wait ? s : wait;
+            return false;
         }
 
-        return (null, soonest);
-    }
+        var result = await DecideAsync(next, cancellationToken) ?? await ProcessAsync(next.Event, cancellationToken);
 
-    private async Task SaveAndNotifyAsync(List<DeliveryRecord> unsaved)
-    {
-        await SaveAsync();
-        unsaved.ForEach(Notify);
-        unsaved.Clear();
+        // Requests only append to the inbox or move a waiting delivery's time: only this loop removes entries,
+        // so the delivery is still there after the awaits, though perhaps at another index.
+        if (Inbox.Finish(next, result) is not { } outcome)
+        {
+            await SaveAndNotifyAsync(unsaved);
+            return true;
+        }
+
+        LogCompleted(logger, Repository, outcome.Ref.Value, outcome.Delivery.Value, outcome.State, outcome.Reason);
+        unsaved.Add(outcome);
+
+        // Outcomes are written in small batches while more deliveries are ready: a crash before the write only
+        // means the same deliveries are processed again, which idempotent apply makes harmless.
+        if (unsaved.Count >= MaxUnsavedOutcomes || Inbox.NextReady().Next is null)
+        {
+            await SaveAndNotifyAsync(unsaved);
+        }
+
+        return true;
     }
 
     /// <summary>
-    /// Whether the delivery should run at all, decided from the grain's state and git before anything is
-    /// applied; null when it must be processed. An operator's re-run always runs.
+    /// Whether the delivery should run at all, decided from the inbox and git before anything is applied; null when
+    /// it must be processed.
     /// </summary>
     private async Task<ProcessingResult?> DecideAsync(PendingDelivery pending, CancellationToken cancellationToken)
     {
+        if (Inbox.SettledDeletion(pending) is { } settled)
+        {
+            return settled;
+        }
+
         var e = pending.Event;
 
-        // A deletion comes twice (a delete event and a push with deleted: true): the first acts, the second finds it done.
-        if (e.Rerun == 0 && pending.TwinOf is { } twin)
-        {
-            return ProcessingResult.Final(DeliveryState.Superseded, $"the deletion of {e.Ref} was handled by delivery {twin}");
-        }
-
-        // A deletion of a ref that is deleted already (its twin was queued before deliveries were paired on arrival).
-        if (e.IsDeletion && e.Rerun == 0 && State.Refs.TryGetValue(e.Ref, out var known) && known.LastRevision == WebhookEvent.ZeroRevision)
-        {
-            return ProcessingResult.Final(DeliveryState.Superseded, $"the deletion of {e.Ref} was handled by delivery {known.LastDelivery}");
-        }
-
-        // Copied before the awaits: requests may append to the inbox meanwhile. A twin deletion supersedes nothing.
-        var waiting = State.Inbox.SkipWhile(p => p.Event.Delivery != e.Delivery).Skip(1).Where(p => p.TwinOf is null).Select(p => p.Event).ToList();
+        // Copied before the awaits: requests may append to the inbox meanwhile.
+        var waiting = Inbox.WaitingBehind(pending);
         try
         {
-            return await decider.DecideAsync(e, State.Refs.GetValueOrDefault(e.Ref), waiting, cancellationToken);
+            return await decider.DecideAsync(e, Inbox.LastApplied(e.Ref), waiting, cancellationToken) is { } decision
+                ? ProcessingResult.Final(decision.State, decision.Reason)
+                : null;
         }
         catch (DeliveryRefusedException refused)
         {
             return ProcessingResult.Final(DeliveryState.Rejected, refused.Message);
         }
-        catch (Kubernetes.TransientException t)
+        catch (TransientException t)
         {
             return ProcessingResult.Retry(t.Message);
         }
@@ -176,7 +146,7 @@ public sealed partial class RepositoryGrain
     {
         try
         {
-            return await processor.ProcessAsync(e, State.Refs.GetValueOrDefault(e.Ref), cancellationToken);
+            return await processor.ProcessAsync(e, Inbox.LastApplied(e.Ref), cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -184,31 +154,5 @@ public sealed partial class RepositoryGrain
             LogProcessingError(logger, ex, Repository, e.Delivery.Value);
             return ProcessingResult.Retry($"{ex.GetType().Name}: {ex.Message}");
         }
-    }
-
-    private DeliveryRecord Complete(WebhookEvent e, ProcessingResult result, int attempts)
-    {
-        var now = time.GetUtcNow();
-        // The ref's tip moves with pushes and deletions only: a re-requested check on an old commit, or an
-        // operator's re-run of an old delivery, must not rewind it.
-        var movesTip = e.Rerun == 0 && e.EventType is "push" or "delete";
-        var done = result.State is DeliveryState.Applied or DeliveryState.NoManifest || (e.IsDeletion && result.State == DeliveryState.Ignored);
-        if (movesTip && done)
-        {
-            var revision = e.IsDeletion ? WebhookEvent.ZeroRevision : e.Revision;
-            State.Refs[e.Ref] = new RefRecord(e.Ref, revision, e.Delivery, result.Objects, now);
-            PruneRefs(now, e.Ref);
-        }
-
-        LogCompleted(logger, Repository, e.Ref, e.Delivery.Value, result.State, result.Reason);
-        return UpdateRecord(e.Delivery, r => r with
-        {
-            State = result.State,
-            Reason = result.Reason,
-            Attempts = attempts,
-            Objects = result.Objects,
-            Stopped = result.Stopped,
-            CompletedAt = now,
-        })!;
     }
 }

@@ -1,8 +1,10 @@
-using K8sWebhookHandler.Grains.Configuration;
-using K8sWebhookHandler.Grains.Events;
-using K8sWebhookHandler.Grains.Identity;
-using K8sWebhookHandler.Grains.Inspection;
+using K8sWebhookHandler.Abstractions;
+using K8sWebhookHandler.Abstractions.Events;
+using K8sWebhookHandler.Abstractions.Identity;
+using K8sWebhookHandler.Abstractions.Inspection;
+using K8sWebhookHandler.Grains.Delivery;
 using K8sWebhookHandler.Grains.Processing;
+using K8sWebhookHandler.Grains.Superseding;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -10,9 +12,10 @@ using Microsoft.Extensions.Options;
 namespace K8sWebhookHandler.Grains.Repositories;
 
 /// <summary>
-/// Owns one repository: a durable inbox, the delivery ids seen, per-ref state, and the loop that drains the
-/// inbox one delivery at a time, in arrival order. Requests are not reentrant; the drain loop runs on an
-/// interleaving timer so that a slow git fetch or API call never holds up the acknowledgement of new
+/// Owns one repository: its durable inbox (whose rules are <see cref="Repositories.Inbox"/>'s) and the loop that
+/// drains it one delivery at a time, in arrival order per ref. The grain keeps the Orleans side: activation, the
+/// pending-deliveries reminder, the drain timer, persistence and waiters. Requests are not reentrant; the drain loop
+/// runs on an interleaving timer so that a slow git fetch or API call never holds up the acknowledgement of new
 /// deliveries. Only the loop touches the head of the inbox and the per-ref state; requests only append.
 /// Every change is written before it is acknowledged, through one write gate.
 /// </summary>
@@ -20,7 +23,7 @@ public sealed partial class RepositoryGrain(
     [PersistentState("repository", StorageNames.Repositories)] IPersistentState<RepositoryState> state,
     IDeliveryProcessor processor,
     SupersedeDecider decider,
-    IOptions<HandlerOptions> options,
+    IOptions<DeliveryOptions> options,
     [FromKeyedServices(RepositoryGrain.ClockKey)] TimeProvider time,
     ILogger<RepositoryGrain> logger) : Grain, IRepositoryGrain, IRemindable
 {
@@ -36,8 +39,6 @@ public sealed partial class RepositoryGrain(
 
     private const int MaxUnsavedOutcomes = 16;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
-    private readonly RetrySchedule _retries = new(options.Value);
-    private readonly EventFilter _filter = new(options.Value);
     private readonly Dictionary<DeliveryId, List<TaskCompletionSource<DeliveryRecord>>> _waiters = [];
     private IGrainTimer? _drainTimer;
     private bool _draining;
@@ -50,15 +51,18 @@ public sealed partial class RepositoryGrain(
     // it (a retried delivery would be called a duplicate of one never stored) until storage is read again.
     private bool _stateUncertain;
 
-    private RepositoryState State => state.State;
+    private Inbox? _inbox;
+
+    /// <summary>The inbox's rules over the stored state, which it reads afresh on every call.</summary>
+    private Inbox Inbox => _inbox ??= new Inbox(() => state.State, options.Value, time);
 
     private string Repository => this.GetPrimaryKeyString();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (State.Inbox.Count > 0)
+        if (Inbox.Pending > 0)
         {
-            LogResuming(logger, Repository, State.Inbox.Count);
+            LogResuming(logger, Repository, Inbox.Pending);
             await EnsureReminderAsync();
             ScheduleDrain(TimeSpan.Zero);
         }
@@ -66,7 +70,7 @@ public sealed partial class RepositoryGrain(
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (State.Inbox.Count > 0)
+        if (Inbox.Pending > 0)
         {
             ScheduleDrain(TimeSpan.Zero);
         }
@@ -80,94 +84,62 @@ public sealed partial class RepositoryGrain(
     public async Task<DeliveryStatus> Enqueue(WebhookEvent webhookEvent)
     {
         await EnsureStateCertainAsync();
-        var id = webhookEvent.Delivery;
-        var now = time.GetUtcNow();
-        if (Remembers(id, now))
+        var arrival = Inbox.Examine(webhookEvent);
+        switch (arrival.Kind)
         {
-            // GitHub's "Redeliver" repeats the id: a delivery that failed for good is queued again, anything else is done.
-            if (FindRecord(id) is { State: DeliveryState.Failed } failed && !IsPending(id))
-            {
-                await RequeueAsync(webhookEvent with { Rerun = failed.Rerun }, "redelivered after it failed", now);
+            case ArrivalKind.Duplicate:
+                LogDuplicate(logger, Repository, webhookEvent.Delivery.Value);
+                return DeliveryStatus.Duplicate;
+            case ArrivalKind.Replay:
+                LogReplay(logger, Repository, webhookEvent.Ref.Value, webhookEvent.Delivery.Value, arrival.Original?.Value ?? "");
+                return DeliveryStatus.Duplicate;
+            case ArrivalKind.Redelivery:
+                await RequeueAsync(arrival.Event, "redelivered after it failed");
                 return DeliveryStatus.Queued;
-            }
-
-            LogDuplicate(logger, Repository, id.Value);
-            return DeliveryStatus.Duplicate;
         }
 
-        var ignored = _filter.Ignore(webhookEvent);
-        if (ignored is null && ReplayOf(webhookEvent) is { } original)
-        {
-            // The signature does not cover the delivery id: a captured body resent under a new id changes nothing.
-            LogReplay(logger, Repository, webhookEvent.Ref, id.Value, original);
-            return DeliveryStatus.Duplicate;
-        }
-
-        var status = ignored is null ? DeliveryStatus.Queued : DeliveryStatus.Ignored;
-        if (status == DeliveryStatus.Queued)
+        var queued = arrival.Kind == ArrivalKind.New;
+        if (queued)
         {
             await EnsureReminderAsync();
         }
 
         // From here until the write returns, memory is ahead of storage; SaveAsync marks it uncertain if the write fails.
-        ForgetOldDeliveries(now);
-        State.Seen[id.Value] = now;
-        if (status == DeliveryStatus.Queued)
-        {
-            NoteReceived(webhookEvent, now);
-            TryWaitingDeliveriesOfRefNow(webhookEvent.Ref, now);
-            State.Inbox.Add(new PendingDelivery(webhookEvent, 0, now, null, now, PairDeletion(webhookEvent, now)));
-        }
-
-        AddRecord(new DeliveryRecord(id, webhookEvent.EventType, webhookEvent.Action, webhookEvent.Ref, webhookEvent.Revision,
-            webhookEvent.ReceivedAt, ignored?.State ?? DeliveryState.Queued, ignored?.Reason, 0, [],
-            ignored is null ? null : now, Before: webhookEvent.Before, Deleted: webhookEvent.Deleted));
+        Inbox.Accept(arrival);
         await SaveAsync();
-        if (status == DeliveryStatus.Queued)
+        if (queued)
         {
             ScheduleDrain(TimeSpan.Zero);
         }
 
-        return status;
+        return arrival.Status;
     }
 
     public async Task<DeliveryRecord?> Retry(DeliveryId delivery)
     {
         await EnsureStateCertainAsync();
-        var record = FindRecord(delivery);
-        if (record is null || record.State is DeliveryState.Ignored or DeliveryState.IgnoredRef || State.Repository is not { } facts)
+        var retry = Inbox.PlanRetry(delivery);
+        switch (retry.Kind)
         {
-            return record;
+            case RetryKind.RunPendingNow:
+                Inbox.RunNow(delivery);
+                await SaveAsync();
+                ScheduleDrain(TimeSpan.Zero);
+                return retry.Record;
+            case RetryKind.Requeue when retry.Again is { } again:
+                var queued = await RequeueAsync(again, "retried by an operator");
+                LogRetried(logger, Repository, again.Ref.Value, delivery.Value, again.Rerun);
+                return queued;
+            default:
+                return retry.Record;
         }
-
-        var now = time.GetUtcNow();
-        var pending = State.Inbox.FindIndex(p => p.Event.Delivery == delivery);
-        if (pending >= 0)
-        {
-            State.Inbox[pending] = State.Inbox[pending] with { NotBefore = now };
-            await SaveAsync();
-            ScheduleDrain(TimeSpan.Zero);
-            return record;
-        }
-
-        // A failed delivery is finished as it was; any other outcome is run again under new object names.
-        var rerun = record.State == DeliveryState.Failed ? record.Rerun : record.Rerun + 1;
-        var again = new WebhookEvent(record.Delivery, record.EventType, record.Action, record.Ref, record.Revision, record.Before,
-            false, record.Deleted, false, facts, record.ReceivedAt, rerun);
-        var queued = await RequeueAsync(again, "retried by an operator", now);
-        LogRetried(logger, Repository, record.Ref, delivery.Value, rerun);
-        return queued;
     }
 
-    public Task<RepositorySnapshot> Inspect() => Task.FromResult(new RepositorySnapshot(
-        RepositoryKey.Parse(Repository),
-        State.Inbox.Count,
-        State.History.AsEnumerable().Reverse().ToArray(),
-        State.Refs.Values.OrderBy(r => r.Ref, StringComparer.Ordinal).ToArray()));
+    public Task<RepositorySnapshot> Inspect() => Task.FromResult(Inbox.Snapshot(RepositoryKey.Parse(Repository)));
 
     public async Task<DeliveryRecord?> WaitForOutcome(DeliveryId delivery, TimeSpan timeout)
     {
-        var current = FindRecord(delivery);
+        var current = Inbox.Find(delivery);
         if (current is null || current.IsFinal)
         {
             return current;
@@ -186,7 +158,7 @@ public sealed partial class RepositoryGrain(
         }
         catch (TimeoutException)
         {
-            return FindRecord(delivery);
+            return Inbox.Find(delivery);
         }
         finally
         {
@@ -208,70 +180,26 @@ public sealed partial class RepositoryGrain(
         }
     }
 
-    /// <summary>Queues a recorded delivery again, with a fresh retry budget, and stores that before answering.</summary>
-    /// <summary>Queues a finished delivery again; returns its record as queued (the drain may move on while this is saved).</summary>
-    private async Task<DeliveryRecord?> RequeueAsync(WebhookEvent webhookEvent, string reason, DateTimeOffset now)
+    /// <summary>
+    /// Queues a finished delivery again, with a fresh retry budget, and stores that before answering; returns its
+    /// record as queued (the drain may move on while this is saved).
+    /// </summary>
+    private async Task<DeliveryRecord?> RequeueAsync(WebhookEvent again, string reason)
     {
         await EnsureReminderAsync();
-        State.Inbox.Add(new PendingDelivery(webhookEvent, 0, now, null, now));
-        UpdateRecord(webhookEvent.Delivery, r => r with { State = DeliveryState.Queued, Reason = reason, Attempts = 0, CompletedAt = null, Rerun = webhookEvent.Rerun });
-        var queued = FindRecord(webhookEvent.Delivery);
+        var queued = Inbox.Requeue(again, reason);
         await SaveAsync();
         ScheduleDrain(TimeSpan.Zero);
         return queued;
     }
 
-    private bool IsPending(DeliveryId delivery) => State.Inbox.Exists(p => p.Event.Delivery == delivery);
-
     public Task Wake()
     {
-        if (State.Inbox.Count > 0)
+        if (Inbox.Pending > 0)
         {
             ScheduleDrain(TimeSpan.Zero);
         }
 
         return Task.CompletedTask;
-    }
-
-    /// <summary>
-    /// Writes the state. A failed write leaves memory uncertain: it is read again from storage, the truth, before
-    /// anything else is answered, and the grain deactivates when idle.
-    /// </summary>
-    private async Task SaveAsync()
-    {
-        await _writeGate.WaitAsync();
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            _stateUncertain = true;
-            DeactivateOnIdle();
-            throw;
-        }
-        finally
-        {
-            _writeGate.Release();
-        }
-    }
-
-    private async Task EnsureStateCertainAsync()
-    {
-        if (!_stateUncertain)
-        {
-            return;
-        }
-
-        await _writeGate.WaitAsync();
-        try
-        {
-            await state.ReadStateAsync();
-            _stateUncertain = false;
-        }
-        finally
-        {
-            _writeGate.Release();
-        }
     }
 }

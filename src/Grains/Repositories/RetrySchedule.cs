@@ -1,14 +1,14 @@
-using K8sWebhookHandler.Grains.Configuration;
+using K8sWebhookHandler.Grains.Delivery;
 
 namespace K8sWebhookHandler.Grains.Repositories;
 
 /// <summary>
 /// When a transiently failing delivery is tried again: the delay doubles per attempt up to
-/// <see cref="HandlerOptions.MaxRetryDelay"/>, and the delivery keeps being tried until
-/// <see cref="HandlerOptions.RetryFor"/> has passed since it was queued (and, if set, until
-/// <see cref="HandlerOptions.MaxAttempts"/>), so an outage shorter than that loses nothing.
+/// <see cref="DeliveryOptions.MaxRetryDelay"/>, and the delivery keeps being tried until
+/// <see cref="DeliveryOptions.RetryFor"/> has passed since it was queued (and, if set, until
+/// <see cref="DeliveryOptions.MaxAttempts"/>), so an outage shorter than that loses nothing.
 /// </summary>
-public sealed class RetrySchedule(HandlerOptions options)
+public sealed class RetrySchedule(DeliveryOptions options)
 {
     /// <summary>The time of the next attempt, or null when the delivery has run out of time or attempts.</summary>
     /// <param name="attempts">Attempts made so far, the failed one included.</param>

@@ -1,9 +1,11 @@
-using K8sWebhookHandler.Grains.Configuration;
-using K8sWebhookHandler.Grains.Events;
-using K8sWebhookHandler.Grains.Inspection;
+using K8sWebhookHandler.Abstractions;
+using K8sWebhookHandler.Abstractions.Events;
+using K8sWebhookHandler.Abstractions.Inspection;
+using K8sWebhookHandler.Grains.Delivery;
 using K8sWebhookHandler.Grains.Processing;
 using K8sWebhookHandler.Grains.Repositories;
 using K8sWebhookHandler.Grains.Storage;
+using K8sWebhookHandler.Grains.Superseding;
 using K8sWebhookHandler.Testing.Processes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -19,9 +21,8 @@ public class ClusterFixture : IAsyncLifetime
     private readonly TempDirectory _storage = new("grain-storage");
 
     public ClusterFixture()
-        : this(new HandlerOptions
+        : this(new DeliveryOptions
         {
-            Insecure = true,
             RetryDelay = TimeSpan.FromMilliseconds(10),
             MaxRetryDelay = TimeSpan.FromMilliseconds(50),
             MaxAttempts = 3,
@@ -31,9 +32,9 @@ public class ClusterFixture : IAsyncLifetime
     {
     }
 
-    /// <param name="options">The handler's settings in every silo.</param>
+    /// <param name="options">The repositories' delivery settings in every silo (superseding keeps its defaults).</param>
     /// <param name="clock">The repository grains' clock (Orleans itself keeps the system clock); the system clock when null.</param>
-    protected ClusterFixture(HandlerOptions options, TimeProvider? clock = null)
+    protected ClusterFixture(DeliveryOptions options, TimeProvider? clock = null)
     {
         Options = options;
         Clock = clock ?? TimeProvider.System;
@@ -46,7 +47,7 @@ public class ClusterFixture : IAsyncLifetime
 
     public ScriptedGraph Graph { get; } = new();
 
-    public HandlerOptions Options { get; }
+    public DeliveryOptions Options { get; }
 
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
@@ -111,6 +112,7 @@ public class ClusterFixture : IAsyncLifetime
             silo.Services.AddSingleton<IRevisionGraph>(Graph);
             silo.Services.AddSingleton<SupersedeDecider>();
             silo.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(Options));
+            silo.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(new SupersedeOptions()));
             silo.Services.AddSingleton(TimeProvider.System);
             silo.Services.AddKeyedSingleton(RepositoryGrain.ClockKey, Clock);
             AddStorage(silo);

@@ -1,6 +1,6 @@
-using K8sWebhookHandler.Grains.Configuration;
-using K8sWebhookHandler.Grains.Events;
-using K8sWebhookHandler.Grains.Inspection;
+using K8sWebhookHandler.Abstractions.Events;
+using K8sWebhookHandler.Abstractions.Inspection;
+using K8sWebhookHandler.Grains.Delivery;
 using K8sWebhookHandler.Grains.Processing;
 using Microsoft.Extensions.Time.Testing;
 
@@ -8,9 +8,8 @@ namespace K8sWebhookHandler.Grains.Tests.Cluster;
 
 /// <summary>A cluster whose repository grains read a clock only the tests move, with small memory limits.</summary>
 public sealed class FakeClockClusterFixture() : ClusterFixture(
-    new HandlerOptions
+    new DeliveryOptions
     {
-        Insecure = true,
         DeliveryRetention = TimeSpan.FromDays(7),
         MaxRememberedDeliveries = 6,
         HistoryLimit = 4,
@@ -126,7 +125,7 @@ public sealed class DeliveryMemoryTests(FakeClockClusterFixture fixture) : IClas
 
         Clock.Advance(TimeSpan.FromDays(30));
         var sameId = await fixture.Grain(repository).Enqueue(first);
-        var newId = await fixture.Grain(repository).Enqueue(first with { Delivery = Identity.DeliveryId.Parse(Guid.NewGuid().ToString()) });
+        var newId = await fixture.Grain(repository).Enqueue(first with { Delivery = Abstractions.Identity.DeliveryId.Parse(Guid.NewGuid().ToString()) });
         await EnqueueAndFinishAsync(repository, second);
         Clock.Advance(TimeSpan.FromDays(8));
         var afterTheRefMoved = await fixture.Grain(repository).Enqueue(first);

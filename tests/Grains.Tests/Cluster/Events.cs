@@ -1,5 +1,5 @@
-using K8sWebhookHandler.Grains.Events;
-using K8sWebhookHandler.Grains.Identity;
+using K8sWebhookHandler.Abstractions.Events;
+using K8sWebhookHandler.Abstractions.Identity;
 
 namespace K8sWebhookHandler.Grains.Tests.Cluster;
 
@@ -12,7 +12,8 @@ public static class TestEvents
 
     public static WebhookEvent Push(string repository, string branch = "main", string? after = null, string? before = null,
         string? delivery = null, bool deleted = false, string eventType = "push", string action = "") =>
-        new(DeliveryId.Parse(delivery ?? Guid.NewGuid().ToString()), eventType, action, branch.StartsWith("refs/", StringComparison.Ordinal) ? branch : "refs/heads/" + branch,
+        new(DeliveryId.Parse(delivery ?? Guid.NewGuid().ToString()), EventType.Parse(eventType), action,
+            branch.StartsWith("refs/", StringComparison.Ordinal) ? GitRef.Parse(branch) : GitRef.Branch(branch),
             after ?? Sha(1), before ?? WebhookEvent.ZeroRevision, false, deleted, false,
             new RepositoryFacts(repository, $"https://example.com/{repository}.git", $"git://example.com/{repository}.git", $"git@example.com:{repository}.git", "main"),
             DateTimeOffset.UtcNow);

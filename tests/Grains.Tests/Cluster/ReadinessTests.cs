@@ -1,8 +1,9 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using K8sWebhookHandler.Grains.Configuration;
+using K8sWebhookHandler.Grains.Delivery;
 using K8sWebhookHandler.Grains.Health;
 using K8sWebhookHandler.Grains.Kubernetes;
+using K8sWebhookHandler.Grains.Storage;
 using K8sWebhookHandler.KubeApiEmulator;
 using K8sWebhookHandler.Testing.Processes;
 using Microsoft.AspNetCore.Builder;
@@ -42,7 +43,7 @@ public sealed class SwitchableStorage(IGrainStorage inner) : IGrainStorage
 }
 
 /// <summary>A cluster whose grain storage a test can take down and bring back.</summary>
-public sealed class OutageClusterFixture() : ClusterFixture(new HandlerOptions { Insecure = true })
+public sealed class OutageClusterFixture() : ClusterFixture(new DeliveryOptions())
 {
     public SwitchableStorage Storage { get; private set; } = null!;
 
@@ -120,13 +121,12 @@ public sealed class ReadinessTests(OutageClusterFixture fixture) : IClassFixture
             var builder = WebApplication.CreateSlimBuilder();
             builder.Logging.ClearProviders();
             builder.WebHost.UseUrls("http://127.0.0.1:0");
-            var options = Options.Create(new HandlerOptions { DataDirectory = dataDirectory });
-            builder.Services.AddSingleton(grains).AddSingleton(options);
+            builder.Services.AddSingleton(grains).AddSingleton(Options.Create(new DataDirectoryOptions { DataDirectory = dataDirectory }));
             var checks = builder.Services.AddHealthChecks().AddCheck<GrainStorageHealthCheck>("grain-storage");
             if (kubernetes is not null)
             {
                 var configuration = new ConfigurationBuilder().AddInMemoryCollection([new("KUBECONFIG", kubernetes)]).Build();
-                builder.Services.AddSingleton(new KubernetesTarget(options, configuration, NullLogger<KubernetesTarget>.Instance));
+                builder.Services.AddSingleton(new KubernetesTarget(Options.Create(new KubernetesOptions()), configuration, NullLogger<KubernetesTarget>.Instance));
                 checks.AddCheck<KubernetesHealthCheck>("kubernetes");
             }
 

@@ -1,5 +1,6 @@
-using K8sWebhookHandler.Grains.Events;
-using K8sWebhookHandler.Grains.Inspection;
+using K8sWebhookHandler.Abstractions.Events;
+using K8sWebhookHandler.Abstractions.Identity;
+using K8sWebhookHandler.Abstractions.Inspection;
 using K8sWebhookHandler.Grains.Processing;
 
 namespace K8sWebhookHandler.Grains.Tests.Cluster;
@@ -34,7 +35,7 @@ public sealed class RepositoryGrainTests(ClusterFixture fixture) : IClassFixture
         var push = TestEvents.Push(repository);
 
         var first = await fixture.Grain(RepositoryKeyOf(repository)).Enqueue(push);
-        var second = await fixture.Grain(RepositoryKeyOf(repository.ToUpperInvariant())).Enqueue(push with { Repository = push.Repository with { FullName = repository.ToUpperInvariant() } });
+        var second = await fixture.Grain(RepositoryKeyOf(repository.ToUpperInvariant())).Enqueue(push with { Repository = new RepositoryFacts(repository.ToUpperInvariant(), push.Repository.CloneUrl, push.Repository.GitUrl, push.Repository.SshUrl, "main") });
 
         Assert.Equal(DeliveryStatus.Queued, first);
         Assert.Equal(DeliveryStatus.Duplicate, second);
@@ -199,7 +200,7 @@ public sealed class RepositoryGrainTests(ClusterFixture fixture) : IClassFixture
 
         var snapshot = await fixture.Grain(repository).Inspect();
         var main = Assert.Single(snapshot.Refs);
-        Assert.Equal("refs/heads/main", main.Ref);
+        Assert.Equal("refs/heads/main", main.Ref.Value);
         Assert.Equal(TestEvents.Sha(11), main.LastRevision);
         Assert.Equal(second.Delivery, main.LastDelivery);
         Assert.Equal(0, snapshot.Pending);
@@ -262,7 +263,7 @@ public sealed class RepositoryGrainTests(ClusterFixture fixture) : IClassFixture
         await fixture.Grain(repository).Enqueue(ping);
 
         var ignored = await fixture.Grain(repository).Retry(ping.Delivery);
-        var unknown = await fixture.Grain(repository).Retry(Identity.DeliveryId.Parse("never-sent"));
+        var unknown = await fixture.Grain(repository).Retry(Abstractions.Identity.DeliveryId.Parse("never-sent"));
 
         Assert.Equal(DeliveryState.Ignored, ignored!.State);
         Assert.Null(unknown);
@@ -274,9 +275,9 @@ public sealed class RepositoryGrainTests(ClusterFixture fixture) : IClassFixture
     {
         var repository = TestEvents.NewRepository();
         var push = TestEvents.Push(repository, after: TestEvents.Sha(5), before: TestEvents.Sha(4));
-        var replay = push with { Delivery = Identity.DeliveryId.Parse(Guid.NewGuid().ToString()) };
+        var replay = push with { Delivery = Abstractions.Identity.DeliveryId.Parse(Guid.NewGuid().ToString()) };
         var failing = TestEvents.Push(repository, branch: "other", after: TestEvents.Sha(6));
-        var failingReplay = failing with { Delivery = Identity.DeliveryId.Parse(Guid.NewGuid().ToString()) };
+        var failingReplay = failing with { Delivery = Abstractions.Identity.DeliveryId.Parse(Guid.NewGuid().ToString()) };
         fixture.Processor.Answer = (e, _) => e.Delivery == failing.Delivery
             ? ProcessingResult.Retry("git server unreachable")
             : new ProcessingResult(DeliveryState.Applied, null, [], e.Revision);
@@ -322,7 +323,7 @@ public sealed class RepositoryGrainTests(ClusterFixture fixture) : IClassFixture
         Assert.Equal([DeliveryState.Applied, DeliveryState.Applied, DeliveryState.Superseded], outcomes.Select(o => o.State));
         Assert.Contains(deletedPush.Delivery.Value, outcomes[2].Reason);
         Assert.DoesNotContain(fixture.Processor.Calls, c => c.Delivery == lateDelete.Delivery);
-        Assert.Equal(TestEvents.Sha(7), (await fixture.Grain(repository).Inspect()).Refs.Single(r => r.Ref == "refs/heads/feature").LastRevision);
+        Assert.Equal(TestEvents.Sha(7), (await fixture.Grain(repository).Inspect()).Refs.Single(r => r.Ref.Value == "refs/heads/feature").LastRevision);
     }
 
     [Fact]
@@ -341,7 +342,7 @@ public sealed class RepositoryGrainTests(ClusterFixture fixture) : IClassFixture
         var refs = (await fixture.Grain(repository).Inspect()).Refs;
 
         Assert.Equal(limit, refs.Count);
-        Assert.Contains(refs, r => r.Ref == $"refs/heads/b{limit + 5}");
+        Assert.Contains(refs, r => r.Ref.Value == $"refs/heads/b{limit + 5}");
     }
 
     [Fact]
@@ -365,8 +366,8 @@ public sealed class RepositoryGrainTests(ClusterFixture fixture) : IClassFixture
             .SingleAsync(s => s.State.Repository?.FullName == repository);
 
         Assert.Equal(limit, stored.State.Received.Count);
-        Assert.Contains($"refs/heads/refused{limit + 5}", stored.State.Received.Keys);
+        Assert.Contains(GitRef.Branch($"refused{limit + 5}"), stored.State.Received.Keys);
     }
 
-    private static string RepositoryKeyOf(string fullName) => Identity.RepositoryKey.Parse(fullName).Value;
+    private static string RepositoryKeyOf(string fullName) => Abstractions.Identity.RepositoryKey.Parse(fullName).Value;
 }

@@ -1,14 +1,13 @@
-using K8sWebhookHandler.Grains.Configuration;
-using K8sWebhookHandler.Grains.Events;
-using K8sWebhookHandler.Grains.Inspection;
+using K8sWebhookHandler.Abstractions.Events;
+using K8sWebhookHandler.Abstractions.Inspection;
+using K8sWebhookHandler.Grains.Delivery;
 using K8sWebhookHandler.Grains.Processing;
 
 namespace K8sWebhookHandler.Grains.Tests.Cluster;
 
 /// <summary>A cluster whose retries wait far longer than any test: a delivery that failed once stays waiting.</summary>
-public sealed class WaitingRetryClusterFixture() : ClusterFixture(new HandlerOptions
+public sealed class WaitingRetryClusterFixture() : ClusterFixture(new DeliveryOptions
 {
-    Insecure = true,
     RetryDelay = TimeSpan.FromHours(1),
     MaxRetryDelay = TimeSpan.FromHours(1),
 });

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using K8sWebhookHandler.Grains.Events;
-using K8sWebhookHandler.Grains.Processing;
+using K8sWebhookHandler.Abstractions.Events;
+using K8sWebhookHandler.Grains.Superseding;
 
 namespace K8sWebhookHandler.Grains.Tests.Cluster;
 
@@ -9,6 +9,10 @@ public sealed class ScriptedGraph : IRevisionGraph
 {
     private readonly ConcurrentDictionary<string, string> _parents = new();
     private readonly ConcurrentDictionary<string, string> _heads = new();
+    private int _questions;
+
+    /// <summary>How many questions the graph was asked (each one a fetch, for the real graph).</summary>
+    public int Questions => Volatile.Read(ref _questions);
 
     /// <summary>Records a chain of commits, each the parent of the next.</summary>
     public void Chain(params string[] commits)
@@ -19,10 +23,12 @@ public sealed class ScriptedGraph : IRevisionGraph
         }
     }
 
+    /// <summary>Where <paramref name="branch"/> (a full ref, <c>refs/heads/main</c>) of <paramref name="repository"/> points on the server.</summary>
     public void Head(string repository, string branch, string commit) => _heads[$"{repository}|{branch}"] = commit;
 
     public Task<bool> IsAncestorAsync(WebhookEvent webhookEvent, string ancestor, string descendant, CancellationToken cancellationToken)
     {
+        Interlocked.Increment(ref _questions);
         for (var current = descendant; current is not null; current = _parents.GetValueOrDefault(current))
         {
             if (current == ancestor)
@@ -34,6 +40,9 @@ public sealed class ScriptedGraph : IRevisionGraph
         return Task.FromResult(false);
     }
 
-    public Task<string?> BranchHeadAsync(WebhookEvent webhookEvent, CancellationToken cancellationToken) =>
-        Task.FromResult(_heads.GetValueOrDefault($"{webhookEvent.Repository.FullName}|{webhookEvent.Ref}"));
+    public Task<string?> BranchHeadAsync(WebhookEvent webhookEvent, string branch, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _questions);
+        return Task.FromResult(_heads.GetValueOrDefault($"{webhookEvent.Repository.FullName}|refs/heads/{branch}"));
+    }
 }

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using K8sWebhookHandler.Grains.Events;
-using K8sWebhookHandler.Grains.Inspection;
+using K8sWebhookHandler.Abstractions.Events;
+using K8sWebhookHandler.Abstractions.Inspection;
 using K8sWebhookHandler.Grains.Processing;
 
 namespace K8sWebhookHandler.Grains.Tests.Cluster;
@@ -31,7 +31,7 @@ public sealed class ScriptedProcessor : IDeliveryProcessor
     public int MaxConcurrentOverall => _maxConcurrentOverall;
 
     /// <summary>The deliveries of <paramref name="repository"/> being processed at this moment.</summary>
-    public IReadOnlyList<Identity.DeliveryId> RunningIn(string repository) =>
+    public IReadOnlyList<Abstractions.Identity.DeliveryId> RunningIn(string repository) =>
         _inProgress.Keys.Where(e => e.Repository.FullName == repository).Select(e => e.Delivery).ToList();
 
     /// <summary>The next processing of this delivery waits until <see cref="Release"/>.</summary>

@@ -1,5 +1,6 @@
-using K8sWebhookHandler.Grains.Events;
-using K8sWebhookHandler.Grains.Inspection;
+using K8sWebhookHandler.Abstractions;
+using K8sWebhookHandler.Abstractions.Events;
+using K8sWebhookHandler.Abstractions.Inspection;
 
 namespace K8sWebhookHandler.Grains.Tests.Cluster;
 
@@ -147,7 +148,7 @@ public sealed class SupersedeDecisionTests(ClusterFixture fixture) : IClassFixtu
 
         Assert.Equal(DeliveryState.Applied, (await fixture.OutcomeAsync(repository, first)).State);
         Assert.Equal(DeliveryState.Applied, (await fixture.OutcomeAsync(repository, second)).State);
-        Assert.Equal([first.Delivery, second.Delivery], fixture.Processor.Calls.Where(c => c.Repository.FullName == repository && c.IsTag).Select(c => c.Delivery));
+        Assert.Equal([first.Delivery, second.Delivery], fixture.Processor.Calls.Where(c => c.Repository.FullName == repository && c.Ref.IsTag).Select(c => c.Delivery));
     }
 
     [Fact]

@@ -1,5 +1,5 @@
-using K8sWebhookHandler.Grains.Events;
-using K8sWebhookHandler.Grains.Inspection;
+using K8sWebhookHandler.Abstractions.Events;
+using K8sWebhookHandler.Abstractions.Inspection;
 
 namespace K8sWebhookHandler.Grains.Tests.Cluster;
 
@@ -13,7 +13,7 @@ public sealed class WaitForOutcomeTests(ClusterFixture fixture) : IClassFixture<
         var repository = push.Repository.FullName;
 
         // Far longer than the test's safety net: an unknown id must be answered without waiting for anything.
-        var unknown = await fixture.Grain(repository).WaitForOutcome(Identity.DeliveryId.Parse("never-sent"), TimeSpan.FromDays(1)).WaitAsync(ClusterFixture.Wait);
+        var unknown = await fixture.Grain(repository).WaitForOutcome(Abstractions.Identity.DeliveryId.Parse("never-sent"), TimeSpan.FromDays(1)).WaitAsync(ClusterFixture.Wait);
         fixture.Processor.Release(push.Delivery.Value);
 
         Assert.Null(unknown);

@@ -1,7 +1,8 @@
-using K8sWebhookHandler.Grains.Configuration;
-using K8sWebhookHandler.Grains.Inspection;
+using K8sWebhookHandler.Abstractions.Inspection;
+using K8sWebhookHandler.Grains.Kubernetes;
 using K8sWebhookHandler.Grains.Processing;
 using K8sWebhookHandler.Grains.Tests.Cluster;
+using K8sWebhookHandler.Grains.Tests.Unit;
 using K8sWebhookHandler.KubeApiEmulator.Diagnostics;
 
 namespace K8sWebhookHandler.Grains.Tests.Integration;
@@ -22,9 +23,9 @@ public sealed class ApplierErrorTests : IAsyncLifetime
 
     private static bool ApplyOfBuild(RecordedRequest r) => r.Method == "PATCH" && r.Path == "/apis/argoproj.io/v1alpha1/namespaces/ci/workflows/build";
 
-    private async Task<(DeliveryState State, string? Reason, bool Transient)> ProcessAsync(HandlerOptions? options = null)
+    private async Task<(DeliveryState State, string? Reason, bool Transient)> ProcessAsync(ProcessorSettings? settings = null)
     {
-        var result = await _harness.Processor(options ?? new HandlerOptions(), NamedWorkflow).ProcessAsync(TestEvents.Push("owner/repo"), null, CancellationToken.None);
+        var result = await _harness.Processor(settings ?? new ProcessorSettings(), NamedWorkflow).ProcessAsync(TestEvents.Push("owner/repo"), null, CancellationToken.None);
         return (result.State, result.Reason, result.Transient);
     }
 
@@ -64,7 +65,7 @@ public sealed class ApplierErrorTests : IAsyncLifetime
     [Fact]
     public async Task ApplyIntoANamespaceThatDoesNotExist_IsRejectedWithTheServersNotFound()
     {
-        var options = new HandlerOptions { AllowedNamespaces = ["missing"] };
+        var options = new ProcessorSettings { Kubernetes = new KubernetesOptions { AllowedNamespaces = ["missing"] } };
         var manifest = NamedWorkflow.Replace("{name: build}", "{name: build, namespace: missing}", StringComparison.Ordinal);
 
         var result = await _harness.Processor(options, manifest).ProcessAsync(TestEvents.Push("owner/repo"), null, CancellationToken.None);

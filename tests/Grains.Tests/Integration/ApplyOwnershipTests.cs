@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using K8sWebhookHandler.Grains.Failures;
 using K8sWebhookHandler.Grains.Kubernetes;
 using K8sWebhookHandler.Grains.Manifests;
 using K8sWebhookHandler.Grains.Tests.Cluster;
@@ -31,7 +32,7 @@ public sealed class ApplyOwnershipTests : IAsyncLifetime
 
         """;
 
-    private Task ApplyAsync(Events.WebhookEvent e, params string[] yaml) =>
+    private Task ApplyAsync(Abstractions.Events.WebhookEvent e, params string[] yaml) =>
         _harness.Applier().ApplyAsync(ApplierHarness.Stamped(e, yaml), e, "ci", CancellationToken.None);
 
     private JsonObject Stored(string name) => _harness.Emulator.Find("argoproj.io", "workflows", "ci", name)!;
@@ -43,7 +44,7 @@ public sealed class ApplyOwnershipTests : IAsyncLifetime
         var before = Stored("build");
         _harness.Emulator.Requests.Clear();
 
-        var error = await Assert.ThrowsAsync<ManifestException>(() => ApplyAsync(TestEvents.Push("attacker/other"), Workflow("build", "evil:1", "attacker")));
+        var error = await Assert.ThrowsAsync<DeliveryRefusedException>(() => ApplyAsync(TestEvents.Push("attacker/other"), Workflow("build", "evil:1", "attacker")));
 
         Assert.Equal("Workflow ci/build belongs to the handler's objects of victim/app; attacker/other may not change it", error.Message);
         Assert.True(_harness.NothingWritten());
@@ -67,7 +68,7 @@ public sealed class ApplyOwnershipTests : IAsyncLifetime
         await _harness.Client.SendAsync(HttpMethod.Post, "/apis/argoproj.io/v1alpha1/namespaces/ci/workflows", foreign, null, CancellationToken.None);
         var before = Stored("build");
 
-        var error = await Assert.ThrowsAsync<ManifestException>(() => ApplyAsync(TestEvents.Push("owner/repo"), Workflow("build", "mine:1", "mine")));
+        var error = await Assert.ThrowsAsync<DeliveryRefusedException>(() => ApplyAsync(TestEvents.Push("owner/repo"), Workflow("build", "mine:1", "mine")));
 
         Assert.Equal("Workflow ci/build exists and was not made by the handler (it is managed by Helm); the handler changes only objects it made", error.Message);
         Assert.True(JsonNode.DeepEquals(before, Stored("build")));
@@ -91,7 +92,7 @@ public sealed class ApplyOwnershipTests : IAsyncLifetime
         await ApplyAsync(TestEvents.Push("victim/app"), Workflow("taken", "victim:1", "victim"));
         _harness.Emulator.Requests.Clear();
 
-        await Assert.ThrowsAsync<ManifestException>(() =>
+        await Assert.ThrowsAsync<DeliveryRefusedException>(() =>
             ApplyAsync(TestEvents.Push("attacker/other"), Workflow("fresh", "evil:1", "a"), Workflow("taken", "evil:1", "a")));
 
         Assert.True(_harness.NothingWritten());
@@ -122,7 +123,7 @@ public sealed class ApplyOwnershipTests : IAsyncLifetime
         var taken = Stored("build");
         release.SetResult();
         var conflict = await Assert.ThrowsAsync<TransientException>(() => second);
-        var retry = await Assert.ThrowsAsync<ManifestException>(() => ApplyAsync(TestEvents.Push("owner/repo", after: TestEvents.Sha(2)), Workflow("build", "app:2", "b")));
+        var retry = await Assert.ThrowsAsync<DeliveryRefusedException>(() => ApplyAsync(TestEvents.Push("owner/repo", after: TestEvents.Sha(2)), Workflow("build", "app:2", "b")));
 
         Assert.StartsWith("Workflow ci/build: it changed between being read and being written", conflict.Message);
         Assert.Equal("Workflow ci/build belongs to the handler's objects of intruder/repo; owner/repo may not change it", retry.Message);
@@ -137,7 +138,7 @@ public sealed class ApplyOwnershipTests : IAsyncLifetime
         await _harness.Applier().ApplyAsync(objects, first, "ci", CancellationToken.None);
         var other = TestEvents.Push("owner/repo");
 
-        var error = await Assert.ThrowsAsync<ManifestException>(() => _harness.Applier().ApplyAsync(objects, other, "ci", CancellationToken.None));
+        var error = await Assert.ThrowsAsync<DeliveryRefusedException>(() => _harness.Applier().ApplyAsync(objects, other, "ci", CancellationToken.None));
 
         Assert.Equal($"Workflow ci/{objects[0]["metadata"]!["name"]} exists but was made by delivery {first.Delivery.Value}, not by {other.Delivery.Value}", error.Message);
     }
@@ -157,7 +158,7 @@ public sealed class ApplyOwnershipTests : IAsyncLifetime
         await _harness.Client.SendAsync(HttpMethod.Post, "/apis/argoproj.io/v1alpha1/namespaces/ci/workflows", squatter, null, CancellationToken.None);
         release.SetResult();
 
-        var error = await Assert.ThrowsAsync<ManifestException>(() => creating);
+        var error = await Assert.ThrowsAsync<DeliveryRefusedException>(() => creating);
         Assert.Contains("belongs to the handler's objects of squatter/repo", error.Message);
         Assert.Equal("theirs", Stored(objects[0]["metadata"]!["name"]!.GetValue<string>())["spec"]!["entrypoint"]!.GetValue<string>());
     }

@@ -1,8 +1,11 @@
 using System.Text.Json.Nodes;
+using K8sWebhookHandler.Abstractions.Inspection;
 using K8sWebhookHandler.Grains.Configuration;
-using K8sWebhookHandler.Grains.Inspection;
+using K8sWebhookHandler.Grains.Failures;
 using K8sWebhookHandler.Grains.Kubernetes;
 using K8sWebhookHandler.Grains.Manifests;
+using K8sWebhookHandler.Grains.Processing;
+using K8sWebhookHandler.Grains.Superseding;
 using K8sWebhookHandler.Grains.Tests.Cluster;
 
 namespace K8sWebhookHandler.Grains.Tests.Integration;
@@ -37,15 +40,15 @@ public sealed class BranchNamespaceOwnershipTests : IAsyncLifetime
     {
         var slash = TestEvents.Push("owner/repo", "feat/x");
         var dot = TestEvents.Push("owner/repo", "feat.x");
-        Assert.Equal(Name, BranchNamespaces.NameFor("ci-{branch}", "feat.x"));
+        Assert.Equal(Name, BranchNamespaceName.For("ci-{branch}", "feat.x"));
         var applier = _harness.Applier();
         await applier.EnsureNamespaceAsync(Name, slash, CancellationToken.None);
         var applied = await applier.ApplyAsync(ApplierHarness.Stamped(slash, GeneratedWorkflow), slash, Name, CancellationToken.None);
         var workflow = _harness.Emulator.Find("argoproj.io", "workflows", Name, applied[0].Name)!;
 
-        var refused = await Assert.ThrowsAsync<ManifestException>(() => applier.EnsureNamespaceAsync(Name, dot, CancellationToken.None));
+        var refused = await Assert.ThrowsAsync<DeliveryRefusedException>(() => applier.EnsureNamespaceAsync(Name, dot, CancellationToken.None));
         var dotDeleted = TestEvents.Push("owner/repo", "feat.x", eventType: "delete");
-        var stopped = await applier.SupersedeAsync(dotDeleted, [], applied, new SupersedePolicy(SupersedeMode.Stop, SupersedeMode.Delete), CancellationToken.None);
+        var stopped = await applier.StopOlderAsync(dotDeleted, [], applied, new SupersedePolicy(SupersedeMode.Stop, SupersedeMode.Delete), CancellationToken.None);
         var deleted = await applier.DeleteOwnedNamespaceAsync(Name, dotDeleted, CancellationToken.None);
 
         Assert.Equal("namespace ci-feat-x belongs to the handler's branch refs/heads/feat/x of owner/repo; owner/repo refs/heads/feat.x maps to the same namespace name and may not use it", refused.Message);
@@ -67,7 +70,7 @@ public sealed class BranchNamespaceOwnershipTests : IAsyncLifetime
         await applier.EnsureNamespaceAsync(Name, TestEvents.Push("victim/app", "feat/x"), CancellationToken.None);
         var attacker = TestEvents.Push("attacker/other", "feat/x");
 
-        var refused = await Assert.ThrowsAsync<ManifestException>(() => applier.EnsureNamespaceAsync(Name, attacker, CancellationToken.None));
+        var refused = await Assert.ThrowsAsync<DeliveryRefusedException>(() => applier.EnsureNamespaceAsync(Name, attacker, CancellationToken.None));
         var deleted = await applier.DeleteOwnedNamespaceAsync(Name, attacker, CancellationToken.None);
 
         Assert.Contains("belongs to the handler's branch refs/heads/feat/x of victim/app", refused.Message);
@@ -97,7 +100,7 @@ public sealed class BranchNamespaceOwnershipTests : IAsyncLifetime
         var push = TestEvents.Push("owner/repo", "feat/x");
         CreateNamespace(Name, new JsonObject
         {
-            [BranchNamespaces.OwnedLabel] = "true",
+            [StampKeys.OwnedNamespaceLabel] = "true",
             [StampKeys.RepositoryLabel] = "owner.repo",
             [StampKeys.RefLabel] = "refs.heads.feat.x",
         });
@@ -105,7 +108,7 @@ public sealed class BranchNamespaceOwnershipTests : IAsyncLifetime
 
         await applier.EnsureNamespaceAsync(Name, push, CancellationToken.None);
         await applier.EnsureNamespaceAsync(Name, TestEvents.Push("owner/repo", "feat.x"), CancellationToken.None);
-        var otherRepository = await Assert.ThrowsAsync<ManifestException>(() => applier.EnsureNamespaceAsync(Name, TestEvents.Push("other/repo", "feat/x"), CancellationToken.None));
+        var otherRepository = await Assert.ThrowsAsync<DeliveryRefusedException>(() => applier.EnsureNamespaceAsync(Name, TestEvents.Push("other/repo", "feat/x"), CancellationToken.None));
         var deleted = await applier.DeleteOwnedNamespaceAsync(Name, TestEvents.Push("owner/repo", "feat/x", eventType: "delete"), CancellationToken.None);
 
         Assert.Contains("belongs to the handler's branch labelled refs.heads.feat.x of owner.repo", otherRepository.Message);

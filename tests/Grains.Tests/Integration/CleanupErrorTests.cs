@@ -1,8 +1,10 @@
-using K8sWebhookHandler.Grains.Configuration;
-using K8sWebhookHandler.Grains.Events;
-using K8sWebhookHandler.Grains.Inspection;
+using K8sWebhookHandler.Abstractions.Events;
+using K8sWebhookHandler.Abstractions.Inspection;
+using K8sWebhookHandler.Grains.Kubernetes;
 using K8sWebhookHandler.Grains.Processing;
+using K8sWebhookHandler.Grains.Superseding;
 using K8sWebhookHandler.Grains.Tests.Cluster;
+using K8sWebhookHandler.Grains.Tests.Unit;
 using K8sWebhookHandler.KubeApiEmulator.Diagnostics;
 
 namespace K8sWebhookHandler.Grains.Tests.Integration;
@@ -52,7 +54,7 @@ public sealed class CleanupErrorTests : IAsyncLifetime
     public async Task ErrorWhileStoppingTheOlderWorkflow_IsRetriedOnlyWhenTransient_AndTheNewOneIsCreatedOnce(
         int status, DeliveryState state, string? reason, bool transient, int stoppedOnRetry)
     {
-        var processor = _harness.Processor(new HandlerOptions(), GeneratedWorkflow);
+        var processor = _harness.Processor(new ProcessorSettings(), GeneratedWorkflow);
         var (second, previous, olderPath) = await OlderRunAsync(processor);
         _harness.Emulator.Faults.FailNext(1, status, r => r.Method == "PATCH" && r.Path == olderPath);
 
@@ -70,7 +72,7 @@ public sealed class CleanupErrorTests : IAsyncLifetime
     [Fact]
     public async Task ErrorWhileListingOrDeletingOlderObjects_IsTransient_AndTheRetryDeletesThem()
     {
-        var processor = _harness.Processor(new HandlerOptions { Supersede = new SupersedeOptions { Mode = SupersedeMode.Delete } }, GeneratedWorkflow);
+        var processor = _harness.Processor(new ProcessorSettings { Supersede = new SupersedeOptions { Mode = SupersedeMode.Delete } }, GeneratedWorkflow);
         var (second, previous, olderPath) = await OlderRunAsync(processor);
         _harness.Emulator.Faults.FailNext(1, 503, r => r.Method == "GET" && r.Query.StartsWith("labelSelector=", StringComparison.Ordinal));
         _harness.Emulator.Faults.FailNext(1, 500, r => r.Method == "DELETE" && r.Path == olderPath);
@@ -98,7 +100,7 @@ public sealed class CleanupErrorTests : IAsyncLifetime
     [MemberData(nameof(NamespaceAnswers))]
     public async Task ErrorWhileMakingTheBranchNamespace_DecidesTheOutcome_AndNothingIsApplied(string method, int status, DeliveryState state, string reason, bool transient)
     {
-        var processor = _harness.Processor(new HandlerOptions { BranchNamespaces = new BranchNamespaceOptions { Template = "ci-{branch}" } }, GeneratedWorkflow);
+        var processor = _harness.Processor(new ProcessorSettings { Kubernetes = new KubernetesOptions { BranchNamespaces = new BranchNamespaceOptions { Template = "ci-{branch}" } } }, GeneratedWorkflow);
         _harness.Emulator.Faults.FailNext(1, status, r => r.Method == method && r.Path.StartsWith("/api/v1/namespaces", StringComparison.Ordinal));
 
         var outcome = await processor.ProcessAsync(TestEvents.Push("owner/repo", "feature"), null, CancellationToken.None);
@@ -138,7 +140,7 @@ public sealed class CleanupErrorTests : IAsyncLifetime
     /// <summary>A branch pushed into its namespace, then its deletion, whose namespace DELETE will answer <paramref name="status"/> once.</summary>
     private async Task<(DeliveryProcessor Processor, WebhookEvent Deletion, RefRecord Previous)> DeletedBranchAsync(int status)
     {
-        var processor = _harness.Processor(new HandlerOptions { BranchNamespaces = new BranchNamespaceOptions { Template = "ci-{branch}" } }, GeneratedWorkflow);
+        var processor = _harness.Processor(new ProcessorSettings { Kubernetes = new KubernetesOptions { BranchNamespaces = new BranchNamespaceOptions { Template = "ci-{branch}" } } }, GeneratedWorkflow);
         var push = TestEvents.Push("owner/repo", "feature");
         var applied = await processor.ProcessAsync(push, null, CancellationToken.None);
         _harness.Emulator.Faults.FailNext(1, status, r => r.Method == "DELETE" && r.Path == "/api/v1/namespaces/ci-feature");

@@ -1,12 +1,11 @@
 using System.Text;
+using K8sWebhookHandler.Abstractions.Identity;
 using K8sWebhookHandler.Grains.Configuration;
+using K8sWebhookHandler.Grains.Failures;
 using K8sWebhookHandler.Grains.Git;
-using K8sWebhookHandler.Grains.Identity;
 using K8sWebhookHandler.Grains.Kubernetes;
 using K8sWebhookHandler.Testing.Git;
 using K8sWebhookHandler.Testing.Processes;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace K8sWebhookHandler.Grains.Tests.Integration;
 
@@ -32,7 +31,8 @@ public sealed class GitCredentialTests : IAsyncLifetime
     private async Task<TransientException> FetchAsync(GitOptions git)
     {
         git.AllowedRemotes = [_server.BaseUri.ToString()];
-        var mirror = new GitMirror(Options.Create(new HandlerOptions { DataDirectory = _data.Path, GitHubToken = Token, Git = git }), NullLogger<GitMirror>.Instance);
+        git.GitHubToken = Token;
+        var mirror = Mirrors.Create(git, _data.Path);
         return await Assert.ThrowsAsync<TransientException>(() =>
             mirror.ResolveBranchAsync(RepositoryKey.Parse("owner/x"), _server.BaseUri + "owner/x.git", "main", CancellationToken.None));
     }
@@ -86,13 +86,14 @@ public sealed class GitCredentialTests : IAsyncLifetime
     {
         await using var elsewhere = await CredentialCaptureServer.StartAsync("127.0.0.2");
         await using var redirector = await CredentialCaptureServer.StartAsync(redirectTo: elsewhere.BaseUri);
-        var options = new HandlerOptions
+        var options = new GitOptions
         {
-            DataDirectory = _data.Path,
             GitHubToken = Token,
-            Git = new GitOptions { AllowedRemotes = [redirector.BaseUri.ToString()], CredentialHosts = ["127.0.0.1"], AllowInsecureCredentials = true },
+            AllowedRemotes = [redirector.BaseUri.ToString()],
+            CredentialHosts = ["127.0.0.1"],
+            AllowInsecureCredentials = true,
         };
-        var mirror = new GitMirror(Options.Create(options), NullLogger<GitMirror>.Instance);
+        var mirror = Mirrors.Create(options, _data.Path);
 
         await Assert.ThrowsAsync<TransientException>(() =>
             mirror.ResolveBranchAsync(RepositoryKey.Parse("owner/x"), redirector.BaseUri + "owner/x.git", "main", CancellationToken.None));

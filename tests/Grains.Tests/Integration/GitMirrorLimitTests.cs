@@ -1,11 +1,10 @@
+using K8sWebhookHandler.Abstractions.Identity;
 using K8sWebhookHandler.Grains.Configuration;
+using K8sWebhookHandler.Grains.Failures;
 using K8sWebhookHandler.Grains.Git;
-using K8sWebhookHandler.Grains.Identity;
 using K8sWebhookHandler.Grains.Kubernetes;
 using K8sWebhookHandler.Testing.Processes;
 using LibGit2Sharp;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace K8sWebhookHandler.Grains.Tests.Integration;
 
@@ -26,7 +25,7 @@ public sealed class GitMirrorLimitTests(GitServerFixture git) : IClassFixture<Gi
     private GitMirror Mirror(GitOptions limits)
     {
         limits.AllowedRemotes = [git.Server.GitRoot.ToString(), .. limits.AllowedRemotes];
-        return new GitMirror(Options.Create(new HandlerOptions { DataDirectory = _data.Path, Git = limits }), NullLogger<GitMirror>.Instance);
+        return Mirrors.Create(limits, _data.Path);
     }
 
     private static GitOptions Short(params string[] allowed) => new()
@@ -55,10 +54,10 @@ public sealed class GitMirrorLimitTests(GitServerFixture git) : IClassFixture<Gi
         var healthy = await git.Server.CreateRepositoryAsync("owner/healthy-" + Guid.NewGuid().ToString("N")[..8]);
         var sha = await healthy.CommitFileAsync("main", ".ci/workflow.yaml", "healthy");
 
-        var stalledFetch = mirror.ReadFileAsync(RepositoryKey.Parse("owner/stalled"), root + "owner/stalled.git", Sha, "f", CancellationToken.None);
-        var healthyFetch = mirror.ReadFileAsync(RepositoryKey.Parse(healthy.FullName), git.Server.GitUrl(healthy.FullName).ToString(), sha, ".ci/workflow.yaml", CancellationToken.None);
+        var stalledFetch = mirror.ReadFileAsync(RepositoryKey.Parse("owner/stalled"), root + "owner/stalled.git", Sha, "f", GitMirrorTests.MaxBytes, CancellationToken.None);
+        var healthyFetch = mirror.ReadFileAsync(RepositoryKey.Parse(healthy.FullName), git.Server.GitUrl(healthy.FullName).ToString(), sha, ".ci/workflow.yaml", GitMirrorTests.MaxBytes, CancellationToken.None);
         var error = await Assert.ThrowsAsync<TransientException>(() => stalledFetch.WaitAsync(SafetyNet));
-        var text = await healthyFetch.WaitAsync(SafetyNet);
+        var text = await healthyFetch.TextAsync().WaitAsync(SafetyNet);
 
         Assert.Equal($"git fetch of owner/stalled from {root}owner/stalled.git timed out after 00:00:05 (Handler:Git:FetchTimeout)", error.Message);
         Assert.Equal("healthy", text);
@@ -75,9 +74,9 @@ public sealed class GitMirrorLimitTests(GitServerFixture git) : IClassFixture<Gi
         var mirror = Mirror(Short(root));
 
         var first = await Assert.ThrowsAsync<TransientException>(() =>
-            mirror.ReadFileAsync(RepositoryKey.Parse("owner/stalled"), root + "owner/stalled.git", Sha, "f", CancellationToken.None).WaitAsync(SafetyNet));
+            mirror.ReadFileAsync(RepositoryKey.Parse("owner/stalled"), root + "owner/stalled.git", Sha, "f", GitMirrorTests.MaxBytes, CancellationToken.None).WaitAsync(SafetyNet));
         var second = await Assert.ThrowsAsync<TransientException>(() =>
-            mirror.ReadFileAsync(RepositoryKey.Parse("owner/stalled"), root + "owner/stalled.git", Sha, "f", CancellationToken.None).WaitAsync(SafetyNet));
+            mirror.ReadFileAsync(RepositoryKey.Parse("owner/stalled"), root + "owner/stalled.git", Sha, "f", GitMirrorTests.MaxBytes, CancellationToken.None).WaitAsync(SafetyNet));
 
         // Ended by libgit2 itself (the caller's own deadline has no inner exception), so the mirror's lock was free.
         Assert.Contains("timed out", Assert.IsAssignableFrom<LibGit2SharpException>(first.InnerException).Message, StringComparison.Ordinal);
@@ -95,9 +94,9 @@ public sealed class GitMirrorLimitTests(GitServerFixture git) : IClassFixture<Gi
         using var first = new CancellationTokenSource();
         using var second = new CancellationTokenSource();
 
-        var holding = mirror.ReadFileAsync(RepositoryKey.Parse("owner/stalled"), remote, Sha, "f", first.Token);
+        var holding = mirror.ReadFileAsync(RepositoryKey.Parse("owner/stalled"), remote, Sha, "f", GitMirrorTests.MaxBytes, first.Token);
         await stalled.Connected.WaitAsync(SafetyNet);
-        var waiting = mirror.ReadFileAsync(RepositoryKey.Parse("owner/stalled"), remote, Sha, "f", second.Token);
+        var waiting = mirror.ReadFileAsync(RepositoryKey.Parse("owner/stalled"), remote, Sha, "f", GitMirrorTests.MaxBytes, second.Token);
         await second.CancelAsync();
         var waitEnded = await Record.ExceptionAsync(() => waiting.WaitAsync(SafetyNet));
         await first.CancelAsync();
@@ -115,8 +114,8 @@ public sealed class GitMirrorLimitTests(GitServerFixture git) : IClassFixture<Gi
         var sha = await big.CommitFileAsync("main", "blob.txt", content);
         var mirror = Mirror(new GitOptions { MaxFetchBytes = 64 * 1024 });
 
-        var error = await Assert.ThrowsAsync<RemoteRefusedException>(() =>
-            mirror.ReadFileAsync(RepositoryKey.Parse(big.FullName), git.Server.GitUrl(big.FullName).ToString(), sha, "blob.txt", CancellationToken.None).WaitAsync(SafetyNet));
+        var error = await Assert.ThrowsAsync<DeliveryRefusedException>(() =>
+            mirror.ReadFileAsync(RepositoryKey.Parse(big.FullName), git.Server.GitUrl(big.FullName).ToString(), sha, "blob.txt", GitMirrorTests.MaxBytes, CancellationToken.None).WaitAsync(SafetyNet));
 
         Assert.Equal(
             $"the fetch from {git.Server.GitUrl(big.FullName)} received more than 65536 bytes: the repository is too big for policy (Handler:Git:MaxFetchBytes)",

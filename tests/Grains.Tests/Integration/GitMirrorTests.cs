@@ -1,11 +1,10 @@
+using K8sWebhookHandler.Abstractions.Identity;
 using K8sWebhookHandler.Grains.Configuration;
+using K8sWebhookHandler.Grains.Failures;
 using K8sWebhookHandler.Grains.Git;
-using K8sWebhookHandler.Grains.Identity;
-using K8sWebhookHandler.Grains.Kubernetes;
+using K8sWebhookHandler.Grains.Processing;
 using K8sWebhookHandler.Testing.Git;
 using K8sWebhookHandler.Testing.Processes;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace K8sWebhookHandler.Grains.Tests.Integration;
 
@@ -34,22 +33,23 @@ public sealed class GitServerFixture : IAsyncLifetime
 [Collection(Libgit2Collection.Name)]
 public sealed class GitMirrorTests(GitServerFixture git) : IClassFixture<GitServerFixture>, IDisposable
 {
+    /// <summary>Files up to this size are read; a larger one is answered by its size alone.</summary>
+    internal const long MaxBytes = 1024 * 1024;
+
     private readonly TempDirectory _data = new("mirror");
 
     public void Dispose() => _data.Dispose();
 
     /// <summary>A mirror allowed to fetch from the test server's daemon and web server.</summary>
-    private GitMirror Mirror(string? token = null, string? dataDirectory = null) => new(Options.Create(new HandlerOptions
-    {
-        DataDirectory = dataDirectory ?? _data.Path,
-        GitHubToken = token,
-        Git = new GitOptions
+    private GitMirror Mirror(string? token = null, string? dataDirectory = null) => Mirrors.Create(
+        new GitOptions
         {
+            GitHubToken = token,
             AllowedRemotes = [git.Server.GitRoot.ToString(), git.Server.HttpRoot.ToString()],
             CredentialHosts = [git.Server.HttpRoot.Authority],
             AllowInsecureCredentials = true,
         },
-    }), NullLogger<GitMirror>.Instance);
+        dataDirectory ?? _data.Path);
 
     private static string NewName() => "owner/mirror-" + Guid.NewGuid().ToString("N")[..8];
 
@@ -63,10 +63,10 @@ public sealed class GitMirrorTests(GitServerFixture git) : IClassFixture<GitServ
         var url = git.Server.GitUrl(repo.FullName).ToString();
         var mirror = Mirror();
 
-        var atSecond = await mirror.ReadFileAsync(key, url, second, ".ci/workflow.yaml", CancellationToken.None);
-        var atFirst = await mirror.ReadFileAsync(key, url, first, ".ci/workflow.yaml", CancellationToken.None);
+        var atSecond = await mirror.ReadFileAsync(key, url, second, ".ci/workflow.yaml", MaxBytes, CancellationToken.None).TextAsync();
+        var atFirst = await mirror.ReadFileAsync(key, url, first, ".ci/workflow.yaml", MaxBytes, CancellationToken.None).TextAsync();
         var third = await repo.CommitFileAsync("main", ".ci/workflow.yaml", "three");
-        var atThird = await mirror.ReadFileAsync(key, url, third, ".ci/workflow.yaml", CancellationToken.None);
+        var atThird = await mirror.ReadFileAsync(key, url, third, ".ci/workflow.yaml", MaxBytes, CancellationToken.None).TextAsync();
 
         Assert.Equal(("two", "one", "three"), (atSecond, atFirst, atThird));
     }
@@ -77,9 +77,25 @@ public sealed class GitMirrorTests(GitServerFixture git) : IClassFixture<GitServ
         var repo = await git.Server.CreateRepositoryAsync(NewName());
         var sha = await repo.CommitFileAsync("main", "README", "no manifest here");
 
-        var text = await Mirror().ReadFileAsync(RepositoryKey.Parse(repo.FullName), git.Server.GitUrl(repo.FullName).ToString(), sha, ".ci/workflow.yaml", CancellationToken.None);
+        var file = await Mirror().ReadFileAsync(RepositoryKey.Parse(repo.FullName), git.Server.GitUrl(repo.FullName).ToString(), sha, ".ci/workflow.yaml", MaxBytes, CancellationToken.None);
 
-        Assert.Null(text);
+        Assert.Null(file);
+    }
+
+    [Fact]
+    public async Task ReadFile_LargerThanTheCap_AnswersItsSizeWithoutTheText()
+    {
+        var repo = await git.Server.CreateRepositoryAsync(NewName());
+        var sha = await repo.CommitFileAsync("main", ".ci/workflow.yaml", new string('#', 2000));
+        var key = RepositoryKey.Parse(repo.FullName);
+        var url = git.Server.GitUrl(repo.FullName).ToString();
+        var mirror = Mirror();
+
+        var over = await mirror.ReadFileAsync(key, url, sha, ".ci/workflow.yaml", 1999, CancellationToken.None);
+        var at = await mirror.ReadFileAsync(key, url, sha, ".ci/workflow.yaml", 2000, CancellationToken.None);
+
+        Assert.Equal(new SourceFile(".ci/workflow.yaml", 2000, null), over);
+        Assert.Equal(new SourceFile(".ci/workflow.yaml", 2000, new string('#', 2000)), at);
     }
 
     [Fact]
@@ -90,7 +106,7 @@ public sealed class GitMirrorTests(GitServerFixture git) : IClassFixture<GitServ
         var dropped = await repo.CommitFileAsync("main", ".ci/workflow.yaml", "dropped");
         await repo.ForcePushAsync("main", kept);
 
-        var text = await Mirror().ReadFileAsync(RepositoryKey.Parse(repo.FullName), git.Server.GitUrl(repo.FullName).ToString(), dropped, ".ci/workflow.yaml", CancellationToken.None);
+        var text = await Mirror().ReadFileAsync(RepositoryKey.Parse(repo.FullName), git.Server.GitUrl(repo.FullName).ToString(), dropped, ".ci/workflow.yaml", MaxBytes, CancellationToken.None).TextAsync();
 
         Assert.Equal("dropped", text);
     }
@@ -103,10 +119,10 @@ public sealed class GitMirrorTests(GitServerFixture git) : IClassFixture<GitServ
         var key = RepositoryKey.Parse(repo.FullName);
         var url = git.Server.HttpUrl(repo.FullName).ToString();
 
-        var text = await Mirror(GitServerFixture.Token).ReadFileAsync(key, url, sha, ".ci/workflow.yaml", CancellationToken.None);
+        var text = await Mirror(GitServerFixture.Token).ReadFileAsync(key, url, sha, ".ci/workflow.yaml", MaxBytes, CancellationToken.None).TextAsync();
         using var other = new TempDirectory();
         var anonymous = Mirror(token: null, dataDirectory: other.Path);
-        var error = await Assert.ThrowsAsync<TransientException>(() => anonymous.ReadFileAsync(key, url, sha, ".ci/workflow.yaml", CancellationToken.None));
+        var error = await Assert.ThrowsAsync<TransientException>(() => anonymous.ReadFileAsync(key, url, sha, ".ci/workflow.yaml", MaxBytes, CancellationToken.None));
 
         Assert.Equal("secret", text);
         Assert.StartsWith($"git fetch of {repo.FullName} from {url} failed: ", error.Message, StringComparison.Ordinal);
@@ -135,10 +151,10 @@ public sealed class GitMirrorTests(GitServerFixture git) : IClassFixture<GitServ
     public async Task UnreachableServer_IsTransient()
     {
         var port = Loopback.FreePort();
-        var options = new HandlerOptions { DataDirectory = _data.Path, Git = new GitOptions { AllowedRemotes = [$"git://127.0.0.1:{port}/"] } };
+        var options = new GitOptions { AllowedRemotes = [$"git://127.0.0.1:{port}/"] };
 
-        var error = await Assert.ThrowsAsync<TransientException>(() => new GitMirror(Options.Create(options), NullLogger<GitMirror>.Instance)
-            .ReadFileAsync(RepositoryKey.Parse("owner/gone"), $"git://127.0.0.1:{port}/owner/gone.git", new string('a', 40), "f", CancellationToken.None));
+        var error = await Assert.ThrowsAsync<TransientException>(() => Mirrors.Create(options, _data.Path)
+            .ReadFileAsync(RepositoryKey.Parse("owner/gone"), $"git://127.0.0.1:{port}/owner/gone.git", new string('a', 40), "f", MaxBytes, CancellationToken.None));
 
         Assert.StartsWith($"git fetch of owner/gone from git://127.0.0.1:{port}/owner/gone.git failed: ", error.Message, StringComparison.Ordinal);
     }
@@ -148,11 +164,11 @@ public sealed class GitMirrorTests(GitServerFixture git) : IClassFixture<GitServ
     {
         var repo = await git.Server.CreateRepositoryAsync(NewName());
         var sha = await repo.CommitFileAsync("main", ".ci/workflow.yaml", "mirrored");
-        var options = new HandlerOptions { DataDirectory = _data.Path };
+        var options = new GitOptions();
         options.CloneUrlRewrites.Add(new UrlRewrite { From = "https://github.invalid/", To = new Uri(git.Server.GitUrl(repo.FullName), "/").ToString() });
-        var mirror = new GitMirror(Options.Create(options), NullLogger<GitMirror>.Instance);
+        var mirror = Mirrors.Create(options, _data.Path);
 
-        var text = await mirror.ReadFileAsync(RepositoryKey.Parse(repo.FullName), $"https://github.invalid/{repo.FullName}.git", sha, ".ci/workflow.yaml", CancellationToken.None);
+        var text = await mirror.ReadFileAsync(RepositoryKey.Parse(repo.FullName), $"https://github.invalid/{repo.FullName}.git", sha, ".ci/workflow.yaml", MaxBytes, CancellationToken.None).TextAsync();
 
         Assert.Equal("mirrored", text);
     }
@@ -167,9 +183,9 @@ public sealed class GitMirrorTests(GitServerFixture git) : IClassFixture<GitServ
         var key = RepositoryKey.Parse(@public.FullName);
         var mirror = Mirror();
 
-        var own = await mirror.ReadFileAsync(RepositoryKey.Parse(@private.FullName), git.Server.GitUrl(@private.FullName).ToString(), secret, ".ci/workflow.yaml", CancellationToken.None);
+        var own = await mirror.ReadFileAsync(RepositoryKey.Parse(@private.FullName), git.Server.GitUrl(@private.FullName).ToString(), secret, ".ci/workflow.yaml", MaxBytes, CancellationToken.None).TextAsync();
         var error = await Assert.ThrowsAsync<TransientException>(() =>
-            mirror.ReadFileAsync(key, git.Server.GitUrl(@public.FullName).ToString(), secret, ".ci/workflow.yaml", CancellationToken.None));
+            mirror.ReadFileAsync(key, git.Server.GitUrl(@public.FullName).ToString(), secret, ".ci/workflow.yaml", MaxBytes, CancellationToken.None));
 
         Assert.Equal("private", own);
         Assert.Equal($"revision {secret} is not on the git server (yet) for {key}", error.Message);
@@ -185,8 +201,8 @@ public sealed class GitMirrorTests(GitServerFixture git) : IClassFixture<GitServ
     [InlineData("https://github.com/owner/x.git", "is not under any of Handler:Git:AllowedRemotes")]
     public async Task RemoteOutsidePolicy_IsRefusedBeforeAnythingIsFetchedOrWritten(string remote, string reason)
     {
-        var error = await Assert.ThrowsAsync<RemoteRefusedException>(() =>
-            Mirror().ReadFileAsync(RepositoryKey.Parse("owner/x"), remote, new string('a', 40), "f", CancellationToken.None));
+        var error = await Assert.ThrowsAsync<DeliveryRefusedException>(() =>
+            Mirror().ReadFileAsync(RepositoryKey.Parse("owner/x"), remote, new string('a', 40), "f", MaxBytes, CancellationToken.None));
 
         Assert.Contains(reason, error.Message, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(_data.Path, "mirrors")));
@@ -198,10 +214,10 @@ public sealed class GitMirrorTests(GitServerFixture git) : IClassFixture<GitServ
         var repo = await git.Server.CreateRepositoryAsync(NewName());
         var sha = await repo.CommitFileAsync("main", ".ci/workflow.yaml", "local");
         var url = new Uri(repo.BarePath).AbsoluteUri;
-        var options = new HandlerOptions { DataDirectory = _data.Path, Git = new GitOptions { AllowedRemotes = [new Uri(git.Server.Root).AbsoluteUri] } };
+        var options = new GitOptions { AllowedRemotes = [new Uri(git.Server.Root).AbsoluteUri] };
 
-        var text = await new GitMirror(Options.Create(options), NullLogger<GitMirror>.Instance)
-            .ReadFileAsync(RepositoryKey.Parse(repo.FullName), url, sha, ".ci/workflow.yaml", CancellationToken.None);
+        var text = await Mirrors.Create(options, _data.Path)
+            .ReadFileAsync(RepositoryKey.Parse(repo.FullName), url, sha, ".ci/workflow.yaml", MaxBytes, CancellationToken.None).TextAsync();
 
         Assert.Equal("local", text);
     }
@@ -211,14 +227,20 @@ public sealed class GitMirrorTests(GitServerFixture git) : IClassFixture<GitServ
     {
         var repo = await git.Server.CreateRepositoryAsync(NewName());
         var sha = await repo.CommitFileAsync("main", ".ci/workflow.yaml", "private");
-        var options = new HandlerOptions { DataDirectory = _data.Path, Git = new GitOptions { AllowedRemotes = [git.Server.GitRoot.ToString(), "file:///"] } };
-        var mirror = new GitMirror(Options.Create(options), NullLogger<GitMirror>.Instance);
-        await mirror.ReadFileAsync(RepositoryKey.Parse(repo.FullName), git.Server.GitUrl(repo.FullName).ToString(), sha, ".ci/workflow.yaml", CancellationToken.None);
+        var options = new GitOptions { AllowedRemotes = [git.Server.GitRoot.ToString(), "file:///"] };
+        var mirror = Mirrors.Create(options, _data.Path);
+        await mirror.ReadFileAsync(RepositoryKey.Parse(repo.FullName), git.Server.GitUrl(repo.FullName).ToString(), sha, ".ci/workflow.yaml", MaxBytes, CancellationToken.None);
         var mirrored = Directory.GetDirectories(Path.Combine(_data.Path, "mirrors"), "*.git", SearchOption.AllDirectories).Single();
 
-        var error = await Assert.ThrowsAsync<RemoteRefusedException>(() =>
-            mirror.ReadFileAsync(RepositoryKey.Parse("evil/x"), new Uri(mirrored).AbsoluteUri, sha, ".ci/workflow.yaml", CancellationToken.None));
+        var error = await Assert.ThrowsAsync<DeliveryRefusedException>(() =>
+            mirror.ReadFileAsync(RepositoryKey.Parse("evil/x"), new Uri(mirrored).AbsoluteUri, sha, ".ci/workflow.yaml", MaxBytes, CancellationToken.None));
 
         Assert.EndsWith("is inside Handler:DataDirectory (the handler's own mirrors are never a remote)", error.Message, StringComparison.Ordinal);
     }
+}
+
+/// <summary>The text of a file the mirror read, or null when the revision has no such file.</summary>
+internal static class SourceFileText
+{
+    public static async Task<string?> TextAsync(this Task<SourceFile?> read) => (await read)?.Text;
 }

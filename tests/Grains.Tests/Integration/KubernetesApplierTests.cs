@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using K8sWebhookHandler.Grains.Failures;
 using K8sWebhookHandler.Grains.Kubernetes;
 using K8sWebhookHandler.Grains.Manifests;
 using K8sWebhookHandler.Grains.Tests.Cluster;
@@ -18,9 +19,9 @@ public sealed class KubernetesApplierTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _harness.DisposeAsync();
 
-    private KubernetesApplier Applier(params string[] kinds) => _harness.Applier(kinds);
+    private ClusterPath Applier(params string[] kinds) => _harness.Applier(kinds);
 
-    private static IReadOnlyList<JsonObject> Stamped(Events.WebhookEvent e, params string[] yaml) => ApplierHarness.Stamped(e, yaml);
+    private static IReadOnlyList<JsonObject> Stamped(Abstractions.Events.WebhookEvent e, params string[] yaml) => ApplierHarness.Stamped(e, yaml);
 
     private const string GeneratedWorkflow = "apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: {generateName: build-}\nspec: {entrypoint: main}\n";
 
@@ -88,7 +89,7 @@ public sealed class KubernetesApplierTests : IAsyncLifetime
         var throttled = await Assert.ThrowsAsync<TransientException>(() => Applier().ApplyAsync(Stamped(push, GeneratedWorkflow), push, "ci", CancellationToken.None));
         var invalid = "apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: {name: Not_Valid}\nspec: {}\n";
 
-        var rejected = await Assert.ThrowsAsync<ManifestException>(() => Applier().ApplyAsync(Stamped(push, invalid), push, "ci", CancellationToken.None));
+        var rejected = await Assert.ThrowsAsync<DeliveryRefusedException>(() => Applier().ApplyAsync(Stamped(push, invalid), push, "ci", CancellationToken.None));
 
         Assert.Contains("503", unavailable.Message);
         Assert.Contains("429", throttled.Message);
@@ -102,7 +103,7 @@ public sealed class KubernetesApplierTests : IAsyncLifetime
         var secret = "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\n";
         Emulator.Requests.Clear();
 
-        await Assert.ThrowsAsync<ManifestException>(() => Applier().ApplyAsync(Stamped(push, GeneratedWorkflow, secret), push, "ci", CancellationToken.None));
+        await Assert.ThrowsAsync<DeliveryRefusedException>(() => Applier().ApplyAsync(Stamped(push, GeneratedWorkflow, secret), push, "ci", CancellationToken.None));
 
         Assert.DoesNotContain(Emulator.Requests.Snapshot(), r => r.Method is "POST" or "PATCH" or "PUT");
         Assert.Empty(Emulator.FindAll("argoproj.io", "workflows", "ci"));
@@ -114,7 +115,7 @@ public sealed class KubernetesApplierTests : IAsyncLifetime
         var push = TestEvents.Push("owner/repo");
         var sensor = "apiVersion: argoproj.io/v1alpha1\nkind: Sensor\nmetadata: {name: s}\n";
 
-        var error = await Assert.ThrowsAsync<ManifestException>(() => Applier("argoproj.io/Sensor").ApplyAsync(Stamped(push, sensor), push, "ci", CancellationToken.None));
+        var error = await Assert.ThrowsAsync<DeliveryRefusedException>(() => Applier("argoproj.io/Sensor").ApplyAsync(Stamped(push, sensor), push, "ci", CancellationToken.None));
 
         Assert.Equal("the cluster does not serve Sensor in argoproj.io/v1alpha1", error.Message);
     }
@@ -130,7 +131,7 @@ public sealed class KubernetesApplierTests : IAsyncLifetime
         var push = TestEvents.Push("owner/repo");
         var manifest = $"apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: {metadata}\nspec: {{entrypoint: main}}\n";
 
-        var error = await Assert.ThrowsAsync<ManifestException>(() => Applier().ApplyAsync(Stamped(push, manifest), push, "ci", CancellationToken.None));
+        var error = await Assert.ThrowsAsync<DeliveryRefusedException>(() => Applier().ApplyAsync(Stamped(push, manifest), push, "ci", CancellationToken.None));
 
         Assert.StartsWith(expected, error.Message);
         Assert.True(_harness.NothingWritten());

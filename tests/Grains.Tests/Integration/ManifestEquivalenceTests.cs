@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using K8sWebhookHandler.Grains.Configuration;
 using K8sWebhookHandler.Grains.Manifests;
 using K8sWebhookHandler.Grains.Tests.Unit;
 using K8sWebhookHandler.KubeApiEmulator;
@@ -35,7 +34,7 @@ public sealed class ManifestEquivalenceTests : IAsyncLifetime
     public async Task EveryArgoFixture_ReadsToTheJsonKubectlSends()
     {
         var files = KubectlFileOrder(RepositoryPaths.ArgoWorkflows).ToList();
-        var ours = files.SelectMany(f => new ManifestReader(new ManifestLimits()).Read(File.ReadAllText(f))).ToList();
+        var ours = files.SelectMany(f => new ManifestReader(new ManifestOptions()).Read(File.ReadAllText(f))).ToList();
 
         await _kubectl.RunAsync("create", "-R", "-f", RepositoryPaths.ArgoWorkflows, "-n", "ci");
 
@@ -97,7 +96,7 @@ public sealed class ManifestEquivalenceTests : IAsyncLifetime
 
         await _kubectl.RunAsync("create", "-f", path, "-n", "ci", "--validate=false");
 
-        var ours = new ManifestReader(new ManifestLimits()).Read(await File.ReadAllTextAsync(path));
+        var ours = new ManifestReader(new ManifestOptions()).Read(await File.ReadAllTextAsync(path));
         JsonAssert.Equal(Assert.Single(Posted()), WithoutNamespace(Assert.Single(ours)));
     }
 

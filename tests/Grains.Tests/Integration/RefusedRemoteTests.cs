@@ -1,13 +1,12 @@
-using System.Text.Json.Nodes;
-using K8sWebhookHandler.Grains.Configuration;
-using K8sWebhookHandler.Grains.Events;
+using K8sWebhookHandler.Abstractions.Events;
+using K8sWebhookHandler.Abstractions.Inspection;
 using K8sWebhookHandler.Grains.Git;
-using K8sWebhookHandler.Grains.Inspection;
 using K8sWebhookHandler.Grains.Kubernetes;
 using K8sWebhookHandler.Grains.Processing;
+using K8sWebhookHandler.Grains.Superseding;
 using K8sWebhookHandler.Grains.Tests.Cluster;
+using K8sWebhookHandler.Grains.Tests.Unit;
 using K8sWebhookHandler.Testing.Processes;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace K8sWebhookHandler.Grains.Tests.Integration;
@@ -26,10 +25,10 @@ public sealed class RefusedRemoteTests : IDisposable
 
     public RefusedRemoteTests()
     {
-        var options = Options.Create(new HandlerOptions { DataDirectory = _data.Path });
-        var mirror = new GitMirror(options, NullLogger<GitMirror>.Instance);
-        _decider = new SupersedeDecider(new GitRevisionGraph(mirror, options), options);
-        _processor = new DeliveryProcessor(mirror, _sink, _decider, options, NullLogger<DeliveryProcessor>.Instance);
+        var settings = new ProcessorSettings();
+        var mirror = Mirrors.Create(settings.Git, _data.Path);
+        _decider = settings.Decider(new GitRevisionGraph(mirror, Options.Create(settings.Git)));
+        _processor = settings.Processor(mirror, new OfflineKindResolver(), _sink, _sink);
     }
 
     public void Dispose() => _data.Dispose();
@@ -72,14 +71,14 @@ public sealed class RefusedRemoteTests : IDisposable
         Assert.Null(decision);
     }
 
-    private sealed class NothingSink : IObjectSink
+    private sealed class NothingSink : IClusterWriter, IWorkflowStopper
     {
         public int Calls { get; private set; }
 
-        public Task<IReadOnlyList<AppliedObject>> ApplyAsync(IReadOnlyList<JsonObject> objects, WebhookEvent webhookEvent, string targetNamespace, CancellationToken cancellationToken) =>
+        public Task<IReadOnlyList<AppliedObject>> ApplyAsync(ObjectPlan plan, WebhookEvent webhookEvent, CancellationToken cancellationToken) =>
             Called<IReadOnlyList<AppliedObject>>([]);
 
-        public Task<IReadOnlyList<AppliedObject>> SupersedeAsync(WebhookEvent webhookEvent, IReadOnlyList<AppliedObject> keep, IReadOnlyList<AppliedObject> previous, SupersedePolicy policy, CancellationToken cancellationToken) =>
+        public Task<IReadOnlyList<AppliedObject>> StopOlderAsync(WebhookEvent webhookEvent, IReadOnlyList<AppliedObject> keep, IReadOnlyList<AppliedObject> previous, SupersedePolicy policy, CancellationToken cancellationToken) =>
             Called<IReadOnlyList<AppliedObject>>([]);
 
         public Task EnsureNamespaceAsync(string name, WebhookEvent webhookEvent, CancellationToken cancellationToken) => Called(true);

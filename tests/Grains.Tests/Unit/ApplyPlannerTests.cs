@@ -1,7 +1,9 @@
 using System.Text.Json.Nodes;
 using K8sWebhookHandler.Grains.Configuration;
+using K8sWebhookHandler.Grains.Failures;
 using K8sWebhookHandler.Grains.Kubernetes;
 using K8sWebhookHandler.Grains.Manifests;
+using K8sWebhookHandler.Grains.Processing;
 
 namespace K8sWebhookHandler.Grains.Tests.Unit;
 
@@ -14,10 +16,10 @@ public sealed class ApplyPlannerTests
         ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = ns },
     };
 
-    private static Task<IReadOnlyList<PlannedObject>> Plan(HandlerOptions options, params JsonObject[] objects) =>
-        new ApplyPlanner(new OfflineKindResolver(), options).PlanAsync(objects, options.Namespace, CancellationToken.None);
+    private static Task<ObjectPlan> Plan(KubernetesOptions options, params JsonObject[] objects) =>
+        new ApplyPlanner(new OfflineKindResolver(), options.WithDefaults().Placement()).PlanAsync(objects, options.Namespace, CancellationToken.None);
 
-    private static HandlerOptions Options(params string[] kinds) => new() { AllowedKinds = [.. kinds] };
+    private static KubernetesOptions Options(params string[] kinds) => new() { AllowedKinds = [.. kinds] };
 
     [Fact]
     public async Task NamespacedObjectWithoutNamespace_GoesToTheTargetNamespace()
@@ -31,7 +33,7 @@ public sealed class ApplyPlannerTests
     [Fact]
     public async Task KindNotAllowed_IsRefused_AndNothingIsPlanned()
     {
-        var error = await Assert.ThrowsAsync<ManifestException>(() =>
+        var error = await Assert.ThrowsAsync<DeliveryRefusedException>(() =>
             Plan(Options("argoproj.io/Workflow"), Obj("argoproj.io/v1alpha1", "Workflow", "w"), Obj("v1", "Secret", "s")));
 
         Assert.Equal("v1/Secret is not an allowed kind (Handler:AllowedKinds is argoproj.io/Workflow)", error.Message);
@@ -40,7 +42,7 @@ public sealed class ApplyPlannerTests
     [Fact]
     public async Task OtherNamespace_IsRefusedUnlessAllowed()
     {
-        var refused = await Assert.ThrowsAsync<ManifestException>(() =>
+        var refused = await Assert.ThrowsAsync<DeliveryRefusedException>(() =>
             Plan(Options("argoproj.io/Workflow"), Obj("argoproj.io/v1alpha1", "Workflow", "w", "kube-system")));
         var options = Options("argoproj.io/Workflow");
         options.AllowedNamespaces.Add("builds");
@@ -54,7 +56,7 @@ public sealed class ApplyPlannerTests
     public async Task ClusterScopedKind_IsRefusedUnlessAllowed()
     {
         var options = Options("argoproj.io/ClusterWorkflowTemplate");
-        var refused = await Assert.ThrowsAsync<ManifestException>(() => Plan(options, Obj("argoproj.io/v1alpha1", "ClusterWorkflowTemplate", "t")));
+        var refused = await Assert.ThrowsAsync<DeliveryRefusedException>(() => Plan(options, Obj("argoproj.io/v1alpha1", "ClusterWorkflowTemplate", "t")));
         options.AllowClusterScoped = true;
         var allowed = await Plan(options, Obj("argoproj.io/v1alpha1", "ClusterWorkflowTemplate", "t", "ignored"));
 
@@ -96,7 +98,7 @@ public sealed class ApplyPlannerTests
         var obj = Obj("argoproj.io/v1alpha1", "Workflow", "w");
         obj["metadata"]![field] = value.DeepClone();
 
-        var error = await Assert.ThrowsAsync<ManifestException>(() => Plan(Options("argoproj.io/Workflow"), obj));
+        var error = await Assert.ThrowsAsync<DeliveryRefusedException>(() => Plan(Options("argoproj.io/Workflow"), obj));
 
         Assert.StartsWith(expected, error.Message);
     }

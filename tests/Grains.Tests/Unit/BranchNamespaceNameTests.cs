@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using K8sWebhookHandler.Grains.Kubernetes;
+using K8sWebhookHandler.Grains.Processing;
 
 namespace K8sWebhookHandler.Grains.Tests.Unit;
 
@@ -25,14 +26,14 @@ public sealed partial class BranchNamespaceNameTests
     [InlineData("release/1.2.3+build", "ci-release-1-2-3-build")]
     public void ShortBranch_IsFoldedIntoADnsLabel_WithoutAHash(string branch, string expected)
     {
-        Assert.Equal(expected, BranchNamespaces.NameFor(Template, branch));
+        Assert.Equal(expected, BranchNamespaceName.For(Template, branch));
     }
 
     [Fact]
     public void NameOfExactly63Characters_IsKept_OneMoreIsHashed()
     {
-        var fits = BranchNamespaces.NameFor(Template, new string('a', 60));
-        var over = BranchNamespaces.NameFor(Template, new string('a', 61));
+        var fits = BranchNamespaceName.For(Template, new string('a', 60));
+        var over = BranchNamespaceName.For(Template, new string('a', 61));
 
         Assert.Equal("ci-" + new string('a', 60), fits);
         Assert.Equal("ci-" + new string('a', 49) + "-" + "qc5z1jwth5", over);
@@ -41,7 +42,7 @@ public sealed partial class BranchNamespaceNameTests
     [Fact]
     public void LongName_KeepsAReadablePrefixAndEndsInAHashOfTheWholeName()
     {
-        var name = BranchNamespaces.NameFor(Template, "feature/JIRA-1234-make-the-login-page-remember-the-last-user-who-signed-in");
+        var name = BranchNamespaceName.For(Template, "feature/JIRA-1234-make-the-login-page-remember-the-last-user-who-signed-in");
 
         Assert.Equal("ci-feature-jira-1234-make-the-login-page-remember-th-j7hhubttyo", name);
         Assert.Matches(NamespaceName(), name);
@@ -53,7 +54,7 @@ public sealed partial class BranchNamespaceNameTests
         var stem = "feature/" + new string('x', 60);
         string[] branches = [stem + "-one", stem + "-two", stem.Replace('/', '.') + "-one"];
 
-        var names = branches.Select(b => BranchNamespaces.NameFor(Template, b)).ToList();
+        var names = branches.Select(b => BranchNamespaceName.For(Template, b)).ToList();
 
         Assert.Equal(3, names.Distinct().Count());
         Assert.All(names, n => Assert.Matches(NamespaceName(), n));
@@ -65,7 +66,7 @@ public sealed partial class BranchNamespaceNameTests
     {
         var branch = "Feature/" + new string('x', 60);
 
-        Assert.Equal(BranchNamespaces.NameFor(Template, branch), BranchNamespaces.NameFor(Template, branch.ToLowerInvariant()));
+        Assert.Equal(BranchNamespaceName.For(Template, branch), BranchNamespaceName.For(Template, branch.ToLowerInvariant()));
     }
 
     [Theory]
@@ -74,7 +75,7 @@ public sealed partial class BranchNamespaceNameTests
     [InlineData("+_+", "ci-d4ag3kmbb0")]
     public void BranchWithoutALetterOrDigit_IsHashed_SoItNeverGetsTheTemplatesOwnName(string branch, string expected)
     {
-        var name = BranchNamespaces.NameFor(Template, branch);
+        var name = BranchNamespaceName.For(Template, branch);
 
         Assert.Equal(expected, name);
         Assert.NotEqual("ci", name);
@@ -84,7 +85,7 @@ public sealed partial class BranchNamespaceNameTests
     [Fact]
     public void TruncationEndingInADash_DropsTheDash()
     {
-        var name = BranchNamespaces.NameFor(Template, new string('a', 48) + "/" + new string('b', 30));
+        var name = BranchNamespaceName.For(Template, new string('a', 48) + "/" + new string('b', 30));
 
         Assert.Equal("ci-" + new string('a', 48) + "-" + "y2sf8r8cvf", name);
     }

@@ -1,18 +1,20 @@
+using K8sWebhookHandler.Abstractions.Identity;
 using K8sWebhookHandler.Grains.Configuration;
+using K8sWebhookHandler.Grains.Failures;
 using K8sWebhookHandler.Grains.Git;
-using K8sWebhookHandler.Grains.Identity;
 
 namespace K8sWebhookHandler.Grains.Tests.Unit;
 
 /// <summary><c>Handler:CloneUrlRewrites</c>: which rule applies to a payload URL, and that the policy then holds for the result.</summary>
 public sealed class CloneUrlRewriteTests
 {
-    private static RemotePolicy Policy(IEnumerable<(string From, string To)> rules, params string[] allowedRemotes) => new(new HandlerOptions
-    {
-        DataDirectory = "/var/lib/handler",
-        CloneUrlRewrites = rules.Select(r => new UrlRewrite { From = r.From, To = r.To }).ToList(),
-        Git = new GitOptions { AllowedRemotes = [.. allowedRemotes] },
-    });
+    private static RemotePolicy Policy(IEnumerable<(string From, string To)> rules, params string[] allowedRemotes) => new(
+        new GitOptions
+        {
+            CloneUrlRewrites = rules.Select(r => new UrlRewrite { From = r.From, To = r.To }).ToList(),
+            AllowedRemotes = [.. allowedRemotes],
+        },
+        "/var/lib/handler");
 
     [Theory]
     [InlineData("https://github.com/acme", "https://github.com/acme/app.git", "https://mirror.example/acme/app.git")]
@@ -59,7 +61,7 @@ public sealed class CloneUrlRewriteTests
     {
         var policy = Policy([("https://github.com/", "https://mirror.example/")], "https://github.com/");
 
-        var error = Assert.Throws<RemoteRefusedException>(() => policy.Resolve("https://github.com/acme/app.git"));
+        var error = Assert.Throws<DeliveryRefusedException>(() => policy.Resolve("https://github.com/acme/app.git"));
 
         Assert.Equal("the remote https://github.com/acme/app.git (rewritten to https://mirror.example/acme/app.git) is not under any of Handler:Git:AllowedRemotes", error.Message);
     }
@@ -69,7 +71,7 @@ public sealed class CloneUrlRewriteTests
     {
         var policy = Policy([("https://github.com/victim/", "https://mirror.example/other/")]);
 
-        var error = Assert.Throws<RemoteRefusedException>(() => policy.Resolve("https://github.com/victim/app.git", RepositoryKey.Parse("victim/app")));
+        var error = Assert.Throws<DeliveryRefusedException>(() => policy.Resolve("https://github.com/victim/app.git", RepositoryKey.Parse("victim/app")));
 
         Assert.Equal("the remote https://github.com/victim/app.git (rewritten to https://mirror.example/other/app.git) does not name the repository victim/app the event is for", error.Message);
     }
@@ -88,7 +90,7 @@ public sealed class CloneUrlRewriteTests
         {
             return policy.Resolve(payloadUrl).Value;
         }
-        catch (RemoteRefusedException)
+        catch (DeliveryRefusedException)
         {
             return null;
         }

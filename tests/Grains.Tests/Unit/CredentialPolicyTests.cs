@@ -1,4 +1,3 @@
-using K8sWebhookHandler.Grains.Configuration;
 using K8sWebhookHandler.Grains.Git;
 
 namespace K8sWebhookHandler.Grains.Tests.Unit;
@@ -6,7 +5,7 @@ namespace K8sWebhookHandler.Grains.Tests.Unit;
 /// <summary>Which remote gets the token: HTTPS to GitHub, HTTPS rewrite targets and listed hosts; nothing else by default.</summary>
 public sealed class CredentialPolicyTests
 {
-    private static CredentialPolicy Policy(bool insecure = false, string? token = "ghp_token", params string[] hosts) => new(new HandlerOptions
+    private static CredentialPolicy Policy(bool insecure = false, string? token = "ghp_token", params string[] hosts) => new(new GitOptions
     {
         GitHubToken = token,
         CloneUrlRewrites =
@@ -14,7 +13,8 @@ public sealed class CredentialPolicyTests
             new UrlRewrite { From = "https://github.com/mirrored/", To = "https://mirror.example.com/git/" },
             new UrlRewrite { From = "https://github.com/daemon/", To = "git://daemon.example.com/" },
         ],
-        Git = new GitOptions { CredentialHosts = [.. hosts], AllowInsecureCredentials = insecure },
+        CredentialHosts = [.. hosts],
+        AllowInsecureCredentials = insecure,
     });
 
     private static RemoteUrl Url(string text) => RemoteUrl.TryParse(text, out var url, out var problem) ? url : throw new ArgumentException(problem);

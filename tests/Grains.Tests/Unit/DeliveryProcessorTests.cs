@@ -1,20 +1,20 @@
 using System.Text.Json.Nodes;
+using K8sWebhookHandler.Abstractions.Events;
+using K8sWebhookHandler.Abstractions.Identity;
+using K8sWebhookHandler.Abstractions.Inspection;
 using K8sWebhookHandler.Grains.Configuration;
-using K8sWebhookHandler.Grains.Events;
 using K8sWebhookHandler.Grains.Git;
-using K8sWebhookHandler.Grains.Identity;
-using K8sWebhookHandler.Grains.Inspection;
 using K8sWebhookHandler.Grains.Kubernetes;
 using K8sWebhookHandler.Grains.Processing;
+using K8sWebhookHandler.Grains.Superseding;
 using K8sWebhookHandler.Grains.Tests.Cluster;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace K8sWebhookHandler.Grains.Tests.Unit;
 
 public sealed class DeliveryProcessorTests
 {
-    private sealed class RecordingSink : IObjectSink
+    /// <summary>Records what it is asked to write and stop, and writes nothing.</summary>
+    private sealed class RecordingWriter : IClusterWriter, IWorkflowStopper
     {
         public List<IReadOnlyList<JsonObject>> Applied { get; } = [];
 
@@ -22,14 +22,14 @@ public sealed class DeliveryProcessorTests
 
         public List<SupersedePolicy> Superseded { get; } = [];
 
-        public Task<IReadOnlyList<AppliedObject>> ApplyAsync(IReadOnlyList<JsonObject> objects, WebhookEvent webhookEvent, string targetNamespace, CancellationToken cancellationToken)
+        public Task<IReadOnlyList<AppliedObject>> ApplyAsync(ObjectPlan plan, WebhookEvent webhookEvent, CancellationToken cancellationToken)
         {
-            Applied.Add(objects);
-            Namespaces.Add(targetNamespace);
-            return Task.FromResult<IReadOnlyList<AppliedObject>>(objects.Select(o => new AppliedObject("v", "K", targetNamespace, o["metadata"]!["name"]!.GetValue<string>())).ToArray());
+            Applied.Add(plan.Select(p => p.Body).ToList());
+            Namespaces.AddRange(plan.Select(p => p.Namespace!).Distinct());
+            return Task.FromResult(plan.Applied());
         }
 
-        public Task<IReadOnlyList<AppliedObject>> SupersedeAsync(WebhookEvent webhookEvent, IReadOnlyList<AppliedObject> keep, IReadOnlyList<AppliedObject> previous, SupersedePolicy policy, CancellationToken cancellationToken)
+        public Task<IReadOnlyList<AppliedObject>> StopOlderAsync(WebhookEvent webhookEvent, IReadOnlyList<AppliedObject> keep, IReadOnlyList<AppliedObject> previous, SupersedePolicy policy, CancellationToken cancellationToken)
         {
             Superseded.Add(policy);
             return Task.FromResult<IReadOnlyList<AppliedObject>>(previous.Except(keep).ToArray());
@@ -50,12 +50,11 @@ public sealed class DeliveryProcessorTests
 
     private const string Manifest = "apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: {generateName: w-}\n";
 
-    private static (DeliveryProcessor Processor, FilesByRevision Git, RecordingSink Sink) Create(HandlerOptions options, Dictionary<string, string?> files)
+    private static (DeliveryProcessor Processor, FilesByRevision Git, RecordingWriter Sink) Create(ProcessorSettings settings, Dictionary<string, string?> files)
     {
         var git = new FilesByRevision(files);
-        var sink = new RecordingSink();
-        var wrapped = Options.Create(options);
-        return (new DeliveryProcessor(git, sink, new SupersedeDecider(new ScriptedGraph(), wrapped), wrapped, NullLogger<DeliveryProcessor>.Instance), git, sink);
+        var writer = new RecordingWriter();
+        return (settings.Processor(git, new OfflineKindResolver(), writer, writer), git, writer);
     }
 
     [Theory]
@@ -64,7 +63,7 @@ public sealed class DeliveryProcessorTests
     public async Task CloneUrlSetting_ChoosesThePayloadUrl(CloneUrlSource source, string expected)
     {
         var push = TestEvents.Push("o/r");
-        var (processor, git, sink) = Create(new HandlerOptions { CloneUrl = source }, new() { [push.Revision] = Manifest });
+        var (processor, git, sink) = Create(new ProcessorSettings { Git = new GitOptions { CloneUrl = source } }, new() { [push.Revision] = Manifest });
 
         var result = await processor.ProcessAsync(push, null, CancellationToken.None);
 
@@ -77,7 +76,7 @@ public sealed class DeliveryProcessorTests
     public async Task Deletion_ReadsTheDefaultBranchHead()
     {
         var delete = TestEvents.Push("o/r", "feature", after: "", eventType: "delete");
-        var (processor, git, sink) = Create(new HandlerOptions(), new() { [TestEvents.Sha(99)] = Manifest });
+        var (processor, git, sink) = Create(new ProcessorSettings(), new() { [TestEvents.Sha(99)] = Manifest });
 
         var result = await processor.ProcessAsync(delete, null, CancellationToken.None);
 
@@ -90,7 +89,7 @@ public sealed class DeliveryProcessorTests
     public async Task BranchDeletionArrivingAsAPush_IsStampedAsADeleteEvent()
     {
         var deletedPush = TestEvents.Push("o/r", "feature", after: WebhookEvent.ZeroRevision, before: TestEvents.Sha(7), deleted: true);
-        var (processor, _, sink) = Create(new HandlerOptions(), new() { [TestEvents.Sha(99)] = Manifest });
+        var (processor, _, sink) = Create(new ProcessorSettings(), new() { [TestEvents.Sha(99)] = Manifest });
 
         var result = await processor.ProcessAsync(deletedPush, null, CancellationToken.None);
 
@@ -109,7 +108,7 @@ public sealed class DeliveryProcessorTests
     {
         var deletion = TestEvents.Push("o/r", "refs/tags/v1", after: eventType == "push" ? WebhookEvent.ZeroRevision : "", before: TestEvents.Sha(7),
             deleted: eventType == "push", eventType: eventType);
-        var (processor, _, sink) = Create(new HandlerOptions(), new() { [TestEvents.Sha(99)] = Manifest });
+        var (processor, _, sink) = Create(new ProcessorSettings(), new() { [TestEvents.Sha(99)] = Manifest });
 
         var result = await processor.ProcessAsync(deletion, null, CancellationToken.None);
 
@@ -134,7 +133,7 @@ public sealed class DeliveryProcessorTests
               annotations: {k8s-webhook-handler.io/run-on-tag-deletion: "true"}
             """;
         var deletion = TestEvents.Push("o/r", "refs/tags/v1", after: "", eventType: "delete");
-        var (processor, _, sink) = Create(new HandlerOptions(), new() { [TestEvents.Sha(99)] = manifest });
+        var (processor, _, sink) = Create(new ProcessorSettings(), new() { [TestEvents.Sha(99)] = manifest });
 
         var result = await processor.ProcessAsync(deletion, null, CancellationToken.None);
 
@@ -151,7 +150,7 @@ public sealed class DeliveryProcessorTests
         var missing = TestEvents.Push("o/r", after: TestEvents.Sha(1));
         var empty = TestEvents.Push("o/r", after: TestEvents.Sha(2));
         var broken = TestEvents.Push("o/r", after: TestEvents.Sha(3));
-        var (processor, _, sink) = Create(new HandlerOptions(), new() { [TestEvents.Sha(2)] = "# nothing\n", [TestEvents.Sha(3)] = "kind: [" });
+        var (processor, _, sink) = Create(new ProcessorSettings(), new() { [TestEvents.Sha(2)] = "# nothing\n", [TestEvents.Sha(3)] = "kind: [" });
 
         var results = new[]
         {
@@ -170,7 +169,7 @@ public sealed class DeliveryProcessorTests
     {
         const string wider = "apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: {generateName: w-, annotations: {k8s-webhook-handler.io/supersede: delete}}\n";
         var push = TestEvents.Push("o/r", "feature");
-        var options = new HandlerOptions { BranchNamespaces = { Template = "ci-{branch}" } };
+        var options = new ProcessorSettings { Kubernetes = new KubernetesOptions { BranchNamespaces = { Template = "ci-{branch}" } } };
         var (processor, _, sink) = Create(options, new() { [push.Revision] = wider });
 
         var result = await processor.ProcessAsync(push, null, CancellationToken.None);

@@ -1,9 +1,9 @@
+using K8sWebhookHandler.Abstractions.Identity;
+using K8sWebhookHandler.Abstractions.Inspection;
 using K8sWebhookHandler.Grains.Configuration;
 using K8sWebhookHandler.Grains.Git;
-using K8sWebhookHandler.Grains.Identity;
-using K8sWebhookHandler.Grains.Inspection;
 using K8sWebhookHandler.Grains.Kubernetes;
-using K8sWebhookHandler.Grains.Processing;
+using K8sWebhookHandler.Grains.Storage;
 using K8sWebhookHandler.Grains.Tests.Cluster;
 using K8sWebhookHandler.Testing.Processes;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -21,19 +21,6 @@ public sealed class DryRunPlannerRefusalTests : IDisposable
 
     public void Dispose() => _data.Dispose();
 
-    /// <summary>Every revision holds the one manifest.</summary>
-    private sealed class OneManifest(string yaml) : IGitMirror
-    {
-        public Task<string?> ReadFileAsync(RepositoryKey repository, string remoteUrl, string revision, string path, CancellationToken cancellationToken) =>
-            Task.FromResult<string?>(yaml);
-
-        public Task<string?> ResolveBranchAsync(RepositoryKey repository, string remoteUrl, string branch, CancellationToken cancellationToken) =>
-            Task.FromResult<string?>(TestEvents.Sha(7));
-
-        public Task<bool> IsAncestorAsync(RepositoryKey repository, string remoteUrl, string ancestor, string descendant, CancellationToken cancellationToken) =>
-            Task.FromResult(false);
-    }
-
     [Theory]
     [InlineData("{name: 0x1F}", "Workflow metadata.name must be a string, not the number 31")]
     [InlineData("{name: 12}", "Workflow metadata.name must be a string, not the number 12")]
@@ -43,10 +30,11 @@ public sealed class DryRunPlannerRefusalTests : IDisposable
     [InlineData("[w]", "Workflow metadata must be a mapping, not a list")]
     public async Task NonStringValue_IsRejectedOnTheFirstAttempt_AndNothingIsWritten(string metadata, string expected)
     {
-        var options = Options.Create(new HandlerOptions { DataDirectory = _data.Path, DryRun = true }.WithDefaults());
+        var settings = new ProcessorSettings { Kubernetes = new KubernetesOptions { DryRun = true }.WithDefaults() };
         var manifest = $"apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: {metadata}\nspec: {{entrypoint: main}}\n";
-        var sink = new DryRunSink(options, NullLogger<DryRunSink>.Instance);
-        var processor = new DeliveryProcessor(new OneManifest(manifest), sink, new SupersedeDecider(new ScriptedGraph(), options), options, NullLogger<DeliveryProcessor>.Instance);
+        var folder = new DryRunFolder(Options.Create(new DataDirectoryOptions { DataDirectory = _data.Path }), NullLogger<DryRunFolder>.Instance);
+        var everyRevision = Enumerable.Range(1, 9).Append(99).ToDictionary(n => TestEvents.Sha(n), _ => (string?)manifest);
+        var processor = settings.Processor(new FilesByRevision(everyRevision), new OfflineKindResolver(), folder, folder);
 
         var push = await processor.ProcessAsync(TestEvents.Push("o/r"), null, CancellationToken.None);
         var delete = await processor.ProcessAsync(TestEvents.Push("o/r", "feature", eventType: "delete"), null, CancellationToken.None);

@@ -1,6 +1,8 @@
+using K8sWebhookHandler.Abstractions.Inspection;
 using K8sWebhookHandler.Grains.Configuration;
-using K8sWebhookHandler.Grains.Inspection;
+using K8sWebhookHandler.Grains.Delivery;
 using K8sWebhookHandler.Grains.Processing;
+using K8sWebhookHandler.Grains.Repositories;
 using K8sWebhookHandler.Grains.Tests.Cluster;
 
 namespace K8sWebhookHandler.Grains.Tests.Unit;
@@ -8,7 +10,7 @@ namespace K8sWebhookHandler.Grains.Tests.Unit;
 /// <summary>What is acted on: event types and actions, and refs against <c>Handler:IgnoreRefs</c>.</summary>
 public sealed class EventFilterTests
 {
-    private static EventFilter Filter(string? ignoreRefs) => new(new HandlerOptions { IgnoreRefs = ignoreRefs });
+    private static EventFilter Filter(string? ignoreRefs) => new(new DeliveryOptions { IgnoreRefs = ignoreRefs });
 
     [Theory]
     [InlineData("push", "dependabot/npm", "IgnoredRef", "refs/heads/dependabot/npm matches Handler:IgnoreRefs")]

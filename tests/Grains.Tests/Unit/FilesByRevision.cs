@@ -1,5 +1,6 @@
+using K8sWebhookHandler.Abstractions.Identity;
 using K8sWebhookHandler.Grains.Git;
-using K8sWebhookHandler.Grains.Identity;
+using K8sWebhookHandler.Grains.Processing;
 using K8sWebhookHandler.Grains.Tests.Cluster;
 
 namespace K8sWebhookHandler.Grains.Tests.Unit;
@@ -9,10 +10,16 @@ internal sealed class FilesByRevision(Dictionary<string, string?> files) : IGitM
 {
     public List<(string Url, string Revision)> Reads { get; } = [];
 
-    public Task<string?> ReadFileAsync(RepositoryKey repository, string remoteUrl, string revision, string path, CancellationToken cancellationToken)
+    public Task<SourceFile?> ReadFileAsync(RepositoryKey repository, string remoteUrl, string revision, string path, long maxBytes, CancellationToken cancellationToken)
     {
         Reads.Add((remoteUrl, revision));
-        return Task.FromResult(files.GetValueOrDefault(revision));
+        if (files.GetValueOrDefault(revision) is not { } text)
+        {
+            return Task.FromResult<SourceFile?>(null);
+        }
+
+        var size = System.Text.Encoding.UTF8.GetByteCount(text);
+        return Task.FromResult<SourceFile?>(new SourceFile(path, size, size > maxBytes ? null : text));
     }
 
     public Task<string?> ResolveBranchAsync(RepositoryKey repository, string remoteUrl, string branch, CancellationToken cancellationToken) =>

@@ -1,24 +1,24 @@
-using K8sWebhookHandler.Grains.Configuration;
+using K8sWebhookHandler.Grains.Git;
 
 namespace K8sWebhookHandler.Grains.Tests.Unit;
 
 /// <summary>Start-up refuses git settings that cannot work and says what to set.</summary>
 public sealed class GitOptionsValidationTests
 {
-    private static IReadOnlyList<string> Errors(HandlerOptions options) =>
-        new HandlerOptionsValidator(requireWebhookSecret: false).Validate(null, options).Failures?.ToList() ?? [];
+    private static IReadOnlyList<string> Errors(GitOptions options) =>
+        new GitOptionsValidator().Validate(null, options).Failures?.ToList() ?? [];
 
     [Fact]
-    public void Defaults_AreValid() => Assert.Empty(Errors(new HandlerOptions()));
+    public void Defaults_AreValid() => Assert.Empty(Errors(new GitOptions()));
 
     [Fact]
     public void LoopbackDaemonAndHttpsPrefixes_AreValid() =>
-        Assert.Empty(Errors(new HandlerOptions { Git = new GitOptions { AllowedRemotes = ["git://127.0.0.1:9418/", "https://ghe.example.com/org", "file:///srv/git/"] } }));
+        Assert.Empty(Errors(new GitOptions { AllowedRemotes = ["git://127.0.0.1:9418/", "https://ghe.example.com/org", "file:///srv/git/"] }));
 
     [Fact]
     public void AllowedRemoteThatIsNotAUrlPrefix_SaysWhatToSet()
     {
-        var errors = Errors(new HandlerOptions { Git = new GitOptions { AllowedRemotes = ["https://github.com/", "git@github.com:org/", "https://user:pw@ghe.example.com/"] } });
+        var errors = Errors(new GitOptions { AllowedRemotes = ["https://github.com/", "git@github.com:org/", "https://user:pw@ghe.example.com/"] });
 
         Assert.Equal(
         [
@@ -30,7 +30,7 @@ public sealed class GitOptionsValidationTests
     [Fact]
     public void RewriteTargetUsedAsTheDefaultPrefix_MustBeAUrlPrefix()
     {
-        var errors = Errors(new HandlerOptions { CloneUrlRewrites = [new UrlRewrite { From = "https://github.com/", To = "/srv/mirrors/" }] });
+        var errors = Errors(new GitOptions { CloneUrlRewrites = [new UrlRewrite { From = "https://github.com/", To = "/srv/mirrors/" }] });
 
         Assert.StartsWith("Handler:CloneUrlRewrites:0:To '/srv/mirrors/' is not an absolute URL with a scheme", Assert.Single(errors), StringComparison.Ordinal);
     }
@@ -38,15 +38,12 @@ public sealed class GitOptionsValidationTests
     [Fact]
     public void CredentialHostsTimeoutsAndByteCap_AreChecked()
     {
-        var errors = Errors(new HandlerOptions
+        var errors = Errors(new GitOptions
         {
-            Git = new GitOptions
-            {
-                CredentialHosts = ["https://ghe.example.com/"],
-                FetchTimeout = TimeSpan.FromSeconds(10),
-                ConnectTimeout = TimeSpan.FromSeconds(30),
-                MaxFetchBytes = 0,
-            },
+            CredentialHosts = ["https://ghe.example.com/"],
+            FetchTimeout = TimeSpan.FromSeconds(10),
+            ConnectTimeout = TimeSpan.FromSeconds(30),
+            MaxFetchBytes = 0,
         });
 
         Assert.Equal(
@@ -61,13 +58,13 @@ public sealed class GitOptionsValidationTests
     public void InsecureCredentialsWithoutHosts_IsRefused() =>
         Assert.Equal(
             ["Handler:Git:AllowInsecureCredentials applies to Handler:Git:CredentialHosts only: list the hosts that may receive the token over http, or unset it."],
-            Errors(new HandlerOptions { Git = new GitOptions { AllowInsecureCredentials = true } }));
+            Errors(new GitOptions { AllowInsecureCredentials = true }));
 
     [Fact]
     public void SshCloneUrlWithoutARewrite_IsRefused_AndWithARewriteToHttpsIsValid()
     {
-        var alone = Errors(new HandlerOptions { CloneUrl = CloneUrlSource.SshUrl });
-        var rewritten = Errors(new HandlerOptions
+        var alone = Errors(new GitOptions { CloneUrl = CloneUrlSource.SshUrl });
+        var rewritten = Errors(new GitOptions
         {
             CloneUrl = CloneUrlSource.SshUrl,
             CloneUrlRewrites = [new UrlRewrite { From = "git@github.com:", To = "https://github.com/" }],

@@ -1,13 +1,14 @@
 using System.Text;
 using K8sWebhookHandler.Grains.Configuration;
+using K8sWebhookHandler.Grains.Failures;
 using K8sWebhookHandler.Grains.Manifests;
 
 namespace K8sWebhookHandler.Grains.Tests.Unit;
 
 public sealed class ManifestReaderTests
 {
-    private static IReadOnlyList<System.Text.Json.Nodes.JsonObject> Read(string yaml, ManifestLimits? limits = null) =>
-        new ManifestReader(limits ?? new ManifestLimits()).Read(yaml);
+    private static IReadOnlyList<System.Text.Json.Nodes.JsonObject> Read(string yaml, ManifestOptions? limits = null) =>
+        new ManifestReader(limits ?? new ManifestOptions()).Read(yaml);
 
     [Fact]
     public void MultiDocumentFile_YieldsEveryObject_AndSkipsEmptyDocuments()
@@ -52,7 +53,7 @@ public sealed class ManifestReaderTests
             yaml.Append($"a{level}: &a{level} [{string.Join(", ", Enumerable.Repeat(previous, 9))}]\n");
         }
 
-        var error = Assert.Throws<ManifestException>(() => Read(yaml.ToString()));
+        var error = Assert.Throws<DeliveryRefusedException>(() => Read(yaml.ToString()));
 
         Assert.True(yaml.Length < 1000);
         Assert.Contains("alias expansion", error.Message);
@@ -63,7 +64,7 @@ public sealed class ManifestReaderTests
     {
         var yaml = "apiVersion: v1\nkind: ConfigMap\ndeep: " + new string('[', 100) + new string(']', 100) + "\n";
 
-        var error = Assert.Throws<ManifestException>(() => Read(yaml));
+        var error = Assert.Throws<DeliveryRefusedException>(() => Read(yaml));
 
         Assert.Contains("nests deeper than 64", error.Message);
     }
@@ -71,7 +72,7 @@ public sealed class ManifestReaderTests
     [Fact]
     public void OversizedManifest_IsRefusedBeforeParsing()
     {
-        var error = Assert.Throws<ManifestException>(() => Read(new string('#', 2000), new ManifestLimits { MaxBytes = 1000 }));
+        var error = Assert.Throws<DeliveryRefusedException>(() => Read(new string('#', 2000), new ManifestOptions { MaxBytes = 1000 }));
 
         Assert.Equal("the manifest is larger than 1000 bytes", error.Message);
     }
@@ -81,7 +82,7 @@ public sealed class ManifestReaderTests
     {
         var yaml = string.Join("---\n", Enumerable.Range(0, 3).Select(i => $"apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c{i}}}\n"));
 
-        var error = Assert.Throws<ManifestException>(() => Read(yaml, new ManifestLimits { MaxObjects = 2 }));
+        var error = Assert.Throws<DeliveryRefusedException>(() => Read(yaml, new ManifestOptions { MaxObjects = 2 }));
 
         Assert.Contains("at most 2", error.Message);
     }
@@ -96,7 +97,7 @@ public sealed class ManifestReaderTests
     [InlineData("apiVersion: v1\nkind: ConfigMap\nvalue: !!int abc\n", "cannot decode 'abc'")]
     public void BrokenOrHostileYaml_IsAClearError(string yaml, string expected)
     {
-        var error = Assert.Throws<ManifestException>(() => Read(yaml));
+        var error = Assert.Throws<DeliveryRefusedException>(() => Read(yaml));
 
         Assert.Contains(expected, error.Message);
     }

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using K8sWebhookHandler.Grains.Events;
+using K8sWebhookHandler.Abstractions.Events;
+using K8sWebhookHandler.Grains.Failures;
 using K8sWebhookHandler.Grains.Manifests;
 using K8sWebhookHandler.Grains.Tests.Cluster;
 
@@ -46,7 +47,7 @@ public sealed partial class ManifestStamperTests
     [Fact]
     public void Stamp_LabelsAreValidLabelValues_EvenForLongAndOddRefs()
     {
-        var push = TestEvents.Push("owner/repo", "feature/" + new string('x', 80) + "/ü-ünicode");
+        var push = TestEvents.Push("owner/repo", "feature/" + new string('x', 80) + "/odd+chars=&'(x)!#%");
 
         var labels = ManifestStamper.Stamp([Workflow()], push, push.Revision)[0]["metadata"]!["labels"]!.AsObject();
 
@@ -123,7 +124,7 @@ public sealed partial class ManifestStamperTests
         obj["metadata"]!.AsObject().Remove("generateName");
         obj["metadata"]![field] = JsonNode.Parse(json);
 
-        var error = Assert.Throws<ManifestException>(() => ManifestStamper.Stamp([obj], TestEvents.Push("o/r"), TestEvents.Sha(1)));
+        var error = Assert.Throws<DeliveryRefusedException>(() => ManifestStamper.Stamp([obj], TestEvents.Push("o/r"), TestEvents.Sha(1)));
 
         Assert.StartsWith(expected, error.Message);
     }
@@ -137,7 +138,7 @@ public sealed partial class ManifestStamperTests
         var parent = field == "metadata" ? obj : obj["metadata"]!.AsObject();
         parent[field] = new JsonArray("a");
 
-        var error = Assert.Throws<ManifestException>(() => ManifestStamper.Stamp([obj], TestEvents.Push("o/r"), TestEvents.Sha(1)));
+        var error = Assert.Throws<DeliveryRefusedException>(() => ManifestStamper.Stamp([obj], TestEvents.Push("o/r"), TestEvents.Sha(1)));
 
         Assert.Equal(expected, error.Message);
     }

@@ -83,7 +83,7 @@ public sealed class OwnershipTests
     public static TheoryData<JsonObject?, JsonObject?, NamespaceClaim> Namespaces => new()
     {
         { null, null, NamespaceClaim.Foreign },
-        { new JsonObject { [BranchNamespaces.OwnedLabel] = "false" }, null, NamespaceClaim.Foreign },
+        { new JsonObject { [StampKeys.OwnedNamespaceLabel] = "false" }, null, NamespaceClaim.Foreign },
         { Owned("owner.repo", "refs.heads.feat.x"), Exact("Owner/Repo", "refs/heads/feat/x"), NamespaceClaim.ThisBranch },
         { Owned("owner.repo", "refs.heads.feat.x"), Exact("owner/repo", "refs/heads/feat.x"), NamespaceClaim.OtherBranch },
         { Owned("owner.repo", "refs.heads.feat.x"), Exact("other/repo", "refs/heads/feat/x"), NamespaceClaim.OtherBranch },
@@ -104,7 +104,7 @@ public sealed class OwnershipTests
 
     private static JsonObject Owned(string repository, string @ref) => new()
     {
-        [BranchNamespaces.OwnedLabel] = "true",
+        [StampKeys.OwnedNamespaceLabel] = "true",
         [StampKeys.RepositoryLabel] = repository,
         [StampKeys.RefLabel] = @ref,
     };

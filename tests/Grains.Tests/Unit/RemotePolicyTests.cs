@@ -1,4 +1,5 @@
 using K8sWebhookHandler.Grains.Configuration;
+using K8sWebhookHandler.Grains.Failures;
 using K8sWebhookHandler.Grains.Git;
 
 namespace K8sWebhookHandler.Grains.Tests.Unit;
@@ -6,10 +7,10 @@ namespace K8sWebhookHandler.Grains.Tests.Unit;
 /// <summary>Every string a payload can name is either a normalised allowed remote or a refusal with a reason.</summary>
 public sealed class RemotePolicyTests
 {
-    private static readonly RemotePolicy Default = new(new HandlerOptions { DataDirectory = "/var/lib/handler" });
+    private static readonly RemotePolicy Default = new(new GitOptions(), "/var/lib/handler");
 
     private static RemotePolicy Allowing(params string[] prefixes) =>
-        new(new HandlerOptions { DataDirectory = "/var/lib/handler", Git = new GitOptions { AllowedRemotes = [.. prefixes] } });
+        new(new GitOptions { AllowedRemotes = [.. prefixes] }, "/var/lib/handler");
 
     /// <summary>(payload URL, the URL fetched, or null when refused, and then a part of the reason).</summary>
     public static TheoryData<string?, string?, string> Corpus() => new()
@@ -98,9 +99,9 @@ public sealed class RemotePolicyTests
     [Fact]
     public void Rewrites_ComeFirst_AndTheirTargetsAreAllowedByDefault()
     {
-        var options = new HandlerOptions { CloneUrlRewrites = [new UrlRewrite { From = "https://github.com/", To = "git://127.0.0.1:9418/" }] };
+        var options = new GitOptions { CloneUrlRewrites = [new UrlRewrite { From = "https://github.com/", To = "git://127.0.0.1:9418/" }] };
 
-        var policy = new RemotePolicy(options);
+        var policy = new RemotePolicy(options, ".data");
 
         Assert.Equal(["https://github.com/", "git://127.0.0.1/"], policy.AllowedRemotes.Select(r => r.Value));
         Assert.Equal("git://127.0.0.1/o/r.git", policy.Resolve("https://github.com/o/r.git").Value);
@@ -109,13 +110,13 @@ public sealed class RemotePolicyTests
     [Fact]
     public void RewriteToAnUnsupportedScheme_IsRefusedNamingBothUrls()
     {
-        var options = new HandlerOptions
+        var options = new GitOptions
         {
-            Git = new GitOptions { AllowedRemotes = ["https://github.com/"] },
+            AllowedRemotes = ["https://github.com/"],
             CloneUrlRewrites = [new UrlRewrite { From = "https://github.com/", To = "foo://mirror/" }],
         };
 
-        var error = Assert.Throws<RemoteRefusedException>(() => new RemotePolicy(options).Resolve("https://github.com/o/r.git"));
+        var error = Assert.Throws<DeliveryRefusedException>(() => new RemotePolicy(options, ".data").Resolve("https://github.com/o/r.git"));
 
         Assert.Equal("the remote https://github.com/o/r.git (rewritten to foo://mirror/o/r.git) uses the scheme 'foo'; only https, http and git remotes are supported", error.Message);
     }
@@ -130,7 +131,7 @@ public sealed class RemotePolicyTests
     [InlineData("https://github.com/attacker/victim/app.git", "does not name the repository victim/app the event is for")]
     public void RemoteOfAnEvent_MustNameTheEventsRepository(string url, string? problem)
     {
-        var victim = Identity.RepositoryKey.Parse("victim/app");
+        var victim = Abstractions.Identity.RepositoryKey.Parse("victim/app");
 
         if (problem is null)
         {
@@ -138,7 +139,7 @@ public sealed class RemotePolicyTests
         }
         else
         {
-            Assert.EndsWith(problem, Assert.Throws<RemoteRefusedException>(() => Default.Resolve(url, victim)).Message, StringComparison.Ordinal);
+            Assert.EndsWith(problem, Assert.Throws<DeliveryRefusedException>(() => Default.Resolve(url, victim)).Message, StringComparison.Ordinal);
         }
     }
 
@@ -149,7 +150,7 @@ public sealed class RemotePolicyTests
     public void RepositoryPath_FollowsTheAllowedPrefix(string prefix, string url, bool allowed)
     {
         var policy = Allowing(prefix);
-        var victim = Identity.RepositoryKey.Parse("victim/app");
+        var victim = Abstractions.Identity.RepositoryKey.Parse("victim/app");
 
         if (allowed)
         {
@@ -157,14 +158,15 @@ public sealed class RemotePolicyTests
         }
         else
         {
-            Assert.Throws<RemoteRefusedException>(() => policy.Resolve(url, victim));
+            var error = Assert.Throws<DeliveryRefusedException>(() => policy.Resolve(url, victim));
+            Assert.StartsWith($"the remote {url} ", error.Message, StringComparison.Ordinal);
         }
     }
 
     [Fact]
     public void FileRemoteInsideTheDataDirectory_IsRefusedEvenWhenAPrefixAllowsIt()
     {
-        var error = Assert.Throws<RemoteRefusedException>(() => Allowing("file:///").Resolve("file:///var/lib/handler/mirrors/github.com/other-0123456789ab.git"));
+        var error = Assert.Throws<DeliveryRefusedException>(() => Allowing("file:///").Resolve("file:///var/lib/handler/mirrors/github.com/other-0123456789ab.git"));
 
         Assert.EndsWith("is inside Handler:DataDirectory (the handler's own mirrors are never a remote)", error.Message, StringComparison.Ordinal);
     }
@@ -172,8 +174,8 @@ public sealed class RemotePolicyTests
     [Fact]
     public void RefusalMessages_HideCredentialsAndControlCharacters()
     {
-        var withToken = Assert.Throws<RemoteRefusedException>(() => Default.Resolve("https://x-access-token:ghp_secret@github.com/o/r.git"));
-        var withNul = Assert.Throws<RemoteRefusedException>(() => Default.Resolve("https://github.com/\0\u001b[31m"));
+        var withToken = Assert.Throws<DeliveryRefusedException>(() => Default.Resolve("https://x-access-token:ghp_secret@github.com/o/r.git"));
+        var withNul = Assert.Throws<DeliveryRefusedException>(() => Default.Resolve("https://github.com/\0\u001b[31m"));
 
         Assert.Equal("the remote https://***@github.com/o/r.git has credentials in it (user information in a remote URL is not allowed)", withToken.Message);
         Assert.Equal("the remote https://github.com/??[31m contains whitespace or a control character", withNul.Message);
@@ -209,7 +211,7 @@ public sealed class RemotePolicyTests
         {
             return policy.Resolve(payloadUrl).Value;
         }
-        catch (RemoteRefusedException e)
+        catch (DeliveryRefusedException e)
         {
             Assert.DoesNotContain(e.Message, c => char.IsControl(c));
             return "refused: " + e.Message;

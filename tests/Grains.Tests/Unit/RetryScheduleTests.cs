@@ -1,4 +1,4 @@
-using K8sWebhookHandler.Grains.Configuration;
+using K8sWebhookHandler.Grains.Delivery;
 using K8sWebhookHandler.Grains.Repositories;
 using Microsoft.Extensions.Time.Testing;
 
@@ -8,7 +8,7 @@ public sealed class RetryScheduleTests
 {
     private static readonly DateTimeOffset Queued = new(2026, 11, 1, 10, 0, 0, TimeSpan.Zero);
 
-    private static RetrySchedule Schedule(int? maxAttempts = null) => new(new HandlerOptions
+    private static RetrySchedule Schedule(int? maxAttempts = null) => new(new DeliveryOptions
     {
         RetryDelay = TimeSpan.FromSeconds(1),
         MaxRetryDelay = TimeSpan.FromMinutes(5),
@@ -55,7 +55,7 @@ public sealed class RetryScheduleTests
     [Fact]
     public void FailingEveryTime_OnAFakeClock_IsTriedAtTheDoublingDelaysThenEveryMaximum_UntilTheNextWouldFallPastRetryFor()
     {
-        var schedule = new RetrySchedule(new HandlerOptions
+        var schedule = new RetrySchedule(new DeliveryOptions
         {
             RetryDelay = TimeSpan.FromSeconds(1),
             MaxRetryDelay = TimeSpan.FromMinutes(5),
@@ -81,7 +81,7 @@ public sealed class RetryScheduleTests
     [Fact]
     public void NextAttemptExactlyAtTheEndOfRetryFor_IsStillMade_ATickLaterItIsNot()
     {
-        var options = new HandlerOptions { RetryDelay = TimeSpan.FromSeconds(1), MaxRetryDelay = TimeSpan.FromSeconds(1), RetryFor = TimeSpan.FromHours(1) };
+        var options = new DeliveryOptions { RetryDelay = TimeSpan.FromSeconds(1), MaxRetryDelay = TimeSpan.FromSeconds(1), RetryFor = TimeSpan.FromHours(1) };
         var lastChance = Queued + TimeSpan.FromHours(1) - TimeSpan.FromSeconds(1);
 
         Assert.Equal(Queued + TimeSpan.FromHours(1), new RetrySchedule(options).NextAttempt(7, Queued, lastChance));
@@ -96,7 +96,7 @@ public sealed class RetryScheduleTests
     [InlineData(int.MaxValue, 365)]
     public void LongFirstDelay_DoublesToTheMaximum_WithoutOverflowing(int attempts, int days)
     {
-        var schedule = new RetrySchedule(new HandlerOptions { RetryDelay = TimeSpan.FromDays(30), MaxRetryDelay = TimeSpan.FromDays(365), RetryFor = TimeSpan.FromDays(3650) });
+        var schedule = new RetrySchedule(new DeliveryOptions { RetryDelay = TimeSpan.FromDays(30), MaxRetryDelay = TimeSpan.FromDays(365), RetryFor = TimeSpan.FromDays(3650) });
 
         Assert.Equal(TimeSpan.FromDays(days), schedule.Delay(attempts));
     }
@@ -104,7 +104,7 @@ public sealed class RetryScheduleTests
     [Fact]
     public void ShortFirstDelay_KeepsDoublingPastTwentyAttempts_UntilTheMaximum()
     {
-        var schedule = new RetrySchedule(new HandlerOptions { RetryDelay = TimeSpan.FromMilliseconds(1), MaxRetryDelay = TimeSpan.FromHours(1) });
+        var schedule = new RetrySchedule(new DeliveryOptions { RetryDelay = TimeSpan.FromMilliseconds(1), MaxRetryDelay = TimeSpan.FromHours(1) });
 
         Assert.Equal(TimeSpan.FromMilliseconds(1 << 21), schedule.Delay(22));
         Assert.Equal(TimeSpan.FromHours(1), schedule.Delay(23));

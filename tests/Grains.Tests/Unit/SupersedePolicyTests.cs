@@ -1,6 +1,8 @@
 using K8sWebhookHandler.Grains.Configuration;
+using K8sWebhookHandler.Grains.Failures;
 using K8sWebhookHandler.Grains.Kubernetes;
 using K8sWebhookHandler.Grains.Manifests;
+using K8sWebhookHandler.Grains.Superseding;
 
 namespace K8sWebhookHandler.Grains.Tests.Unit;
 
@@ -17,7 +19,7 @@ public sealed class SupersedePolicyTests
     [InlineData(SupersedeMode.Delete, SupersedeMode.None, "terminate", SupersedeMode.Terminate, SupersedeMode.None)]
     public void ANarrowerMode_IsTaken(SupersedeMode mode, SupersedeMode otherKinds, string requested, SupersedeMode workflows, SupersedeMode others)
     {
-        var policy = SupersedePolicy.Requested(requested, new SupersedePolicy(mode, otherKinds), Annotation);
+        var policy = SupersedePolicy.Requested(requested, new SupersedePolicy(mode, otherKinds));
 
         Assert.Equal(new SupersedePolicy(workflows, others), policy);
     }
@@ -27,7 +29,7 @@ public sealed class SupersedePolicyTests
     {
         var configured = new SupersedePolicy(SupersedeMode.Terminate, SupersedeMode.Delete);
 
-        Assert.Same(configured, SupersedePolicy.Requested(null, configured, Annotation));
+        Assert.Same(configured, SupersedePolicy.Requested(null, configured));
     }
 
     [Theory]
@@ -37,7 +39,7 @@ public sealed class SupersedePolicyTests
     [InlineData(SupersedeMode.Delete, SupersedeMode.None, "delete")]
     public void AWiderMode_IsRefused(SupersedeMode mode, SupersedeMode otherKinds, string requested)
     {
-        var error = Assert.Throws<ManifestException>(() => SupersedePolicy.Requested(requested, new SupersedePolicy(mode, otherKinds), Annotation));
+        var error = Assert.Throws<DeliveryRefusedException>(() => SupersedePolicy.Requested(requested, new SupersedePolicy(mode, otherKinds)));
 
         Assert.Equal(
             $"{Annotation}: \"{requested}\" asks for more than this handler is configured for (Handler:Supersede:Mode={mode}, OtherKinds={otherKinds}); a manifest may only narrow it",
@@ -52,7 +54,7 @@ public sealed class SupersedePolicyTests
     [InlineData("")]
     public void AnUnknownMode_IsRefused(string requested)
     {
-        var error = Assert.Throws<ManifestException>(() => SupersedePolicy.Requested(requested, new SupersedePolicy(SupersedeMode.Delete, SupersedeMode.Delete), Annotation));
+        var error = Assert.Throws<DeliveryRefusedException>(() => SupersedePolicy.Requested(requested, new SupersedePolicy(SupersedeMode.Delete, SupersedeMode.Delete)));
 
         Assert.Equal($"{Annotation}: \"{requested}\" is not a mode; use stop, terminate, delete or none", error.Message);
     }

@@ -1,3 +1,4 @@
+using K8sWebhookHandler.Abstractions.Identity;
 using K8sWebhookHandler.Grains.Repositories;
 using K8sWebhookHandler.Grains.Storage;
 using K8sWebhookHandler.Testing.Processes;
@@ -33,7 +34,7 @@ public sealed class TornLogTests : IDisposable
         Assert.Equal("1", acknowledged.ETag);
         Assert.Equal("3", written.ETag);
         Assert.Equal(written.ETag, reread.ETag);
-        Assert.Equal(["d-1", "d-2", "d-3"], reread.State!.Seen.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["d-1", "d-2", "d-3"], reread.State!.Seen.Keys.Select(k => k.Value).Order(StringComparer.Ordinal));
         // The tear was cut off before the first append: the log is byte for byte one written without a crash.
         Assert.Equal(await CleanLogAsync(["d-1"], ["d-2", "d-3"]), await File.ReadAllBytesAsync(LogPath));
     }
@@ -49,7 +50,7 @@ public sealed class TornLogTests : IDisposable
         // Past the 64 records after which the log is compacted into a snapshot; each write read back by a fresh storage.
         for (var i = 1; i <= 80; i++)
         {
-            state.State!.Seen[$"d-{i}"] = DateTimeOffset.UnixEpoch;
+            state.State!.Seen[DeliveryId.Parse($"d-{i}")] = DateTimeOffset.UnixEpoch;
             await storage.WriteStateAsync("repository", Grain, state);
 
             var reread = await ReadAsync(new FileGrainStorage(_directory.Path));
@@ -67,12 +68,12 @@ public sealed class TornLogTests : IDisposable
         var state = await WriteAsync(storage, ["d-1"]);
         await TearAsync("record cut short");
 
-        state.State!.Seen["d-2"] = DateTimeOffset.UnixEpoch;
+        state.State!.Seen[DeliveryId.Parse("d-2")] = DateTimeOffset.UnixEpoch;
         await storage.WriteStateAsync("repository", Grain, state);
 
         var reread = await ReadAsync(new FileGrainStorage(_directory.Path));
         Assert.Equal("2", reread.ETag);
-        Assert.Equal(["d-1", "d-2"], reread.State!.Seen.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["d-1", "d-2"], reread.State!.Seen.Keys.Select(k => k.Value).Order(StringComparer.Ordinal));
         Assert.Equal(await CleanLogAsync(["d-1", "d-2"]), await File.ReadAllBytesAsync(LogPath));
     }
 
@@ -103,7 +104,7 @@ public sealed class TornLogTests : IDisposable
         var reread = await ReadAsync(new FileGrainStorage(_directory.Path));
 
         Assert.Equal("3", reread.ETag);
-        Assert.Equal(["d-1", "d-2", "d-3"], reread.State!.Seen.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["d-1", "d-2", "d-3"], reread.State!.Seen.Keys.Select(k => k.Value).Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -119,7 +120,7 @@ public sealed class TornLogTests : IDisposable
 
         Assert.Equal("2", afterDamageETag);
         Assert.Equal("3", reread.ETag);
-        Assert.Equal(["d-1", "d-2", "d-4"], reread.State!.Seen.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["d-1", "d-2", "d-4"], reread.State!.Seen.Keys.Select(k => k.Value).Order(StringComparer.Ordinal));
     }
 
     /// <summary>What the version before the checksum left after a torn tail: acknowledged records behind the tear.</summary>
@@ -133,7 +134,7 @@ public sealed class TornLogTests : IDisposable
 
         Assert.Equal("2", readETag);
         Assert.Equal("3", reread.ETag);
-        Assert.Equal(["d-1", "d-2", "d-3"], reread.State!.Seen.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["d-1", "d-2", "d-3"], reread.State!.Seen.Keys.Select(k => k.Value).Order(StringComparer.Ordinal));
     }
 
     /// <summary>A restart: a fresh storage reads the state and writes it with one id more; another fresh storage reads it back.</summary>
@@ -142,7 +143,7 @@ public sealed class TornLogTests : IDisposable
         var restarted = new FileGrainStorage(_directory.Path);
         var state = await ReadAsync(restarted);
         var readETag = state.ETag;
-        state.State!.Seen[delivery] = DateTimeOffset.UnixEpoch;
+        state.State!.Seen[DeliveryId.Parse(delivery)] = DateTimeOffset.UnixEpoch;
         await restarted.WriteStateAsync("repository", Grain, state);
         return (readETag, await ReadAsync(new FileGrainStorage(_directory.Path)));
     }
@@ -167,7 +168,7 @@ public sealed class TornLogTests : IDisposable
         var state = await ReadAsync(storage);
         foreach (var delivery in deliveries)
         {
-            state.State!.Seen[delivery] = DateTimeOffset.UnixEpoch;
+            state.State!.Seen[DeliveryId.Parse(delivery)] = DateTimeOffset.UnixEpoch;
             await storage.WriteStateAsync("repository", Grain, state);
         }
 
@@ -193,7 +194,7 @@ public sealed class TornLogTests : IDisposable
         var scratch = Directory.CreateDirectory(_directory.Combine("scratch")).FullName;
         var copy = Path.Combine(scratch, Path.GetFileName(log));
         File.Copy(log, copy);
-        await WriteAsync(new FileGrainStorage(scratch), ["never acknowledged"]);
+        await WriteAsync(new FileGrainStorage(scratch), ["never-acknowledged"]);
         var next = (await File.ReadAllBytesAsync(copy))[before.Length..];
         Directory.Delete(scratch, recursive: true);
 

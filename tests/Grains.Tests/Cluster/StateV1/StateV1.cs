@@ -1,6 +1,6 @@
-using K8sWebhookHandler.Grains.Configuration;
-using K8sWebhookHandler.Grains.Events;
-using K8sWebhookHandler.Grains.Identity;
+using K8sWebhookHandler.Abstractions.Events;
+using K8sWebhookHandler.Abstractions.Identity;
+using K8sWebhookHandler.Grains.Delivery;
 
 namespace K8sWebhookHandler.Grains.Tests.Cluster.StateV1;
 
@@ -65,9 +65,8 @@ public static class StateV1
         [MainPushed, SuiteCompleted, DocsPushed, FeaturePushed, FixPushed, OldFeatureDeleted, MainPushedAgain, TagPushed];
 
     /// <summary>The settings the state was written under, and is read back under.</summary>
-    public static HandlerOptions Options() => new()
+    public static DeliveryOptions Options() => new()
     {
-        Insecure = true,
         RetryDelay = TimeSpan.FromSeconds(5),
         MaxRetryDelay = TimeSpan.FromMinutes(1),
         MaxAttempts = 3,
@@ -77,6 +76,6 @@ public static class StateV1
     public static string FixturePath(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", "StateV1", name);
 
     private static WebhookEvent Event(int n, string type, string action, string gitRef, string revision, string before, bool created = false) =>
-        new(DeliveryId.Parse($"5e0c7a40-1619-11f1-8a3b-00000000000{n}"), type, action, gitRef, revision, before, created, false, false,
+        new(DeliveryId.Parse($"5e0c7a40-1619-11f1-8a3b-00000000000{n}"), EventType.Parse(type), action, GitRef.Parse(gitRef), revision, before, created, false, false,
             Facts, Start.AddMinutes(n - 1));
 }

@@ -1,6 +1,7 @@
-using K8sWebhookHandler.Grains.Events;
-using K8sWebhookHandler.Grains.Identity;
-using K8sWebhookHandler.Grains.Inspection;
+using K8sWebhookHandler.Abstractions;
+using K8sWebhookHandler.Abstractions.Events;
+using K8sWebhookHandler.Abstractions.Identity;
+using K8sWebhookHandler.Abstractions.Inspection;
 using static K8sWebhookHandler.Grains.Tests.Cluster.StateV1.StateV1;
 
 namespace K8sWebhookHandler.Grains.Tests.Cluster.StateV1;
@@ -52,9 +53,9 @@ public abstract class StoredStateV1Tests<TCluster> : IAsyncLifetime
         ], snapshot.Deliveries);
         AssertRefs(
         [
-            new RefRecord("refs/heads/docs", RevisionB, DocsPushed.Delivery, None, At(2)),
-            new RefRecord("refs/heads/main", RevisionF, MainPushedAgain.Delivery, [Workflow("hello-world-main-f1e2d3c")], At(6)),
-            new RefRecord("refs/heads/old-feature", Zero, OldFeatureDeleted.Delivery, [Workflow("hello-world-old-feature-delete")], At(5)),
+            new RefRecord(GitRef.Branch("docs"), RevisionB, DocsPushed.Delivery, None, At(2)),
+            new RefRecord(GitRef.Branch("main"), RevisionF, MainPushedAgain.Delivery, [Workflow("hello-world-main-f1e2d3c")], At(6)),
+            new RefRecord(GitRef.Branch("old-feature"), Zero, OldFeatureDeleted.Delivery, [Workflow("hello-world-old-feature-delete")], At(5)),
         ], snapshot.Refs);
     }
 
@@ -115,8 +116,8 @@ public abstract class StoredStateV1Tests<TCluster> : IAsyncLifetime
     [Fact]
     public async Task DeletingPush_AfterTheBranchIsRecreated_IsPairedWithTheStoredDeleteEvent_AndSuperseded()
     {
-        var recreated = MainPushed with { Delivery = NewId(9), Ref = "refs/heads/old-feature", Revision = RevisionC };
-        var deletingPush = MainPushed with { Delivery = NewId(10), Ref = "refs/heads/old-feature", Revision = Zero, Before = RevisionX, Created = false, Deleted = true };
+        var recreated = MainPushed with { Delivery = NewId(9), Ref = GitRef.Branch("old-feature"), Revision = RevisionC };
+        var deletingPush = MainPushed with { Delivery = NewId(10), Ref = GitRef.Branch("old-feature"), Revision = Zero, Before = RevisionX, Created = false, Deleted = true };
 
         Assert.Equal(DeliveryStatus.Queued, await Grain.Enqueue(recreated));
         var recreatedOutcome = await _cluster.OutcomeAsync(Repository, recreated);

@@ -1,0 +1,101 @@
+using K8sWebhookHandler.Api.Webhooks;
+using K8sWebhookHandler.Grains.Configuration;
+using K8sWebhookHandler.Grains.Health;
+using K8sWebhookHandler.Grains.Hosting;
+using K8sWebhookHandler.Grains.Repositories;
+using K8sWebhookHandler.Grains.Storage;
+using Microsoft.Extensions.Options;
+using Orleans.Runtime.Hosting;
+
+namespace K8sWebhookHandler.Api.Hosting;
+
+public static class ApiHostingExtensions
+{
+    public const string DefaultUrl = "http://localhost:8080";
+
+    /// <summary>
+    /// What the Api runs in <paramref name="mode"/> besides Orleans itself, with every option it reads: webhook intake
+    /// and the readiness of grain storage and the data directory; in the local mode also the repository grains' services
+    /// and their file storage; in the cluster mode the cluster's settings. The start-up check validates exactly these.
+    /// </summary>
+    public static IServiceCollection AddHandlerServices(this IServiceCollection services, HostingMode mode)
+    {
+        services.AddWebhookIntake().AddDataDirectory();
+        var checks = services.AddHealthChecks().AddCheck<GrainStorageHealthCheck>("grain-storage");
+        if (mode == HostingMode.Cluster)
+        {
+            return services.AddClusterClientOptions();
+        }
+
+        services.AddLocalSiloOptions().AddRepositoryGrains();
+        services.AddSingleton(sp => new FileGrainStorage(Path.Combine(sp.GetRequiredService<IOptions<DataDirectoryOptions>>().Value.DataDirectory, "grains")));
+        checks.AddCheck<KubernetesHealthCheck>("kubernetes");
+        return services;
+    }
+
+    /// <summary>Binds and validates <see cref="LocalSiloOptions"/> (<c>Handler:Local:*</c>).</summary>
+    public static IServiceCollection AddLocalSiloOptions(this IServiceCollection services) =>
+        services.AddValidatedOptions<LocalSiloOptions, LocalSiloOptionsValidator>(LocalSiloOptions.Section);
+
+    /// <summary>The Api's services in the configured <c>Handler:Mode</c> (<see cref="AddHandlerServices"/>) and how it answers.</summary>
+    public static WebApplicationBuilder AddWebhookHandler(this WebApplicationBuilder builder)
+    {
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"]))
+        {
+            // The Go handler's port, on loopback unless --urls or ASPNETCORE_URLS says otherwise.
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        builder.Services.AddHandlerServices(builder.Configuration.GetHostingMode());
+        builder.Services.AddProblemDetails();
+        builder.Services.ConfigureHttpJsonOptions(json =>
+            json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.KebabCaseLower)));
+        return builder;
+    }
+
+    /// <summary>
+    /// <c>Handler:Mode</c> <c>Local</c> (default): the all-in-one mode below; <c>Cluster</c>: an Orleans client of the
+    /// silo cluster whose membership is in Redis (<c>Handler:Cluster</c>).
+    /// </summary>
+    public static WebApplicationBuilder AddOrleans(this WebApplicationBuilder builder) =>
+        builder.Configuration.GetHostingMode() == HostingMode.Cluster ? builder.AddClusterClient() : builder.AddLocalSilo();
+
+    /// <summary>The Api as a client of the silo cluster: no grains here, no state here, no Kubernetes access.</summary>
+    public static WebApplicationBuilder AddClusterClient(this WebApplicationBuilder builder)
+    {
+        var cluster = ValidatedOptions.Get<SiloClusterOptions>(builder.Configuration, services => services.AddClusterClientOptions());
+        var redis = StackExchange.Redis.ConfigurationOptions.Parse(cluster.RedisConnectionString);
+        builder.UseOrleansClient(client =>
+        {
+            client.Configure<Orleans.Configuration.ClusterOptions>(o =>
+            {
+                o.ClusterId = cluster.ClusterId;
+                o.ServiceId = cluster.ServiceId;
+            });
+            client.UseRedisClustering(o => o.ConfigurationOptions = redis);
+            client.Services.Configure<Orleans.Configuration.ClientMessagingOptions>(builder.Configuration.GetSection("Orleans:Messaging"));
+        });
+        return builder;
+    }
+
+    /// <summary>
+    /// The local all-in-one mode: a silo in this process with localhost clustering and durable file-backed grain storage
+    /// under <c>DataDirectory/grains</c> (registered by <see cref="AddHandlerServices"/>); at start-up, repositories with
+    /// pending deliveries are woken.
+    /// </summary>
+    public static WebApplicationBuilder AddLocalSilo(this WebApplicationBuilder builder)
+    {
+        var silo = ValidatedOptions.Get<LocalSiloOptions>(builder.Configuration, services => services.AddLocalSiloOptions());
+        builder.UseOrleans(orleans =>
+        {
+            orleans.UseLocalhostClustering(silo.SiloPort, silo.GatewayPort);
+            orleans.Services.AddGrainStorage(StorageNames.Repositories, (sp, _) => sp.GetRequiredService<FileGrainStorage>());
+            // Not durable, and need not be: at start-up PendingDeliveryRecovery wakes what the files say is pending.
+            orleans.UseInMemoryReminderService();
+        });
+
+        // After the silo: hosted services start in order, and the recovery calls grains.
+        builder.Services.AddHostedService<PendingDeliveryRecovery>();
+        return builder;
+    }
+}

@@ -1,0 +1,29 @@
+using K8sWebhookHandler.Abstractions.Events;
+using K8sWebhookHandler.Abstractions.Identity;
+
+namespace K8sWebhookHandler.Abstractions.Inspection;
+
+/// <summary>
+/// One delivery and what became of it; <see cref="Stopped"/> lists older objects it superseded. With
+/// <see cref="Before"/>, <see cref="Deleted"/> and the repository's facts it is enough to run the delivery again.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("delivery-record")]
+public sealed record DeliveryRecord(
+    [property: Id(0)] DeliveryId Delivery,
+    [property: Id(1)] EventType EventType,
+    [property: Id(2)] string Action,
+    [property: Id(3)] GitRef Ref,
+    [property: Id(4)] string Revision,
+    [property: Id(5)] DateTimeOffset ReceivedAt,
+    [property: Id(6)] DeliveryState State,
+    [property: Id(7)] string? Reason,
+    [property: Id(8)] int Attempts,
+    [property: Id(9)] IReadOnlyList<AppliedObject> Objects,
+    [property: Id(10)] DateTimeOffset? CompletedAt,
+    [property: Id(11)] IReadOnlyList<AppliedObject>? Stopped = null,
+    [property: Id(12)] string Before = "",
+    [property: Id(13)] bool Deleted = false,
+    [property: Id(14)] int Rerun = 0)
+{
+    public bool IsFinal => State != DeliveryState.Queued;
+}

@@ -1,0 +1,13 @@
+using K8sWebhookHandler.Abstractions.Events;
+using K8sWebhookHandler.Abstractions.Identity;
+using K8sWebhookHandler.Grains.Processing;
+using Microsoft.Extensions.Options;
+
+namespace K8sWebhookHandler.Grains.Git;
+
+/// <summary>The manifest at a revision, read from the repository's mirror.</summary>
+public sealed class GitManifestSource(IGitMirror mirror, IOptions<GitOptions> options) : IManifestSource
+{
+    public Task<SourceFile?> ReadAsync(WebhookEvent webhookEvent, string revision, string path, long maxBytes, CancellationToken cancellationToken) =>
+        mirror.ReadFileAsync(webhookEvent.Repository.Key, PayloadRemote.Of(webhookEvent, options.Value), revision, path, maxBytes, cancellationToken);
+}

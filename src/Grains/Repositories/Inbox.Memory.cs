@@ -1,0 +1,140 @@
+using K8sWebhookHandler.Abstractions.Events;
+using K8sWebhookHandler.Abstractions.Identity;
+using K8sWebhookHandler.Abstractions.Inspection;
+
+namespace K8sWebhookHandler.Grains.Repositories;
+
+/// <summary>What the inbox remembers, each kept bounded: delivery ids, records, the last push per ref, unpaired deletions.</summary>
+public sealed partial class Inbox
+{
+    /// <summary>Adds a record; beyond <c>HistoryLimit</c> the oldest go, failed ones last, pending ones never.</summary>
+    private void AddRecord(DeliveryRecord record)
+    {
+        State.History.Add(record);
+        var excess = State.History.Count - options.HistoryLimit;
+        if (excess > 0)
+        {
+            var pending = State.Inbox.Select(p => p.Event.Delivery).ToHashSet();
+            // Failed records go last: they are what a redelivery or an operator's retry brings back.
+            var removable = State.History.Where(r => !pending.Contains(r.Delivery))
+                .OrderBy(r => r.State == DeliveryState.Failed ? 1 : 0)
+                .Take(excess).ToHashSet();
+            State.History.RemoveAll(removable.Contains);
+        }
+    }
+
+    private DeliveryRecord? UpdateRecord(DeliveryId delivery, Func<DeliveryRecord, DeliveryRecord> change)
+    {
+        var index = State.History.FindLastIndex(r => r.Delivery == delivery);
+        if (index < 0)
+        {
+            return null;
+        }
+
+        State.History[index] = change(State.History[index]);
+        return State.History[index];
+    }
+
+    /// <summary>
+    /// Whether the id was seen within <c>DeliveryRetention</c>. An older entry counts as forgotten at once, though the
+    /// set is pruned only now and then (<see cref="ForgetOldDeliveries"/>).
+    /// </summary>
+    private bool Remembers(DeliveryId id, DateTimeOffset now) =>
+        State.Seen.TryGetValue(id, out var seenAt) && seenAt >= now - options.DeliveryRetention;
+
+    /// <summary>
+    /// Keeps the set bounded before an id is added: at <c>MaxRememberedDeliveries</c> (and every 256 ids, to drop
+    /// expired ones early) it keeps the newest ids within the retention, one fewer than the limit.
+    /// </summary>
+    private void ForgetOldDeliveries(DateTimeOffset now)
+    {
+        if (State.Seen.Count < options.MaxRememberedDeliveries && State.Seen.Count % 256 != 0)
+        {
+            return;
+        }
+
+        var cutoff = now - options.DeliveryRetention;
+        var keep = State.Seen.Where(s => s.Value >= cutoff)
+            .OrderByDescending(s => s.Value)
+            .Take(options.MaxRememberedDeliveries - 1)
+            .ToDictionary(s => s.Key, s => s.Value);
+        State.Seen = keep;
+    }
+
+    /// <summary>
+    /// What identifies a push or a deletion whatever its delivery id: the event, and for a push the
+    /// <c>before → after</c> it moved the ref by. Null for events that may rightly repeat (a re-requested check).
+    /// </summary>
+    private static string? Fingerprint(WebhookEvent e) => e.Kind switch
+    {
+        EventKind.Push => $"push {e.Before} {e.Revision} {(e.Deleted ? "deleted" : "")}",
+        EventKind.Delete => "delete",
+        _ => null,
+    };
+
+    /// <summary>The delivery a push or deletion repeats, when it equals the last one received for its ref and that one did not fail.</summary>
+    private DeliveryId? ReplayOf(WebhookEvent e) =>
+        Fingerprint(e) is { } fingerprint && State.Received.TryGetValue(e.Ref, out var last) && last.Fingerprint == fingerprint &&
+        Find(last.Delivery)?.State != DeliveryState.Failed
+            ? last.Delivery
+            : null;
+
+    private void NoteReceived(WebhookEvent e, DateTimeOffset now)
+    {
+        State.Repository = e.Repository;
+        if (Fingerprint(e) is { } fingerprint)
+        {
+            State.Received[e.Ref] = new ReceivedRef(fingerprint, e.Delivery, now);
+
+            // Bounded here, where it grows: pushes that are never applied (refused, failed) never reach PruneRefs.
+            KeepNewest(State.Received, e.Ref);
+        }
+    }
+
+    /// <summary>
+    /// Pairs the two deliveries of one deletion: the second of them is the twin of the first, which acts for both.
+    /// Pairing on arrival (not by the ref's state when processed) keeps a push that re-creates the branch between
+    /// them from being superseded by the late twin. Returns the first delivery's id when this one is its twin.
+    /// </summary>
+    private DeliveryId? PairDeletion(WebhookEvent e, DateTimeOffset now)
+    {
+        if (!e.IsDeletion)
+        {
+            return null;
+        }
+
+        // The event's name tells the two deliveries of a deletion apart: a deleting push and a delete event.
+        var kind = e.EventType.Name;
+        if (State.UnpairedDeletions.TryGetValue(e.Ref, out var first) && first.Fingerprint != kind && first.ReceivedAt >= now - options.DeliveryRetention)
+        {
+            State.UnpairedDeletions.Remove(e.Ref);
+            return first.Delivery;
+        }
+
+        State.UnpairedDeletions[e.Ref] = new ReceivedRef(kind, e.Delivery, now);
+        KeepNewest(State.UnpairedDeletions, e.Ref);
+        return null;
+    }
+
+    /// <summary>Beyond <c>MaxRefs</c> entries, forgets the least recently received refs other than the one just noted.</summary>
+    private void KeepNewest(Dictionary<GitRef, ReceivedRef> byRef, GitRef noted)
+    {
+        foreach (var excess in byRef.Where(r => r.Key != noted).OrderBy(r => r.Value.ReceivedAt).Take(byRef.Count - options.MaxRefs).ToList())
+        {
+            byRef.Remove(excess.Key);
+        }
+    }
+
+    /// <summary>
+    /// A new delivery for a ref whose earlier delivery waits for a retry makes that one be decided again now: a
+    /// newer push supersedes it at once instead of after the backoff.
+    /// </summary>
+    private void TryWaitingDeliveriesOfRefNow(GitRef gitRef, DateTimeOffset now)
+    {
+        var waiting = State.Inbox.FindIndex(p => p.Event.Ref == gitRef);
+        if (waiting >= 0 && State.Inbox[waiting].NotBefore > now)
+        {
+            State.Inbox[waiting] = State.Inbox[waiting] with { NotBefore = now };
+        }
+    }
+}

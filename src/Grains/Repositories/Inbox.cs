@@ -1,0 +1,135 @@
+using K8sWebhookHandler.Abstractions.Events;
+using K8sWebhookHandler.Abstractions.Identity;
+using K8sWebhookHandler.Abstractions.Inspection;
+using K8sWebhookHandler.Grains.Delivery;
+using K8sWebhookHandler.Grains.Processing;
+
+namespace K8sWebhookHandler.Grains.Repositories;
+
+/// <summary>
+/// The rules of one repository's inbox, over its stored <see cref="RepositoryState"/>: which deliveries are accepted
+/// (dedupe within the retention, replays, ignored events, deletion twins), which one runs next (arrival order per
+/// ref), what an attempt records (completion, retry with backoff), and what an operator's retry queues. It knows
+/// nothing of Orleans: nothing here is durable until the grain around it writes the state.
+/// </summary>
+/// <param name="state">The state to work on, read on every call: the grain's state object is replaced whenever storage
+/// is read again.</param>
+/// <param name="options">Retention, limits, retries and <c>IgnoreRefs</c>.</param>
+/// <param name="time">The clock arrival, retention and retries are measured by.</param>
+public sealed partial class Inbox(Func<RepositoryState> state, DeliveryOptions options, TimeProvider time)
+{
+    private readonly RetrySchedule _retries = new(options);
+    private readonly EventFilter _filter = new(options);
+
+    private RepositoryState State => state();
+
+    /// <summary>How many deliveries wait to be processed.</summary>
+    public int Pending => State.Inbox.Count;
+
+    /// <summary>What accepting the delivery would do; changes nothing.</summary>
+    public Arrival Examine(WebhookEvent e)
+    {
+        var id = e.Delivery;
+        var now = time.GetUtcNow();
+        if (Remembers(id, now))
+        {
+            // GitHub's "Redeliver" repeats the id: a delivery that failed for good is queued again, anything else is done.
+            return Find(id) is { State: DeliveryState.Failed } failed && !IsPending(id)
+                ? new Arrival(ArrivalKind.Redelivery, e with { Rerun = failed.Rerun }, now)
+                : new Arrival(ArrivalKind.Duplicate, e, now);
+        }
+
+        if (_filter.Ignore(e) is { } ignored)
+        {
+            return new Arrival(ArrivalKind.Ignored, e, now, ignored.State, ignored.Reason);
+        }
+
+        // The signature does not cover the delivery id: a captured body resent under a new id changes nothing.
+        return ReplayOf(e) is { } original
+            ? new Arrival(ArrivalKind.Replay, e, now, Original: original)
+            : new Arrival(ArrivalKind.New, e, now);
+    }
+
+    /// <summary>
+    /// Accepts a new or ignored delivery: remembers its id, queues it when it is acted on (paired with its deletion
+    /// twin, and making a waiting delivery of its ref eligible now), and records it. Returns its record.
+    /// </summary>
+    /// <exception cref="ArgumentException">The arrival is neither new nor ignored: there is nothing to accept.</exception>
+    public DeliveryRecord Accept(Arrival arrival)
+    {
+        if (arrival.Kind is not (ArrivalKind.New or ArrivalKind.Ignored))
+        {
+            throw new ArgumentException($"A {arrival.Kind} arrival is not accepted: only new and ignored ones are.", nameof(arrival));
+        }
+
+        var (e, now) = (arrival.Event, arrival.At);
+        ForgetOldDeliveries(now);
+        State.Seen[e.Delivery] = now;
+        var queued = arrival.Kind == ArrivalKind.New;
+        if (queued)
+        {
+            NoteReceived(e, now);
+            TryWaitingDeliveriesOfRefNow(e.Ref, now);
+            State.Inbox.Add(new PendingDelivery(e, 0, now, null, now, PairDeletion(e, now)));
+        }
+
+        var record = new DeliveryRecord(e.Delivery, e.EventType, e.Action, e.Ref, e.Revision, e.ReceivedAt,
+            arrival.IgnoredAs ?? DeliveryState.Queued, arrival.Reason, 0, [], queued ? null : now, Before: e.Before, Deleted: e.Deleted);
+        AddRecord(record);
+        return record;
+    }
+
+    /// <summary>
+    /// Queues a recorded delivery again, with a fresh retry budget (a redelivery, or an operator's retry). Returns its
+    /// record as queued, or null when the record is no longer kept.
+    /// </summary>
+    public DeliveryRecord? Requeue(WebhookEvent again, string reason)
+    {
+        var now = time.GetUtcNow();
+        State.Inbox.Add(new PendingDelivery(again, 0, now, null, now));
+        return UpdateRecord(again.Delivery, r => r with { State = DeliveryState.Queued, Reason = reason, Attempts = 0, CompletedAt = null, Rerun = again.Rerun });
+    }
+
+    /// <summary>What an operator's retry of the delivery would do; changes nothing.</summary>
+    public OperatorRetry PlanRetry(DeliveryId delivery)
+    {
+        var record = Find(delivery);
+        if (record is null || record.State is DeliveryState.Ignored or DeliveryState.IgnoredRef || State.Repository is not { } facts)
+        {
+            return new OperatorRetry(RetryKind.Nothing, record);
+        }
+
+        if (IsPending(delivery))
+        {
+            return new OperatorRetry(RetryKind.RunPendingNow, record);
+        }
+
+        // A failed delivery is finished as it was; any other outcome is run again under new object names.
+        var rerun = record.State == DeliveryState.Failed ? record.Rerun : record.Rerun + 1;
+        var again = new WebhookEvent(record.Delivery, record.EventType, record.Action, record.Ref, record.Revision, record.Before,
+            false, record.Deleted, false, facts, record.ReceivedAt, rerun);
+        return new OperatorRetry(RetryKind.Requeue, record, again);
+    }
+
+    /// <summary>Makes a pending delivery eligible now, whatever retry it waits for.</summary>
+    public void RunNow(DeliveryId delivery)
+    {
+        var pending = State.Inbox.FindIndex(p => p.Event.Delivery == delivery);
+        if (pending >= 0)
+        {
+            State.Inbox[pending] = State.Inbox[pending] with { NotBefore = time.GetUtcNow() };
+        }
+    }
+
+    /// <summary>The delivery's latest record, if it is kept.</summary>
+    public DeliveryRecord? Find(DeliveryId delivery) => State.History.FindLast(r => r.Delivery == delivery);
+
+    /// <summary>The repository as the inspection endpoint shows it: deliveries newest first, refs by name.</summary>
+    public RepositorySnapshot Snapshot(RepositoryKey repository) => new(
+        repository,
+        State.Inbox.Count,
+        State.History.AsEnumerable().Reverse().ToArray(),
+        State.Refs.Values.OrderBy(r => r.Ref).ToArray());
+
+    private bool IsPending(DeliveryId delivery) => State.Inbox.Exists(p => p.Event.Delivery == delivery);
+}
