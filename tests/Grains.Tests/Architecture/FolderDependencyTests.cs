@@ -1,5 +1,6 @@
 using System.Reflection;
 using K8sWebhookHandler.Grains.Repositories;
+using K8sWebhookHandler.Testing;
 using NetArchTest.Rules;
 
 namespace K8sWebhookHandler.Grains.Tests.Architecture;
@@ -86,6 +87,23 @@ public sealed class FolderDependencyTests
         Assert.True(result.IsSuccessful,
             "ASP.NET belongs to the Api, the Silo and K8sWebhookHandler.Hosting; these grain types use it: " +
             string.Join(", ", result.FailingTypes?.Select(t => t.FullName) ?? []));
+    }
+
+    [Fact]
+    public void TheTableInDocsArchitecture_SaysWhatThisTestEnforces()
+    {
+        // Rows of the form | `Folder` | role | `A`, `B` or — |; the role may not contain a pipe.
+        var rows = File.ReadLines(Path.Combine(RepositoryPaths.Root, "docs", "architecture.md"))
+            .Select(line => line.Split('|', StringSplitOptions.TrimEntries))
+            .Where(cells => cells.Length == 5 && cells[1].StartsWith('`') && Allowed.ContainsKey(cells[1].Trim('`')))
+            .ToDictionary(
+                cells => cells[1].Trim('`'),
+                cells => cells[3] == "—" ? "" : string.Join(", ", cells[3].Split(',', StringSplitOptions.TrimEntries).Order(StringComparer.Ordinal)));
+
+        var expected = Allowed.ToDictionary(
+            rule => rule.Key,
+            rule => rule.Key == "Hosting" ? "everything" : string.Join(", ", rule.Value.Order(StringComparer.Ordinal)));
+        Assert.Equal(expected.OrderBy(r => r.Key, StringComparer.Ordinal), rows.OrderBy(r => r.Key, StringComparer.Ordinal));
     }
 
     private static string Namespace(string folder) => $"{Root}.{folder}";
