@@ -31,7 +31,7 @@ public sealed class FolderDependencyTests
         ["Processing"] = ["Failures", "Manifests", "Superseding"],
         ["Git"] = ["Configuration", "Failures", "Processing", "Storage", "Superseding"],
         ["Kubernetes"] = ["Configuration", "Failures", "Manifests", "Processing", "Storage", "Superseding"],
-        ["Repositories"] = ["Delivery", "Failures", "Processing", "Superseding"],
+        ["Repositories"] = ["Delivery", "Failures", "Processing", "Storage", "Superseding"],
         ["Health"] = ["Failures", "Kubernetes", "Repositories", "Storage"],
         ["Hosting"] = ["Configuration", "Delivery", "Failures", "Git", "Health", "Kubernetes", "Manifests", "Processing", "Repositories", "Storage", "Superseding"],
     };
