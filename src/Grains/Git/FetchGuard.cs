@@ -65,12 +65,19 @@ internal sealed class FetchGuard(RemoteUrl remote, GitOptions limits, Cancellati
             return new OperationCanceledException($"git fetch of {repository} was cancelled", e, cancellationToken);
         }
 
+        // Past the fetch's deadline it is the fetch that timed out, whatever libgit2 calls it: its socket timeout on a
+        // server that stalls after connecting may read "Connection timed out" (ETIMEDOUT's text).
+        if (_late || Stopwatch.GetElapsedTime(_started) >= limits.FetchTimeout)
+        {
+            return TimedOut(repository, e);
+        }
+
         if (e.Message.Contains("connect", StringComparison.OrdinalIgnoreCase) && e.Message.Contains("timed out", StringComparison.OrdinalIgnoreCase))
         {
             return new TransientException($"git fetch of {repository} from {remote} timed out connecting after {limits.ConnectTimeout} (Handler:Git:ConnectTimeout)", e);
         }
 
-        return _late || Stopwatch.GetElapsedTime(_started) >= limits.FetchTimeout || e.Message.Contains("timed out", StringComparison.OrdinalIgnoreCase)
+        return e.Message.Contains("timed out", StringComparison.OrdinalIgnoreCase)
             ? TimedOut(repository, e)
             : new TransientException($"git fetch of {repository} from {remote} failed: {e.Message}", e);
     }
