@@ -43,11 +43,7 @@ public static class SiloHostingExtensions
             // Failure detection can be tuned (Orleans:Membership:ProbeTimeout, NumMissedProbesLimit, ...).
             silo.Services.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection("Orleans:Membership"));
             silo.Services.Configure<SiloMessagingOptions>(builder.Configuration.GetSection("Orleans:Messaging"));
-            silo.Configure<ClusterOptions>(o =>
-            {
-                o.ClusterId = cluster.ClusterId;
-                o.ServiceId = cluster.ServiceId;
-            });
+            silo.Configure<ClusterOptions>(cluster.Identify);
             silo.ConfigureEndpoints(
                 string.IsNullOrEmpty(cluster.AdvertisedAddress) ? null! : IPAddress.Parse(cluster.AdvertisedAddress),
                 cluster.SiloPort,

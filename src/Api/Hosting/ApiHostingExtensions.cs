@@ -67,11 +67,7 @@ public static class ApiHostingExtensions
         var redis = StackExchange.Redis.ConfigurationOptions.Parse(cluster.RedisConnectionString);
         builder.UseOrleansClient(client =>
         {
-            client.Configure<Orleans.Configuration.ClusterOptions>(o =>
-            {
-                o.ClusterId = cluster.ClusterId;
-                o.ServiceId = cluster.ServiceId;
-            });
+            client.Configure<Orleans.Configuration.ClusterOptions>(cluster.Identify);
             client.UseRedisClustering(o => o.ConfigurationOptions = redis);
             client.Services.Configure<Orleans.Configuration.ClientMessagingOptions>(builder.Configuration.GetSection("Orleans:Messaging"));
         });

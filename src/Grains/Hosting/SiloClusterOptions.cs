@@ -30,4 +30,14 @@ public sealed class SiloClusterOptions
     /// API); unset: the first non-loopback address.
     /// </summary>
     public string? AdvertisedAddress { get; set; }
+
+    /// <summary>
+    /// Names the cluster and the service on an Orleans client's or silo's <see cref="Orleans.Configuration.ClusterOptions"/>:
+    /// one place, so that a client and the silos can never be told different ids.
+    /// </summary>
+    public void Identify(Orleans.Configuration.ClusterOptions cluster)
+    {
+        cluster.ClusterId = ClusterId;
+        cluster.ServiceId = ServiceId;
+    }
 }
