@@ -8,7 +8,7 @@ using K8sWebhookHandler.Testing.Git;
 using K8sWebhookHandler.Testing.Handler;
 using K8sWebhookHandler.Testing.Processes;
 
-// dotnet run -c Release --project tests/Benchmarks -- [--scenario throughput|memory] [--concurrency 100] [--write docs/benchmarks.md] [--quick]
+// dotnet run -c Release --project tests/Benchmarks -- [--scenario throughput|memory|git] [--concurrency 100] [--write docs/benchmarks.md] [--quick]
 if (args.Contains(CeilingServer.Argument))
 {
     await CeilingServer.RunAsync(Environment.GetEnvironmentVariable("WEBHOOK_SECRET") ?? throw new InvalidOperationException("set WEBHOOK_SECRET"));
@@ -20,13 +20,25 @@ var scenario = args.SkipWhile(a => a != "--scenario").Skip(1).FirstOrDefault();
 var concurrency = int.Parse(args.SkipWhile(a => a != "--concurrency").Skip(1).FirstOrDefault() ?? "100", CultureInfo.InvariantCulture);
 var quick = args.Contains("--quick");
 const string secret = "benchmark-secret";
-if (scenario is not (null or "throughput" or "memory"))
+if (scenario is not (null or "throughput" or "memory" or "git"))
 {
-    await Console.Error.WriteLineAsync("--scenario is throughput (intake, latency, superseding) or memory (unsigned 25 MB bodies); without it both run");
+    await Console.Error.WriteLineAsync("--scenario is throughput (intake, latency, superseding), memory (unsigned 25 MB bodies) or git (fetch into a warm mirror); without it all run");
     return 2;
 }
 
 var sections = new Dictionary<string, string>();
+if (scenario is null or "git")
+{
+    sections[GitFetchScenario.Heading] = await GitFetchScenario.RunAsync(quick);
+    Console.WriteLine(sections[GitFetchScenario.Heading]);
+}
+
+if (scenario is "git")
+{
+    await WriteAsync(write, null, sections);
+    return 0;
+}
+
 if (scenario is null or "memory")
 {
     sections[UnsignedBodies.Heading] = await UnsignedBodies.RunAsync(secret, concurrency, i => Payload(i % 10, i));
