@@ -99,9 +99,10 @@ public sealed partial class GitMirror : IGitMirror
         }, CancellationToken.None);
 
         // The mirror is free again when libgit2 is done with it, not when this caller stops waiting: an abandoned
-        // fetch must not share the repository with the next one.
-        _ = running.ContinueWith(static (_, g) => ((SemaphoreSlim)g!).Release(), gate, CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        // fetch must not share the repository with the next one. Its packs are tidied first, after the answer.
+        _ = running.ContinueWith(_ => TidyPacks(repository, path), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default)
+            .ContinueWith(static (_, g) => ((SemaphoreSlim)g!).Release(), gate, CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         try
         {
             return await running.WaitAsync(wait, cancellationToken);
@@ -110,6 +111,22 @@ public sealed partial class GitMirror : IGitMirror
         {
             LogAbandoned(_logger, repository.Value, remote.Value);
             throw guard.TimedOut(repository);
+        }
+    }
+
+    /// <summary>Consolidates the mirror's packs when a fetch left too many; a failure only means they stay as they are.</summary>
+    private void TidyPacks(RepositoryKey repository, string path)
+    {
+        try
+        {
+            if (MirrorPacks.Consolidate(path))
+            {
+                LogPacksConsolidated(_logger, repository.Value);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or LibGit2SharpException)
+        {
+            LogPacksNotConsolidated(_logger, repository.Value, e.Message);
         }
     }
 
@@ -193,6 +210,12 @@ public sealed partial class GitMirror : IGitMirror
 
     [LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Warning, Message = "git fetch of {Repository} failed: {Error}")]
     private static partial void LogFetchFailed(ILogger logger, string repository, string error);
+
+    [LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Debug, Message = "Consolidated the smaller packs of the mirror of {Repository}")]
+    private static partial void LogPacksConsolidated(ILogger logger, string repository);
+
+    [LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Warning, Message = "The packs of the mirror of {Repository} were left as they are: {Error}")]
+    private static partial void LogPacksNotConsolidated(ILogger logger, string repository, string error);
 
     [LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Warning, Message = "Stopped waiting for git fetch of {Repository} from {Remote}; the mirror stays locked until libgit2 returns")]
     private static partial void LogAbandoned(ILogger logger, string repository, string remote);

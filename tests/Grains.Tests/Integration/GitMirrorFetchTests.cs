@@ -83,6 +83,28 @@ public sealed class GitMirrorFetchTests(GitServerFixture git) : IClassFixture<Gi
     }
 
     [Fact]
+    public async Task ManyFetchesIntoOneMirror_LeaveFewPacks_AndTheWholeHistory()
+    {
+        var repo = await git.Server.CreateRepositoryAsync("owner/fetches-" + Guid.NewGuid().ToString("N")[..8]);
+        var key = RepositoryKey.Parse(repo.FullName);
+        var url = git.Server.GitUrl(repo.FullName).ToString();
+        var mirror = Mirror();
+        var commits = new List<string>();
+        for (var i = 0; i < 2 * MirrorPacks.MaxPacks; i++)
+        {
+            commits.Add(await repo.CommitFileAsync("main", ".ci/workflow.yaml", i.ToString(CultureInfo.InvariantCulture)));
+            await mirror.ReadFileAsync(key, url, GitMirrorTests.Main, commits[^1], ".ci/workflow.yaml", GitMirrorTests.MaxBytes, CancellationToken.None);
+        }
+
+        // Runs after the last fetch's packs were tidied: one operation on a mirror at a time.
+        var first = await mirror.ReadFileAsync(key, url, GitMirrorTests.Main, commits[0], ".ci/workflow.yaml", GitMirrorTests.MaxBytes, CancellationToken.None).TextAsync();
+        var ancestry = await mirror.IsAncestorAsync(key, url, GitMirrorTests.Main, commits[0], commits[^1], CancellationToken.None);
+
+        Assert.Equal(("0", true), (first, ancestry));
+        Assert.InRange(Directory.GetFiles(Path.Combine(MirrorOf(url), "objects", "pack"), "*.idx").Length, 1, MirrorPacks.MaxPacks);
+    }
+
+    [Fact]
     public async Task ReadFile_FetchesOnlyTheRefItWasPushedTo()
     {
         var repo = await git.Server.CreateRepositoryAsync("owner/refs-" + Guid.NewGuid().ToString("N")[..8]);
