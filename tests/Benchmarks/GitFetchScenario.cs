@@ -13,19 +13,21 @@ namespace K8sWebhookHandler.Benchmarks;
 
 /// <summary>
 /// One new commit fetched into a warm mirror by the handler's own <see cref="GitMirror"/> from <c>git daemon</c> on
-/// loopback: a mirror of 20,000 commits against one of 200, taken in turns so that both see the same machine.
+/// loopback: a mirror of 20,000 commits against one of 200, taken in turns so that both see the same machine; then one
+/// mirror fetched into many times over, as a busy repository's is.
 /// </summary>
 public static class GitFetchScenario
 {
     public const string Heading = "## Git fetch into a warm mirror";
     private const string Manifest = ".ci/workflow.yaml";
     private const int Files = 200;
+    private const int Window = 50;
     private static readonly GitRef Main = GitRef.Branch("main");
 
     /// <summary>Runs the scenario and returns the section for docs/benchmarks.md.</summary>
     public static async Task<string> RunAsync(bool quick)
     {
-        var fetches = quick ? 10 : 50;
+        var (fetches, many) = quick ? (10, 200) : (Window, 1_000);
         var loadBefore = LoadAverage();
         await using var git = await GitServer.StartAsync();
         using var data = new TempDirectory("bench-mirrors");
@@ -38,14 +40,22 @@ public static class GitFetchScenario
         {
             foreach (var subject in subjects)
             {
-                await subject.FetchNewCommitAsync(i);
+                await subject.FetchNewCommitAsync();
             }
         }
 
-        return Section(subjects, fetches, loadBefore, LoadAverage());
+        var loadBetween = LoadAverage();
+        var busy = await Subject.CreateAsync(git, mirror, 200, "busy");
+        for (var i = 0; i < many; i++)
+        {
+            await busy.FetchNewCommitAsync();
+        }
+
+        var packs = Directory.GetFiles(data.Path, "*.idx", SearchOption.AllDirectories).Count(p => p.Contains("busy", StringComparison.Ordinal));
+        return Section(subjects, fetches, [loadBefore, loadBetween, LoadAverage()]) + "\n\n" + ManyFetches(busy, packs);
     }
 
-    private static string Section(Subject[] subjects, int fetches, string loadBefore, string loadAfter)
+    private static string Section(Subject[] subjects, int fetches, string[] load)
     {
         var (small, large) = (LatencyStats.Of(subjects[0].Samples, TimeSpan.Zero), LatencyStats.Of(subjects[1].Samples, TimeSpan.Zero));
         var rows = subjects.Select(s => (s, LatencyStats.Of(s.Samples, TimeSpan.Zero)))
@@ -54,12 +64,13 @@ public static class GitFetchScenario
             {Heading}
 
             Measured by `dotnet run -c Release --project tests/Benchmarks -- --scenario git --write docs/benchmarks.md` on
-            {DateTime.UtcNow:yyyy-MM-dd}, same machine (load average {loadBefore} before, {loadAfter} after). The handler's
-            `GitMirror`, in the benchmark's process, fetches over `git://` from `git daemon` on loopback. Two repositories
-            with a linear history on `main` made by `git fast-import` ({Files} files, each commit changing one): 200 and
-            20,000 commits. Each mirror is warmed by one full fetch; then, in turns, a commit is pushed to each with the
-            git CLI (not timed) and `ReadFileAsync` of `{Manifest}` at the new revision is timed: the fetch of that
-            commit (`+refs/heads/main:refs/heads/main`, through the mirror's staging repository) and the read.
+            {DateTime.UtcNow:yyyy-MM-dd}, same machine (1-minute load average {load[0]} at the start, {load[1]} after the
+            first table, {load[2]} at the end). The handler's `GitMirror`, in the benchmark's process, fetches over
+            `git://` from `git daemon` on loopback. The repositories have a linear history on `main` made by
+            `git fast-import` ({Files} files, each commit changing one): 200 and 20,000 commits. Each mirror is warmed by
+            one full fetch; then, in turns, a commit is added to each on the server (not timed) and `ReadFileAsync` of
+            `{Manifest}` at the new revision is timed: the fetch of `+refs/heads/main:refs/heads/main` through the
+            mirror's staging repository, and the read.
 
             | mirror | first fetch (whole history) | new commits fetched | p50 | p99 | max |
             |---|---|---|---|---|---|
@@ -67,6 +78,24 @@ public static class GitFetchScenario
             | **20,000 / 200** | | | **{large.P50 / small.P50:F2}×** | {large.P99 / small.P99:F2}× | |
 
             Target (issue 11): the 20,000-commit mirror at most 2× the 200-commit one.
+            """;
+    }
+
+    private static string ManyFetches(Subject busy, int packs)
+    {
+        var first = LatencyStats.Of(busy.Samples[..Window], TimeSpan.Zero);
+        var last = LatencyStats.Of(busy.Samples[^Window..], TimeSpan.Zero);
+        return $"""
+            One more 200-commit repository, its mirror fetched into {busy.Samples.Count:N0} times the same way, as a busy
+            repository's is (each fetch leaves a pack; once the mirror holds more than a few, it writes its smaller packs
+            as one):
+
+            | fetches into one mirror | p50 | p99 | max |
+            |---|---|---|---|
+            | 1 to {Window} | **{first.P50:F1} ms** | {first.P99:F1} ms | {first.Max:F1} ms |
+            | {busy.Samples.Count - Window + 1:N0} to {busy.Samples.Count:N0} | **{last.P50:F1} ms** | {last.P99:F1} ms | {last.Max:F1} ms |
+
+            Packs in that mirror at the end: {packs}.
             """;
     }
 
@@ -83,6 +112,7 @@ public static class GitFetchScenario
         };
 
         private readonly RepositoryKey _key = RepositoryKey.Parse(repository.FullName);
+        private int _added;
 
         public int Commits { get; } = commits;
 
@@ -90,13 +120,10 @@ public static class GitFetchScenario
 
         public List<double> Samples { get; } = [];
 
-        public static async Task<Subject> CreateAsync(GitServer git, GitMirror mirror, int commits)
+        public static async Task<Subject> CreateAsync(GitServer git, GitMirror mirror, int commits, string name = "history")
         {
-            var repository = await git.CreateRepositoryAsync($"bench/history-{commits}");
-            await ProcessRunner.RunCheckedAsync("git", ["fast-import", "--quiet"], repository.BarePath, History(commits), Environment);
-            await ProcessRunner.RunCheckedAsync("git", ["fetch", "-q", "origin", "main"], repository.WorkPath, environment: Environment);
-            await ProcessRunner.RunCheckedAsync("git", ["checkout", "-q", "-B", "main", "FETCH_HEAD"], repository.WorkPath, environment: Environment);
-            var head = (await repository.RevParseAsync("HEAD")).Trim();
+            var repository = await git.CreateRepositoryAsync($"bench/{name}-{commits}");
+            var head = await ImportAsync(repository, History(commits));
             var url = git.GitUrl(repository.FullName).ToString();
             var clock = Stopwatch.StartNew();
             _ = await mirror.ReadFileAsync(RepositoryKey.Parse(repository.FullName), url, Main, head, Manifest, 1 << 20, CancellationToken.None)
@@ -104,13 +131,23 @@ public static class GitFetchScenario
             return new Subject(repository, mirror, url, commits, clock.Elapsed);
         }
 
-        public async Task FetchNewCommitAsync(int sequence)
+        /// <summary>Adds a commit on the server as a push would (not timed), then times reading the manifest at it.</summary>
+        public async Task FetchNewCommitAsync()
         {
-            var revision = await repository.CommitFileAsync("main", "counter.txt", sequence.ToString(CultureInfo.InvariantCulture));
+            var sequence = ++_added;
+            var commit = $"commit refs/heads/main\ncommitter Bench <bench@example.com> {1_700_000_000 + sequence} +0000\n"
+                + Data($"push {sequence}") + "from refs/heads/main^0\nM 100644 inline counter.txt\n" + Data($"{sequence}\n");
+            var revision = await ImportAsync(repository, commit);
             var clock = Stopwatch.StartNew();
             _ = await mirror.ReadFileAsync(_key, url, Main, revision, Manifest, 1 << 20, CancellationToken.None)
                 ?? throw new InvalidOperationException($"{Manifest} missing at {revision}");
             Samples.Add(clock.Elapsed.TotalMilliseconds);
+        }
+
+        private static async Task<string> ImportAsync(GitRepository repository, string stream)
+        {
+            await ProcessRunner.RunCheckedAsync("git", ["fast-import", "--quiet"], repository.BarePath, stream, Environment);
+            return (await ProcessRunner.RunCheckedAsync("git", ["rev-parse", "refs/heads/main"], repository.BarePath, environment: Environment)).Trim();
         }
 
         /// <summary>A <c>git fast-import</c> stream: the manifest and <see cref="Files"/> files, then one file changed per commit.</summary>
@@ -120,30 +157,27 @@ public static class GitFetchScenario
             for (var i = 1; i <= commits; i++)
             {
                 stream.Append(CultureInfo.InvariantCulture, $"commit refs/heads/main\nmark :{i}\ncommitter Bench <bench@example.com> {1_600_000_000 + i} +0000\n");
-                Data(stream, $"commit {i}");
+                stream.Append(Data($"commit {i}"));
                 if (i > 1)
                 {
                     stream.Append(CultureInfo.InvariantCulture, $"from :{i - 1}\n");
                 }
 
-                var changed = i == 1 ? Enumerable.Range(0, Files) : [i % Files];
-                foreach (var file in changed)
+                foreach (var file in i == 1 ? Enumerable.Range(0, Files) : [i % Files])
                 {
                     stream.Append(CultureInfo.InvariantCulture, $"M 100644 inline src/dir{file % 20}/file{file}.txt\n");
-                    Data(stream, $"file {file} at commit {i}\n");
+                    stream.Append(Data($"file {file} at commit {i}\n"));
                 }
 
                 if (i == 1)
                 {
-                    stream.Append(CultureInfo.InvariantCulture, $"M 100644 inline {Manifest}\n");
-                    Data(stream, "kind: Workflow\n");
+                    stream.Append(CultureInfo.InvariantCulture, $"M 100644 inline {Manifest}\n").Append(Data("kind: Workflow\n"));
                 }
             }
 
             return stream.ToString();
         }
 
-        private static void Data(StringBuilder stream, string text) =>
-            stream.Append(CultureInfo.InvariantCulture, $"data {Encoding.UTF8.GetByteCount(text)}\n{text}\n");
+        private static string Data(string text) => $"data {Encoding.UTF8.GetByteCount(text)}\n{text}\n";
     }
 }
