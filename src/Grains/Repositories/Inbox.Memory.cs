@@ -44,7 +44,9 @@ public sealed partial class Inbox
 
     /// <summary>
     /// Keeps the set bounded before an id is added: at <c>MaxRememberedDeliveries</c> (and every 256 ids, to drop
-    /// expired ones early) it keeps the newest ids within the retention, one fewer than the limit.
+    /// expired ones early) it keeps the newest ids within the retention, one fewer than the limit. Only what goes is
+    /// touched: at the limit that is usually the one oldest id, found in one pass, so an acknowledgement costs about
+    /// the same whether the repository remembers ten ids or ten thousand.
     /// </summary>
     private void ForgetOldDeliveries(DateTimeOffset now)
     {
@@ -54,11 +56,28 @@ public sealed partial class Inbox
         }
 
         var cutoff = now - options.DeliveryRetention;
-        var keep = State.Seen.Where(s => s.Value >= cutoff)
-            .OrderByDescending(s => s.Value).ThenBy(s => s.Key.Value, StringComparer.Ordinal)
-            .Take(options.MaxRememberedDeliveries - 1)
-            .ToDictionary(s => s.Key, s => s.Value);
-        State.Seen = keep;
+        foreach (var expired in State.Seen.Where(s => s.Value < cutoff).Select(s => s.Key).ToList())
+        {
+            State.Seen.Remove(expired);
+        }
+
+        // The oldest first, and of ids seen at the same instant the greatest: the newest are kept, ties by name.
+        var excess = State.Seen.Count - (options.MaxRememberedDeliveries - 1);
+        var oldest = excess == 1
+            ? [State.Seen.MinBy(s => (s.Value, Descending(s.Key))).Key]
+            : State.Seen.OrderBy(s => s.Value).ThenByDescending(s => s.Key.Value, StringComparer.Ordinal).Take(Math.Max(excess, 0)).Select(s => s.Key).ToList();
+        foreach (var id in oldest)
+        {
+            State.Seen.Remove(id);
+        }
+    }
+
+    /// <summary>Orders ids by name, greatest first, for <see cref="ForgetOldDeliveries"/>'s tie-break.</summary>
+    private static ReverseOrdinal Descending(DeliveryId id) => new(id.Value);
+
+    private readonly record struct ReverseOrdinal(string Value) : IComparable<ReverseOrdinal>
+    {
+        public int CompareTo(ReverseOrdinal other) => string.CompareOrdinal(other.Value, Value);
     }
 
     /// <summary>
