@@ -14,9 +14,9 @@ if (args.Contains(CeilingServer.Argument))
     return 0;
 }
 
-string[] known = ["throughput", "repositories", "remembered", "cluster", "memory"];
+string[] known = ["throughput", "repositories", "remembered", "cluster", "memory", "engines"];
 var write = args.SkipWhile(a => a != "--write").Skip(1).FirstOrDefault();
-var scenarios = args.SkipWhile(a => a != "--scenario").Skip(1).FirstOrDefault()?.Split(",") ?? known;
+var scenarios = args.SkipWhile(a => a != "--scenario").Skip(1).FirstOrDefault()?.Split(',') ?? known[..^1];
 var concurrency = int.Parse(args.SkipWhile(a => a != "--concurrency").Skip(1).FirstOrDefault() ?? "100", CultureInfo.InvariantCulture);
 var quick = args.Contains("--quick");
 const string secret = "benchmark-secret";
@@ -49,6 +49,7 @@ await RunSectionAsync("repositories", NewRepositoriesScenario.Heading, () => New
 await RunSectionAsync("remembered", RememberedDeliveriesScenario.Heading, () => RememberedDeliveriesScenario.RunAsync(setup));
 await RunSectionAsync("cluster", ClusterScenario.Heading, () => ClusterScenario.RunAsync(setup));
 await RunSectionAsync("memory", UnsignedBodies.Heading, () => UnsignedBodies.RunAsync(secret, concurrency, i => Payload(i % 10, i)));
+await RunSectionAsync("engines", EnginesScenario.Heading, () => EnginesScenario.RunAsync(quick));
 await WriteAsync(write, report, sections);
 return 0;
 
