@@ -70,13 +70,9 @@ static async Task WriteAsync(string? path, string? report, Dictionary<string, st
         return;
     }
 
-    var parts = BenchmarkDocument.Split(File.Exists(path) ? await File.ReadAllTextAsync(path) : "");
-    foreach (var (heading, text) in (report is null ? [] : BenchmarkDocument.Split(report)).Concat(sections))
-    {
-        parts[heading] = text;
-    }
-
-    await File.WriteAllTextAsync(path, BenchmarkDocument.Join(parts));
+    string[] order = [NewRepositoriesScenario.Heading, RememberedDeliveriesScenario.Heading, ClusterScenario.Heading, EnginesScenario.Heading, UnsignedBodies.Heading];
+    var existing = File.Exists(path) ? await File.ReadAllTextAsync(path) : "";
+    await File.WriteAllTextAsync(path, BenchmarkDocument.Merge(existing, report, sections, order));
 }
 
 static byte[] Payload(int repository, int sequence)

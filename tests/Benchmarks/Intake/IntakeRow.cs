@@ -35,14 +35,15 @@ public sealed record IntakeRow(string Load, LatencyStats Ceiling, LatencyStats H
 }
 
 /// <summary>
-/// Runs one load against the ceiling and then the handler. A load the ceiling serves in under
-/// <see cref="CeilingTime"/> is sent to it again (the ceiling stores nothing, so the same bodies serve), up to
-/// <see cref="MaxCeilingRuns"/> times, and the run with the median throughput is kept: a fraction of a second on a
-/// shared machine is too short to stand for the ceiling alone.
+/// Runs one load against the ceiling and then the handler. The ceiling gets the load at least
+/// <see cref="MinCeilingRuns"/> times, and again until <see cref="CeilingTime"/> has passed in all (it stores
+/// nothing, so the same bodies serve), at most <see cref="MaxCeilingRuns"/> times; the run with the median
+/// throughput is kept. On a shared machine one short run can meet a pause that says nothing about the ceiling.
 /// </summary>
 public static class SideBySide
 {
     public static readonly TimeSpan CeilingTime = TimeSpan.FromSeconds(2);
+    public const int MinCeilingRuns = 3;
     public const int MaxCeilingRuns = 15;
 
     public static async Task<IntakeRow> RunAsync(string load, string durability, LoadGenerator ceiling, LoadGenerator handler,
@@ -50,7 +51,7 @@ public static class SideBySide
     {
         var before = MachineLoad.OneMinute();
         var bare = new List<LatencyStats> { await run(ceiling) };
-        while (bare.Sum(r => r.Elapsed.TotalSeconds) < CeilingTime.TotalSeconds && bare.Count < MaxCeilingRuns)
+        while (bare.Count < MinCeilingRuns || (bare.Sum(r => r.Elapsed.TotalSeconds) < CeilingTime.TotalSeconds && bare.Count < MaxCeilingRuns))
         {
             bare.Add(await run(ceiling));
         }
