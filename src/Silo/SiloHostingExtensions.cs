@@ -35,6 +35,7 @@ public static class SiloHostingExtensions
         var cluster = ValidatedOptions.Get<SiloClusterOptions>(builder.Configuration, services => services.AddClusterSiloOptions());
         var redis = ConfigurationOptions.Parse(cluster.RedisConnectionString);
         builder.Services.AddSiloServices();
+        builder.Services.AddRedisJournal(redis, cluster.ServiceId);
         builder.Services.AddHealthChecks()
             .AddCheck<GrainStorageHealthCheck>("grain-storage")
             .AddCheck<KubernetesHealthCheck>("kubernetes");
@@ -54,6 +55,9 @@ public static class SiloHostingExtensions
             {
                 o.ConfigurationOptions = redis.Clone();
                 o.GrainStorageSerializer = new StateJsonGrainStorageSerializer();
+
+                // State of earlier versions is read until a repository's first write moves it into the journal, then removed.
+                o.DeleteStateOnClear = true;
             });
             silo.UseRedisReminderService(o => o.ConfigurationOptions = redis.Clone());
         });

@@ -28,10 +28,13 @@ public static class ApiHostingExtensions
         }
 
         services.AddLocalSiloOptions().AddRepositoryGrains();
-        services.AddSingleton(sp => new FileGrainStorage(Path.Combine(sp.GetRequiredService<IOptions<DataDirectoryOptions>>().Value.DataDirectory, "grains")));
+        services.AddSingleton(sp => new FileGrainStorage(Path.Combine(DataDirectoryOf(sp), "grains")));
+        services.AddSqliteJournal(sp => Path.Combine(DataDirectoryOf(sp), JournalServiceCollectionExtensions.LocalJournalFile));
         checks.AddCheck<KubernetesHealthCheck>("kubernetes");
         return services;
     }
+
+    private static string DataDirectoryOf(IServiceProvider services) => services.GetRequiredService<IOptions<DataDirectoryOptions>>().Value.DataDirectory;
 
     /// <summary>Binds and validates <see cref="LocalSiloOptions"/> (<c>Handler:Local:*</c>).</summary>
     public static IServiceCollection AddLocalSiloOptions(this IServiceCollection services) =>
@@ -75,9 +78,10 @@ public static class ApiHostingExtensions
     }
 
     /// <summary>
-    /// The local all-in-one mode: a silo in this process with localhost clustering and durable file-backed grain storage
-    /// under <c>DataDirectory/grains</c> (registered by <see cref="AddHandlerServices"/>); at start-up, repositories with
-    /// pending deliveries are woken.
+    /// The local all-in-one mode: a silo in this process with localhost clustering, the repositories' journal in
+    /// <c>DataDirectory/journal.db</c> and the state files of earlier versions under <c>DataDirectory/grains</c>, read
+    /// until each repository's first write moves them into the journal (both registered by <see cref="AddHandlerServices"/>);
+    /// at start-up, repositories with pending deliveries are woken.
     /// </summary>
     public static WebApplicationBuilder AddLocalSilo(this WebApplicationBuilder builder)
     {

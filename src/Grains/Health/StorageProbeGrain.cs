@@ -1,17 +1,13 @@
 using K8sWebhookHandler.Abstractions;
-using K8sWebhookHandler.Grains.Repositories;
+using K8sWebhookHandler.Grains.Storage;
 
 namespace K8sWebhookHandler.Grains.Health;
 
 /// <summary>
-/// Reads its record (never written, so nothing accumulates) through the storage the repository grains use, on every
+/// Reads its journal (never written, so nothing accumulates) from the store the repository grains use, on every
 /// probe: an activated grain answers from memory, so only a read shows whether storage answers now.
 /// </summary>
-public sealed class StorageProbeGrain(
-    [PersistentState("readiness-probe", StorageNames.Repositories)] IPersistentState<StorageProbeState> state) : Grain, IStorageProbeGrain
+public sealed class StorageProbeGrain(IJournalStore journal) : Grain, IStorageProbeGrain
 {
-    public Task Probe() => state.ReadStateAsync();
+    public Task Probe() => journal.ReadAsync(this.GetGrainId().ToString(), CancellationToken.None);
 }
-
-/// <summary>The probe's record: empty, and never written.</summary>
-public sealed class StorageProbeState;

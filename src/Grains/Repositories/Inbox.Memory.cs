@@ -55,7 +55,7 @@ public sealed partial class Inbox
 
         var cutoff = now - options.DeliveryRetention;
         var keep = State.Seen.Where(s => s.Value >= cutoff)
-            .OrderByDescending(s => s.Value)
+            .OrderByDescending(s => s.Value).ThenBy(s => s.Key.Value, StringComparer.Ordinal)
             .Take(options.MaxRememberedDeliveries - 1)
             .ToDictionary(s => s.Key, s => s.Value);
         State.Seen = keep;
@@ -116,10 +116,14 @@ public sealed partial class Inbox
         return null;
     }
 
-    /// <summary>Beyond <c>MaxRefs</c> entries, forgets the least recently received refs other than the one just noted.</summary>
+    /// <summary>
+    /// Beyond <c>MaxRefs</c> entries, forgets the least recently received refs other than the one just noted. Ties go
+    /// by name, never by the dictionary's order, which differs once a state has been written and read back.
+    /// </summary>
     private void KeepNewest(Dictionary<GitRef, ReceivedRef> byRef, GitRef noted)
     {
-        foreach (var excess in byRef.Where(r => r.Key != noted).OrderBy(r => r.Value.ReceivedAt).Take(byRef.Count - options.MaxRefs).ToList())
+        foreach (var excess in byRef.Where(r => r.Key != noted).OrderBy(r => r.Value.ReceivedAt).ThenBy(r => r.Key.Value, StringComparer.Ordinal)
+            .Take(byRef.Count - options.MaxRefs).ToList())
         {
             byRef.Remove(excess.Key);
         }

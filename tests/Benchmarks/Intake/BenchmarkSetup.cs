@@ -18,10 +18,11 @@ public sealed record BenchmarkSetup(string Secret, string Kubeconfig, bool Quick
     private const int WarmUpSequence = 50_000_000;
 
     /// <summary>
-    /// What is on disk before each 202 in local all-in-one mode: today the repository's whole state, appended to its own
-    /// log file and fsync'd, one grain at a time. Say it again when the grain's storage changes.
+    /// What is on disk before each 202 in local all-in-one mode: the repository's change appended to the journal
+    /// (one SQLite database, WAL, <c>synchronous=FULL</c>), group-committed with the changes of all repositories, up to
+    /// 256 appends per transaction and fsync. Say it again when the grain's storage changes.
     /// </summary>
-    public const string LocalDurability = "fsync per acknowledgement (no batching)";
+    public const string LocalDurability = "fsync per group-committed batch (SQLite journal, up to 256 appends a batch)";
 
     /// <summary>The handler's settings, as an operator would give them: local all-in-one mode unless more are added.</summary>
     public Dictionary<string, string> HandlerSettings() => new()
