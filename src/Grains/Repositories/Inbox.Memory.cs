@@ -43,14 +43,16 @@ public sealed partial class Inbox
         State.Seen.TryGetValue(id, out var seenAt) && seenAt >= now - options.DeliveryRetention;
 
     /// <summary>
-    /// Keeps the set bounded before an id is added: at <c>MaxRememberedDeliveries</c> (and every 256 ids, to drop
-    /// expired ones early) it keeps the newest ids within the retention, one fewer than the limit. Only what goes is
-    /// touched: at the limit that is usually the one oldest id, found in one pass, so an acknowledgement costs about
-    /// the same whether the repository remembers ten ids or ten thousand.
+    /// Keeps the set bounded before an id is added. At <c>MaxRememberedDeliveries</c> it forgets expired ids and then the
+    /// oldest, a sixty-fourth of the limit at once (at least one), so that the pass over all the ids is made once per
+    /// that many deliveries, not for each: an acknowledgement costs about the same whether the repository remembers ten
+    /// ids or ten thousand, and the set holds between 63/64 of the limit and the limit. Every 256 ids below the limit
+    /// it forgets expired ones early.
     /// </summary>
     private void ForgetOldDeliveries(DateTimeOffset now)
     {
-        if (State.Seen.Count < options.MaxRememberedDeliveries && State.Seen.Count % 256 != 0)
+        var limit = options.MaxRememberedDeliveries;
+        if (State.Seen.Count < limit && State.Seen.Count % 256 != 0)
         {
             return;
         }
@@ -61,23 +63,17 @@ public sealed partial class Inbox
             State.Seen.Remove(expired);
         }
 
-        // The oldest first, and of ids seen at the same instant the greatest: the newest are kept, ties by name.
-        var excess = State.Seen.Count - (options.MaxRememberedDeliveries - 1);
-        var oldest = excess == 1
-            ? [State.Seen.MinBy(s => (s.Value, Descending(s.Key))).Key]
-            : State.Seen.OrderBy(s => s.Value).ThenByDescending(s => s.Key.Value, StringComparer.Ordinal).Take(Math.Max(excess, 0)).Select(s => s.Key).ToList();
-        foreach (var id in oldest)
+        if (State.Seen.Count < limit)
+        {
+            return;
+        }
+
+        // The oldest go first, and of ids seen at the same instant the greatest name: never the dictionary's order.
+        var forget = State.Seen.Count - limit + Math.Max(1, limit / 64);
+        foreach (var id in State.Seen.OrderBy(s => s.Value).ThenByDescending(s => s.Key.Value, StringComparer.Ordinal).Take(forget).Select(s => s.Key).ToList())
         {
             State.Seen.Remove(id);
         }
-    }
-
-    /// <summary>Orders ids by name, greatest first, for <see cref="ForgetOldDeliveries"/>'s tie-break.</summary>
-    private static ReverseOrdinal Descending(DeliveryId id) => new(id.Value);
-
-    private readonly record struct ReverseOrdinal(string Value) : IComparable<ReverseOrdinal>
-    {
-        public int CompareTo(ReverseOrdinal other) => string.CompareOrdinal(other.Value, Value);
     }
 
     /// <summary>
