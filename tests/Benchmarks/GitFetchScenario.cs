@@ -28,7 +28,7 @@ public static class GitFetchScenario
     public static async Task<string> RunAsync(bool quick)
     {
         var (fetches, many) = quick ? (10, 200) : (Window, 1_000);
-        var loadBefore = LoadAverage();
+        var loadBefore = MachineLoad.OneMinute();
         await using var git = await GitServer.StartAsync();
         using var data = new TempDirectory("bench-mirrors");
         var mirror = new GitMirror(
@@ -44,7 +44,7 @@ public static class GitFetchScenario
             }
         }
 
-        var loadBetween = LoadAverage();
+        var loadBetween = MachineLoad.OneMinute();
         var busy = await Subject.CreateAsync(git, mirror, 200, "busy");
         for (var i = 0; i < many; i++)
         {
@@ -52,7 +52,7 @@ public static class GitFetchScenario
         }
 
         var packs = Directory.GetFiles(data.Path, "*.idx", SearchOption.AllDirectories).Count(p => p.Contains("busy", StringComparison.Ordinal));
-        return Section(subjects, fetches, [loadBefore, loadBetween, LoadAverage()]) + "\n\n" + ManyFetches(busy, packs);
+        return Section(subjects, fetches, [loadBefore, loadBetween, MachineLoad.OneMinute()]) + "\n\n" + ManyFetches(busy, packs);
     }
 
     private static string Section(Subject[] subjects, int fetches, string[] load)
@@ -98,9 +98,6 @@ public static class GitFetchScenario
             Packs in that mirror at the end: {packs}.
             """;
     }
-
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "unknown";
 
     /// <summary>A repository with <see cref="Commits"/> commits on the server and its warm mirror.</summary>
     private sealed class Subject(GitRepository repository, GitMirror mirror, string url, int commits, TimeSpan cold)
