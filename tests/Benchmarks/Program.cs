@@ -6,7 +6,7 @@ using K8sWebhookHandler.Testing.Git;
 using K8sWebhookHandler.Testing.Handler;
 using K8sWebhookHandler.Testing.Processes;
 
-// dotnet run -c Release --project tests/Benchmarks -- [--scenario throughput,repositories,remembered,cluster,memory,engines]
+// dotnet run -c Release --project tests/Benchmarks -- [--scenario throughput,repositories,remembered,cluster,memory,git,engines]
 //     [--concurrency 100] [--write docs/benchmarks.md] [--quick]
 if (args.Contains(CeilingServer.Argument))
 {
@@ -14,7 +14,7 @@ if (args.Contains(CeilingServer.Argument))
     return 0;
 }
 
-string[] known = ["throughput", "repositories", "remembered", "cluster", "memory", "engines"];
+string[] known = ["throughput", "repositories", "remembered", "cluster", "memory", "git", "engines"];
 var write = args.SkipWhile(a => a != "--write").Skip(1).FirstOrDefault();
 var scenarios = args.SkipWhile(a => a != "--scenario").Skip(1).FirstOrDefault()?.Split(',') ?? known[..^1];
 var concurrency = int.Parse(args.SkipWhile(a => a != "--concurrency").Skip(1).FirstOrDefault() ?? "100", CultureInfo.InvariantCulture);
@@ -24,7 +24,8 @@ if (scenarios.Except(known).Any())
 {
     await Console.Error.WriteLineAsync("--scenario is a comma-separated list of: throughput (intake against the ceiling, processing), repositories " +
         "(10,000 new repositories), remembered (acknowledgement cost with 10,000 remembered ids), cluster (Redis, 2 silos, the Api), " +
-        "memory (unsigned 25 MB bodies), engines (storage engines, no handler); without it all but engines run");
+        "memory (unsigned 25 MB bodies), git (one new commit fetched into a warm mirror, no handler), engines (storage engines, no handler); " +
+        "without it all but engines run");
     return 2;
 }
 
@@ -49,6 +50,7 @@ await RunSectionAsync("repositories", NewRepositoriesScenario.Heading, () => New
 await RunSectionAsync("remembered", RememberedDeliveriesScenario.Heading, () => RememberedDeliveriesScenario.RunAsync(setup));
 await RunSectionAsync("cluster", ClusterScenario.Heading, () => ClusterScenario.RunAsync(setup));
 await RunSectionAsync("memory", UnsignedBodies.Heading, () => UnsignedBodies.RunAsync(secret, concurrency, i => Payload(i % 10, i)));
+await RunSectionAsync("git", GitFetchScenario.Heading, () => GitFetchScenario.RunAsync(quick));
 await RunSectionAsync("engines", EnginesScenario.Heading, () => EnginesScenario.RunAsync(quick));
 await WriteAsync(write, report, sections);
 return 0;
@@ -70,7 +72,7 @@ static async Task WriteAsync(string? path, string? report, Dictionary<string, st
         return;
     }
 
-    string[] order = [NewRepositoriesScenario.Heading, RememberedDeliveriesScenario.Heading, ClusterScenario.Heading, EnginesScenario.Heading, UnsignedBodies.Heading];
+    string[] order = [NewRepositoriesScenario.Heading, RememberedDeliveriesScenario.Heading, ClusterScenario.Heading, GitFetchScenario.Heading, EnginesScenario.Heading, UnsignedBodies.Heading];
     var existing = File.Exists(path) ? await File.ReadAllTextAsync(path) : "";
     await File.WriteAllTextAsync(path, BenchmarkDocument.Merge(existing, report, sections, order));
 }

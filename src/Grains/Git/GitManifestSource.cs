@@ -9,5 +9,5 @@ namespace K8sWebhookHandler.Grains.Git;
 public sealed class GitManifestSource(IGitMirror mirror, IOptions<GitOptions> options) : IManifestSource
 {
     public Task<SourceFile?> ReadAsync(WebhookEvent webhookEvent, string revision, string path, long maxBytes, CancellationToken cancellationToken) =>
-        mirror.ReadFileAsync(webhookEvent.Repository.Key, PayloadRemote.Of(webhookEvent, options.Value), revision, path, maxBytes, cancellationToken);
+        mirror.ReadFileAsync(webhookEvent.Repository.Key, PayloadRemote.Of(webhookEvent, options.Value), webhookEvent.Ref, revision, path, maxBytes, cancellationToken);
 }

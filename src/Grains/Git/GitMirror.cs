@@ -12,15 +12,17 @@ namespace K8sWebhookHandler.Grains.Git;
 /// <summary>
 /// LibGit2Sharp bare mirrors under <c>DataDirectory/mirrors</c>, one per remote URL (<see cref="MirrorPath"/>).
 /// Every remote passes <see cref="RemotePolicy"/> before libgit2 sees it, and the token goes only where
-/// <see cref="CredentialPolicy"/> says. Branches and tags are fetched into their own ref names; a revision that is
-/// not a branch tip any more (a force-pushed commit) is fetched by its SHA. libgit2 is synchronous, so the work
-/// runs on the thread pool, one operation per mirror at a time, within <see cref="GitOptions.FetchTimeout"/>.
+/// <see cref="CredentialPolicy"/> says. A fetch asks for what the delivery needs: the ref it names, into the same ref
+/// name, and a revision not on it (a force-pushed commit) by its id; it runs in the mirror's
+/// <see cref="FetchStaging"/>, so it takes one round with the server however long the history. libgit2 is
+/// synchronous, so the work runs on the thread pool, one operation per mirror at a time, within
+/// <see cref="GitOptions.FetchTimeout"/>.
 /// </summary>
 public sealed partial class GitMirror : IGitMirror
 {
     /// <summary>How much longer than the deadline the caller waits for libgit2 to notice it by itself.</summary>
     private static readonly TimeSpan Margin = TimeSpan.FromSeconds(5);
-    private static readonly string[] RefSpecs = ["+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"];
+    private static readonly string[] AllBranchesAndTags = ["+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"];
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new();
     private readonly GitOptions _options;
     private readonly string _dataDirectory;
@@ -44,30 +46,36 @@ public sealed partial class GitMirror : IGitMirror
         }
     }
 
-    /// <summary>One operation on one mirror: the open repository and the limits its fetches run under.</summary>
-    private sealed record Session(Repository Repo, RepositoryKey Repository, FetchGuard Guard, FetchOptions FetchOptions);
+    /// <summary>One operation on one mirror: the open repository, where it lives, and the limits its fetches run under.</summary>
+    private sealed record Session(Repository Repo, string Path, RemoteUrl Remote, RepositoryKey Repository, FetchGuard Guard, FetchOptions FetchOptions);
 
-    public Task<SourceFile?> ReadFileAsync(RepositoryKey repository, string remoteUrl, string revision, string path, long maxBytes, CancellationToken cancellationToken) =>
+    public Task<SourceFile?> ReadFileAsync(RepositoryKey repository, string remoteUrl, GitRef reference, string revision, string path, long maxBytes, CancellationToken cancellationToken) =>
         WithMirrorAsync(repository, remoteUrl, cancellationToken, session =>
         {
-            var commit = FindCommit(session.Repo, revision) ?? FetchCommit(session, revision);
+            var commit = FindCommit(session.Repo, revision) ?? FetchCommit(session, reference, revision);
             return commit[path]?.Target is Blob blob
                 ? new SourceFile(path, blob.Size, blob.Size > maxBytes ? null : blob.GetContentText())
                 : null;
         });
 
-    public Task<string?> ResolveBranchAsync(RepositoryKey repository, string remoteUrl, string branch, CancellationToken cancellationToken) =>
-        WithMirrorAsync(repository, remoteUrl, cancellationToken, session =>
+    public Task<string?> ResolveBranchAsync(RepositoryKey repository, string remoteUrl, string branch, CancellationToken cancellationToken)
+    {
+        if (!GitRefName.IsValidShortName(branch))
         {
-            Fetch(session, RefSpecs);
-            return session.Repo.Refs[$"refs/heads/{branch}"]?.ResolveToDirectReference()?.TargetIdentifier;
-        });
+            return Task.FromException<string?>(new DeliveryRefusedException($"'{branch}' is not a branch name git accepts"));
+        }
 
-    public Task<bool> IsAncestorAsync(RepositoryKey repository, string remoteUrl, string ancestor, string descendant, CancellationToken cancellationToken) =>
+        // Only that branch: the server's answer says whether it exists, and its tip is all that is wanted.
+        var name = GitRef.Branch(branch).Value;
+        return WithMirrorAsync(repository, remoteUrl, cancellationToken, session =>
+            Fetch(session, [$"+{name}:{name}"]).GetValueOrDefault(name)?.Sha);
+    }
+
+    public Task<bool> IsAncestorAsync(RepositoryKey repository, string remoteUrl, GitRef reference, string ancestor, string descendant, CancellationToken cancellationToken) =>
         WithMirrorAsync(repository, remoteUrl, cancellationToken, session =>
         {
-            var older = FindCommit(session.Repo, ancestor) ?? FetchCommit(session, ancestor);
-            var newer = FindCommit(session.Repo, descendant) ?? FetchCommit(session, descendant);
+            var older = FindCommit(session.Repo, ancestor) ?? FetchCommit(session, reference, ancestor);
+            var newer = FindCommit(session.Repo, descendant) ?? FetchCommit(session, reference, descendant);
             var mergeBase = session.Repo.ObjectDatabase.FindMergeBase(older, newer);
             return mergeBase is not null && mergeBase.Sha == older.Sha;
         });
@@ -86,14 +94,15 @@ public sealed partial class GitMirror : IGitMirror
         var guard = new FetchGuard(remote, _options, cancellationToken);
         var running = Task.Run(() =>
         {
-            using var repo = Open(path, remote.Value);
-            return work(new Session(repo, repository, guard, guard.Options(_credentials, _options.GitHubToken)));
+            using var repo = Open(path);
+            return work(new Session(repo, path, remote, repository, guard, guard.Options(_credentials, _options.GitHubToken)));
         }, CancellationToken.None);
 
         // The mirror is free again when libgit2 is done with it, not when this caller stops waiting: an abandoned
-        // fetch must not share the repository with the next one.
-        _ = running.ContinueWith(static (_, g) => ((SemaphoreSlim)g!).Release(), gate, CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        // fetch must not share the repository with the next one. Its packs are tidied first, after the answer.
+        _ = running.ContinueWith(_ => TidyPacks(repository, path), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default)
+            .ContinueWith(static (_, g) => ((SemaphoreSlim)g!).Release(), gate, CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         try
         {
             return await running.WaitAsync(wait, cancellationToken);
@@ -105,7 +114,23 @@ public sealed partial class GitMirror : IGitMirror
         }
     }
 
-    private static Repository Open(string path, string remoteUrl)
+    /// <summary>Consolidates the mirror's packs when a fetch left too many; a failure only means they stay as they are.</summary>
+    private void TidyPacks(RepositoryKey repository, string path)
+    {
+        try
+        {
+            if (MirrorPacks.Consolidate(path))
+            {
+                LogPacksConsolidated(_logger, repository.Value);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or LibGit2SharpException)
+        {
+            LogPacksNotConsolidated(_logger, repository.Value, e.Message);
+        }
+    }
+
+    private static Repository Open(string path)
     {
         if (!Repository.IsValid(path))
         {
@@ -113,14 +138,7 @@ public sealed partial class GitMirror : IGitMirror
             Repository.Init(path, isBare: true);
         }
 
-        // Mirrors are keyed by the URL, so origin only ever holds that URL (never credentials: the policy refuses them).
-        var repo = new Repository(path);
-        if (repo.Network.Remotes["origin"] is null)
-        {
-            repo.Network.Remotes.Add("origin", remoteUrl);
-        }
-
-        return repo;
+        return new Repository(path);
     }
 
     private static Commit? FindCommit(Repository repo, string revision) =>
@@ -131,33 +149,51 @@ public sealed partial class GitMirror : IGitMirror
             _ => null,
         };
 
-    private Commit FetchCommit(Session session, string revision)
+    /// <summary>
+    /// The revision from the server, asking for as little as finds it: the ref it was pushed to (usually its tip, and
+    /// what keeps the mirror's tips, the next fetch's haves, current), then the revision by its id, then every branch
+    /// and tag.
+    /// </summary>
+    private Commit FetchCommit(Session session, GitRef reference, string revision)
     {
-        Fetch(session, RefSpecs);
-        if (FindCommit(session.Repo, revision) is { } afterRefs)
+        if (!reference.IsNone)
         {
-            return afterRefs;
+            Fetch(session, [$"+{reference.Value}:{reference.Value}"]);
+            if (FindCommit(session.Repo, revision) is { } onItsRef)
+            {
+                return onItsRef;
+            }
         }
 
-        // Not reachable from any branch or tag (force-pushed away, or a branch since deleted): ask for it by SHA.
-        try
+        // Not on that ref (force-pushed away, or the branch since deleted): ask for it by id.
+        if (ObjectId.TryParse(revision, out _))
         {
-            Fetch(session, [revision]);
-        }
-        catch (TransientException) when (session.Guard.WithinLimits)
-        {
-            // The server does not hand out unadvertised commits; the lookup below says what is missing.
+            try
+            {
+                Fetch(session, [revision]);
+            }
+            catch (TransientException) when (session.Guard.WithinLimits)
+            {
+                // The server does not hand out unadvertised commits: every branch and tag is the last place to look.
+            }
         }
 
+        if (FindCommit(session.Repo, revision) is { } byId)
+        {
+            return byId;
+        }
+
+        Fetch(session, AllBranchesAndTags);
         return FindCommit(session.Repo, revision)
             ?? throw new TransientException($"revision {revision} is not on the git server (yet) for {session.Repository}");
     }
 
-    private void Fetch(Session session, IEnumerable<string> refSpecs)
+    /// <summary>Fetches through the mirror's <see cref="FetchStaging"/>; the refs the fetch wrote, by name.</summary>
+    private IReadOnlyDictionary<string, ObjectId> Fetch(Session session, IReadOnlyList<string> refSpecs)
     {
         try
         {
-            Commands.Fetch(session.Repo, "origin", refSpecs, session.FetchOptions, logMessage: null);
+            return FetchStaging.Fetch(session.Repo, session.Path, session.Remote.Value, refSpecs, session.FetchOptions);
         }
         catch (LibGit2SharpException e)
         {
@@ -165,10 +201,21 @@ public sealed partial class GitMirror : IGitMirror
             LogFetchFailed(_logger, session.Repository.Value, failure.Message);
             throw failure;
         }
+        catch (IOException e)
+        {
+            LogFetchFailed(_logger, session.Repository.Value, e.Message);
+            throw new TransientException($"git fetch of {session.Repository} from {session.Remote} could not be stored in the mirror: {e.Message}", e);
+        }
     }
 
     [LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Warning, Message = "git fetch of {Repository} failed: {Error}")]
     private static partial void LogFetchFailed(ILogger logger, string repository, string error);
+
+    [LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Debug, Message = "Consolidated the smaller packs of the mirror of {Repository}")]
+    private static partial void LogPacksConsolidated(ILogger logger, string repository);
+
+    [LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Warning, Message = "The packs of the mirror of {Repository} were left as they are: {Error}")]
+    private static partial void LogPacksNotConsolidated(ILogger logger, string repository, string error);
 
     [LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Warning, Message = "Stopped waiting for git fetch of {Repository} from {Remote}; the mirror stays locked until libgit2 returns")]
     private static partial void LogAbandoned(ILogger logger, string repository, string remote);

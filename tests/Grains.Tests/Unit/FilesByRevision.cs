@@ -10,7 +10,7 @@ internal sealed class FilesByRevision(Dictionary<string, string?> files) : IGitM
 {
     public List<(string Url, string Revision)> Reads { get; } = [];
 
-    public Task<SourceFile?> ReadFileAsync(RepositoryKey repository, string remoteUrl, string revision, string path, long maxBytes, CancellationToken cancellationToken)
+    public Task<SourceFile?> ReadFileAsync(RepositoryKey repository, string remoteUrl, GitRef reference, string revision, string path, long maxBytes, CancellationToken cancellationToken)
     {
         Reads.Add((remoteUrl, revision));
         if (files.GetValueOrDefault(revision) is not { } text)
@@ -25,6 +25,6 @@ internal sealed class FilesByRevision(Dictionary<string, string?> files) : IGitM
     public Task<string?> ResolveBranchAsync(RepositoryKey repository, string remoteUrl, string branch, CancellationToken cancellationToken) =>
         Task.FromResult<string?>(branch == "main" ? TestEvents.Sha(99) : null);
 
-    public Task<bool> IsAncestorAsync(RepositoryKey repository, string remoteUrl, string ancestor, string descendant, CancellationToken cancellationToken) =>
+    public Task<bool> IsAncestorAsync(RepositoryKey repository, string remoteUrl, GitRef reference, string ancestor, string descendant, CancellationToken cancellationToken) =>
         Task.FromResult(false);
 }
