@@ -8,7 +8,7 @@ using K8sWebhookHandler.Testing.Git;
 using K8sWebhookHandler.Testing.Handler;
 using K8sWebhookHandler.Testing.Processes;
 
-// dotnet run -c Release --project tests/Benchmarks -- [--scenario throughput|memory] [--concurrency 100] [--write docs/benchmarks.md] [--quick]
+// dotnet run -c Release --project tests/Benchmarks -- [--scenario throughput|memory|first-delivery] [--concurrency 100] [--starts 5] [--write docs/benchmarks.md] [--quick]
 if (args.Contains(CeilingServer.Argument))
 {
     await CeilingServer.RunAsync(Environment.GetEnvironmentVariable("WEBHOOK_SECRET") ?? throw new InvalidOperationException("set WEBHOOK_SECRET"));
@@ -20,9 +20,9 @@ var scenario = args.SkipWhile(a => a != "--scenario").Skip(1).FirstOrDefault();
 var concurrency = int.Parse(args.SkipWhile(a => a != "--concurrency").Skip(1).FirstOrDefault() ?? "100", CultureInfo.InvariantCulture);
 var quick = args.Contains("--quick");
 const string secret = "benchmark-secret";
-if (scenario is not (null or "throughput" or "memory"))
+if (scenario is not (null or "throughput" or "memory" or "first-delivery"))
 {
-    await Console.Error.WriteLineAsync("--scenario is throughput (intake, latency, superseding) or memory (unsigned 25 MB bodies); without it both run");
+    await Console.Error.WriteLineAsync("--scenario is throughput (intake, latency, superseding), memory (unsigned 25 MB bodies) or first-delivery (after /readyz); without it all run");
     return 2;
 }
 
@@ -44,6 +44,17 @@ await using var git = await GitServer.StartAsync();
 await using var emulator = await KubeApiEmulatorServer.StartAsync();
 var kubeconfig = emulator.WriteKubeconfig(scratch.Combine("kubeconfig"));
 var results = new List<string>();
+if (scenario is null or "first-delivery")
+{
+    sections[FirstDelivery.Heading] = await FirstDelivery.RunAsync(secret, kubeconfig, git, FirstDelivery.Starts(args));
+    Console.WriteLine(sections[FirstDelivery.Heading]);
+}
+
+if (scenario is "first-delivery")
+{
+    await WriteAsync(write, null, sections);
+    return 0;
+}
 
 // 1. Intake against the ceiling (a bare Kestrel + HMAC endpoint in its own process), same bodies, same client.
 var intake = await IntakeScenario.RunAsync(secret, kubeconfig, quick, (repository, sequence) => Signed(secret, Payload(repository, sequence)));
