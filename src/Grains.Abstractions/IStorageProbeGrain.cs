@@ -4,8 +4,8 @@ namespace K8sWebhookHandler.Abstractions;
 
 /// <summary>
 /// Readiness's look at grain storage: each call goes to storage (not to what an activation holds in memory), so a
-/// storage outage shows as not ready while it lasts, and ready again once it is over. The warm-up uses it too, to
-/// write through the repositories' storage once before the process says it is ready.
+/// storage outage shows as not ready while it lasts, and ready again once it is over. The warm-up uses it too, to take
+/// the grain side of an acknowledgement once before the process says it is ready.
 /// </summary>
 [Alias("storage-probe-grain")]
 public interface IStorageProbeGrain : IGrainWithStringKey
@@ -15,10 +15,12 @@ public interface IStorageProbeGrain : IGrainWithStringKey
     Task Probe();
 
     /// <summary>
-    /// Writes a record holding <paramref name="sample"/> to the repositories' grain storage, reads it back, deletes it,
-    /// and answers what was read: the event makes the trip a delivery makes (serialized into the call, stored, read,
-    /// serialized into the answer), and nothing stays behind. Throws what storage throws.
+    /// What an acknowledgement does besides its own bookkeeping, once, leaving nothing behind: writes a record holding
+    /// <paramref name="sample"/> (and the queued delivery record made from it) to the repositories' grain storage, reads it
+    /// back and deletes it; registers a reminder and removes it. Answers the event that was read back, so that it has
+    /// made the trip a delivery makes: serialized into the call, stored, read, serialized into the answer. Throws what
+    /// storage or the reminder service throws.
     /// </summary>
-    [Alias("round-trip")]
-    Task<WebhookEvent?> RoundTrip(WebhookEvent sample);
+    [Alias("warm-up")]
+    Task<WebhookEvent?> WarmUp(WebhookEvent sample);
 }

@@ -6,9 +6,10 @@ namespace K8sWebhookHandler.Hosting.WarmUp;
 
 /// <summary>
 /// The grain side of a delivery, once: a <see cref="WebhookEvent"/> through the Orleans serializer both ways (as a call
-/// from the Api to a silo carries it), the same event written to the repositories' grain storage, read back and
-/// deleted (<see cref="IStorageProbeGrain.RoundTrip"/>, whatever that storage is), and a repository grain activated
-/// (its services built, its stored state read) for <see cref="WarmUpSamples.Repository"/>, which nothing writes to.
+/// from the Api to a silo carries it); the same event written to the repositories' grain storage, read back and
+/// deleted, and a reminder registered and removed (<see cref="IStorageProbeGrain.WarmUp"/>, whatever the storage is);
+/// and a repository grain activated (its services built, its stored state read) for <see cref="WarmUpSamples.Repository"/>,
+/// which nothing writes to.
 /// </summary>
 public sealed class GrainWarmUp(IGrainFactory grains, Serializer serializer, TimeProvider time) : IWarmUpStep
 {
@@ -21,7 +22,7 @@ public sealed class GrainWarmUp(IGrainFactory grains, Serializer serializer, Tim
     {
         var sample = WarmUpSamples.Push(time.GetUtcNow());
         Expect(serializer.Deserialize<WebhookEvent>(serializer.SerializeToArray(sample)), sample, "the Orleans serializer");
-        Expect(await grains.GetGrain<IStorageProbeGrain>(ProbeKey).RoundTrip(sample).WaitAsync(cancellationToken), sample, "grain storage");
+        Expect(await grains.GetGrain<IStorageProbeGrain>(ProbeKey).WarmUp(sample).WaitAsync(cancellationToken), sample, "grain storage");
         await grains.GetGrain<IRepositoryGrain>(WarmUpSamples.Repository).Inspect().WaitAsync(cancellationToken);
     }
 

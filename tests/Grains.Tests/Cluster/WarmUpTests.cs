@@ -137,14 +137,16 @@ public sealed class WarmUpTests(WarmUpClusterFixture fixture) : IClassFixture<Wa
     }
 
     [Fact]
-    public async Task GrainWarmUp_ClearsWhatItWrote_AndWritesNoRepository()
+    public async Task GrainWarmUp_ClearsWhatItWrote_RemovesItsReminder_AndWritesNoRepository()
     {
         var before = fixture.Recorded.Operations.Count;
 
         await NewGrainWarmUp().RunAsync(CancellationToken.None);
 
         var probe = GrainId.Create("storageprobe", GrainWarmUp.ProbeKey);
+        var reminders = await fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<IReminderTable>().ReadRows(probe);
         Assert.Equal([("write", "readiness-probe", probe), ("clear", "readiness-probe", probe)], fixture.Recorded.Operations.Skip(before));
+        Assert.Empty(reminders.Reminders);
         var sample = await fixture.Grain(WarmUpSamples.Repository).Inspect();
         Assert.Equal((0, 0, 0), (sample.Pending, sample.Deliveries.Count, sample.Refs.Count));
     }
