@@ -15,9 +15,10 @@ public interface IRepositoryGrain : IGrainWithStringKey
     /// <summary>
     /// Records a delivery durably and answers only then: <see cref="DeliveryStatus.Duplicate"/> for an id seen
     /// before, <see cref="DeliveryStatus.Ignored"/> for an event the handler does not act on or a ref that matches
-    /// <c>Handler:IgnoreRefs</c> (recorded final at once, never processed).
+    /// <c>Handler:IgnoreRefs</c> (recorded final at once, never processed). Concurrent deliveries to one repository
+    /// interleave, so that they are written together.
     /// </summary>
-    [Alias("enqueue")]
+    [AlwaysInterleave, Alias("enqueue")]
     Task<DeliveryStatus> Enqueue(WebhookEvent webhookEvent);
 
     /// <summary>The recent deliveries with their outcomes, and what was last applied per ref.</summary>

@@ -15,11 +15,11 @@ public interface IStorageProbeGrain : IGrainWithStringKey
     Task Probe();
 
     /// <summary>
-    /// What an acknowledgement does besides its own bookkeeping, once, leaving nothing behind: writes a record holding
-    /// <paramref name="sample"/> (and the queued delivery record made from it) to the repositories' grain storage, reads it
-    /// back and deletes it; registers a reminder and removes it. Answers the event that was read back, so that it has
-    /// made the trip a delivery makes: serialized into the call, stored, read, serialized into the answer. Throws what
-    /// storage or the reminder service throws.
+    /// What an acknowledgement does besides its own bookkeeping, once: appends a change holding <paramref name="sample"/>
+    /// to the probe's journal in the repositories' store as an acknowledgement appends one, reads it back, then replaces
+    /// that journal with one empty snapshot (so it never grows); registers a reminder and removes it. Answers the event
+    /// read back, which has made the trip a delivery makes (serialized into the call, stored, read, serialized into the
+    /// answer), or null when the journal did not give back what was written. Throws what storage or reminders throw.
     /// </summary>
     [Alias("warm-up")]
     Task<WebhookEvent?> WarmUp(WebhookEvent sample);

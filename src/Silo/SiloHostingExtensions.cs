@@ -39,6 +39,7 @@ public static class SiloHostingExtensions
         var cluster = ValidatedOptions.Get<SiloClusterOptions>(builder.Configuration, services => services.AddClusterSiloOptions());
         var redis = ConfigurationOptions.Parse(cluster.RedisConnectionString);
         builder.Services.AddSiloServices();
+        builder.Services.AddRedisJournal(redis, cluster.ServiceId);
         builder.Services.AddHealthChecks()
             .AddCheck<GrainStorageHealthCheck>("grain-storage")
             .AddCheck<KubernetesHealthCheck>("kubernetes");

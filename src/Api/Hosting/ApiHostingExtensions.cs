@@ -15,10 +15,11 @@ public static class ApiHostingExtensions
     public const string DefaultUrl = "http://localhost:8080";
 
     /// <summary>
-    /// What the Api runs in <paramref name="mode"/> besides Orleans itself, with every option it reads: webhook intake
-    /// and the readiness of grain storage and the data directory, and the warm-up of intake and the grain calls before
-    /// it is ready; in the local mode also the repository grains' services, their file storage and the warm-up of the
-    /// manifest path; in the cluster mode the cluster's settings. The start-up check validates exactly these.
+    /// What the Api runs in <paramref name="mode"/> besides Orleans itself, with every option it reads: webhook intake,
+    /// the readiness of grain storage and the data directory, and the warm-up of intake and the grain calls before it is
+    /// ready; in the local mode also the repository grains' services, their journal (and the file storage of earlier
+    /// versions) and the warm-up of the manifest path; in the cluster mode the cluster's settings. The start-up check
+    /// validates exactly these.
     /// </summary>
     public static IServiceCollection AddHandlerServices(this IServiceCollection services, HostingMode mode)
     {
@@ -31,10 +32,13 @@ public static class ApiHostingExtensions
         }
 
         services.AddLocalSiloOptions().AddRepositoryGrains().AddWarmUpStep<ManifestWarmUp>();
-        services.AddSingleton(sp => new FileGrainStorage(Path.Combine(sp.GetRequiredService<IOptions<DataDirectoryOptions>>().Value.DataDirectory, "grains")));
+        services.AddSingleton(sp => new FileGrainStorage(Path.Combine(DataDirectoryOf(sp), "grains")));
+        services.AddSqliteJournal(sp => Path.Combine(DataDirectoryOf(sp), JournalServiceCollectionExtensions.LocalJournalFile));
         checks.AddCheck<KubernetesHealthCheck>("kubernetes");
         return services;
     }
+
+    private static string DataDirectoryOf(IServiceProvider services) => services.GetRequiredService<IOptions<DataDirectoryOptions>>().Value.DataDirectory;
 
     /// <summary>Binds and validates <see cref="LocalSiloOptions"/> (<c>Handler:Local:*</c>).</summary>
     public static IServiceCollection AddLocalSiloOptions(this IServiceCollection services) =>
@@ -78,9 +82,10 @@ public static class ApiHostingExtensions
     }
 
     /// <summary>
-    /// The local all-in-one mode: a silo in this process with localhost clustering and durable file-backed grain storage
-    /// under <c>DataDirectory/grains</c> (registered by <see cref="AddHandlerServices"/>); at start-up, repositories with
-    /// pending deliveries are woken.
+    /// The local all-in-one mode: a silo in this process with localhost clustering, the repositories' journal in
+    /// <c>DataDirectory/journal.db</c> and the state files of earlier versions under <c>DataDirectory/grains</c>, read
+    /// until each repository's first write moves them into the journal (both registered by <see cref="AddHandlerServices"/>);
+    /// at start-up, repositories with pending deliveries are woken.
     /// </summary>
     public static WebApplicationBuilder AddLocalSilo(this WebApplicationBuilder builder)
     {

@@ -1,33 +1,32 @@
+using System.Text.Json;
 using K8sWebhookHandler.Abstractions;
 using K8sWebhookHandler.Abstractions.Events;
-using K8sWebhookHandler.Abstractions.Inspection;
 using K8sWebhookHandler.Grains.Repositories;
+using K8sWebhookHandler.Grains.Storage;
 
 namespace K8sWebhookHandler.Grains.Health;
 
 /// <summary>
-/// Reads its record through the storage the repository grains use, on every probe: an activated grain answers from
-/// memory, so only a read shows whether storage answers now. Readiness's record is never written, so nothing
-/// accumulates; the warm-up writes its own record and deletes it again, and removes the reminder it registers.
+/// Reads its journal from the store the repository grains use, on every probe: an activated grain answers from memory,
+/// so only a read shows whether storage answers now. Readiness's journal is never written, so nothing accumulates. The
+/// warm-up's journal holds one small snapshot, whatever it wrote before, and the reminder it registers is removed.
 /// </summary>
-public sealed class StorageProbeGrain(
-    [PersistentState("readiness-probe", StorageNames.Repositories)] IPersistentState<StorageProbeState> state) : Grain, IStorageProbeGrain, IRemindable
+public sealed class StorageProbeGrain(IJournalStore journal) : Grain, IStorageProbeGrain, IRemindable
 {
     private const string WarmUpReminder = "warm-up";
 
-    public Task Probe() => state.ReadStateAsync();
+    private string Stream => this.GetGrainId().ToString();
+
+    public Task Probe() => journal.ReadAsync(Stream, CancellationToken.None);
 
     public async Task<WebhookEvent?> WarmUp(WebhookEvent sample)
     {
-        state.State = new StorageProbeState { Sample = sample, Record = Queued(sample) };
-        await state.WriteStateAsync();
-        await state.ReadStateAsync();
-        var read = state.State.Sample;
-        await state.ClearStateAsync();
+        var accepted = await AppendAsAcknowledgementAsync(new DeliveryAccepted(sample, sample.ReceivedAt));
+        var compacted = await CompactAsync();
 
         // Reminders are never due before a minute has passed, so this one is gone before it could fire.
         await this.UnregisterReminder(await this.RegisterOrUpdateReminder(WarmUpReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1)));
-        return read;
+        return compacted ? accepted?.Event : null;
     }
 
     /// <summary>A reminder left behind by a warm-up that failed half-way is removed when it fires.</summary>
@@ -39,16 +38,26 @@ public sealed class StorageProbeGrain(
         }
     }
 
-    private static DeliveryRecord Queued(WebhookEvent e) =>
-        new(e.Delivery, e.EventType, e.Action, e.Ref, e.Revision, e.ReceivedAt, DeliveryState.Queued, null, 0, [], null, Before: e.Before, Deleted: e.Deleted);
-}
+    /// <summary>Appends <paramref name="change"/> as an acknowledgement does (one entry, no snapshot) and reads it back.</summary>
+    private async Task<DeliveryAccepted?> AppendAsAcknowledgementAsync(RepositoryChange change)
+    {
+        var head = await journal.ReadAsync(Stream, CancellationToken.None);
+        var entry = JsonSerializer.SerializeToUtf8Bytes(change, StateJson.Options);
+        await journal.AppendAsync(new JournalAppend(Stream, head.Version, [entry], null, Pending: false), CancellationToken.None);
+        var read = await journal.ReadAsync(Stream, CancellationToken.None);
+        return read.Entries is [.., var last] ? JsonSerializer.Deserialize<RepositoryChange>(last, StateJson.Options) as DeliveryAccepted : null;
+    }
 
-/// <summary>The probe's record: empty for readiness, which never writes it; the warm-up's samples while its round trip lasts.</summary>
-public sealed class StorageProbeState
-{
-    /// <summary>The event the warm-up wrote; null in readiness's record.</summary>
-    public WebhookEvent? Sample { get; set; }
-
-    /// <summary>The queued delivery record the warm-up wrote beside its event; null in readiness's record.</summary>
-    public DeliveryRecord? Record { get; set; }
+    /// <summary>
+    /// Replaces the journal with an empty state's snapshot, as a repository's compaction does; whether it reads back as
+    /// that snapshot alone.
+    /// </summary>
+    private async Task<bool> CompactAsync()
+    {
+        var head = await journal.ReadAsync(Stream, CancellationToken.None);
+        var snapshot = JsonSerializer.SerializeToUtf8Bytes(new RepositoryState(), StateJson.Options);
+        await journal.AppendAsync(new JournalAppend(Stream, head.Version, [], snapshot, Pending: false), CancellationToken.None);
+        var read = await journal.ReadAsync(Stream, CancellationToken.None);
+        return read is { Entries.Count: 0, Snapshot: { } stored } && JsonSerializer.Deserialize<RepositoryState>(stored, StateJson.Options) is { Inbox.Count: 0 };
+    }
 }

@@ -90,52 +90,19 @@ public sealed partial class Inbox
     /// </summary>
     public bool RetryLater(PendingDelivery attempted, string? reason)
     {
-        var attempts = attempted.Attempts + 1;
-        if (_retries.NextAttempt(attempts, attempted.Since, time.GetUtcNow()) is not { } retryAt)
+        var (attempts, now) = (attempted.Attempts + 1, time.GetUtcNow());
+        if (_retries.NextAttempt(attempts, attempted.Since, now) is not { } retryAt)
         {
             return false;
         }
 
-        var index = IndexOf(attempted);
-        State.Inbox[index] = State.Inbox[index] with { Attempts = attempts, NotBefore = retryAt, LastError = reason };
-        UpdateRecord(attempted.Event.Delivery, r => r with { Attempts = attempts, Reason = reason });
+        Record(new RetryScheduled(attempted.Event.Delivery, attempts, retryAt, reason, now));
         return true;
     }
 
     /// <summary>Takes the delivery out of the inbox and records its outcome; returns its final record.</summary>
-    public DeliveryRecord Complete(PendingDelivery attempted, ProcessingResult result)
-    {
-        var e = attempted.Event;
-        var now = time.GetUtcNow();
-        State.Inbox.RemoveAt(IndexOf(attempted));
-
-        // The ref's tip moves with pushes and deletions only: a re-requested check on an old commit, or an
-        // operator's re-run of an old delivery, must not rewind it.
-        var movesTip = e.Rerun == 0 && e.Kind is EventKind.Push or EventKind.Delete;
-        var done = result.State is DeliveryState.Applied or DeliveryState.NoManifest || (e.IsDeletion && result.State == DeliveryState.Ignored);
-        if (movesTip && done)
-        {
-            var revision = e.IsDeletion ? WebhookEvent.ZeroRevision : e.Revision;
-            State.Refs[e.Ref] = new RefRecord(e.Ref, revision, e.Delivery, result.Objects, now);
-            PruneRefs(now, e.Ref);
-        }
-
-        return UpdateRecord(e.Delivery, r => r with
-        {
-            State = result.State,
-            Reason = result.Reason,
-            Attempts = attempted.Attempts + 1,
-            Objects = result.Objects,
-            Stopped = result.Stopped,
-            CompletedAt = now,
-        })!;
-    }
-
-    /// <summary>
-    /// Where the attempted delivery is now. Only the drain loop removes entries, so it is still pending, though
-    /// requests may have appended others or moved a waiting one's time meanwhile.
-    /// </summary>
-    private int IndexOf(PendingDelivery attempted) => State.Inbox.FindIndex(p => p.Event.Delivery == attempted.Event.Delivery);
+    public DeliveryRecord Complete(PendingDelivery attempted, ProcessingResult result) =>
+        Record(new DeliveryCompleted(attempted.Event.Delivery, result.State, result.Reason, result.Objects, result.Stopped, time.GetUtcNow()))!;
 
     /// <summary>
     /// Keeps per-ref memory bounded: a deleted ref is remembered for <c>DeliveryRetention</c> (its deletion's twin

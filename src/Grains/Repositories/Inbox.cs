@@ -16,7 +16,8 @@ namespace K8sWebhookHandler.Grains.Repositories;
 /// is read again.</param>
 /// <param name="options">Retention, limits, retries and <c>IgnoreRefs</c>.</param>
 /// <param name="time">The clock arrival, retention and retries are measured by.</param>
-public sealed partial class Inbox(Func<RepositoryState> state, DeliveryOptions options, TimeProvider time)
+/// <param name="changed">Told of every change made, after it is made, in order: what the grain writes to the journal.</param>
+public sealed partial class Inbox(Func<RepositoryState> state, DeliveryOptions options, TimeProvider time, Action<RepositoryChange>? changed = null)
 {
     private readonly RetrySchedule _retries = new(options);
     private readonly EventFilter _filter = new(options);
@@ -62,33 +63,14 @@ public sealed partial class Inbox(Func<RepositoryState> state, DeliveryOptions o
             throw new ArgumentException($"A {arrival.Kind} arrival is not accepted: only new and ignored ones are.", nameof(arrival));
         }
 
-        var (e, now) = (arrival.Event, arrival.At);
-        ForgetOldDeliveries(now);
-        State.Seen[e.Delivery] = now;
-        var queued = arrival.Kind == ArrivalKind.New;
-        if (queued)
-        {
-            NoteReceived(e, now);
-            TryWaitingDeliveriesOfRefNow(e.Ref, now);
-            State.Inbox.Add(new PendingDelivery(e, 0, now, null, now, PairDeletion(e, now)));
-        }
-
-        var record = new DeliveryRecord(e.Delivery, e.EventType, e.Action, e.Ref, e.Revision, e.ReceivedAt,
-            arrival.IgnoredAs ?? DeliveryState.Queued, arrival.Reason, 0, [], queued ? null : now, Before: e.Before, Deleted: e.Deleted);
-        AddRecord(record);
-        return record;
+        return Record(new DeliveryAccepted(arrival.Event, arrival.At, arrival.IgnoredAs, arrival.Reason))!;
     }
 
     /// <summary>
     /// Queues a recorded delivery again, with a fresh retry budget (a redelivery, or an operator's retry). Returns its
     /// record as queued, or null when the record is no longer kept.
     /// </summary>
-    public DeliveryRecord? Requeue(WebhookEvent again, string reason)
-    {
-        var now = time.GetUtcNow();
-        State.Inbox.Add(new PendingDelivery(again, 0, now, null, now));
-        return UpdateRecord(again.Delivery, r => r with { State = DeliveryState.Queued, Reason = reason, Attempts = 0, CompletedAt = null, Rerun = again.Rerun });
-    }
+    public DeliveryRecord? Requeue(WebhookEvent again, string reason) => Record(new DeliveryRequeued(again, reason, time.GetUtcNow()));
 
     /// <summary>What an operator's retry of the delivery would do; changes nothing.</summary>
     public OperatorRetry PlanRetry(DeliveryId delivery)
@@ -114,10 +96,9 @@ public sealed partial class Inbox(Func<RepositoryState> state, DeliveryOptions o
     /// <summary>Makes a pending delivery eligible now, whatever retry it waits for.</summary>
     public void RunNow(DeliveryId delivery)
     {
-        var pending = State.Inbox.FindIndex(p => p.Event.Delivery == delivery);
-        if (pending >= 0)
+        if (IsPending(delivery))
         {
-            State.Inbox[pending] = State.Inbox[pending] with { NotBefore = time.GetUtcNow() };
+            Record(new DeliveryMadeReady(delivery, time.GetUtcNow()));
         }
     }
 

@@ -40,7 +40,7 @@ public sealed partial class RepositoryGrain
         var unsaved = new List<DeliveryRecord>();
         try
         {
-            await EnsureStateCertainAsync();
+            await Journal.EnsureCertainAsync();
             while (!cancellationToken.IsCancellationRequested)
             {
                 if (!await RunNextAsync(unsaved, cancellationToken))
@@ -72,6 +72,9 @@ public sealed partial class RepositoryGrain
     /// </summary>
     private async Task<bool> RunNextAsync(List<DeliveryRecord> unsaved, CancellationToken cancellationToken)
     {
+        // Only what is durable runs: a delivery whose acceptance is still being written waits for the write.
+        await Journal.SaveAsync();
+        var epoch = Journal.Epoch;
         var (next, wait) = Inbox.NextReady();
         if (next is null)
         {
@@ -84,13 +87,26 @@ public sealed partial class RepositoryGrain
         }
 
         var result = await DecideAsync(next, cancellationToken) ?? await ProcessAsync(next.Event, cancellationToken);
+        await RecordAsync(next, result, epoch, unsaved);
+        return true;
+    }
+
+    /// <summary>Records an attempt's result, and writes outcomes in small batches.</summary>
+    private async Task RecordAsync(PendingDelivery next, ProcessingResult result, int epoch, List<DeliveryRecord> unsaved)
+    {
+        if (Journal.Epoch != epoch)
+        {
+            // A failed write had storage read again meanwhile: what it holds decides what runs next, this one included.
+            unsaved.Clear();
+            return;
+        }
 
         // Requests only append to the inbox or move a waiting delivery's time: only this loop removes entries,
         // so the delivery is still there after the awaits, though perhaps at another index.
         if (Inbox.Finish(next, result) is not { } outcome)
         {
             await SaveAndNotifyAsync(unsaved);
-            return true;
+            return;
         }
 
         LogCompleted(logger, Repository, outcome.Ref.Value, outcome.Delivery.Value, outcome.State, outcome.Reason);
@@ -102,8 +118,6 @@ public sealed partial class RepositoryGrain
         {
             await SaveAndNotifyAsync(unsaved);
         }
-
-        return true;
     }
 
     /// <summary>

@@ -4,6 +4,7 @@ using K8sWebhookHandler.Abstractions.Identity;
 using K8sWebhookHandler.Abstractions.Inspection;
 using K8sWebhookHandler.Grains.Delivery;
 using K8sWebhookHandler.Grains.Processing;
+using K8sWebhookHandler.Grains.Storage;
 using K8sWebhookHandler.Grains.Superseding;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -17,10 +18,11 @@ namespace K8sWebhookHandler.Grains.Repositories;
 /// pending-deliveries reminder, the drain timer, persistence and waiters. Requests are not reentrant; the drain loop
 /// runs on an interleaving timer so that a slow git fetch or API call never holds up the acknowledgement of new
 /// deliveries. Only the loop touches the head of the inbox and the per-ref state; requests only append.
-/// Every change is written before it is acknowledged, through one write gate.
+/// Deliveries interleave: each is examined and accepted in one turn, and every change is written to the repository's
+/// journal before it is acknowledged, together with whatever other requests changed meanwhile.
 /// </summary>
 public sealed partial class RepositoryGrain(
-    [PersistentState(RepositoryGrain.StateName, StorageNames.Repositories)] IPersistentState<RepositoryState> state,
+    IJournalStore journalStore,
     IDeliveryProcessor processor,
     SupersedeDecider decider,
     IOptions<DeliveryOptions> options,
@@ -41,7 +43,9 @@ public sealed partial class RepositoryGrain(
     private static readonly TimeSpan ReminderPeriod = TimeSpan.FromMinutes(1);
 
     private const int MaxUnsavedOutcomes = 16;
-    private readonly SemaphoreSlim _writeGate = new(1, 1);
+
+    // Registering and removing the reminder never overlap, so that a delivery accepted meanwhile keeps it.
+    private readonly SemaphoreSlim _reminderGate = new(1, 1);
     private readonly Dictionary<DeliveryId, List<TaskCompletionSource<DeliveryRecord>>> _waiters = [];
     private IGrainTimer? _drainTimer;
     private bool _draining;
@@ -50,19 +54,23 @@ public sealed partial class RepositoryGrain(
     // nothing pending, so a busy repository registers it about once a minute, not once a delivery.
     private bool _reminderRegistered;
 
-    // Set when a write failed: memory may then hold changes storage does not, and nothing may be answered from
-    // it (a retried delivery would be called a duplicate of one never stored) until storage is read again.
-    private bool _stateUncertain;
-
+    private RepositoryJournal? _journal;
     private Inbox? _inbox;
 
-    /// <summary>The inbox's rules over the stored state, which it reads afresh on every call.</summary>
-    private Inbox Inbox => _inbox ??= new Inbox(() => state.State, options.Value, time);
+    /// <summary>The state in memory and its journal, read when the grain activates.</summary>
+    private RepositoryJournal Journal => _journal ?? throw new InvalidOperationException("the repository's journal is read on activation");
+
+    /// <summary>The inbox's rules over the state, which it reads afresh on every call (storage may be read again).</summary>
+    private Inbox Inbox => _inbox ??= new Inbox(() => Journal.State, options.Value, time, Journal.Changed);
 
     private string Repository => this.GetPrimaryKeyString();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        var grain = this.GetGrainId();
+        var earlier = new LegacyState(ServiceProvider.GetKeyedService<Orleans.Storage.IGrainStorage>(StorageNames.Repositories), grain);
+        _journal = new RepositoryJournal(grain.ToString(), journalStore, earlier, options.Value);
+        await _journal.ReadAsync();
         if (Inbox.Pending > 0)
         {
             LogResuming(logger, Repository, Inbox.Pending);
@@ -76,41 +84,61 @@ public sealed partial class RepositoryGrain(
         if (Inbox.Pending > 0)
         {
             ScheduleDrain(TimeSpan.Zero);
+            return;
         }
-        else if (await this.GetReminder(reminderName) is { } reminder)
+
+        await _reminderGate.WaitAsync();
+        try
         {
-            await this.UnregisterReminder(reminder);
-            _reminderRegistered = false;
+            // Checked and cleared in one turn: a delivery accepted after this registers the reminder again.
+            if (Inbox.Pending == 0)
+            {
+                _reminderRegistered = false;
+                if (await this.GetReminder(reminderName) is { } reminder)
+                {
+                    await this.UnregisterReminder(reminder);
+                }
+            }
+        }
+        finally
+        {
+            _reminderGate.Release();
         }
     }
 
     public async Task<DeliveryStatus> Enqueue(WebhookEvent webhookEvent)
     {
-        await EnsureStateCertainAsync();
+        await Journal.EnsureCertainAsync();
         var arrival = Inbox.Examine(webhookEvent);
+
+        // Examined and accepted in one turn, so that concurrent requests never both accept one id. A delivery to be
+        // queued needs the reminder first; while it is registered, others may change the inbox: examine again.
+        while (arrival.Kind is ArrivalKind.New or ArrivalKind.Redelivery && !_reminderRegistered)
+        {
+            await EnsureReminderAsync();
+            await Journal.EnsureCertainAsync();
+            arrival = Inbox.Examine(webhookEvent);
+        }
+
         switch (arrival.Kind)
         {
             case ArrivalKind.Duplicate:
                 LogDuplicate(logger, Repository, webhookEvent.Delivery.Value);
-                return DeliveryStatus.Duplicate;
+                break;
             case ArrivalKind.Replay:
                 LogReplay(logger, Repository, webhookEvent.Ref.Value, webhookEvent.Delivery.Value, arrival.Original?.Value ?? "");
-                return DeliveryStatus.Duplicate;
+                break;
             case ArrivalKind.Redelivery:
-                await RequeueAsync(arrival.Event, "redelivered after it failed");
-                return DeliveryStatus.Queued;
+                Inbox.Requeue(arrival.Event, "redelivered after it failed");
+                break;
+            default:
+                Inbox.Accept(arrival);
+                break;
         }
 
-        var queued = arrival.Kind == ArrivalKind.New;
-        if (queued)
-        {
-            await EnsureReminderAsync();
-        }
-
-        // From here until the write returns, memory is ahead of storage; SaveAsync marks it uncertain if the write fails.
-        Inbox.Accept(arrival);
+        // A duplicate waits too: the delivery it repeats may still be being written.
         await SaveAsync();
-        if (queued)
+        if (arrival.Kind is ArrivalKind.New or ArrivalKind.Redelivery)
         {
             ScheduleDrain(TimeSpan.Zero);
         }
@@ -120,22 +148,27 @@ public sealed partial class RepositoryGrain(
 
     public async Task<DeliveryRecord?> Retry(DeliveryId delivery)
     {
-        await EnsureStateCertainAsync();
+        // The reminder first, so that the retry is planned and made in one turn.
+        await EnsureReminderAsync();
+        await Journal.EnsureCertainAsync();
         var retry = Inbox.PlanRetry(delivery);
+        var answer = retry.Record;
         switch (retry.Kind)
         {
             case RetryKind.RunPendingNow:
                 Inbox.RunNow(delivery);
-                await SaveAsync();
-                ScheduleDrain(TimeSpan.Zero);
-                return retry.Record;
+                break;
             case RetryKind.Requeue when retry.Again is { } again:
-                var queued = await RequeueAsync(again, "retried by an operator");
+                answer = Inbox.Requeue(again, "retried by an operator");
                 LogRetried(logger, Repository, again.Ref.Value, delivery.Value, again.Rerun);
-                return queued;
+                break;
             default:
-                return retry.Record;
+                return answer;
         }
+
+        await SaveAsync();
+        ScheduleDrain(TimeSpan.Zero);
+        return answer;
     }
 
     public Task<RepositorySnapshot> Inspect() => Task.FromResult(Inbox.Snapshot(RepositoryKey.Parse(Repository)));
@@ -176,24 +209,19 @@ public sealed partial class RepositoryGrain(
     /// </summary>
     private async Task EnsureReminderAsync()
     {
-        if (!_reminderRegistered)
+        await _reminderGate.WaitAsync();
+        try
         {
-            await this.RegisterOrUpdateReminder(PendingReminder, ReminderPeriod, ReminderPeriod);
-            _reminderRegistered = true;
+            if (!_reminderRegistered)
+            {
+                await this.RegisterOrUpdateReminder(PendingReminder, ReminderPeriod, ReminderPeriod);
+                _reminderRegistered = true;
+            }
         }
-    }
-
-    /// <summary>
-    /// Queues a finished delivery again, with a fresh retry budget, and stores that before answering; returns its
-    /// record as queued (the drain may move on while this is saved).
-    /// </summary>
-    private async Task<DeliveryRecord?> RequeueAsync(WebhookEvent again, string reason)
-    {
-        await EnsureReminderAsync();
-        var queued = Inbox.Requeue(again, reason);
-        await SaveAsync();
-        ScheduleDrain(TimeSpan.Zero);
-        return queued;
+        finally
+        {
+            _reminderGate.Release();
+        }
     }
 
     public Task Wake()

@@ -6,8 +6,8 @@ namespace K8sWebhookHandler.Hosting.WarmUp;
 
 /// <summary>
 /// The grain side of a delivery, once: a <see cref="WebhookEvent"/> through the Orleans serializer both ways (as a call
-/// from the Api to a silo carries it); the same event written to the repositories' grain storage, read back and
-/// deleted, and a reminder registered and removed (<see cref="IStorageProbeGrain.WarmUp"/>, whatever the storage is);
+/// from the Api to a silo carries it); the same event appended to the repositories' journal as an acknowledgement appends
+/// it and read back, and a reminder registered and removed (<see cref="IStorageProbeGrain.WarmUp"/>, whatever the store);
 /// and a repository grain activated (its services built, its stored state read) for <see cref="WarmUpSamples.Repository"/>,
 /// which nothing writes to.
 /// </summary>
@@ -22,7 +22,7 @@ public sealed class GrainWarmUp(IGrainFactory grains, Serializer serializer, Tim
     {
         var sample = WarmUpSamples.Push(time.GetUtcNow());
         Expect(serializer.Deserialize<WebhookEvent>(serializer.SerializeToArray(sample)), sample, "the Orleans serializer");
-        Expect(await grains.GetGrain<IStorageProbeGrain>(ProbeKey).WarmUp(sample).WaitAsync(cancellationToken), sample, "grain storage");
+        Expect(await grains.GetGrain<IStorageProbeGrain>(ProbeKey).WarmUp(sample).WaitAsync(cancellationToken), sample, "the repositories' journal");
         await grains.GetGrain<IRepositoryGrain>(WarmUpSamples.Repository).Inspect().WaitAsync(cancellationToken);
     }
 

@@ -55,6 +55,19 @@ public class ClusterFixture : IAsyncLifetime
 
     public string StorageDirectory => _storage.Path;
 
+    /// <summary>
+    /// The repository's state as storage holds it, read from its journal the way an activation reads it (snapshot
+    /// and changes replayed), not from the grain's memory.
+    /// </summary>
+    public async Task<RepositoryState> StoredStateAsync(string repository)
+    {
+        var services = ((InProcessSiloHandle)Cluster.Silos[0]).SiloHost.Services;
+        var grain = Grain(repository).GetGrainId();
+        var journal = new RepositoryJournal(grain.ToString(), services.GetRequiredService<IJournalStore>(), new LegacyState(null, grain), Options);
+        await journal.ReadAsync();
+        return journal.State;
+    }
+
     /// <summary>A safety net for waiting on outcomes and signals; nothing is asserted about how long anything takes.</summary>
     public static readonly TimeSpan Wait = TimeSpan.FromMinutes(2);
 
@@ -127,9 +140,19 @@ public class ClusterFixture : IAsyncLifetime
     {
     }
 
-    /// <summary>Registers the repositories' grain storage: by default the one <see cref="CreateStorage"/> makes.</summary>
-    protected virtual void AddStorage(ISiloBuilder silo) =>
+    /// <summary>
+    /// Registers the repositories' journal and the storage of earlier versions: by default as the local mode does, a
+    /// SQLite journal and file storage in the storage directory (which <see cref="CreateStorage"/> can replace).
+    /// </summary>
+    protected virtual void AddStorage(ISiloBuilder silo)
+    {
         silo.Services.AddGrainStorage(StorageNames.Repositories, (_, _) => CreateStorage(_storage.Path));
+        silo.Services.AddSqliteJournal(_ => Path.Combine(_storage.Path, JournalServiceCollectionExtensions.LocalJournalFile));
+        silo.Services.AddSingleton(sp => CreateJournal(sp, _storage.Path));
+    }
+
+    /// <summary>The repositories' journal: by default the local mode's SQLite journal in the storage directory.</summary>
+    protected virtual IJournalStore CreateJournal(IServiceProvider services, string directory) => services.GetRequiredService<SqliteJournalStore>();
 
     /// <summary>The repositories' grain storage over <paramref name="directory"/>: the local mode's file storage.</summary>
     protected virtual IGrainStorage CreateStorage(string directory) => new FileGrainStorage(directory);

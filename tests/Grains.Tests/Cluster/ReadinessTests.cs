@@ -16,12 +16,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Orleans.Storage;
 
 namespace K8sWebhookHandler.Grains.Tests.Cluster;
 
-/// <summary>Grain storage that fails every call while it is down, as an unreachable Redis does.</summary>
-public sealed class SwitchableStorage(IGrainStorage inner) : IGrainStorage
+/// <summary>A journal that fails every call while it is down, as an unreachable Redis does.</summary>
+public sealed class SwitchableJournal(IJournalStore inner) : IJournalStore
 {
     private volatile bool _down;
 
@@ -31,24 +30,22 @@ public sealed class SwitchableStorage(IGrainStorage inner) : IGrainStorage
         set => _down = value;
     }
 
-    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
-        Down ? Unreachable() : inner.ReadStateAsync(stateName, grainId, grainState);
+    public Task<JournalRead> ReadAsync(string stream, CancellationToken cancellationToken) =>
+        Down ? Task.FromException<JournalRead>(Unreachable()) : inner.ReadAsync(stream, cancellationToken);
 
-    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
-        Down ? Unreachable() : inner.WriteStateAsync(stateName, grainId, grainState);
+    public Task AppendAsync(JournalAppend append, CancellationToken cancellationToken) =>
+        Down ? Task.FromException(Unreachable()) : inner.AppendAsync(append, cancellationToken);
 
-    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
-        Down ? Unreachable() : inner.ClearStateAsync(stateName, grainId, grainState);
-
-    private static Task Unreachable() => Task.FromException(new IOException("the storage server is unreachable"));
+    private static IOException Unreachable() => new("the storage server is unreachable");
 }
 
-/// <summary>A cluster whose grain storage a test can take down and bring back.</summary>
+/// <summary>A cluster whose journal a test can take down and bring back.</summary>
 public sealed class OutageClusterFixture() : ClusterFixture(new DeliveryOptions())
 {
-    public SwitchableStorage Storage { get; private set; } = null!;
+    public SwitchableJournal Storage { get; private set; } = null!;
 
-    protected override IGrainStorage CreateStorage(string directory) => Storage = new SwitchableStorage(base.CreateStorage(directory));
+    protected override IJournalStore CreateJournal(IServiceProvider services, string directory) =>
+        Storage = new SwitchableJournal(base.CreateJournal(services, directory));
 }
 
 /// <summary><c>/readyz</c> while grain storage or the API server is down: not ready with the reason, and ready again after.</summary>

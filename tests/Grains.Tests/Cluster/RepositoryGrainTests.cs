@@ -362,11 +362,11 @@ public sealed class RepositoryGrainTests(ClusterFixture fixture) : IClassFixture
         }
 
         Assert.Equal(DeliveryState.Rejected, (await fixture.OutcomeAsync(repository, pushes[^1])).State);
-        var stored = await new Storage.FileGrainStorage(fixture.StorageDirectory).ReadAllAsync<Repositories.RepositoryState>(Repositories.RepositoryGrain.StateName)
-            .SingleAsync(s => s.State.Repository?.FullName == repository);
+        var stored = await fixture.StoredStateAsync(repository);
 
-        Assert.Equal(limit, stored.State.Received.Count);
-        Assert.Contains(GitRef.Branch($"refused{limit + 5}"), stored.State.Received.Keys);
+        Assert.Equal(repository, stored.Repository?.FullName);
+        Assert.Equal(limit, stored.Received.Count);
+        Assert.Contains(GitRef.Branch($"refused{limit + 5}"), stored.Received.Keys);
     }
 
     private static string RepositoryKeyOf(string fullName) => Abstractions.Identity.RepositoryKey.Parse(fullName).Value;

@@ -3,7 +3,6 @@ using System.Net;
 using System.Text.Json.Nodes;
 using K8sWebhookHandler.Abstractions;
 using K8sWebhookHandler.Grains.Delivery;
-using K8sWebhookHandler.Grains.Repositories;
 using K8sWebhookHandler.Hosting;
 using K8sWebhookHandler.Hosting.WarmUp;
 using Microsoft.AspNetCore.Builder;
@@ -14,49 +13,43 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Serialization;
-using Orleans.Storage;
+using K8sWebhookHandler.Grains.Storage;
 
 namespace K8sWebhookHandler.Grains.Tests.Cluster;
 
-/// <summary>Grain storage that remembers each write and clear it passes on: which state, of which grain.</summary>
-public sealed class RecordingStorage(IGrainStorage inner) : IGrainStorage
+/// <summary>A journal that remembers each append it passes on: to which stream, how many entries, whether with a snapshot.</summary>
+public sealed class RecordingJournal(IJournalStore inner) : IJournalStore
 {
-    private readonly ConcurrentQueue<(string Operation, string StateName, GrainId Grain)> _operations = new();
+    private readonly ConcurrentQueue<(string Stream, int Entries, bool Snapshot, bool Pending)> _appends = new();
 
-    public IReadOnlyList<(string Operation, string StateName, GrainId Grain)> Operations => _operations.ToArray();
+    public IReadOnlyList<(string Stream, int Entries, bool Snapshot, bool Pending)> Appends => _appends.ToArray();
 
-    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => inner.ReadStateAsync(stateName, grainId, grainState);
+    public Task<JournalRead> ReadAsync(string stream, CancellationToken cancellationToken) => inner.ReadAsync(stream, cancellationToken);
 
-    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    public Task AppendAsync(JournalAppend append, CancellationToken cancellationToken)
     {
-        _operations.Enqueue(("write", stateName, grainId));
-        return inner.WriteStateAsync(stateName, grainId, grainState);
-    }
-
-    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
-    {
-        _operations.Enqueue(("clear", stateName, grainId));
-        return inner.ClearStateAsync(stateName, grainId, grainState);
+        _appends.Enqueue((append.Stream, append.Entries.Count, append.Snapshot is not null, append.Pending));
+        return inner.AppendAsync(append, cancellationToken);
     }
 }
 
-/// <summary>A cluster whose grain storage records what is written and can be taken down and brought back.</summary>
+/// <summary>A cluster whose journal records what is appended and can be taken down and brought back.</summary>
 public sealed class WarmUpClusterFixture() : ClusterFixture(new DeliveryOptions())
 {
-    public RecordingStorage Recorded { get; private set; } = null!;
+    public RecordingJournal Recorded { get; private set; } = null!;
 
-    public SwitchableStorage Storage { get; private set; } = null!;
+    public SwitchableJournal Storage { get; private set; } = null!;
 
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
 
-        // The silo makes its storage when a grain first needs it: a probe makes it now.
+        // The silo makes its journal when a grain first needs it: a probe makes it now.
         await Grains.GetGrain<IStorageProbeGrain>("readiness").Probe();
     }
 
-    protected override IGrainStorage CreateStorage(string directory) =>
-        Storage = new SwitchableStorage(Recorded = new RecordingStorage(base.CreateStorage(directory)));
+    protected override IJournalStore CreateJournal(IServiceProvider services, string directory) =>
+        Storage = new SwitchableJournal(Recorded = new RecordingJournal(base.CreateJournal(services, directory)));
 }
 
 /// <summary>
@@ -137,17 +130,19 @@ public sealed class WarmUpTests(WarmUpClusterFixture fixture) : IClassFixture<Wa
     }
 
     [Fact]
-    public async Task GrainWarmUp_ClearsWhatItWrote_RemovesItsReminder_AndWritesNoRepository()
+    public async Task GrainWarmUp_LeavesItsJournalOneSnapshot_RemovesItsReminder_AndWritesNoRepository()
     {
-        var before = fixture.Recorded.Operations.Count;
+        var before = fixture.Recorded.Appends.Count;
 
         await NewGrainWarmUp().RunAsync(CancellationToken.None);
 
         var probe = GrainId.Create("storageprobe", GrainWarmUp.ProbeKey);
+        var journal = await fixture.Recorded.ReadAsync(probe.ToString(), CancellationToken.None);
         var reminders = await fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<IReminderTable>().ReadRows(probe);
-        Assert.Equal([("write", "readiness-probe", probe), ("clear", "readiness-probe", probe)], fixture.Recorded.Operations.Skip(before));
-        Assert.Empty(reminders.Reminders);
         var sample = await fixture.Grain(WarmUpSamples.Repository).Inspect();
+        Assert.Equal([(probe.ToString(), 1, false, false), (probe.ToString(), 0, true, false)], fixture.Recorded.Appends.Skip(before));
+        Assert.Equal((0, true), (journal.Entries.Count, journal.Snapshot is not null));
+        Assert.Empty(reminders.Reminders);
         Assert.Equal((0, 0, 0), (sample.Pending, sample.Deliveries.Count, sample.Refs.Count));
     }
 

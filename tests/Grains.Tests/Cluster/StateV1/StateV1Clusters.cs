@@ -47,12 +47,15 @@ public sealed class RedisStateV1Cluster : StateV1Cluster
         options.ServiceId = _captured["serviceId"]!.GetValue<string>();
 
     /// <summary>As the Silo registers it (<c>AddClusterSilo</c>).</summary>
-    protected override void AddStorage(ISiloBuilder silo) =>
+    protected override void AddStorage(ISiloBuilder silo)
+    {
         silo.AddRedisGrainStorage(StorageNames.Repositories, o =>
         {
             o.ConfigurationOptions = ConfigurationOptions.Parse(_redis!.ConnectionString);
             o.GrainStorageSerializer = new StateJsonGrainStorageSerializer();
         });
+        silo.Services.AddRedisJournal(ConfigurationOptions.Parse(_redis!.ConnectionString), _captured["serviceId"]!.GetValue<string>());
+    }
 
     public override async Task DisposeAsync()
     {

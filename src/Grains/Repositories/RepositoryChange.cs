@@ -1,0 +1,39 @@
+using System.Text.Json.Serialization;
+using K8sWebhookHandler.Abstractions.Events;
+using K8sWebhookHandler.Abstractions.Identity;
+using K8sWebhookHandler.Abstractions.Inspection;
+
+namespace K8sWebhookHandler.Grains.Repositories;
+
+/// <summary>
+/// One change to a repository's state, as its journal keeps it: what happened and when, never the state it led to.
+/// <see cref="Inbox.Apply"/> makes the change from the state before it, so the state is its snapshot with every later
+/// change applied in order. What a change implies is worked out again as it is applied (the ids and refs forgotten
+/// beyond the limits, the ref advanced by a completion), which keeps each record a few hundred bytes however much the
+/// repository remembers.
+/// </summary>
+/// <param name="At">When it happened, by the repository's clock: every time the change sets or compares is this one.</param>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "change")]
+[JsonDerivedType(typeof(DeliveryAccepted), "accepted")]
+[JsonDerivedType(typeof(DeliveryRequeued), "requeued")]
+[JsonDerivedType(typeof(DeliveryMadeReady), "made-ready")]
+[JsonDerivedType(typeof(RetryScheduled), "retry-scheduled")]
+[JsonDerivedType(typeof(DeliveryCompleted), "completed")]
+public abstract record RepositoryChange(DateTimeOffset At);
+
+/// <summary>A new delivery accepted: queued, or recorded final at once as <paramref name="IgnoredAs"/>.</summary>
+public sealed record DeliveryAccepted(WebhookEvent Event, DateTimeOffset At, DeliveryState? IgnoredAs = null, string? Reason = null) : RepositoryChange(At);
+
+/// <summary>A recorded delivery queued again with a fresh retry budget: a redelivery, or an operator's retry.</summary>
+public sealed record DeliveryRequeued(WebhookEvent Event, string Reason, DateTimeOffset At) : RepositoryChange(At);
+
+/// <summary>A pending delivery made eligible now, whatever retry it waited for.</summary>
+public sealed record DeliveryMadeReady(DeliveryId Delivery, DateTimeOffset At) : RepositoryChange(At);
+
+/// <summary>An attempt that failed for now: the delivery is tried again at <paramref name="NotBefore"/>.</summary>
+public sealed record RetryScheduled(DeliveryId Delivery, int Attempts, DateTimeOffset NotBefore, string? Reason, DateTimeOffset At) : RepositoryChange(At);
+
+/// <summary>A delivery taken out of the inbox with its outcome.</summary>
+public sealed record DeliveryCompleted(
+    DeliveryId Delivery, DeliveryState State, string? Reason, IReadOnlyList<AppliedObject> Objects, IReadOnlyList<AppliedObject> Stopped, DateTimeOffset At)
+    : RepositoryChange(At);
