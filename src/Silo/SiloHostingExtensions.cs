@@ -25,10 +25,10 @@ public static class SiloHostingExtensions
 
     /// <summary>
     /// What a silo runs, with every option it reads: the repository grains' services, the cluster's settings, and the
-    /// warm-up of the grain calls and the manifest path before it is ready.
+    /// warm-up of the grain calls, the inbox's rules and the manifest path before it is ready.
     /// </summary>
     public static IServiceCollection AddSiloServices(this IServiceCollection services) =>
-        services.AddClusterSiloOptions().AddRepositoryGrains().AddWarmUpStep<GrainWarmUp>().AddWarmUpStep<ManifestWarmUp>();
+        services.AddClusterSiloOptions().AddRepositoryGrains().AddWarmUpStep<GrainWarmUp>().AddWarmUpStep<InboxWarmUp>().AddWarmUpStep<ManifestWarmUp>();
 
     /// <summary>
     /// A silo of the cluster: Redis for membership, grain storage (plain JSON, see <see cref="StateJsonGrainStorageSerializer"/>)

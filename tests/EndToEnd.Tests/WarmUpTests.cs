@@ -19,7 +19,7 @@ public sealed class WarmUpTests
             using var inspection = await fixture.Client.Http.GetAsync("/api/repositories/k8s-webhook-handler/warm-up");
             var sample = JsonNode.Parse(await inspection.Content.ReadAsStringAsync())!;
 
-            Assert.Equal((200, "Healthy", "warmed up: intake, grains, manifests"), (status, warmUp["status"]!.GetValue<string>(), warmUp["description"]!.GetValue<string>()));
+            Assert.Equal((200, "Healthy", "warmed up: intake, grains, inbox, manifests"), (status, warmUp["status"]!.GetValue<string>(), warmUp["description"]!.GetValue<string>()));
             Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(fixture.Handler.DataDirectory, "grains")));
             Assert.Equal((0, 0), (sample["pending"]!.GetValue<int>(), sample["deliveries"]!.AsArray().Count));
             Assert.All(fixture.Emulator.Requests.Snapshot(), request => Assert.Equal(("GET", "/version"), (request.Method, request.Path)));
@@ -43,7 +43,7 @@ public sealed class WarmUpTests
             var (siloStatus, siloWarmUp) = await WarmUpCheckAsync(siloHttp);
             var (apiStatus, apiWarmUp) = await WarmUpCheckAsync(fixture.Client.Http);
 
-            Assert.Equal((200, "warmed up: grains, manifests"), (siloStatus, siloWarmUp["description"]!.GetValue<string>()));
+            Assert.Equal((200, "warmed up: grains, inbox, manifests"), (siloStatus, siloWarmUp["description"]!.GetValue<string>()));
             Assert.Equal((200, "warmed up: intake, grains"), (apiStatus, apiWarmUp["description"]!.GetValue<string>()));
         }
         finally

@@ -18,7 +18,7 @@ public static class ApiHostingExtensions
     /// What the Api runs in <paramref name="mode"/> besides Orleans itself, with every option it reads: webhook intake,
     /// the readiness of grain storage and the data directory, and the warm-up of intake and the grain calls before it is
     /// ready; in the local mode also the repository grains' services, their journal (and the file storage of earlier
-    /// versions) and the warm-up of the manifest path; in the cluster mode the cluster's settings. The start-up check
+    /// versions) and the warm-up of the inbox's rules and the manifest path; in the cluster mode the cluster's settings. The start-up check
     /// validates exactly these.
     /// </summary>
     public static IServiceCollection AddHandlerServices(this IServiceCollection services, HostingMode mode)
@@ -31,7 +31,7 @@ public static class ApiHostingExtensions
             return services.AddClusterClientOptions();
         }
 
-        services.AddLocalSiloOptions().AddRepositoryGrains().AddWarmUpStep<ManifestWarmUp>();
+        services.AddLocalSiloOptions().AddRepositoryGrains().AddWarmUpStep<InboxWarmUp>().AddWarmUpStep<ManifestWarmUp>();
         services.AddSingleton(sp => new FileGrainStorage(Path.Combine(DataDirectoryOf(sp), "grains")));
         services.AddSqliteJournal(sp => Path.Combine(DataDirectoryOf(sp), JournalServiceCollectionExtensions.LocalJournalFile));
         checks.AddCheck<KubernetesHealthCheck>("kubernetes");
