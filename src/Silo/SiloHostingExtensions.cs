@@ -59,6 +59,9 @@ public static class SiloHostingExtensions
             {
                 o.ConfigurationOptions = redis.Clone();
                 o.GrainStorageSerializer = new StateJsonGrainStorageSerializer();
+
+                // State of earlier versions is read until a repository's first write moves it into the journal, then removed.
+                o.DeleteStateOnClear = true;
             });
             silo.UseRedisReminderService(o => o.ConfigurationOptions = redis.Clone());
         });

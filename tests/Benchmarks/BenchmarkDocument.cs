@@ -1,29 +1,42 @@
 namespace K8sWebhookHandler.Benchmarks;
 
-/// <summary>docs/benchmarks.md as parts: the text before the first <c>## </c> heading (key "") and one part per such heading.</summary>
+/// <summary>
+/// docs/benchmarks.md: the throughput report (the text before the first scenario section, its own <c>## </c>
+/// sections included), then one section per other scenario, each starting at its <c>## </c> heading, in a fixed order.
+/// A run rewrites what it measured and keeps the rest.
+/// </summary>
 public static class BenchmarkDocument
 {
-    public static Dictionary<string, string> Split(string text)
+    /// <param name="existing">The document as it is (empty when there is none).</param>
+    /// <param name="report">The new throughput report, or null to keep the one there is.</param>
+    /// <param name="sections">New scenario sections by heading.</param>
+    /// <param name="order">Every scenario heading, in the order the document lists them.</param>
+    public static string Merge(string existing, string? report, IReadOnlyDictionary<string, string> sections, IReadOnlyList<string> order)
     {
-        var parts = new Dictionary<string, string>();
+        var parts = Split(existing);
+        var head = report ?? string.Join("\n\n", parts.Where(p => !order.Contains(p.Heading)).Select(p => p.Text));
+        var kept = order.Select(h => sections.TryGetValue(h, out var text) ? text : parts.FirstOrDefault(p => p.Heading == h).Text);
+        return string.Join("\n\n", new[] { head }.Concat(kept).Where(t => !string.IsNullOrWhiteSpace(t)).Select(t => t!.Trim())) + "\n";
+    }
+
+    /// <summary>The text before the first <c>## </c> heading (heading "") and one part per such heading, in order.</summary>
+    public static IReadOnlyList<(string Heading, string Text)> Split(string text)
+    {
+        var parts = new List<(string, string)>();
         var heading = "";
         var lines = new List<string>();
         foreach (var line in text.Split('\n'))
         {
             if (line.StartsWith("## ", StringComparison.Ordinal))
             {
-                parts[heading] = string.Join('\n', lines).Trim();
+                parts.Add((heading, string.Join('\n', lines).Trim()));
                 (heading, lines) = (line.TrimEnd(), []);
             }
 
             lines.Add(line);
         }
 
-        parts[heading] = string.Join('\n', lines).Trim();
+        parts.Add((heading, string.Join('\n', lines).Trim()));
         return parts;
     }
-
-    /// <summary>The parts in the order they were added, the part before any heading first.</summary>
-    public static string Join(Dictionary<string, string> parts) =>
-        string.Join("\n\n", parts.OrderBy(p => p.Key.Length == 0 ? 0 : 1).Select(p => p.Value.Trim()).Where(p => p.Length > 0)) + "\n";
 }

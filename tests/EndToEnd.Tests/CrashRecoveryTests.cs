@@ -32,17 +32,17 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
     }
 
     /// <summary>
-    /// The grain's log torn as a crash mid-append leaves it, then a delivery acknowledged, then SIGKILL: after the
-    /// restart every acknowledged delivery is still known (a redelivery is a duplicate) and applied.
+    /// The journal's write-ahead log torn as a crash mid-commit leaves it, then a delivery acknowledged, then SIGKILL:
+    /// after the restart every acknowledged delivery is still known (a redelivery is a duplicate) and applied.
     /// </summary>
     [Fact]
-    public async Task TornGrainLog_ThenAnAcknowledgedPushAndAKill_EveryAcknowledgedDeliveryIsKnownAfterRestart()
+    public async Task TornJournal_ThenAnAcknowledgedPushAndAKill_EveryAcknowledgedDeliveryIsKnownAfterRestart()
     {
         var (repo, head) = await _fixture.NewRepositoryAsync();
         var first = await _fixture.PushNewBranchAsync(repo, head, "one");
         await _fixture.Emulator.Requests.WaitForSuccessfulWritesAsync([first.Delivery], SafetyNet, "After the first push");
         await _fixture.Handler.KillAsync();
-        await TearLogAsync(repo.FullName);
+        await TearJournalAsync();
         await _fixture.Handler.RestartAsync();
 
         var second = await _fixture.PushNewBranchAsync(repo, head, "two");
@@ -62,13 +62,15 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
         Assert.Equal(2, _fixture.WorkflowsOf(repo).Count);
     }
 
-    /// <summary>Appends the first 40 bytes of the repository's log to it: a record cut short, as a crash mid-append leaves one.</summary>
-    private async Task TearLogAsync(string repository)
+    /// <summary>
+    /// Appends a frame cut short to the journal's write-ahead log, as a crash in the middle of a commit leaves one: the
+    /// log's first frame header (with the log's own salt, so it is taken for a frame) and 16 bytes of its page.
+    /// </summary>
+    private async Task TearJournalAsync()
     {
-        var log = Directory.GetFiles(Path.Combine(_fixture.Handler.DataDirectory, "grains"), "repository__*.log")
-            .Single(f => f.Contains(Uri.EscapeDataString(repository), StringComparison.OrdinalIgnoreCase));
-        var start = (await File.ReadAllBytesAsync(log))[..40];
-        await using var stream = new FileStream(log, FileMode.Append);
-        await stream.WriteAsync(start);
+        var wal = Path.Combine(_fixture.Handler.DataDirectory, "journal.db-wal");
+        var frame = (await File.ReadAllBytesAsync(wal))[32..72];
+        await using var stream = new FileStream(wal, FileMode.Append);
+        await stream.WriteAsync(frame);
     }
 }

@@ -23,7 +23,7 @@ public sealed class DeliveryOptions
     /// </summary>
     public TimeSpan DeliveryRetention { get; set; } = TimeSpan.FromDays(7);
 
-    /// <summary><c>Handler:MaxRememberedDeliveries</c>: most delivery ids remembered per repository; each new id beyond it forgets the oldest. Default 10000.</summary>
+    /// <summary><c>Handler:MaxRememberedDeliveries</c>: most delivery ids remembered per repository; at the limit the oldest sixty-fourth of them (at least one) is forgotten. Default 10000.</summary>
     public int MaxRememberedDeliveries { get; set; } = 10_000;
 
     /// <summary>

@@ -43,22 +43,37 @@ public sealed partial class Inbox
         State.Seen.TryGetValue(id, out var seenAt) && seenAt >= now - options.DeliveryRetention;
 
     /// <summary>
-    /// Keeps the set bounded before an id is added: at <c>MaxRememberedDeliveries</c> (and every 256 ids, to drop
-    /// expired ones early) it keeps the newest ids within the retention, one fewer than the limit.
+    /// Keeps the set bounded before an id is added. At <c>MaxRememberedDeliveries</c> it forgets expired ids and then the
+    /// oldest, a sixty-fourth of the limit at once (at least one), so that the pass over all the ids is made once per
+    /// that many deliveries, not for each: an acknowledgement costs about the same whether the repository remembers ten
+    /// ids or ten thousand, and the set holds between 63/64 of the limit and the limit. Every 256 ids below the limit
+    /// it forgets expired ones early.
     /// </summary>
     private void ForgetOldDeliveries(DateTimeOffset now)
     {
-        if (State.Seen.Count < options.MaxRememberedDeliveries && State.Seen.Count % 256 != 0)
+        var limit = options.MaxRememberedDeliveries;
+        if (State.Seen.Count < limit && State.Seen.Count % 256 != 0)
         {
             return;
         }
 
         var cutoff = now - options.DeliveryRetention;
-        var keep = State.Seen.Where(s => s.Value >= cutoff)
-            .OrderByDescending(s => s.Value)
-            .Take(options.MaxRememberedDeliveries - 1)
-            .ToDictionary(s => s.Key, s => s.Value);
-        State.Seen = keep;
+        foreach (var expired in State.Seen.Where(s => s.Value < cutoff).Select(s => s.Key).ToList())
+        {
+            State.Seen.Remove(expired);
+        }
+
+        if (State.Seen.Count < limit)
+        {
+            return;
+        }
+
+        // The oldest go first, and of ids seen at the same instant the greatest name: never the dictionary's order.
+        var forget = State.Seen.Count - limit + Math.Max(1, limit / 64);
+        foreach (var id in State.Seen.OrderBy(s => s.Value).ThenByDescending(s => s.Key.Value, StringComparer.Ordinal).Take(forget).Select(s => s.Key).ToList())
+        {
+            State.Seen.Remove(id);
+        }
     }
 
     /// <summary>
@@ -116,10 +131,14 @@ public sealed partial class Inbox
         return null;
     }
 
-    /// <summary>Beyond <c>MaxRefs</c> entries, forgets the least recently received refs other than the one just noted.</summary>
+    /// <summary>
+    /// Beyond <c>MaxRefs</c> entries, forgets the least recently received refs other than the one just noted. Ties go
+    /// by name, never by the dictionary's order, which differs once a state has been written and read back.
+    /// </summary>
     private void KeepNewest(Dictionary<GitRef, ReceivedRef> byRef, GitRef noted)
     {
-        foreach (var excess in byRef.Where(r => r.Key != noted).OrderBy(r => r.Value.ReceivedAt).Take(byRef.Count - options.MaxRefs).ToList())
+        foreach (var excess in byRef.Where(r => r.Key != noted).OrderBy(r => r.Value.ReceivedAt).ThenBy(r => r.Key.Value, StringComparer.Ordinal)
+            .Take(byRef.Count - options.MaxRefs).ToList())
         {
             byRef.Remove(excess.Key);
         }

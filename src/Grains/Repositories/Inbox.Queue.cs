@@ -117,7 +117,7 @@ public sealed partial class Inbox
         }
 
         foreach (var excess in State.Refs.Values.Where(r => r.Ref != updated)
-            .OrderBy(r => r.LastRevision == WebhookEvent.ZeroRevision ? 0 : 1).ThenBy(r => r.UpdatedAt)
+            .OrderBy(r => r.LastRevision == WebhookEvent.ZeroRevision ? 0 : 1).ThenBy(r => r.UpdatedAt).ThenBy(r => r.Ref.Value, StringComparer.Ordinal)
             .Take(State.Refs.Count - options.MaxRefs).ToList())
         {
             State.Refs.Remove(excess.Ref);

@@ -49,7 +49,9 @@ public sealed class ChaosRun(GitServer git, KubeApiEmulatorServer emulator, stri
         return deliveries.OrderBy(d => d.Id, StringComparer.Ordinal).ToList();
     }
 
-    public async Task<ChaosReport> RunAsync(Uri api, IReadOnlyList<PlannedDelivery> deliveries, IReadOnlyList<Killable> targets, int kills, int seed)
+    /// <param name="senders">How many deliveries are in flight at once: one sends them one after another (every kill
+    /// falls between writes); many keep the handler's group commit busy, so that kills fall in the middle of one.</param>
+    public async Task<ChaosReport> RunAsync(Uri api, IReadOnlyList<PlannedDelivery> deliveries, IReadOnlyList<Killable> targets, int kills, int seed, int senders = 1)
     {
         var random = new Random(seed);
         var killPoints = Enumerable.Range(0, kills).Select(_ => random.Next(deliveries.Count / 10, deliveries.Count * 9 / 10)).Order().ToList();
@@ -57,12 +59,13 @@ public sealed class ChaosRun(GitServer git, KubeApiEmulatorServer emulator, stri
         var acknowledged = new ConcurrentDictionary<string, string>();
         var killMarks = new List<KillMark>();
         var attempts = 0;
+        var cursor = -1;
         var clock = System.Diagnostics.Stopwatch.StartNew();
         using var http = new HttpClient { BaseAddress = api, Timeout = TimeSpan.FromSeconds(30) };
 
-        var sender = Task.Run(async () =>
+        var sender = Task.WhenAll(Enumerable.Range(0, senders).Select(_ => Task.Run(async () =>
         {
-            for (var i = 0; i < deliveries.Count; i++)
+            for (var i = Interlocked.Increment(ref cursor); i < deliveries.Count; i = Interlocked.Increment(ref cursor))
             {
                 reached[i].TrySetResult();
                 var delivery = deliveries[i];
@@ -80,7 +83,7 @@ public sealed class ChaosRun(GitServer git, KubeApiEmulatorServer emulator, stri
                     await Task.Delay(RetryPause);
                 }
             }
-        });
+        })));
 
         var chaos = Task.Run(async () =>
         {

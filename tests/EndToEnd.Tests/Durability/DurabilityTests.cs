@@ -98,6 +98,19 @@ public sealed class DurabilityTests(ITestOutputHelper output) : IAsyncLifetime
         AssertNothingLostAndNothingRunTwice(report);
     }
 
+    [Fact]
+    public async Task LocalMode_KilledWhileSixteenSendersShareGroupCommits_LosesNothingAndRunsNothingTwice()
+    {
+        await using var handler = await HandlerProcess.StartAsync(new Dictionary<string, string>(Common()) { ["WEBHOOK_SECRET"] = Secret });
+        var run = new ChaosRun(_git, _emulator, Secret, output);
+        var deliveries = await run.PrepareAsync(Events, Repositories, "grouped");
+
+        // Sixteen deliveries in flight at once keep the journal's writer committing groups: the kills land mid-group.
+        var report = await run.RunAsync(handler.BaseUri, deliveries, [new("all-in-one", handler.KillAsync, handler.RestartAsync)], kills: 5, seed: 1129, senders: 16);
+
+        AssertNothingLostAndNothingRunTwice(report);
+    }
+
     /// <summary>
     /// Every delivery acknowledged, applied and made into one Workflow. Exactly once, counted in the requests the API
     /// server received: one successful create per delivery; work done again only because a process died — a create

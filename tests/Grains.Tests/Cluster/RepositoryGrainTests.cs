@@ -29,6 +29,42 @@ public sealed class RepositoryGrainTests(ClusterFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task Enqueue_SameDeliveryManyTimesAtOnce_IsQueuedOnceAndDuplicateForTheRest()
+    {
+        var repository = TestEvents.NewRepository();
+        var push = TestEvents.Push(repository);
+
+        // Requests to one repository interleave (so that they are written together): one id must still be taken once.
+        var answers = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => fixture.Grain(repository).Enqueue(push)));
+        await fixture.OutcomeAsync(repository, push);
+
+        Assert.Equal((1, 15), (answers.Count(a => a == DeliveryStatus.Queued), answers.Count(a => a == DeliveryStatus.Duplicate)));
+        Assert.Single(fixture.Processor.Calls, c => c.Delivery == push.Delivery);
+        Assert.Single((await fixture.StoredStateAsync(repository)).History, r => r.Delivery == push.Delivery);
+    }
+
+    [Fact]
+    public async Task Enqueue_ManyDeliveriesAtOnce_AreAllAcknowledgedStoredAndProcessed()
+    {
+        var repository = TestEvents.NewRepository();
+        var pushes = Enumerable.Range(1, 40).Select(i => TestEvents.Push(repository, branch: $"b{i % 5}", after: TestEvents.Sha(i))).ToList();
+
+        var answers = await Task.WhenAll(pushes.Select(p => fixture.Grain(repository).Enqueue(p)));
+        var stored = await fixture.StoredStateAsync(repository);
+        var outcomes = new List<DeliveryRecord>();
+        foreach (var push in pushes)
+        {
+            outcomes.Add(await fixture.OutcomeAsync(repository, push));
+        }
+
+        Assert.All(answers, a => Assert.Equal(DeliveryStatus.Queued, a));
+        Assert.Equal(pushes.Select(p => p.Delivery.Value).Order(), stored.Seen.Keys.Select(k => k.Value).Order());
+        // Five branches, eight pushes each: superseding decides which run; none may fail or stay queued.
+        Assert.All(outcomes, o => Assert.Contains(o.State, new[] { DeliveryState.Applied, DeliveryState.Superseded, DeliveryState.Stale }));
+        Assert.Equal(5, outcomes.Select(o => o.Ref).Where((_, i) => outcomes[i].State == DeliveryState.Applied).Distinct().Count());
+    }
+
+    [Fact]
     public async Task Enqueue_RepositoryKeyIsCaseInsensitive_SoTheDuplicateIsFoundAcrossSpellings()
     {
         var repository = TestEvents.NewRepository();

@@ -71,6 +71,22 @@ public sealed class InboxAcceptTests
     }
 
     [Fact]
+    public void RememberedIdsAtALargeLimit_ASixtyFourthOfTheOldestIsForgottenAtOnce()
+    {
+        var inbox = new InboxHarness(new DeliveryOptions { MaxRememberedDeliveries = 128 });
+        foreach (var i in Enumerable.Range(0, 129))
+        {
+            inbox.Receive(CheckSuite($"id-{i:D3}"));
+            inbox.Clock.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        // At 128 the two oldest went before id-128 came; the next 1 fits again without a pass over the rest.
+        Assert.Equal(Enumerable.Range(2, 127).Select(i => $"id-{i:D3}"), inbox.State.Seen.Keys.Select(k => k.Value).Order());
+        Assert.Equal(ArrivalKind.New, inbox.Inbox.Examine(CheckSuite("id-001")).Kind);
+        Assert.Equal(ArrivalKind.Duplicate, inbox.Inbox.Examine(CheckSuite("id-002")).Kind);
+    }
+
+    [Fact]
     public void RememberedIdsAtTheLimit_ExpiredOnesAreForgottenBeforeAnyWithinTheRetention()
     {
         var inbox = new InboxHarness(new DeliveryOptions { MaxRememberedDeliveries = 4, DeliveryRetention = TimeSpan.FromMinutes(1) });

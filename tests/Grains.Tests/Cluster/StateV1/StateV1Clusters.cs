@@ -12,6 +12,9 @@ namespace K8sWebhookHandler.Grains.Tests.Cluster.StateV1;
 public abstract class StateV1Cluster() : ClusterFixture(StateV1.Options(), new FakeTimeProvider(StateV1.CapturedAt))
 {
     public FakeTimeProvider FakeClock => (FakeTimeProvider)Clock;
+
+    /// <summary>Whether the state is still where version 1 stored it.</summary>
+    public abstract Task<bool> EarlierCopyExistsAsync();
 }
 
 /// <summary>The local mode's file storage, with the captured log placed where the storage keeps the grain's state.</summary>
@@ -22,6 +25,9 @@ public sealed class LocalFileStateV1Cluster : StateV1Cluster
 
     public LocalFileStateV1Cluster() =>
         File.Copy(StateV1.FixturePath("local-file-storage.log"), Path.Combine(StorageDirectory, LogName));
+
+    public override Task<bool> EarlierCopyExistsAsync() =>
+        Task.FromResult(File.Exists(Path.Combine(StorageDirectory, LogName)) || File.Exists(Path.Combine(StorageDirectory, Path.ChangeExtension(LogName, ".json"))));
 }
 
 /// <summary>A fresh redis-server holding the captured key, and the silo's Redis grain storage under the same service id.</summary>
@@ -43,6 +49,9 @@ public sealed class RedisStateV1Cluster : StateV1Cluster
         await base.InitializeAsync();
     }
 
+    public override async Task<bool> EarlierCopyExistsAsync() =>
+        await _redis!.CommandAsync("EXISTS", _captured["key"]!.GetValue<string>()) == ":1\r\n";
+
     protected override void ConfigureCluster(InProcessTestClusterOptions options) =>
         options.ServiceId = _captured["serviceId"]!.GetValue<string>();
 
@@ -53,6 +62,7 @@ public sealed class RedisStateV1Cluster : StateV1Cluster
         {
             o.ConfigurationOptions = ConfigurationOptions.Parse(_redis!.ConnectionString);
             o.GrainStorageSerializer = new StateJsonGrainStorageSerializer();
+            o.DeleteStateOnClear = true;
         });
         silo.Services.AddRedisJournal(ConfigurationOptions.Parse(_redis!.ConnectionString), _captured["serviceId"]!.GetValue<string>());
     }

@@ -60,6 +60,24 @@ public abstract class StoredStateV1Tests<TCluster> : IAsyncLifetime
     }
 
     [Fact]
+    public async Task FirstChange_MovesTheStateIntoTheJournal_AndRemovesTheEarlierCopy()
+    {
+        var before = await Grain.Inspect();
+        var keptWhileOnlyRead = await _cluster.EarlierCopyExistsAsync();
+        var push = K8sWebhookHandler.Grains.Tests.Cluster.TestEvents.Push(Repository, branch: "after-upgrade", after: RevisionF);
+
+        Assert.Equal(DeliveryStatus.Queued, await Grain.Enqueue(push));
+        var journal = await _cluster.StoredStateAsync(Repository);
+
+        Assert.True(keptWhileOnlyRead);
+        Assert.False(await _cluster.EarlierCopyExistsAsync());
+        Assert.Equal(before.Deliveries.Select(d => d.Delivery.Value).Append(push.Delivery.Value).Order(), journal.History.Select(r => r.Delivery.Value).Order());
+        // The new push may have been applied meanwhile, adding its own ref.
+        Assert.Subset(journal.Refs.Keys.Select(r => r.Value).ToHashSet(), before.Refs.Select(r => r.Ref.Value).ToHashSet());
+        Assert.Contains(TagPushed.Delivery, journal.Inbox.Select(p => p.Event.Delivery));
+    }
+
+    [Fact]
     public async Task PendingDelivery_ResumesOnActivationOnceItsRetryIsDue_AndCompletesWithItsStoredEvent()
     {
         _cluster.FakeClock.Advance(TimeSpan.FromMinutes(1));

@@ -11,7 +11,7 @@ namespace K8sWebhookHandler.Benchmarks;
 /// directory), <c>/readyz</c> is polled until it answers 200, and one signed push is sent at once and timed until its
 /// 202. Once that delivery is processed, a second push is timed the same way as the warm figure to compare with.
 /// </summary>
-public static class FirstDelivery
+public static class FirstDeliveryScenario
 {
     public const string Heading = "## First delivery after /readyz is ready";
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(5);
@@ -20,7 +20,7 @@ public static class FirstDelivery
     private sealed record Start(double Ready, double First, double Warm);
 
     /// <summary>Runs <paramref name="starts"/> process starts and returns the section for docs/benchmarks.md.</summary>
-    public static async Task<string> RunAsync(string secret, string kubeconfig, GitServer git, int starts)
+    public static async Task<string> RunAsync(BenchmarkSetup setup, GitServer git, int starts)
     {
         var repository = await git.CreateRepositoryAsync("bench/first-delivery");
         var before = await repository.CommitAsync("main", new Dictionary<string, string?>
@@ -32,7 +32,7 @@ public static class FirstDelivery
         {
             var first = await repository.CommitFileAsync("main", "start.txt", $"{i} first");
             var second = await repository.CommitFileAsync("main", "start.txt", $"{i} second");
-            runs.Add(await MeasureAsync(secret, kubeconfig, git, repository, (before, first, second)));
+            runs.Add(await MeasureAsync(setup.Secret, setup.Kubeconfig, git, repository, (before, first, second)));
             before = second;
             Console.WriteLine($"start {i + 1}: ready after {runs[^1].Ready:F0} ms, first delivery {runs[^1].First:F1} ms, warm {runs[^1].Warm:F1} ms");
         }
