@@ -5,6 +5,7 @@ using K8sWebhookHandler.Grains.Hosting;
 using K8sWebhookHandler.Grains.Repositories;
 using K8sWebhookHandler.Grains.Storage;
 using K8sWebhookHandler.Hosting;
+using K8sWebhookHandler.Hosting.WarmUp;
 using Orleans.Configuration;
 using StackExchange.Redis;
 
@@ -22,9 +23,12 @@ public static class SiloHostingExtensions
     public static bool CanStart(this WebApplicationBuilder builder) =>
         builder.Configuration.CanStart(Name, services => services.AddSiloServices(), Console.Error);
 
-    /// <summary>What a silo runs, with every option it reads: the repository grains' services and the cluster's settings.</summary>
+    /// <summary>
+    /// What a silo runs, with every option it reads: the repository grains' services, the cluster's settings, and the
+    /// warm-up of the grain calls, the inbox's rules and the manifest path before it is ready.
+    /// </summary>
     public static IServiceCollection AddSiloServices(this IServiceCollection services) =>
-        services.AddClusterSiloOptions().AddRepositoryGrains();
+        services.AddClusterSiloOptions().AddRepositoryGrains().AddWarmUpStep<GrainWarmUp>().AddWarmUpStep<InboxWarmUp>().AddWarmUpStep<ManifestWarmUp>();
 
     /// <summary>
     /// A silo of the cluster: Redis for membership, grain storage (plain JSON, see <see cref="StateJsonGrainStorageSerializer"/>)

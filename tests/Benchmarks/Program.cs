@@ -6,15 +6,15 @@ using K8sWebhookHandler.Testing.Git;
 using K8sWebhookHandler.Testing.Handler;
 using K8sWebhookHandler.Testing.Processes;
 
-// dotnet run -c Release --project tests/Benchmarks -- [--scenario throughput,repositories,remembered,cluster,memory,git,engines]
-//     [--concurrency 100] [--write docs/benchmarks.md] [--quick]
+// dotnet run -c Release --project tests/Benchmarks -- [--scenario throughput,repositories,remembered,cluster,memory,git,first-delivery,engines]
+//     [--concurrency 100] [--starts 5] [--write docs/benchmarks.md] [--quick]
 if (args.Contains(CeilingServer.Argument))
 {
     await CeilingServer.RunAsync(Environment.GetEnvironmentVariable("WEBHOOK_SECRET") ?? throw new InvalidOperationException("set WEBHOOK_SECRET"));
     return 0;
 }
 
-string[] known = ["throughput", "repositories", "remembered", "cluster", "memory", "git", "engines"];
+string[] known = ["throughput", "repositories", "remembered", "cluster", "memory", "git", "first-delivery", "engines"];
 var write = args.SkipWhile(a => a != "--write").Skip(1).FirstOrDefault();
 var scenarios = args.SkipWhile(a => a != "--scenario").Skip(1).FirstOrDefault()?.Split(',') ?? known[..^1];
 var concurrency = int.Parse(args.SkipWhile(a => a != "--concurrency").Skip(1).FirstOrDefault() ?? "100", CultureInfo.InvariantCulture);
@@ -24,8 +24,8 @@ if (scenarios.Except(known).Any())
 {
     await Console.Error.WriteLineAsync("--scenario is a comma-separated list of: throughput (intake against the ceiling, processing), repositories " +
         "(10,000 new repositories), remembered (acknowledgement cost with 10,000 remembered ids), cluster (Redis, 2 silos, the Api), " +
-        "memory (unsigned 25 MB bodies), git (one new commit fetched into a warm mirror, no handler), engines (storage engines, no handler); " +
-        "without it all but engines run");
+        "memory (unsigned 25 MB bodies), git (one new commit fetched into a warm mirror, no handler), first-delivery (the first push " +
+        "after /readyz, over fresh starts), engines (storage engines, no handler); without it all but engines run");
     return 2;
 }
 
@@ -51,6 +51,11 @@ await RunSectionAsync("remembered", RememberedDeliveriesScenario.Heading, () => 
 await RunSectionAsync("cluster", ClusterScenario.Heading, () => ClusterScenario.RunAsync(setup));
 await RunSectionAsync("memory", UnsignedBodies.Heading, () => UnsignedBodies.RunAsync(secret, concurrency, i => Payload(i % 10, i)));
 await RunSectionAsync("git", GitFetchScenario.Heading, () => GitFetchScenario.RunAsync(quick));
+await RunSectionAsync("first-delivery", FirstDeliveryScenario.Heading, async () =>
+{
+    await using var git = await GitServer.StartAsync();
+    return await FirstDeliveryScenario.RunAsync(setup, git, FirstDeliveryScenario.Starts(args));
+});
 await RunSectionAsync("engines", EnginesScenario.Heading, () => EnginesScenario.RunAsync(quick));
 await WriteAsync(write, report, sections);
 return 0;
@@ -72,7 +77,11 @@ static async Task WriteAsync(string? path, string? report, Dictionary<string, st
         return;
     }
 
-    string[] order = [NewRepositoriesScenario.Heading, RememberedDeliveriesScenario.Heading, ClusterScenario.Heading, GitFetchScenario.Heading, EnginesScenario.Heading, UnsignedBodies.Heading];
+    string[] order =
+    [
+        NewRepositoriesScenario.Heading, RememberedDeliveriesScenario.Heading, ClusterScenario.Heading, GitFetchScenario.Heading,
+        FirstDeliveryScenario.Heading, EnginesScenario.Heading, UnsignedBodies.Heading,
+    ];
     var existing = File.Exists(path) ? await File.ReadAllTextAsync(path) : "";
     await File.WriteAllTextAsync(path, BenchmarkDocument.Merge(existing, report, sections, order));
 }

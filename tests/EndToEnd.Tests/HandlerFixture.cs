@@ -58,6 +58,7 @@ public class HandlerFixture : IAsyncLifetime
             ["Handler__IgnoreRefs"] = IgnoredRefs,
         };
         Handler = await StartHandlerAsync(settings);
+        await Handler.WaitUntilWarmAsync();
         Client = new WebhookClient(Handler.BaseUri, Secret);
     }
 

@@ -4,6 +4,7 @@ using K8sWebhookHandler.Grains.Health;
 using K8sWebhookHandler.Grains.Hosting;
 using K8sWebhookHandler.Grains.Repositories;
 using K8sWebhookHandler.Grains.Storage;
+using K8sWebhookHandler.Hosting.WarmUp;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime.Hosting;
 
@@ -14,20 +15,23 @@ public static class ApiHostingExtensions
     public const string DefaultUrl = "http://localhost:8080";
 
     /// <summary>
-    /// What the Api runs in <paramref name="mode"/> besides Orleans itself, with every option it reads: webhook intake
-    /// and the readiness of grain storage and the data directory; in the local mode also the repository grains' services
-    /// and their file storage; in the cluster mode the cluster's settings. The start-up check validates exactly these.
+    /// What the Api runs in <paramref name="mode"/> besides Orleans itself, with every option it reads: webhook intake,
+    /// the readiness of grain storage and the data directory, and the warm-up of intake and the grain calls before it is
+    /// ready; in the local mode also the repository grains' services, their journal (and the file storage of earlier
+    /// versions) and the warm-up of the inbox's rules and the manifest path; in the cluster mode the cluster's settings. The start-up check
+    /// validates exactly these.
     /// </summary>
     public static IServiceCollection AddHandlerServices(this IServiceCollection services, HostingMode mode)
     {
         services.AddWebhookIntake().AddDataDirectory();
+        services.AddWarmUpStep<IntakeWarmUp>().AddWarmUpStep<GrainWarmUp>();
         var checks = services.AddHealthChecks().AddCheck<GrainStorageHealthCheck>("grain-storage");
         if (mode == HostingMode.Cluster)
         {
             return services.AddClusterClientOptions();
         }
 
-        services.AddLocalSiloOptions().AddRepositoryGrains();
+        services.AddLocalSiloOptions().AddRepositoryGrains().AddWarmUpStep<InboxWarmUp>().AddWarmUpStep<ManifestWarmUp>();
         services.AddSingleton(sp => new FileGrainStorage(Path.Combine(DataDirectoryOf(sp), "grains")));
         services.AddSqliteJournal(sp => Path.Combine(DataDirectoryOf(sp), JournalServiceCollectionExtensions.LocalJournalFile));
         checks.AddCheck<KubernetesHealthCheck>("kubernetes");

@@ -63,6 +63,33 @@ public sealed class HandlerProcess : IAsyncDisposable
         return handler;
     }
 
+    /// <summary>
+    /// Waits until <c>/readyz</c> reports the warm-up passed, whatever the other checks say (a test may have taken the
+    /// API server down on purpose). Asks again every <paramref name="interval"/> (default 50 ms), as a readiness probe
+    /// is polled; fails with the last answer once <see cref="StartTimeout"/> has passed, or at once if the process exits.
+    /// </summary>
+    public async Task WaitUntilWarmAsync(TimeSpan? interval = null)
+    {
+        using var http = new HttpClient { BaseAddress = BaseUri, Timeout = TimeSpan.FromSeconds(30) };
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        var last = "";
+        while (waited.Elapsed < StartTimeout && IsRunning)
+        {
+            using (var response = await http.GetAsync("/readyz"))
+            {
+                last = await response.Content.ReadAsStringAsync();
+                if (System.Text.Json.Nodes.JsonNode.Parse(last)?["checks"]?["warm-up"]?["status"]?.GetValue<string>() == "Healthy")
+                {
+                    return;
+                }
+            }
+
+            await Task.Delay(interval ?? TimeSpan.FromMilliseconds(50));
+        }
+
+        throw new TimeoutException($"the {_component} did not finish its warm-up within {StartTimeout} (running: {IsRunning}); /readyz last answered {last}\n{Log}");
+    }
+
     /// <summary>SIGKILL: no shutdown code runs, as in a crash or an OOM kill.</summary>
     public async Task KillAsync()
     {
