@@ -8,8 +8,10 @@ namespace K8sWebhookHandler.Grains.Repositories;
 /// A repository's state in memory and its journal in storage. The inbox tells it of every change
 /// (<see cref="Changed"/>); <see cref="SaveAsync"/> writes what is not written yet. Writes never overlap: changes made
 /// while one is written wait for it and then go together in the next, so concurrent deliveries to one repository
-/// share one append (and one fsync) instead of queueing one behind another. Every <see cref="SnapshotEvery"/> changes
-/// the whole state is written instead, and replaces what came before it.
+/// share one append (and one fsync) instead of queueing one behind another. After at least <see cref="SnapshotEvery"/>
+/// changes, once they add up to as many bytes as the last snapshot, the whole state is written instead and replaces
+/// what came before it: a snapshot then costs, spread over the changes before it, at most about what they cost
+/// themselves, however large the state.
 /// </summary>
 /// <remarks>
 /// A failed write makes memory <see cref="Uncertain"/>: changes may be in memory that are not in storage, or be in
@@ -19,13 +21,15 @@ namespace K8sWebhookHandler.Grains.Repositories;
 /// </remarks>
 public sealed class RepositoryJournal(string stream, IJournalStore store, LegacyState legacy, DeliveryOptions options)
 {
-    /// <summary>How many changes are appended before the whole state is written instead.</summary>
+    /// <summary>The fewest changes appended before the whole state is written instead.</summary>
     public const int SnapshotEvery = 256;
 
     private readonly List<RepositoryChange> _unsaved = [];
     private long _recorded;
     private long _durable;
     private int _sinceSnapshot;
+    private long _bytesSinceSnapshot;
+    private long _snapshotBytes;
     private bool _migrating;
     private Task? _write;
     private Task? _read;
@@ -96,6 +100,7 @@ public sealed class RepositoryJournal(string stream, IJournalStore store, Legacy
         State = state;
         _unsaved.Clear();
         (_recorded, _durable, _sinceSnapshot) = (read.Version, read.Version, read.Entries.Count);
+        (_bytesSinceSnapshot, _snapshotBytes) = (read.Entries.Sum(e => (long)e.Length), read.Snapshot?.Length ?? 0);
         Uncertain = false;
         Epoch++;
     }
@@ -105,7 +110,9 @@ public sealed class RepositoryJournal(string stream, IJournalStore store, Legacy
         var batch = _unsaved.ToArray();
         _unsaved.Clear();
         var entries = batch.Select(c => JsonSerializer.SerializeToUtf8Bytes(c, StateJson.Options)).ToList();
-        var snapshot = _migrating || _sinceSnapshot + batch.Length >= SnapshotEvery ? JsonSerializer.SerializeToUtf8Bytes(State, StateJson.Options) : null;
+        var bytes = _bytesSinceSnapshot + entries.Sum(e => (long)e.Length);
+        var due = _sinceSnapshot + batch.Length >= SnapshotEvery && bytes >= _snapshotBytes;
+        var snapshot = _migrating || due ? JsonSerializer.SerializeToUtf8Bytes(State, StateJson.Options) : null;
         var append = new JournalAppend(stream, _durable, entries, snapshot, State.Inbox.Count > 0);
         try
         {
@@ -118,7 +125,8 @@ public sealed class RepositoryJournal(string stream, IJournalStore store, Legacy
         }
 
         _durable = append.NewVersion;
-        _sinceSnapshot = snapshot is null ? _sinceSnapshot + batch.Length : 0;
+        (_sinceSnapshot, _bytesSinceSnapshot) = snapshot is null ? (_sinceSnapshot + batch.Length, bytes) : (0, 0);
+        _snapshotBytes = snapshot?.Length ?? _snapshotBytes;
         if (_migrating)
         {
             _migrating = false;

@@ -68,6 +68,31 @@ public sealed class RepositoryJournalTests : IDisposable
     }
 
     [Fact]
+    public async Task NextSnapshot_WaitsUntilTheChangesSinceTheLastAddUpToItsSize()
+    {
+        var (journal, inbox) = await OpenAsync();
+        for (var i = 0; i < RepositoryJournal.SnapshotEvery; i++)
+        {
+            inbox.Accept(inbox.Examine(Push($"d{i}", after: i + 1)));
+            await journal.SaveAsync();
+        }
+
+        var size = _store.Appends[^1].Snapshot!.Length;
+        var (appended, changes) = (0L, 0);
+        for (var i = RepositoryJournal.SnapshotEvery; _store.Appends[^1].Snapshot is null || changes == 0; i++)
+        {
+            inbox.Accept(inbox.Examine(Push($"d{i}", after: i + 1)));
+            await journal.SaveAsync();
+            changes++;
+            appended += _store.Appends[^1].Snapshot is null ? _store.Appends[^1].Entries.Sum(e => e.Length) : 0;
+        }
+
+        var last = _store.Appends[^1];
+        Assert.True(changes > RepositoryJournal.SnapshotEvery, $"the next snapshot came after {changes} changes");
+        Assert.True(appended < size && appended + last.Entries.Sum(e => e.Length) >= size, $"{appended} bytes appended before a snapshot of {size}");
+    }
+
+    [Fact]
     public async Task FailedWrite_FailsEverySaveUntilStorageIsReadAgain_WhichDropsWhatWasNotWritten()
     {
         var (journal, inbox) = await OpenAsync();
