@@ -51,18 +51,32 @@ public sealed partial class RepositoryGrain
         }
         finally
         {
-            if (unsaved.Count > 0)
-            {
-                await SaveAndNotifyAsync(unsaved);
-            }
-
-            _draining = false;
+            await StopDrainingAsync(unsaved);
         }
 
         // A request that arrived while the loop was finishing could not arm the timer: look once more.
         if (!cancellationToken.IsCancellationRequested && Inbox.NextReady().Next is not null)
         {
             ScheduleDrain(TimeSpan.Zero);
+        }
+    }
+
+    /// <summary>
+    /// Writes the outcomes not yet written and marks the loop stopped, also when the write fails (storage down), so
+    /// that the next wake starts it again.
+    /// </summary>
+    private async Task StopDrainingAsync(List<DeliveryRecord> unsaved)
+    {
+        try
+        {
+            if (unsaved.Count > 0)
+            {
+                await SaveAndNotifyAsync(unsaved);
+            }
+        }
+        finally
+        {
+            _draining = false;
         }
     }
 
