@@ -51,6 +51,15 @@ internal sealed class FetchGuard(RemoteUrl remote, GitOptions limits, Cancellati
     /// <summary>Whether time, bytes and cancellation still allow another fetch.</summary>
     public bool WithinLimits => Continue(0);
 
+    /// <summary>
+    /// Whether a failed fetch was only cut short by a signal and may be made again at once: a socket read with a
+    /// timeout (libgit2's, <see cref="LibGit2Timeouts"/>) is not restarted after a signal (EINTR, "Interrupted system
+    /// call"), and the process gets signals for reasons of its own (its child processes ending, the runtime). Only
+    /// while the deadline, the byte cap and the caller allow.
+    /// </summary>
+    public bool Interrupted(LibGit2SharpException e) =>
+        e.Message.Contains("Interrupted system call", StringComparison.Ordinal) && WithinLimits;
+
     /// <summary>What a failed fetch means: refused (too big), cancelled, timed out, or another transient failure.</summary>
     public Exception Failed(RepositoryKey repository, LibGit2SharpException e)
     {

@@ -188,25 +188,41 @@ public sealed partial class GitMirror : IGitMirror
             ?? throw new TransientException($"revision {revision} is not on the git server (yet) for {session.Repository}");
     }
 
-    /// <summary>Fetches through the mirror's <see cref="FetchStaging"/>; the refs the fetch wrote, by name.</summary>
+    /// <summary>
+    /// Fetches through the mirror's <see cref="FetchStaging"/>; the refs the fetch wrote, by name. A fetch cut short by a
+    /// signal is made again at once (<see cref="FetchGuard.Interrupted"/>), a few times.
+    /// </summary>
     private IReadOnlyDictionary<string, ObjectId> Fetch(Session session, IReadOnlyList<string> refSpecs)
     {
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            return FetchStaging.Fetch(session.Repo, session.Path, session.Remote.Value, refSpecs, session.FetchOptions);
-        }
-        catch (LibGit2SharpException e)
-        {
-            var failure = session.Guard.Failed(session.Repository, e);
-            LogFetchFailed(_logger, session.Repository.Value, failure.Message);
-            throw failure;
-        }
-        catch (IOException e)
-        {
-            LogFetchFailed(_logger, session.Repository.Value, e.Message);
-            throw new TransientException($"git fetch of {session.Repository} from {session.Remote} could not be stored in the mirror: {e.Message}", e);
+            try
+            {
+                return FetchStaging.Fetch(session.Repo, session.Path, session.Remote.Value, refSpecs, session.FetchOptions);
+            }
+            catch (LibGit2SharpException e) when (attempt < MaxInterruptedAttempts && session.Guard.Interrupted(e))
+            {
+                LogFetchInterrupted(_logger, session.Repository.Value, attempt);
+            }
+            catch (LibGit2SharpException e)
+            {
+                var failure = session.Guard.Failed(session.Repository, e);
+                LogFetchFailed(_logger, session.Repository.Value, failure.Message);
+                throw failure;
+            }
+            catch (IOException e)
+            {
+                LogFetchFailed(_logger, session.Repository.Value, e.Message);
+                throw new TransientException($"git fetch of {session.Repository} from {session.Remote} could not be stored in the mirror: {e.Message}", e);
+            }
         }
     }
+
+    /// <summary>How often a fetch cut short by a signal is made at once before it counts as failed.</summary>
+    private const int MaxInterruptedAttempts = 3;
+
+    [LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Debug, Message = "git fetch of {Repository} was interrupted by a signal (attempt {Attempt}); fetching again")]
+    private static partial void LogFetchInterrupted(ILogger logger, string repository, int attempt);
 
     [LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Warning, Message = "git fetch of {Repository} failed: {Error}")]
     private static partial void LogFetchFailed(ILogger logger, string repository, string error);

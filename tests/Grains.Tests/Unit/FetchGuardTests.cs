@@ -29,6 +29,17 @@ public sealed class FetchGuardTests
             Assert.IsType<TransientException>(failure).Message);
     }
 
+    [Theory]
+    [InlineData("error receiving data from socket: Interrupted system call", 1, true)]
+    [InlineData("error receiving data from socket: Interrupted system call", 0, false)]
+    [InlineData("error receiving data from socket: Connection reset by peer", 1, false)]
+    public void FetchCutShortByASignal_IsMadeAgain_OnlyWithinTheDeadline(string error, int days, bool again)
+    {
+        var guard = Guard(days > 0 ? TimeSpan.FromDays(days) : TimeSpan.FromTicks(1));
+
+        Assert.Equal(again, guard.Interrupted(new LibGit2SharpException(error)));
+    }
+
     [Fact]
     public void ConnectTimeoutWithinTheFetchDeadline_IsTheConnectTimingOut()
     {
