@@ -41,10 +41,7 @@ public sealed class StorageProbeGrain(IJournalStore journal) : Grain, IStoragePr
     /// <summary>Appends <paramref name="change"/> as an acknowledgement does (one entry, no snapshot) and reads it back.</summary>
     private async Task<DeliveryAccepted?> AppendAsAcknowledgementAsync(RepositoryChange change)
     {
-        var head = await journal.ReadAsync(Stream, CancellationToken.None);
-        var entry = JsonSerializer.SerializeToUtf8Bytes(change, StateJson.Options);
-        await journal.AppendAsync(new JournalAppend(Stream, head.Version, [entry], null, Pending: false), CancellationToken.None);
-        var read = await journal.ReadAsync(Stream, CancellationToken.None);
+        var read = await AppendAndReadAsync([JsonSerializer.SerializeToUtf8Bytes(change, StateJson.Options)], snapshot: null);
         return read.Entries is [.., var last] ? JsonSerializer.Deserialize<RepositoryChange>(last, StateJson.Options) as DeliveryAccepted : null;
     }
 
@@ -54,10 +51,15 @@ public sealed class StorageProbeGrain(IJournalStore journal) : Grain, IStoragePr
     /// </summary>
     private async Task<bool> CompactAsync()
     {
-        var head = await journal.ReadAsync(Stream, CancellationToken.None);
-        var snapshot = JsonSerializer.SerializeToUtf8Bytes(new RepositoryState(), StateJson.Options);
-        await journal.AppendAsync(new JournalAppend(Stream, head.Version, [], snapshot, Pending: false), CancellationToken.None);
-        var read = await journal.ReadAsync(Stream, CancellationToken.None);
+        var read = await AppendAndReadAsync([], JsonSerializer.SerializeToUtf8Bytes(new RepositoryState(), StateJson.Options));
         return read is { Entries.Count: 0, Snapshot: { } stored } && JsonSerializer.Deserialize<RepositoryState>(stored, StateJson.Options) is { Inbox.Count: 0 };
+    }
+
+    /// <summary>Appends at the journal's current version, and reads the journal back.</summary>
+    private async Task<JournalRead> AppendAndReadAsync(IReadOnlyList<byte[]> entries, byte[]? snapshot)
+    {
+        var head = await journal.ReadAsync(Stream, CancellationToken.None);
+        await journal.AppendAsync(new JournalAppend(Stream, head.Version, entries, snapshot, Pending: false), CancellationToken.None);
+        return await journal.ReadAsync(Stream, CancellationToken.None);
     }
 }

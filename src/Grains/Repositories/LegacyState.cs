@@ -40,7 +40,7 @@ public sealed class LegacyState(IGrainStorage? storage, GrainId grain)
         {
             await storage.ClearStateAsync(RepositoryGrain.StateName, grain, read);
         }
-        catch (Exception ex) when (ex is InconsistentStateException or IOException or TimeoutException or StackExchange.Redis.RedisException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // Left behind, and harmless: see above.
         }
