@@ -1,0 +1,22 @@
+using K8sWebhookHandler.Grains.Configuration;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace K8sWebhookHandler.Grains.GitHub;
+
+public static class GitHubServiceCollectionExtensions
+{
+    /// <summary>
+    /// Binds and validates <see cref="GitHubOptions"/> (<c>Handler:GitHub:*</c>); with no <c>Handler:GitHub:Token</c>, the
+    /// git token (<c>Handler:GitHubToken</c>, else <c>GITHUB_TOKEN</c>) is the API's too.
+    /// </summary>
+    public static IServiceCollection AddGitHubOptions(this IServiceCollection services) =>
+        services.AddValidatedOptions<GitHubOptions, GitHubOptionsValidator>(GitHubOptions.Section, options =>
+            options.PostConfigure<IConfiguration>((github, configuration) =>
+            {
+                if (string.IsNullOrEmpty(github.Token))
+                {
+                    github.Token = configuration["Handler:GitHubToken"] is { Length: > 0 } token ? token : configuration["GITHUB_TOKEN"] is { Length: > 0 } env ? env : null;
+                }
+            }));
+}
