@@ -18,6 +18,9 @@ public sealed class ApiRouter(
     ApiDescription description, EndpointTable endpoints, Authenticator authenticator, RateLimits limits,
     RequestLog log, FaultInjector faults, TimeProvider time, IReadOnlySet<string> apiVersions)
 {
+    /// <summary>JSON as GitHub writes it: quotes and apostrophes in messages stay as they are.</summary>
+    private static readonly JsonSerializerOptions Json = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>The API version GitHub assumes when a request names none.</summary>
     public const string DefaultApiVersion = "2022-11-28";
 
@@ -195,7 +198,7 @@ public sealed class ApiRouter(
         if (answer.Body is not null)
         {
             response.ContentType = "application/json; charset=utf-8";
-            await response.WriteAsync(answer.Body.ToJsonString(), response.HttpContext.RequestAborted);
+            await response.WriteAsync(answer.Body.ToJsonString(Json), response.HttpContext.RequestAborted);
         }
     }
 
