@@ -56,17 +56,20 @@ public sealed class GitHubWorld : IAsyncDisposable
         return new GitHubWorld(emulator, time, key);
     }
 
-    /// <summary>A JWT made with a token library (not the emulator's code), by default as GitHub asks: iat 60 s ago, exp in 9 minutes.</summary>
-    public string Jwt(TimeSpan? issuedAgo = null, TimeSpan? lifetime = null, RSA? key = null, long? issuer = null)
+    /// <summary>A JWT made with a token library (not the emulator's code), by default as GitHub asks: iat 60 s ago, exp 10 minutes after.</summary>
+    public string Jwt(TimeSpan? issuedAgo = null, TimeSpan? lifetime = null, RSA? key = null, long? issuer = null) =>
+        SignJwt(key ?? AppKey, issuer ?? AppId, Time.GetUtcNow() - (issuedAgo ?? TimeSpan.FromSeconds(60)), lifetime ?? TimeSpan.FromMinutes(10));
+
+    /// <summary>An RS256 JWT with <c>iss</c>, <c>iat</c> and <c>exp</c>, signed by Microsoft.IdentityModel.</summary>
+    public static string SignJwt(RSA key, long appId, DateTimeOffset issuedAt, TimeSpan lifetime)
     {
-        var issued = Time.GetUtcNow() - (issuedAgo ?? TimeSpan.FromSeconds(60));
         var descriptor = new SecurityTokenDescriptor
         {
-            Issuer = (issuer ?? AppId).ToString(System.Globalization.CultureInfo.InvariantCulture),
-            IssuedAt = issued.UtcDateTime,
-            NotBefore = issued.UtcDateTime,
-            Expires = (issued + (lifetime ?? TimeSpan.FromMinutes(10))).UtcDateTime,
-            SigningCredentials = new SigningCredentials(new RsaSecurityKey(key ?? AppKey), SecurityAlgorithms.RsaSha256),
+            Issuer = appId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            IssuedAt = issuedAt.UtcDateTime,
+            NotBefore = issuedAt.UtcDateTime,
+            Expires = (issuedAt + lifetime).UtcDateTime,
+            SigningCredentials = new SigningCredentials(new RsaSecurityKey(key), SecurityAlgorithms.RsaSha256),
         };
         return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(descriptor);
     }

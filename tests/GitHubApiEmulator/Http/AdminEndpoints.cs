@@ -7,10 +7,13 @@ using Microsoft.AspNetCore.Http;
 namespace K8sWebhookHandler.GitHubApiEmulator.Http;
 
 /// <summary>One recorded request as <c>GET /_emulator/requests</c> lists it.</summary>
-public sealed record RequestView(string Method, string Path, string Query, string? OperationId, string? Identity, string Body, int StatusCode, string[] Violations)
+public sealed record RequestView(
+    string Method, string Path, string Query, string? OperationId, string? Identity, string Body, int StatusCode,
+    string[] Violations, string[] ResponseViolations)
 {
-    public static RequestView Of(RecordedRequest r) =>
-        new(r.Method, r.Path, r.Query, r.OperationId, r.Identity?.ToString(), r.Body, r.StatusCode, [.. r.Violations.Select(v => v.ToString())]);
+    public static RequestView Of(RecordedRequest r) => new(
+        r.Method, r.Path, r.Query, r.OperationId, r.Identity?.ToString(), r.Body, r.StatusCode,
+        [.. r.Violations.Select(v => v.ToString())], [.. r.ResponseViolations.Select(v => v.ToString())]);
 }
 
 /// <summary>
