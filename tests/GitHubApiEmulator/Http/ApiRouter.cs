@@ -96,13 +96,14 @@ public sealed class ApiRouter(
         }
 
         var identity = authentication.Identity!;
-        if (operation.OperationId != "rate-limit/get" && limits.Peek(identity, now).Remaining == 0)
+        // GET /rate_limit is neither counted nor refused, as on GitHub.
+        var counted = operation.OperationId != "rate-limit/get";
+        if (counted && limits.Peek(identity, now) is { Remaining: 0 } spent)
         {
-            var spent = limits.Peek(identity, now);
             return (GitHubErrors.Error(403, $"API rate limit exceeded for {identity}.", GitHubErrors.RateLimitDocumentation), operation, spent);
         }
 
-        var rate = operation.OperationId == "rate-limit/get" ? limits.Peek(identity, now) : limits.Count(identity, now);
+        var rate = counted ? limits.Count(identity, now) : limits.Peek(identity, now);
         return (Serve(context.Request, recorded, operation, route.PathValues, authentication, now), operation, rate);
     }
 

@@ -83,5 +83,7 @@ public sealed class AccountShapes(string api)
 
     public static string NodeId(string prefix, long id) => Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes($"{prefix}_{id}"));
 
-    private static Actor Owner(string login) => new(login, 9_000_000 + (uint)StringComparer.OrdinalIgnoreCase.GetHashCode(login) % 1_000_000, "Organization");
+    /// <summary>An account by its login, with an id derived from it: the same in every process and run.</summary>
+    private static Actor Owner(string login) =>
+        new(login, 9_000_000 + login.Aggregate(17L, (hash, c) => ((hash * 31) + char.ToLowerInvariant(c)) % 1_000_000), "Organization");
 }
