@@ -45,6 +45,7 @@ public sealed class WebhookParserTests
         Assert.True(RepositoryKey.TryParse(parsed!.Repository.FullName, out _));
         Assert.Equal(Path.GetDirectoryName(relative), parsed.EventType.Name);
         Assert.Equal(parsed.Repository.Key, RepositoryKey.Parse(parsed.Repository.FullName));
+        Assert.Equal(raw["installation"]?["id"]?.GetValue<long>(), parsed.Installation);
     }
 
     [Fact]

@@ -32,7 +32,11 @@ public static class ThroughputReport
             other answer, or a failed connection, is an error. Before measuring, the client was checked against both
             targets: {check}. The pushes' refs match `Handler:IgnoreRefs` (`{BenchmarkSetup.IgnoreRefs}`):
             each is recorded `ignored` on arrival with its delivery id, so the figures are about intake and durable
-            storage, not the drain loop. The busy repository receives all of its row's pushes.
+            storage, not the drain loop. The busy repository receives all of its row's pushes. Before the first row, both
+            processes get 3,000 pushes to 20 repositories twice (new delivery ids the second time), each time followed by
+            a wait until neither uses more than 5 % of a core (`QuietProcess`): .NET recompiles hot code in the background
+            for seconds after a load, and a row measured meanwhile measures the compiler, the ceiling's most of all.
+            Where the handler's time goes, with profiles, is in [performance.md](performance.md).
 
             {IntakeRow.Table(intake)}
 

@@ -12,6 +12,9 @@ internal enum FieldKind
     True,
     False,
     Object,
+
+    /// <summary>A JSON number; its text is kept (as written, at most <see cref="PayloadFields.MaxNumberBytes"/>) for a wanted field.</summary>
+    Number,
     Other,
 
     /// <summary>A string too long for any field the handler keeps; its text was never materialised.</summary>
@@ -43,12 +46,16 @@ internal sealed class PayloadFields
     private const int ChunkBytes = 64 * 1024;
     private const int MaxNameBytes = 64;
 
-    private static readonly HashSet<string> Containers = ["repository", "check_suite", "check_run", "check_run.check_suite"];
+    /// <summary>Longest number kept as text: more digits than any 64-bit integer has.</summary>
+    public const int MaxNumberBytes = 32;
+
+    private static readonly HashSet<string> Containers = ["repository", "installation", "check_suite", "check_run", "check_run.check_suite"];
 
     private static readonly HashSet<string> Leaves =
     [
         "action", "ref", "ref_type", "after", "before", "created", "deleted", "forced",
         "repository.full_name", "repository.clone_url", "repository.git_url", "repository.ssh_url", "repository.default_branch",
+        "installation.id",
         "check_suite.head_branch", "check_suite.head_sha", "check_suite.before",
         "check_run.check_suite.head_branch", "check_run.check_suite.head_sha", "check_run.check_suite.before",
     ];
@@ -160,6 +167,9 @@ internal sealed class PayloadFields
             case JsonTokenType.String:
                 VisitString(ref reader, Take());
                 return;
+            case JsonTokenType.Number:
+                VisitNumber(ref reader, Take());
+                return;
             default:
                 Record(Take(), ScalarKind(reader.TokenType));
                 return;
@@ -197,6 +207,13 @@ internal sealed class PayloadFields
         {
             Record(path, new PayloadField(FieldKind.String, Text(ref reader, path)));
         }
+    }
+
+    /// <summary>A number is kept as its text for a wanted field, when it is short enough to be an integer at all.</summary>
+    private void VisitNumber(ref Utf8JsonReader reader, string? path)
+    {
+        var kept = path is not null && Leaves.Contains(path) && RawLength(ref reader) <= MaxNumberBytes;
+        Record(path, kept ? new PayloadField(FieldKind.Number, System.Text.Encoding.ASCII.GetString(reader.ValueSpan)) : new PayloadField(FieldKind.Other));
     }
 
     private string? Take()

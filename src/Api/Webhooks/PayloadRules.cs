@@ -95,6 +95,26 @@ internal static partial class PayloadRules
         return WithoutCredentials(value);
     }
 
+    /// <summary>
+    /// The GitHub App installation the event came through (<c>installation.id</c>, a positive 64-bit integer), or null
+    /// when the hook is not an App's.
+    /// </summary>
+    public static long? Installation(PayloadFields fields)
+    {
+        switch (fields["installation"].Kind)
+        {
+            case FieldKind.Missing or FieldKind.Null:
+                return null;
+            case not FieldKind.Object:
+                throw Refused("installation", "must be an object");
+        }
+
+        var id = fields["installation.id"];
+        return id.Kind == FieldKind.Number && long.TryParse(id.Text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) && value > 0
+            ? value
+            : throw Refused("installation.id", "must be a positive integer of at most 19 digits");
+    }
+
     public static WebhookPayloadException Refused(string path, string rule) => new($"{path} {rule}");
 
     private static readonly string RefRule =

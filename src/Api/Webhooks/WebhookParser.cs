@@ -51,7 +51,10 @@ public static class WebhookParser
         };
         var push = eventType.Kind == EventKind.Push;
         return new WebhookEvent(delivery, eventType, Action(fields, eventType), gitRef, revision, before,
-            push && Flag(fields, "created"), push && Flag(fields, "deleted"), push && Flag(fields, "forced"), repository, receivedAt);
+            push && Flag(fields, "created"), push && Flag(fields, "deleted"), push && Flag(fields, "forced"), repository, receivedAt)
+        {
+            Installation = Installation(fields),
+        };
     }
 
     /// <summary>Parses a payload held in memory.</summary>

@@ -74,6 +74,14 @@ public sealed record WebhookEvent(
 {
     public const string ZeroRevision = "0000000000000000000000000000000000000000";
 
+    /// <summary>
+    /// The GitHub App installation the event came through (the payload's <c>installation.id</c>), or null for a
+    /// repository or organisation webhook: what the handler asks an installation token for, to read the repository
+    /// and report to it.
+    /// </summary>
+    [Id(12)]
+    public long? Installation { get; init; }
+
     /// <summary>What the handler knows the event as (derived, so not stored).</summary>
     [JsonIgnore]
     public EventKind Kind => EventType.Kind;

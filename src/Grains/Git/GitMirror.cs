@@ -24,6 +24,7 @@ public sealed partial class GitMirror : IGitMirror
     private static readonly TimeSpan Margin = TimeSpan.FromSeconds(5);
     private static readonly string[] AllBranchesAndTags = ["+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"];
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new();
+    private readonly ConcurrentDictionary<string, bool> _claimed = new();
     private readonly GitOptions _options;
     private readonly string _dataDirectory;
     private readonly ILogger<GitMirror> _logger;
@@ -94,6 +95,11 @@ public sealed partial class GitMirror : IGitMirror
         var guard = new FetchGuard(remote, _options, cancellationToken);
         var running = Task.Run(() =>
         {
+            if (_claimed.TryAdd(path, true))
+            {
+                ClaimMirror(repository, path);
+            }
+
             using var repo = Open(path);
             return work(new Session(repo, path, remote, repository, guard, guard.Options(_credentials, _options.GitHubToken)));
         }, CancellationToken.None);
@@ -111,6 +117,15 @@ public sealed partial class GitMirror : IGitMirror
         {
             LogAbandoned(_logger, repository.Value, remote.Value);
             throw guard.TimedOut(repository);
+        }
+    }
+
+    /// <summary>The first use of a mirror by this process: what a process that died while using it left is removed.</summary>
+    private void ClaimMirror(RepositoryKey repository, string path)
+    {
+        foreach (var file in StaleLocks.Remove(path))
+        {
+            LogStaleLockRemoved(_logger, repository.Value, Path.GetRelativePath(path, file));
         }
     }
 
@@ -232,6 +247,9 @@ public sealed partial class GitMirror : IGitMirror
 
     [LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Warning, Message = "The packs of the mirror of {Repository} were left as they are: {Error}")]
     private static partial void LogPacksNotConsolidated(ILogger logger, string repository, string error);
+
+    [LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Warning, Message = "Removed {LockFile} from the mirror of {Repository}: a process that stopped while writing it left it behind")]
+    private static partial void LogStaleLockRemoved(ILogger logger, string repository, string lockFile);
 
     [LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Warning, Message = "Stopped waiting for git fetch of {Repository} from {Remote}; the mirror stays locked until libgit2 returns")]
     private static partial void LogAbandoned(ILogger logger, string repository, string remote);

@@ -7,20 +7,35 @@ namespace K8sWebhookHandler.Grains.Repositories;
 /// <summary>What the inbox remembers, each kept bounded: delivery ids, records, the last push per ref, unpaired deletions.</summary>
 public sealed partial class Inbox
 {
-    /// <summary>Adds a record; beyond <c>HistoryLimit</c> the oldest go, failed ones last, pending ones never.</summary>
+    /// <summary>
+    /// Adds a record; beyond <c>HistoryLimit</c> the oldest go, failed ones last, pending ones never. Usually one record
+    /// goes, found by a walk from the oldest: no sort on every acknowledgement.
+    /// </summary>
     private void AddRecord(DeliveryRecord record)
     {
         State.History.Add(record);
         var excess = State.History.Count - options.HistoryLimit;
-        if (excess > 0)
+        if (excess <= 0)
         {
-            var pending = State.Inbox.Select(p => p.Event.Delivery).ToHashSet();
-            // Failed records go last: they are what a redelivery or an operator's retry brings back.
-            var removable = State.History.Where(r => !pending.Contains(r.Delivery))
-                .OrderBy(r => r.State == DeliveryState.Failed ? 1 : 0)
-                .Take(excess).ToHashSet();
-            State.History.RemoveAll(removable.Contains);
+            return;
         }
+
+        var pending = State.Inbox.Select(p => p.Event.Delivery).ToHashSet();
+
+        // Failed records go last: they are what a redelivery or an operator's retry brings back.
+        excess -= RemoveOldestRecords(excess, r => r.State != DeliveryState.Failed && !pending.Contains(r.Delivery));
+        RemoveOldestRecords(excess, r => !pending.Contains(r.Delivery));
+    }
+
+    private int RemoveOldestRecords(int count, Predicate<DeliveryRecord> removable)
+    {
+        var removed = 0;
+        for (var index = 0; removed < count && (index = State.History.FindIndex(index, removable)) >= 0; removed++)
+        {
+            State.History.RemoveAt(index);
+        }
+
+        return removed;
     }
 
     private DeliveryRecord? UpdateRecord(DeliveryId delivery, Func<DeliveryRecord, DeliveryRecord> change)
@@ -69,12 +84,37 @@ public sealed partial class Inbox
         }
 
         // The oldest go first, and of ids seen at the same instant the greatest name: never the dictionary's order.
-        var forget = State.Seen.Count - limit + Math.Max(1, limit / 64);
-        foreach (var id in State.Seen.OrderBy(s => s.Value).ThenByDescending(s => s.Key.Value, StringComparer.Ordinal).Take(forget).Select(s => s.Key).ToList())
+        foreach (var id in Oldest(State.Seen, State.Seen.Count - limit + Math.Max(1, limit / 64)))
         {
             State.Seen.Remove(id);
         }
     }
+
+    /// <summary>
+    /// The <paramref name="count"/> ids seen longest ago, ties going to the greatest name, chosen in one pass: a heap
+    /// holds the oldest found so far with the newest of them on top, so most ids cost one comparison, not a sort.
+    /// </summary>
+    private static List<DeliveryId> Oldest(Dictionary<DeliveryId, DateTimeOffset> seen, int count)
+    {
+        var oldest = new PriorityQueue<DeliveryId, (DateTimeOffset At, string Name)>(count, NewestOnTop);
+        foreach (var (id, at) in seen)
+        {
+            if (oldest.Count < count)
+            {
+                oldest.Enqueue(id, (at, id.Value));
+            }
+            else if (oldest.TryPeek(out _, out var top) && NewestOnTop.Compare((at, id.Value), top) > 0)
+            {
+                oldest.EnqueueDequeue(id, (at, id.Value));
+            }
+        }
+
+        return oldest.UnorderedItems.Select(i => i.Element).ToList();
+    }
+
+    /// <summary>Newer first; of equal instants, the smaller name first (the one to keep longest).</summary>
+    private static readonly Comparer<(DateTimeOffset At, string Name)> NewestOnTop = Comparer<(DateTimeOffset At, string Name)>.Create((a, b) =>
+        b.At.CompareTo(a.At) is var byTime and not 0 ? byTime : string.CompareOrdinal(a.Name, b.Name));
 
     /// <summary>
     /// What identifies a push or a deletion whatever its delivery id: the event, and for a push the

@@ -10,20 +10,31 @@ public sealed partial class SqliteJournalStore
     /// </summary>
     private sealed class JournalWriter : IDisposable
     {
+        // A stream's head row is small and written by every append; its snapshot has a row of its own, written only
+        // when a snapshot is taken, so that an append costs the same however large the state it follows.
         private const string Schema = """
             PRAGMA journal_mode = WAL;
             PRAGMA synchronous = FULL;
             CREATE TABLE IF NOT EXISTS streams (
                 id TEXT PRIMARY KEY NOT NULL,
                 version INTEGER NOT NULL,
-                snapshot_version INTEGER NOT NULL,
-                snapshot BLOB,
                 pending INTEGER NOT NULL);
+            CREATE TABLE IF NOT EXISTS snapshots (
+                stream TEXT PRIMARY KEY NOT NULL,
+                version INTEGER NOT NULL,
+                data BLOB NOT NULL);
             CREATE TABLE IF NOT EXISTS entries (
                 stream TEXT NOT NULL,
                 version INTEGER NOT NULL,
                 data BLOB NOT NULL,
                 PRIMARY KEY (stream, version)) WITHOUT ROWID;
+            """;
+
+        // The first layout kept the snapshot in the head row: it moves to its own table, once, in one transaction.
+        private const string MoveSnapshots = """
+            INSERT INTO snapshots (stream, version, data) SELECT id, snapshot_version, snapshot FROM streams WHERE snapshot IS NOT NULL;
+            ALTER TABLE streams DROP COLUMN snapshot;
+            ALTER TABLE streams DROP COLUMN snapshot_version;
             """;
 
         private readonly SqliteConnection _connection;
@@ -38,23 +49,19 @@ public sealed partial class SqliteJournalStore
         {
             _connection = new SqliteConnection(connectionString);
             _connection.Open();
-            using (var schema = _connection.CreateCommand())
-            {
-                schema.CommandText = Schema;
-                schema.ExecuteNonQuery();
-            }
+            Execute(Schema);
+            MigrateFirstLayout();
 
             _version = Prepare("SELECT version FROM streams WHERE id = $id", "$id");
             _entry = Prepare("INSERT INTO entries (stream, version, data) VALUES ($id, $version, $data)", "$id", "$version", "$data");
             _head = Prepare("""
-                INSERT INTO streams (id, version, snapshot_version, snapshot, pending) VALUES ($id, $version, 0, NULL, $pending)
+                INSERT INTO streams (id, version, pending) VALUES ($id, $version, $pending)
                 ON CONFLICT (id) DO UPDATE SET version = excluded.version, pending = excluded.pending
                 """, "$id", "$version", "$pending");
             _snapshot = Prepare("""
-                INSERT INTO streams (id, version, snapshot_version, snapshot, pending) VALUES ($id, $version, $version, $data, $pending)
-                ON CONFLICT (id) DO UPDATE SET version = excluded.version, snapshot_version = excluded.snapshot_version,
-                    snapshot = excluded.snapshot, pending = excluded.pending
-                """, "$id", "$version", "$data", "$pending");
+                INSERT INTO snapshots (stream, version, data) VALUES ($id, $version, $data)
+                ON CONFLICT (stream) DO UPDATE SET version = excluded.version, data = excluded.data
+                """, "$id", "$version", "$data");
             _dropEntries = Prepare("DELETE FROM entries WHERE stream = $id", "$id");
         }
 
@@ -131,7 +138,8 @@ public sealed partial class SqliteJournalStore
             if (append.Snapshot is { } snapshot)
             {
                 Run(_dropEntries, transaction, ("$id", append.Stream));
-                Run(_snapshot, transaction, ("$id", append.Stream), ("$version", append.NewVersion), ("$data", snapshot), ("$pending", append.Pending));
+                Run(_snapshot, transaction, ("$id", append.Stream), ("$version", append.NewVersion), ("$data", snapshot));
+                Run(_head, transaction, ("$id", append.Stream), ("$version", append.NewVersion), ("$pending", append.Pending));
                 return;
             }
 
@@ -152,6 +160,30 @@ public sealed partial class SqliteJournalStore
                 command.Parameters[name].Value = value;
             }
 
+            command.ExecuteNonQuery();
+        }
+
+        private void MigrateFirstLayout()
+        {
+            using var layout = _connection.CreateCommand();
+            layout.CommandText = "SELECT COUNT(*) FROM pragma_table_info('streams') WHERE name = 'snapshot'";
+            if ((long)layout.ExecuteScalar()! == 0)
+            {
+                return;
+            }
+
+            using var transaction = _connection.BeginTransaction();
+            using var move = _connection.CreateCommand();
+            move.Transaction = transaction;
+            move.CommandText = MoveSnapshots;
+            move.ExecuteNonQuery();
+            transaction.Commit();
+        }
+
+        private void Execute(string sql)
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = sql;
             command.ExecuteNonQuery();
         }
 

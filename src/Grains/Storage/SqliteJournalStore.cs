@@ -52,7 +52,10 @@ public sealed partial class SqliteJournalStore : IJournalStore, IDisposable
         await using var transaction = connection.BeginTransaction(deferred: true);
         await using var head = connection.CreateCommand();
         head.Transaction = transaction;
-        head.CommandText = "SELECT version, snapshot_version, snapshot FROM streams WHERE id = $id";
+        head.CommandText = """
+            SELECT streams.version, snapshots.version, snapshots.data
+            FROM streams LEFT JOIN snapshots ON snapshots.stream = streams.id WHERE streams.id = $id
+            """;
         head.Parameters.AddWithValue("$id", stream);
         await using var found = await head.ExecuteReaderAsync(cancellationToken);
         if (!await found.ReadAsync(cancellationToken))
@@ -60,7 +63,7 @@ public sealed partial class SqliteJournalStore : IJournalStore, IDisposable
             return JournalRead.Empty;
         }
 
-        var (version, snapshotVersion) = (found.GetInt64(0), found.GetInt64(1));
+        var (version, snapshotVersion) = (found.GetInt64(0), found.IsDBNull(1) ? 0 : found.GetInt64(1));
         var snapshot = found.IsDBNull(2) ? null : (byte[])found.GetValue(2);
         await using var entries = connection.CreateCommand();
         entries.Transaction = transaction;

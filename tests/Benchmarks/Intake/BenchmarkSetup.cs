@@ -39,7 +39,7 @@ public sealed record BenchmarkSetup(string Secret, string Kubeconfig, bool Quick
     public async Task<IntakeTargets> StartLocalAsync()
     {
         var targets = await IntakeTargets.StartAsync(Secret, await StartHandlerAsync());
-        await targets.WarmUpAsync(Pushes(WarmUpSequence, 400, i => i % 20));
+        await targets.WarmUpAsync(Pushes(WarmUpSequence, 3_000, i => i % 20));
         return targets;
     }
 

@@ -32,12 +32,23 @@ public sealed class IntakeTargets : IAsyncDisposable
         return new IntakeTargets(process, new LoadGenerator(baseUri), handler);
     }
 
-    /// <summary>The same bodies to both, unmeasured, so that neither is measured cold.</summary>
+    /// <summary>
+    /// The same bodies to both, unmeasured, twice (the second time under new delivery ids, so that the handler takes
+    /// them as new again), each time until both processes are quiet again (<see cref="QuietProcess"/>), so that neither
+    /// is measured cold or while it recompiles what the load made hot.
+    /// </summary>
     public async Task WarmUpAsync(SignedDelivery[] bodies)
     {
-        await Ceiling.WarmUpAsync(bodies);
-        await Intake.WarmUpAsync(bodies);
+        for (var round = 0; round < 2; round++, bodies = bodies.Select(b => b with { Id = Guid.NewGuid().ToString() }).ToArray())
+        {
+            await Ceiling.WarmUpAsync(bodies);
+            await Intake.WarmUpAsync(bodies);
+            await Task.WhenAll(QuietProcess.WaitAsync(_ceilingProcess.Id, SettleLimit), QuietProcess.WaitAsync(Handler.ProcessId, SettleLimit));
+        }
     }
+
+    /// <summary>The longest a warm-up waits for the processes to go quiet.</summary>
+    private static readonly TimeSpan SettleLimit = TimeSpan.FromSeconds(30);
 
     /// <summary>One load against the ceiling and then the handler (<see cref="SideBySide"/>).</summary>
     public Task<IntakeRow> CompareAsync(string load, string durability, Func<LoadGenerator, Task<LatencyStats>> run, string? note = null) =>

@@ -175,4 +175,30 @@ public sealed class GitMirrorFetchTests(GitServerFixture git) : IClassFixture<Gi
 
         Assert.Equal(("pushed", true), (text, ancestry));
     }
+
+    [Fact]
+    public async Task LockFilesLeftByAKilledProcess_DoNotBlockTheNextProcessesFetches()
+    {
+        var repo = await git.Server.CreateRepositoryAsync("owner/locks-" + Guid.NewGuid().ToString("N")[..8]);
+        var first = await repo.CommitFileAsync("feature", ".ci/workflow.yaml", "first");
+        var url = git.Server.GitUrl(repo.FullName).ToString();
+        var key = RepositoryKey.Parse(repo.FullName);
+        var feature = GitRef.Branch("feature");
+        await Mirror().ReadFileAsync(key, url, feature, first, ".ci/workflow.yaml", GitMirrorTests.MaxBytes, CancellationToken.None);
+        var pushed = await repo.CommitFileAsync("feature", ".ci/workflow.yaml", "pushed");
+
+        // What a SIGKILL in the middle of writing refs leaves: libgit2's lock files, in the mirror and in its staging repository.
+        var path = MirrorOf(url);
+        string[] locks = ["refs/heads/feature.lock", "packed-refs.lock", "staging/refs/heads/feature.lock", "staging/packed-refs.lock", "staging/config.lock"];
+        foreach (var lockFile in locks)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(path, lockFile))!);
+            await File.WriteAllTextAsync(Path.Combine(path, lockFile), "");
+        }
+
+        var text = await Mirror().ReadFileAsync(key, url, feature, pushed, ".ci/workflow.yaml", GitMirrorTests.MaxBytes, CancellationToken.None).TextAsync();
+
+        Assert.Equal("pushed", text);
+        Assert.Equal([], locks.Where(l => File.Exists(Path.Combine(path, l))).ToArray());
+    }
 }

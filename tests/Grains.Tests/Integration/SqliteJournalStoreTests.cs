@@ -1,9 +1,10 @@
 using K8sWebhookHandler.Grains.Storage;
+using Microsoft.Data.Sqlite;
 using K8sWebhookHandler.Testing.Processes;
 
 namespace K8sWebhookHandler.Grains.Tests.Integration;
 
-/// <summary>The local mode's journal: the contract, group commit, streams to wake, and reopening.</summary>
+/// <summary>The local mode's journal: the contract, group commit, streams to wake, reopening, and the first layout.</summary>
 public sealed class SqliteJournalStoreTests : JournalStoreContract, IDisposable
 {
     private readonly TempDirectory _directory = new("journal");
@@ -61,4 +62,41 @@ public sealed class SqliteJournalStoreTests : JournalStoreContract, IDisposable
         Assert.Equal(["a", "b"], read.Entries.Select(Text));
         Assert.Equal(2, conflict.Actual);
     }
+
+    [Fact]
+    public async Task FirstLayout_SnapshotsInTheHeadRow_OpensWithEveryStreamAsItWas()
+    {
+        _store.Dispose();
+        var path = _directory.Combine("first.db");
+        using (var first = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            first.Open();
+            using var create = first.CreateCommand();
+            create.CommandText = """
+                PRAGMA journal_mode = WAL;
+                CREATE TABLE streams (id TEXT PRIMARY KEY NOT NULL, version INTEGER NOT NULL, snapshot_version INTEGER NOT NULL,
+                    snapshot BLOB, pending INTEGER NOT NULL);
+                CREATE TABLE entries (stream TEXT NOT NULL, version INTEGER NOT NULL, data BLOB NOT NULL,
+                    PRIMARY KEY (stream, version)) WITHOUT ROWID;
+                INSERT INTO streams VALUES ('with-snapshot', 3, 2, CAST('state' AS BLOB), 1), ('entries-only', 1, 0, NULL, 0);
+                INSERT INTO entries VALUES ('with-snapshot', 3, CAST('c' AS BLOB)), ('entries-only', 1, CAST('a' AS BLOB));
+                """;
+            create.ExecuteNonQuery();
+        }
+
+        using var opened = SqliteJournalStore.Open(path);
+        var withSnapshot = await opened.ReadAsync("with-snapshot", CancellationToken.None);
+        var entriesOnly = await opened.ReadAsync("entries-only", CancellationToken.None);
+        var pending = await opened.PendingStreamsAsync(CancellationToken.None);
+        await opened.AppendAsync(new JournalAppend("with-snapshot", 3, [Bytes("d")], null, false), CancellationToken.None);
+        var appended = await opened.ReadAsync("with-snapshot", CancellationToken.None);
+
+        Assert.Equal("3 state@2 c", Describe(withSnapshot));
+        Assert.Equal("1 none@0 a", Describe(entriesOnly));
+        Assert.Equal(["with-snapshot"], pending);
+        Assert.Equal("4 state@2 c,d", Describe(appended));
+    }
+
+    private static string Describe(JournalRead read) =>
+        $"{read.Version} {(read.Snapshot is { } snapshot ? Text(snapshot) : "none")}@{read.SnapshotVersion} {string.Join(',', read.Entries.Select(Text))}";
 }

@@ -87,6 +87,22 @@ public sealed class InboxAcceptTests
     }
 
     [Fact]
+    public void RememberedIdsSeenAtOneInstant_TheGreatestNamesAreForgottenFirst_WhateverTheirOrderOfArrival()
+    {
+        var inbox = new InboxHarness(new DeliveryOptions { MaxRememberedDeliveries = 128 });
+        inbox.Receive(CheckSuite("early"));
+        inbox.Clock.Advance(TimeSpan.FromSeconds(1));
+        foreach (var i in Enumerable.Range(0, 128).Reverse())
+        {
+            inbox.Receive(CheckSuite($"id-{i:D3}"));
+        }
+
+        // At 128, before id-000: two go, the one seen earlier and, of the 127 seen at one instant, the greatest name.
+        Assert.Equal(["id-127", "early"], new[] { "id-126", "id-127", "early" }.Where(id => !inbox.State.Seen.ContainsKey(Id(id))));
+        Assert.Equal(127, inbox.State.Seen.Count);
+    }
+
+    [Fact]
     public void RememberedIdsAtTheLimit_ExpiredOnesAreForgottenBeforeAnyWithinTheRetention()
     {
         var inbox = new InboxHarness(new DeliveryOptions { MaxRememberedDeliveries = 4, DeliveryRetention = TimeSpan.FromMinutes(1) });

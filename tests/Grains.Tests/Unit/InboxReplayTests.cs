@@ -75,6 +75,21 @@ public sealed class InboxReplayTests
         Assert.Equal(["change", "Event", "IgnoredAs", "Reason", "At"], written.AsObject().Select(p => p.Key));
     }
 
+    [Fact]
+    public void AcceptedChange_OfAnAppInstallationsEvent_KeepsTheInstallation_AndOneWithoutReadsAsNone()
+    {
+        var inbox = new InboxHarness();
+        var changes = new List<RepositoryChange>();
+        var recording = new Inbox(() => inbox.State, new DeliveryOptions(), inbox.Clock, changes.Add);
+        recording.Accept(recording.Examine(Push("a") with { Installation = 957387 }));
+        recording.Accept(recording.Examine(Push("b", branch: "other")));
+
+        var read = changes.Select(c => JsonSerializer.Deserialize<RepositoryChange>(JsonSerializer.SerializeToUtf8Bytes(c, StateJson.Options), StateJson.Options)).ToList();
+
+        Assert.Equal([957387L, null], read.Select(c => Assert.IsType<DeliveryAccepted>(c).Event.Installation));
+        Assert.Equal([957387L, null], inbox.State.Inbox.Select(p => p.Event.Installation));
+    }
+
     private static RepositoryState Replay(RepositoryState state, IEnumerable<RepositoryChange> changes)
     {
         var inbox = new Inbox(() => state, Limits, TimeProvider.System);
