@@ -25,4 +25,8 @@ public static class RepositoryPaths
     public static string ArgoWorkflows => Path.Combine(SharedFixtures, "argo-workflows");
 
     public static string GitHubWebhooks => Path.Combine(SharedFixtures, "github-webhooks");
+
+    /// <summary>GitHub's own OpenAPI description (3.0.3) of the endpoints the handler may call.</summary>
+    public static string GitHubOpenApiDescription =>
+        Path.Combine(SharedFixtures, "github-openapi", "api.github.com.subset.json");
 }
