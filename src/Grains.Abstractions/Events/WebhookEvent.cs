@@ -77,9 +77,11 @@ public sealed record WebhookEvent(
     /// <summary>
     /// The GitHub App installation the event came through (the payload's <c>installation.id</c>), or null for a
     /// repository or organisation webhook: what the handler asks an installation token for, to read the repository
-    /// and report to it.
+    /// and report to it. Not written when there is none, so that stored events from before it read and write back
+    /// unchanged.
     /// </summary>
     [Id(12)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public long? Installation { get; init; }
 
     /// <summary>What the handler knows the event as (derived, so not stored).</summary>
