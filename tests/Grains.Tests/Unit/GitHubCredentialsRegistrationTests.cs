@@ -8,8 +8,7 @@ namespace K8sWebhookHandler.Grains.Tests.Unit;
 /// <summary><c>AddGitHubCredentials()</c>, and the request deadline under Handler:GitHub.</summary>
 public sealed class GitHubCredentialsRegistrationTests
 {
-    private static IConfiguration Configuration(params (string Key, string Value)[] settings) =>
-        new ConfigurationBuilder().AddInMemoryCollection(settings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value))).Build();
+    private static IConfiguration Configuration(params (string Key, string Value)[] settings) => OptionsRegistrationTests.Configuration(settings);
 
     [Fact]
     public async Task AddGitHubCredentials_WithTheSeedsGitHubToken_GivesThatToken()
