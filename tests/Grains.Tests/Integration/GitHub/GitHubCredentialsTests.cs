@@ -47,6 +47,21 @@ public sealed class GitHubCredentialsTests
     }
 
     [Fact]
+    public async Task EnterpriseApiUrl_IsUsedAsConfigured_WithoutASecondApiV3()
+    {
+        await using var world = await CredentialsWorld.StartAsync();
+        var options = world.AppOptions();
+        options.ApiUrl = new Uri(world.Emulator.BaseUri, "api/v3").ToString();
+        var credentials = world.Credentials(options);
+
+        var credential = await credentials.ForInstallationAsync(CredentialsWorld.Installation, CancellationToken.None);
+
+        Assert.Equal(world.Emulator.Credentials.Issued.Single().Token, credential.Token);
+        Assert.Equal(201, Assert.Single(world.TokenRequests()).StatusCode);
+        world.AssertNoViolations();
+    }
+
+    [Fact]
     public async Task InstallationToken_IsCached_AndRenewedOnceLessThanFiveMinutesAreLeft()
     {
         await using var world = await CredentialsWorld.StartAsync();
