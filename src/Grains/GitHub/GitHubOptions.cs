@@ -41,6 +41,12 @@ public sealed class GitHubOptions
     /// </summary>
     public string? WorkflowUrl { get; set; }
 
+    /// <summary>
+    /// <c>Handler:GitHub:RequestTimeout</c>: how long one request to the API (an installation token, say) may take; a
+    /// request that takes longer fails as transient and is retried. Default 10 s, at most 5 minutes.
+    /// </summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Whether the handler authenticates as a GitHub App rather than with a token.</summary>
     public bool IsApp => AppId is not null;
 }

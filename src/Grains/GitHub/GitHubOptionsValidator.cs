@@ -7,7 +7,7 @@ public sealed class GitHubOptionsValidator : IValidateOptions<GitHubOptions>
 {
     public ValidateOptionsResult Validate(string? name, GitHubOptions options)
     {
-        var errors = ApiUrlProblems(options).Concat(AppProblems(options)).Concat(WorkflowUrlProblems(options)).ToList();
+        var errors = ApiUrlProblems(options).Concat(AppProblems(options)).Concat(WorkflowUrlProblems(options)).Concat(TimeoutProblems(options)).ToList();
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
@@ -52,6 +52,14 @@ public sealed class GitHubOptionsValidator : IValidateOptions<GitHubOptions>
         if (options.WorkflowUrl is { } template && !WorkflowLink.TryCreate(template, out _, out var problem))
         {
             yield return $"Handler:GitHub:WorkflowUrl {problem}: set a template such as https://argo.example.com/workflows/{{namespace}}/{{name}}.";
+        }
+    }
+
+    private static IEnumerable<string> TimeoutProblems(GitHubOptions options)
+    {
+        if (options.RequestTimeout <= TimeSpan.Zero || options.RequestTimeout > TimeSpan.FromMinutes(5))
+        {
+            yield return "Handler:GitHub:RequestTimeout must be positive and at most 00:05:00 (default 00:00:10).";
         }
     }
 }

@@ -1,6 +1,7 @@
 using K8sWebhookHandler.Grains.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace K8sWebhookHandler.Grains.GitHub;
 
@@ -19,4 +20,17 @@ public static class GitHubServiceCollectionExtensions
                     github.Token = configuration["Handler:GitHubToken"] is { Length: > 0 } token ? token : configuration["GITHUB_TOKEN"] is { Length: > 0 } env ? env : null;
                 }
             }));
+
+    /// <summary>
+    /// Registers <see cref="IGitHubCredentials"/> (the configured token, or the App's installation tokens, cached per
+    /// installation) with <see cref="AddGitHubOptions"/>.
+    /// </summary>
+    public static IServiceCollection AddGitHubCredentials(this IServiceCollection services)
+    {
+        services.AddGitHubOptions();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<GitHubCredentials>();
+        services.TryAddSingleton<IGitHubCredentials>(sp => sp.GetRequiredService<GitHubCredentials>());
+        return services;
+    }
 }

@@ -10,7 +10,7 @@ namespace K8sWebhookHandler.Grains.Tests.Unit;
 /// <summary>Options registered by more than one subsystem are bound and validated once.</summary>
 public sealed class OptionsRegistrationTests
 {
-    private static IConfiguration Configuration(params (string Key, string Value)[] settings) =>
+    internal static IConfiguration Configuration(params (string Key, string Value)[] settings) =>
         new ConfigurationBuilder().AddInMemoryCollection(settings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value))).Build();
 
     /// <summary>The git mirror and the Kubernetes target both ask for the data directory; the git options are asked for twice.</summary>
