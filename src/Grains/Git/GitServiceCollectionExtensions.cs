@@ -17,9 +17,9 @@ public static class GitServiceCollectionExtensions
         services.AddValidatedOptions<GitOptions, GitOptionsValidator>(GitOptions.Section, options =>
             options.PostConfigure<IConfiguration>((git, configuration) =>
             {
-                if (string.IsNullOrEmpty(git.GitHubToken) && configuration["GITHUB_TOKEN"] is { Length: > 0 } token)
+                if (string.IsNullOrEmpty(git.GitHubToken))
                 {
-                    git.GitHubToken = token;
+                    git.GitHubToken = GitHubTokenSetting.Read(configuration);
                 }
             }));
 

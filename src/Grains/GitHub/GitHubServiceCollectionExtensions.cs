@@ -17,7 +17,7 @@ public static class GitHubServiceCollectionExtensions
             {
                 if (string.IsNullOrEmpty(github.Token))
                 {
-                    github.Token = configuration["Handler:GitHubToken"] is { Length: > 0 } token ? token : configuration["GITHUB_TOKEN"] is { Length: > 0 } env ? env : null;
+                    github.Token = GitHubTokenSetting.Read(configuration);
                 }
             }));
 
