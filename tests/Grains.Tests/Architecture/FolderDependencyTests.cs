@@ -30,11 +30,12 @@ public sealed class FolderDependencyTests
         ["Superseding"] = ["Configuration", "Failures", "Manifests"],
         ["Processing"] = ["Failures", "Manifests", "Superseding"],
         ["Git"] = ["Configuration", "Failures", "Processing", "Storage", "Superseding"],
-        ["GitHub"] = ["Configuration", "Failures"],
-        ["Kubernetes"] = ["Configuration", "Failures", "Manifests", "Processing", "Storage", "Superseding"],
-        ["Repositories"] = ["Delivery", "Failures", "Processing", "Storage", "Superseding"],
+        ["Reporting"] = ["Configuration", "Failures"],
+        ["GitHub"] = ["Configuration", "Failures", "Reporting"],
+        ["Kubernetes"] = ["Configuration", "Failures", "Manifests", "Processing", "Reporting", "Storage", "Superseding"],
+        ["Repositories"] = ["Delivery", "Failures", "Processing", "Reporting", "Storage", "Superseding"],
         ["Health"] = ["Failures", "Kubernetes", "Repositories", "Storage"],
-        ["Hosting"] = ["Configuration", "Delivery", "Failures", "Git", "GitHub", "Health", "Kubernetes", "Manifests", "Processing", "Repositories", "Storage", "Superseding"],
+        ["Hosting"] = ["Configuration", "Delivery", "Failures", "Git", "GitHub", "Health", "Kubernetes", "Manifests", "Processing", "Reporting", "Repositories", "Storage", "Superseding"],
     };
 
     /// <summary>The folders that may not use every other one (Hosting may).</summary>
