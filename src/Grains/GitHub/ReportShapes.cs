@@ -119,7 +119,7 @@ public static class ReportShapes
     }
 
     private static StringEnum<CheckConclusion>? Conclusion(CheckConclusion? conclusion) =>
-        conclusion is { } c ? new StringEnum<CheckConclusion>(c) : null;
+        conclusion is { } c ? new StringEnum<CheckConclusion>(c) : default(StringEnum<CheckConclusion>?);
 
     private static NewCheckRunOutput Output(CommitReport report) => new(StatusDescription(report), Summary(report));
 }
