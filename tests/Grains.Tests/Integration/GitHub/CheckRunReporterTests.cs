@@ -87,6 +87,26 @@ public sealed class CheckRunReporterTests
     }
 
     [Fact]
+    public async Task ReadAsync_CheckRunOfTheSameNameByAnotherApp_IsNotOurs()
+    {
+        await using var world = await CredentialsWorld.StartAsync();
+        using var reporter = world.Reporter(world.AppOptions());
+        using var otherKey = System.Security.Cryptography.RSA.Create(2048);
+        world.Emulator.Catalog.RegisterApp(99, otherKey, "other-ci");
+        var theirs = world.Emulator.CheckRuns.Add(new GitHubApiEmulator.State.CheckRun(0, Key.Value, CredentialsWorld.Sha, Context, "in_progress", null,
+            world.Time.GetUtcNow(), null, null, null, new GitHubApiEmulator.State.CheckRunOutput("running", "running", null), 99, 0));
+
+        var before = await reporter.ReadAsync(Report(ReportOutcome.Running), CancellationToken.None);
+        var ours = await reporter.SendAsync(Report(ReportOutcome.Running), null, CancellationToken.None);
+        var after = await reporter.ReadAsync(Report(ReportOutcome.Running), CancellationToken.None);
+
+        Assert.Null(before);
+        Assert.NotEqual(theirs.Id, ours);
+        Assert.Equal(new ShownReport(true, ours), after);
+        world.AssertNoViolations();
+    }
+
+    [Fact]
     public async Task App_AndAReportWithoutInstallation_IsRefusedSayingSo_WithoutARequest()
     {
         await using var world = await CredentialsWorld.StartAsync();

@@ -80,4 +80,21 @@ public sealed class CommitReporterCredentialTests
         Assert.Equal((IdentityKind.Anonymous, 401), (redirected.Identity!.Kind, redirected.StatusCode));
         Assert.Empty(world.Emulator.Statuses.For(Key.Value, CredentialsWorld.Sha));
     }
+
+    [Fact]
+    public async Task InstallationTokenRequestRedirectedToAnotherPort_ArrivesWithoutTheJwt()
+    {
+        await using var world = await CredentialsWorld.StartAsync();
+        await using var redirector = new RedirectingServer(world.Emulator.BaseUri);
+        var options = world.AppOptions();
+        options.ApiUrl = redirector.BaseUri.ToString();
+        using var reporter = world.Reporter(options);
+
+        await Assert.ThrowsAsync<DeliveryRefusedException>(() => reporter.SendAsync(Report(ReportOutcome.Running), null, CancellationToken.None));
+
+        Assert.StartsWith("Bearer eyJ", Assert.Single(redirector.Authorizations), StringComparison.Ordinal);
+        var redirected = Assert.Single(world.Emulator.Requests.Snapshot());
+        Assert.Equal((IdentityKind.Anonymous, 401), (redirected.Identity!.Kind, redirected.StatusCode));
+        Assert.Empty(world.Emulator.Credentials.Issued);
+    }
 }

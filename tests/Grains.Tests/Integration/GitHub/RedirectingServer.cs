@@ -76,8 +76,11 @@ internal sealed class RedirectingServer : IAsyncDisposable
             length = name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase) ? int.Parse(value, System.Globalization.CultureInfo.InvariantCulture) : length;
         }
 
-        var body = new char[length];
-        await reader.ReadBlockAsync(body, cancellationToken);
+        if (length > 0)
+        {
+            await reader.ReadBlockAsync(new char[length], cancellationToken);
+        }
+
         return (target, authorization);
     }
 }
