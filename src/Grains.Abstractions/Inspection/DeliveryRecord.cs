@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using K8sWebhookHandler.Abstractions.Events;
 using K8sWebhookHandler.Abstractions.Identity;
 
@@ -25,7 +26,7 @@ public sealed record DeliveryRecord(
     [property: Id(12)] string Before = "",
     [property: Id(13)] bool Deleted = false,
     [property: Id(14)] int Rerun = 0,
-    [property: Id(15)] IReadOnlyList<ReportRecord>? Reports = null)
+    [property: Id(15), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<ReportRecord>? Reports = null)
 {
     public bool IsFinal => State != DeliveryState.Queued;
 }
