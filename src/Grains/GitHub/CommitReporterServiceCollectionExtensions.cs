@@ -19,9 +19,10 @@ public static class CommitReporterServiceCollectionExtensions
         || GitHubTokenSetting.Read(configuration) is not null;
 
     /// <summary>
-    /// Registers <see cref="ICommitReporter"/> (<see cref="CommitReporter"/>, with <see cref="GitHubServiceCollectionExtensions.AddGitHubCredentials"/>)
-    /// when <paramref name="configuration"/> <see cref="ReportsToGitHub"/>, and nothing otherwise: reporting is off
-    /// when the container has no <see cref="ICommitReporter"/> (<c>GetService</c> answers null).
+    /// Registers <see cref="ICommitReporter"/> (<see cref="CommitReporter"/> behind the silo's <see cref="RateLimitGate"/>,
+    /// with <see cref="GitHubServiceCollectionExtensions.AddGitHubCredentials"/>) when <paramref name="configuration"/>
+    /// <see cref="ReportsToGitHub"/>, and nothing otherwise: reporting is off when the container has no
+    /// <see cref="ICommitReporter"/> (<c>GetService</c> answers null).
     /// </summary>
     public static IServiceCollection AddCommitReporter(this IServiceCollection services, IConfiguration configuration)
     {
@@ -32,7 +33,7 @@ public static class CommitReporterServiceCollectionExtensions
 
         services.AddGitHubCredentials();
         services.TryAddSingleton<CommitReporter>();
-        services.TryAddSingleton<ICommitReporter>(sp => sp.GetRequiredService<CommitReporter>());
+        services.TryAddSingleton<ICommitReporter>(sp => new RateLimitGate(sp.GetRequiredService<CommitReporter>(), sp.GetRequiredService<TimeProvider>()));
         return services;
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using K8sWebhookHandler.Abstractions.Reporting;
 using K8sWebhookHandler.Grains.Reporting;
 using Octokit;
 

@@ -21,7 +21,8 @@ public sealed class CommitReporterRegistrationTests
         await using var provider = services.BuildServiceProvider();
 
         Assert.True(configuration.ReportsToGitHub());
-        Assert.IsType<CommitReporter>(provider.GetService<ICommitReporter>());
+        Assert.IsType<RateLimitGate>(provider.GetService<ICommitReporter>());
+        Assert.NotNull(provider.GetService<CommitReporter>());
     }
 
     [Fact]

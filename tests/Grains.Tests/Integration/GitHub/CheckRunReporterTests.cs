@@ -1,3 +1,4 @@
+using K8sWebhookHandler.Abstractions.Reporting;
 using K8sWebhookHandler.Grains.Failures;
 using K8sWebhookHandler.Grains.Reporting;
 using static K8sWebhookHandler.Grains.Tests.Integration.GitHub.ReporterWorld;

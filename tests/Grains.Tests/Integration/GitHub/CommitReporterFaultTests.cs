@@ -1,3 +1,4 @@
+using K8sWebhookHandler.Abstractions.Reporting;
 using K8sWebhookHandler.GitHubApiEmulator.Diagnostics;
 using K8sWebhookHandler.GitHubApiEmulator.State;
 using K8sWebhookHandler.Grains.Failures;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using K8sWebhookHandler.Abstractions.Reporting;
 using K8sWebhookHandler.Grains.GitHub;
 using K8sWebhookHandler.Grains.Reporting;
 using Octokit;
