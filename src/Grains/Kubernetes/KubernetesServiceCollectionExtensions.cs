@@ -1,5 +1,6 @@
 using K8sWebhookHandler.Grains.Configuration;
 using K8sWebhookHandler.Grains.Processing;
+using K8sWebhookHandler.Grains.Reporting;
 using K8sWebhookHandler.Grains.Storage;
 using K8sWebhookHandler.Grains.Superseding;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,8 +22,9 @@ public static class KubernetesServiceCollectionExtensions
 
     /// <summary>
     /// Where manifests are applied: the cluster when Kubernetes configuration is found (kinds resolved by discovery,
-    /// <see cref="KubernetesApplier"/> writes, <see cref="WorkflowSuperseder"/> stops older workflows), a folder under the
-    /// data directory otherwise (<see cref="OfflineKindResolver"/>, <see cref="DryRunFolder"/>). Also where objects may go
+    /// <see cref="KubernetesApplier"/> writes, <see cref="WorkflowSuperseder"/> stops older workflows, <see cref="WorkflowWatch"/>
+    /// watches the handler's Workflows for their phase), a folder under the data directory otherwise
+    /// (<see cref="OfflineKindResolver"/>, <see cref="DryRunFolder"/>, which has no Workflows to watch). Also where objects may go
     /// (<see cref="ObjectPlacement"/>, from these options), which the pipeline's planner checks. Start-up fails when the
     /// settings ask for a cluster that configuration cannot reach (<see cref="KubernetesTargetValidator"/>); once
     /// started, the log says which it is.
@@ -41,6 +43,9 @@ public static class KubernetesServiceCollectionExtensions
             : sp.GetRequiredService<DryRunFolder>());
         services.AddSingleton<IWorkflowStopper>(sp => Cluster(sp) is { } client
             ? new WorkflowSuperseder(client, sp.GetRequiredService<IKindResolver>())
+            : sp.GetRequiredService<DryRunFolder>());
+        services.AddSingleton<IWorkflowWatch>(sp => Cluster(sp) is { } client
+            ? new WorkflowWatch(client, sp.GetRequiredService<IKindResolver>(), sp.GetRequiredService<IOptions<KubernetesOptions>>(), sp.GetRequiredService<ILogger<WorkflowWatch>>())
             : sp.GetRequiredService<DryRunFolder>());
         return services;
     }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using K8sWebhookHandler.KubeApiEmulator.Resources;
@@ -14,6 +15,23 @@ namespace K8sWebhookHandler.KubeApiEmulator.Http;
 /// </summary>
 public sealed class WatchStreamer(ObjectStore store, TimeProvider time)
 {
+    private readonly ConcurrentDictionary<HttpContext, bool> _open = new();
+
+    /// <summary>
+    /// Resets the connection of every open watch, as a load balancer or a restarting API server does: the client sees
+    /// the stream break, not end. Returns how many were open.
+    /// </summary>
+    public int DropAll()
+    {
+        var open = _open.Keys.ToArray();
+        foreach (var context in open)
+        {
+            context.Abort();
+        }
+
+        return open.Length;
+    }
+
     public async Task StreamAsync(HttpContext context, ResourceType type, string? ns, LabelSelector labels, FieldSelector fields)
     {
         var query = context.Request.Query;
@@ -58,6 +76,7 @@ public sealed class WatchStreamer(ObjectStore store, TimeProvider time)
         using (var cancel = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted))
         {
             cancel.CancelAfter(timeout);
+            _open[context] = true;
             try
             {
                 foreach (var obj in initial)
@@ -77,6 +96,10 @@ public sealed class WatchStreamer(ObjectStore store, TimeProvider time)
             catch (OperationCanceledException) when (cancel.IsCancellationRequested)
             {
                 // The client went away or the watch's timeoutSeconds ran out: the stream simply ends.
+            }
+            finally
+            {
+                _open.TryRemove(context, out _);
             }
         }
     }
