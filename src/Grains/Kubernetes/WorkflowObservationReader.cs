@@ -43,7 +43,7 @@ public static class WorkflowObservationReader
             return (null, $"its {StampKeys.RepoName} annotation is not a repository name");
         }
 
-        if (PhaseOf(Field(Field(item, "status"), "phase")) is not { } phase)
+        if (PhaseOf(item["status"]) is not { } phase)
         {
             return (null, "its status.phase is not one Argo Workflows defines");
         }
@@ -53,15 +53,22 @@ public static class WorkflowObservationReader
         return (new WorkflowObservation(repository, new AppliedObject(apiVersion, resource.Kind, ns, name), phase, message, version), null);
     }
 
-    /// <summary>No phase yet (absent, null or empty) is <see cref="WorkflowPhase.Pending"/>; any other value must be a defined name.</summary>
-    private static WorkflowPhase? PhaseOf(JsonNode? node) => node is null
-        ? WorkflowPhase.Pending
-        : ManifestFields.StringOrNull(node) switch
+    /// <summary>
+    /// No status or phase yet (absent, null or empty) is <see cref="WorkflowPhase.Pending"/>; a phase must be a defined
+    /// name, in a status that is a mapping.
+    /// </summary>
+    private static WorkflowPhase? PhaseOf(JsonNode? status) => status switch
+    {
+        null => WorkflowPhase.Pending,
+        JsonObject { } map when map["phase"] is null => WorkflowPhase.Pending,
+        JsonObject { } map => ManifestFields.StringOrNull(map["phase"]) switch
         {
             null => null,
             "" => WorkflowPhase.Pending,
             var text => Phases.TryGetValue(text, out var phase) ? phase : null,
-        };
+        },
+        _ => null,
+    };
 
     /// <summary>A field of a mapping; null when absent or when the parent is not a mapping (a hostile <c>labels: []</c>).</summary>
     private static JsonNode? Field(JsonNode? parent, string name) => (parent as JsonObject)?[name];
