@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Runtime.ExceptionServices;
 using System.Text.Json.Nodes;
@@ -110,19 +111,20 @@ public sealed class WorkflowWatch(
     private async Task FollowAsync(WorkflowWatchStream stream, ResourceKind resource, string? ns, string version, IWorkflowObserver observer,
         CancellationToken cancellationToken)
     {
-        var quiet = 0;
+        var empty = 0;
         while (true)
         {
+            var started = Stopwatch.GetTimestamp();
             var end = await Api(resource, ns, () => stream.FollowAsync(resource, ns, version, observer, cancellationToken));
             if (end.Expired)
             {
                 return;
             }
 
-            quiet = end.Lines == 0 ? quiet + 1 : 0;
-            if (quiet >= _limits.QuietStreamsBeforeFailure)
+            empty = end.Lines == 0 && Stopwatch.GetElapsedTime(started) < _limits.ServerTimeout / 2 ? empty + 1 : 0;
+            if (empty >= _limits.EmptyStreamsBeforeFailure)
             {
-                throw new TransientException($"the watch on {resource.QualifiedPlural} in {WorkflowWatchStream.Where(ns)} ended {quiet} times in a row without an event");
+                throw new TransientException($"the watch on {resource.QualifiedPlural} in {WorkflowWatchStream.Where(ns)} ended {empty} times in a row at once, without an event");
             }
 
             version = end.Version;

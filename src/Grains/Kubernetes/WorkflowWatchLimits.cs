@@ -3,8 +3,11 @@ namespace K8sWebhookHandler.Grains.Kubernetes;
 /// <summary>The bounds of <see cref="WorkflowWatch"/>; the defaults suit any cluster, tests make them smaller.</summary>
 public sealed record WorkflowWatchLimits
 {
-    /// <summary>Workflows per list page (<c>limit</c>, then <c>continue</c>). Default 500, as client-go's informers use.</summary>
-    public int PageSize { get; init; } = 500;
+    /// <summary>
+    /// Workflows per list page (<c>limit</c>, then <c>continue</c>). Default 100: a Workflow's status can be large, and a
+    /// page must arrive within <c>Handler:KubernetesRequestTimeout</c>.
+    /// </summary>
+    public int PageSize { get; init; } = 100;
 
     /// <summary>The watch's <c>timeoutSeconds</c>: the API server ends the stream after it and the watch resumes. Default 5 minutes.</summary>
     public TimeSpan ServerTimeout { get; init; } = TimeSpan.FromMinutes(5);
@@ -19,8 +22,9 @@ public sealed record WorkflowWatchLimits
     public int MaxLineBytes { get; init; } = 4 * 1024 * 1024;
 
     /// <summary>
-    /// How many watch streams in a row may end without a single event before the watch gives up with a
-    /// <see cref="Failures.TransientException"/> (and the caller starts again, with backoff). Default 3.
+    /// How many watch streams in a row may end early (before half of <see cref="ServerTimeout"/>) without a single event
+    /// before the watch gives up with a <see cref="Failures.TransientException"/>, so that a server or proxy that closes
+    /// every stream at once is retried with the caller's backoff, not in a tight loop. Default 3.
     /// </summary>
-    public int QuietStreamsBeforeFailure { get; init; } = 3;
+    public int EmptyStreamsBeforeFailure { get; init; } = 3;
 }

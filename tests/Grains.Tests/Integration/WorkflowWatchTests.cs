@@ -168,4 +168,29 @@ public sealed class WorkflowWatchTests
 
         Assert.Contains("503", failure.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task ForbiddenList_IsTransientAndNamesTheResource()
+    {
+        await using var harness = await StartAsync();
+        harness.Emulator.Faults.FailNext(1, 403, IsList);
+        harness.Watch();
+
+        var failure = await Assert.ThrowsAsync<Failures.TransientException>(() => harness.Watching.WaitAsync(SafetyNet));
+
+        Assert.StartsWith("watching workflows.argoproj.io in ci: 403 ", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StreamsThatEndAtOnceWithoutEvents_GiveUpAsTransientInsteadOfLooping()
+    {
+        await using var harness = await StartAsync();
+        harness.Emulator.Faults.AnswerNext(5, 200, "", "application/json", IsWatch);
+        harness.Watch(limits: new WorkflowWatchLimits { EmptyStreamsBeforeFailure = 3 });
+
+        var failure = await Assert.ThrowsAsync<Failures.TransientException>(() => harness.Watching.WaitAsync(SafetyNet));
+
+        Assert.Contains("ended 3 times in a row at once", failure.Message, StringComparison.Ordinal);
+        Assert.Equal(3, harness.Watches().Count);
+    }
 }
