@@ -14,9 +14,6 @@ internal static partial class WorkflowWatchLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Skipped a watch event on {Resource} in {Namespace} that cannot be read: {Excerpt}")]
     public static partial void Malformed(ILogger logger, string resource, string @namespace, string excerpt);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "The watch on {Resource} in {Namespace} ended with an error {Code}: {ApiMessage}")]
-    public static partial void ErrorEvent(ILogger logger, string resource, string @namespace, int code, string apiMessage);
-
     [LoggerMessage(Level = LogLevel.Information, Message = "The watch on {Resource} in {Namespace} dropped after version {ResourceVersion} and resumes from it: {Reason}")]
     public static partial void Dropped(ILogger logger, string resource, string @namespace, string resourceVersion, string reason);
 

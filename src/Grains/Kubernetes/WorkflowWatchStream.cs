@@ -19,7 +19,6 @@ internal sealed class WorkflowWatchStream(KubernetesRestClient client, WorkflowW
     private enum Next
     {
         Read,
-        Reconnect,
         Relist,
     }
 
@@ -55,9 +54,9 @@ internal sealed class WorkflowWatchStream(KubernetesRestClient client, WorkflowW
                 lines++;
                 var (next, seen) = await HandleAsync(resource, ns, line, observer, cancellationToken);
                 version = seen ?? version;
-                if (next != Next.Read)
+                if (next == Next.Relist)
                 {
-                    return new WatchEnd(version, next == Next.Relist, lines);
+                    return new WatchEnd(version, true, lines);
                 }
             }
         }
@@ -96,9 +95,12 @@ internal sealed class WorkflowWatchStream(KubernetesRestClient client, WorkflowW
             case { Type: "DELETED" or "BOOKMARK" } passed:
                 // A deleted Workflow reports nothing; a bookmark only says how far the watch has come.
                 return (Next.Read, passed.ResourceVersion);
+            case { Type: "ERROR", ErrorCode: (int)HttpStatusCode.Gone }:
+                return (Next.Relist, null);
             case { Type: "ERROR" } error:
-                WorkflowWatchLog.ErrorEvent(logger, resource.QualifiedPlural, Where(ns), error.ErrorCode ?? 0, error.ErrorMessage);
-                return (error.ErrorCode == (int)HttpStatusCode.Gone ? Next.Relist : Next.Reconnect, null);
+                // As client-go's reflector does: any other error ends the watch, and the caller starts over with backoff.
+                throw new TransientException(
+                    $"the watch on {resource.QualifiedPlural} in {Where(ns)} ended with an error event {error.ErrorCode}: {KubernetesApiException.Excerpt(error.ErrorMessage)}");
             case var other:
                 WorkflowWatchLog.Malformed(logger, resource.QualifiedPlural, Where(ns), $"an event of type {KubernetesApiException.Excerpt(other.Type)}");
                 return (Next.Read, null);

@@ -71,5 +71,19 @@ public sealed class WorkflowWatchScopeTests
         Assert.Single(harness.Lists());
     }
 
+    [Fact]
+    public async Task ErrorEventOtherThanGone_EndsTheWatchAsTransient()
+    {
+        await using var harness = await StartAsync();
+        var status = new JsonObject { ["kind"] = "Status", ["apiVersion"] = "v1", ["status"] = "Failure", ["code"] = 500, ["message"] = "etcdserver: leader changed" };
+        harness.Emulator.Faults.AnswerNext(1, 200, Event("ERROR", status) + "\n", "application/json", IsWatch);
+
+        harness.Watch();
+        var failure = await Assert.ThrowsAsync<Failures.TransientException>(() => harness.Watching.WaitAsync(SafetyNet));
+
+        Assert.Equal("the watch on workflows.argoproj.io in ci ended with an error event 500: etcdserver: leader changed", failure.Message);
+        Assert.Single(harness.Lists());
+    }
+
     private static string Event(string type, JsonObject obj) => new JsonObject { ["type"] = type, ["object"] = obj }.ToJsonString();
 }
