@@ -22,9 +22,8 @@ public static class KubernetesServiceCollectionExtensions
 
     /// <summary>
     /// Where manifests are applied: the cluster when Kubernetes configuration is found (kinds resolved by discovery,
-    /// <see cref="KubernetesApplier"/> writes, <see cref="WorkflowSuperseder"/> stops older workflows, <see cref="WorkflowWatch"/>
-    /// watches the handler's Workflows for their phase), a folder under the data directory otherwise
-    /// (<see cref="OfflineKindResolver"/>, <see cref="DryRunFolder"/>, which has no Workflows to watch). Also where objects may go
+    /// <see cref="KubernetesApplier"/> writes, <see cref="WorkflowSuperseder"/> stops older workflows), a folder under the
+    /// data directory otherwise (<see cref="OfflineKindResolver"/>, <see cref="DryRunFolder"/>). Also where objects may go
     /// (<see cref="ObjectPlacement"/>, from these options), which the pipeline's planner checks. Start-up fails when the
     /// settings ask for a cluster that configuration cannot reach (<see cref="KubernetesTargetValidator"/>); once
     /// started, the log says which it is.
@@ -44,7 +43,23 @@ public static class KubernetesServiceCollectionExtensions
         services.AddSingleton<IWorkflowStopper>(sp => Cluster(sp) is { } client
             ? new WorkflowSuperseder(client, sp.GetRequiredService<IKindResolver>())
             : sp.GetRequiredService<DryRunFolder>());
-        services.AddSingleton<IWorkflowWatch>(sp => Cluster(sp) is { } client
+        return services;
+    }
+
+    /// <summary>
+    /// The watch on the handler's Workflows (<see cref="IWorkflowWatch"/>), on the target of <see cref="AddKubernetesTarget"/>
+    /// (added if it is not yet): <see cref="WorkflowWatch"/> on a cluster, which needs <c>list</c> and <c>watch</c> on
+    /// <c>workflows.argoproj.io</c> in <see cref="WorkflowWatch.Namespaces"/>; in a dry run <see cref="DryRunFolder"/>, which
+    /// has no Workflows and observes nothing until cancelled.
+    /// </summary>
+    public static IServiceCollection AddWorkflowWatch(this IServiceCollection services)
+    {
+        if (!services.Any(d => d.ServiceType == typeof(KubernetesTarget)))
+        {
+            services.AddKubernetesTarget();
+        }
+
+        services.TryAddSingleton<IWorkflowWatch>(sp => Cluster(sp) is { } client
             ? new WorkflowWatch(client, sp.GetRequiredService<IKindResolver>(), sp.GetRequiredService<IOptions<KubernetesOptions>>(), sp.GetRequiredService<ILogger<WorkflowWatch>>())
             : sp.GetRequiredService<DryRunFolder>());
         return services;

@@ -8,7 +8,7 @@ using static K8sWebhookHandler.Grains.Tests.Integration.WorkflowWatchHarness;
 
 namespace K8sWebhookHandler.Grains.Tests.Integration;
 
-/// <summary>What <c>AddKubernetesTarget</c> registers as <see cref="IWorkflowWatch"/>: the cluster's watch, or nothing to watch in a dry run.</summary>
+/// <summary>What <c>AddWorkflowWatch</c> registers as <see cref="IWorkflowWatch"/>: the cluster's watch, or nothing to watch in a dry run.</summary>
 public sealed class WorkflowWatchRegistrationTests
 {
     [Fact]
@@ -32,6 +32,15 @@ public sealed class WorkflowWatchRegistrationTests
     }
 
     [Fact]
+    public void WithoutTheKubernetesTarget_AddsItOnce()
+    {
+        var services = new ServiceCollection().AddWorkflowWatch();
+
+        Assert.Single(services, d => d.ServiceType == typeof(KubernetesTarget));
+        Assert.Single(services, d => d.ServiceType == typeof(IWorkflowWatch));
+    }
+
+    [Fact]
     public async Task DryRun_HasNothingToWatchAndEndsWhenCancelled()
     {
         using var data = new TempDirectory("watch-registration");
@@ -51,7 +60,7 @@ public sealed class WorkflowWatchRegistrationTests
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value))).Build();
         var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddLogging();
-        services.AddKubernetesTarget();
+        services.AddKubernetesTarget().AddWorkflowWatch().AddWorkflowWatch();
         return services.BuildServiceProvider();
     }
 }
