@@ -85,5 +85,40 @@ public sealed class WorkflowWatchScopeTests
         Assert.Single(harness.Lists());
     }
 
+    [Fact]
+    public async Task ContinueTokenExpiredBetweenPages_ListsFromTheStart()
+    {
+        await using var harness = await StartAsync();
+        await harness.CreateAsync(Workflow("a"));
+        await harness.CreateAsync(Workflow("b", "Running"));
+        harness.Emulator.Faults.FailNext(1, 410, r => IsList(r) && r.QueryValue("continue") is not null);
+
+        harness.Watch(limits: new WorkflowWatchLimits { PageSize = 1 });
+        await harness.WatchesAsync(1);
+
+        Assert.Equal(["a", "a", "b"], harness.Observed.All.Select(o => o.Object.Name));
+        Assert.Equal([false, true, false, true], harness.Lists().Select(l => l.QueryValue("continue") is not null));
+    }
+
+    [Fact]
+    public async Task ObserverFailing_EndsTheWatchOfEveryNamespaceWithItsException()
+    {
+        await using var harness = await StartAsync();
+        await harness.CreateAsync(Workflow("in-default", ns: "default"));
+        var watch = new WorkflowWatch(harness.Client, new ApiDiscovery(harness.Client),
+            Microsoft.Extensions.Options.Options.Create(new KubernetesOptions { AllowedNamespaces = ["default"] }),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<WorkflowWatch>.Instance);
+
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => watch.WatchAsync(new FailingObserver(), CancellationToken.None).WaitAsync(SafetyNet));
+
+        Assert.Equal("the repository grain could not write", failure.Message);
+    }
+
+    private sealed class FailingObserver : Grains.Reporting.IWorkflowObserver
+    {
+        public Task ObserveAsync(WorkflowObservation observation, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("the repository grain could not write");
+    }
+
     private static string Event(string type, JsonObject obj) => new JsonObject { ["type"] = type, ["object"] = obj }.ToJsonString();
 }
