@@ -1,6 +1,7 @@
 using K8sWebhookHandler.Abstractions.Events;
 using K8sWebhookHandler.Abstractions.Identity;
 using K8sWebhookHandler.Abstractions.Inspection;
+using K8sWebhookHandler.Abstractions.Reporting;
 using Orleans.Concurrency;
 
 namespace K8sWebhookHandler.Abstractions;
@@ -41,6 +42,14 @@ public interface IRepositoryGrain : IGrainWithStringKey
     /// </summary>
     [Alias("retry")]
     Task<DeliveryRecord?> Retry(DeliveryId delivery);
+
+    /// <summary>
+    /// What the watch saw of one of the handler's Workflows: when its phase tells GitHub something new about a Workflow
+    /// this repository made, a report is written down before the call returns, and sent. Anything else changes
+    /// nothing; the same observation any number of times changes GitHub once.
+    /// </summary>
+    [Alias("observe-workflow")]
+    Task ObserveWorkflow(WorkflowObservation observation);
 
     /// <summary>Activates the grain so that pending deliveries resume (after a restart).</summary>
     [Alias("wake")]

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using K8sWebhookHandler.Abstractions.Events;
 using K8sWebhookHandler.Abstractions.Identity;
 
@@ -6,6 +7,7 @@ namespace K8sWebhookHandler.Abstractions.Inspection;
 /// <summary>
 /// One delivery and what became of it; <see cref="Stopped"/> lists older objects it superseded. With
 /// <see cref="Before"/>, <see cref="Deleted"/> and the repository's facts it is enough to run the delivery again.
+/// <see cref="Reports"/> says what GitHub was told about its commit (the newest kept), once reporting is configured.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("delivery-record")]
 public sealed record DeliveryRecord(
@@ -23,7 +25,8 @@ public sealed record DeliveryRecord(
     [property: Id(11)] IReadOnlyList<AppliedObject>? Stopped = null,
     [property: Id(12)] string Before = "",
     [property: Id(13)] bool Deleted = false,
-    [property: Id(14)] int Rerun = 0)
+    [property: Id(14)] int Rerun = 0,
+    [property: Id(15), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<ReportRecord>? Reports = null)
 {
     public bool IsFinal => State != DeliveryState.Queued;
 }

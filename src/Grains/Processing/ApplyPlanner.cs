@@ -39,7 +39,7 @@ public sealed class ApplyPlanner(IKindResolver resolver, ObjectPlacement placeme
                 ?? throw new DeliveryRefusedException($"a {kind} has no metadata");
             var name = ReadName(metadata, kind);
             var ns = Place(resource, metadata, name, targetNamespace);
-            plan.Add(new PlannedObject(resource, body, apiVersion, name, ns));
+            plan.Add(new PlannedObject(resource, body, apiVersion, name, ns, StatusContext.For(resource, metadata, name)));
         }
 
         return new ObjectPlan(plan);

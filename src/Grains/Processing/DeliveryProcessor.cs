@@ -77,7 +77,7 @@ public sealed partial class DeliveryProcessor(
             ? await StopOlderAsync(e, applied, previous, policy, cancellationToken)
             : ([], null);
         LogApplied(logger, e.Repository.FullName, e.Ref.Value, e.Revision, e.Delivery.Value, applied.Count, stopped.Count);
-        return new ProcessingResult(DeliveryState.Applied, notStopped, applied, e.Revision) { Stopped = stopped };
+        return new ProcessingResult(DeliveryState.Applied, notStopped, applied, e.Revision) { Stopped = stopped, Reported = plan.Reported() };
     }
 
     /// <summary>

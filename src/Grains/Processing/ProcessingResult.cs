@@ -11,6 +11,9 @@ public sealed record ProcessingResult(DeliveryState State, string? Reason, IRead
     /// <summary>Older objects of the ref that were stopped or deleted because this delivery superseded them.</summary>
     public IReadOnlyList<AppliedObject> Stopped { get; init; } = [];
 
+    /// <summary>The applied objects whose phase is reported to GitHub, with their contexts.</summary>
+    public IReadOnlyList<ReportedObject> Reported { get; init; } = [];
+
     public static ProcessingResult Retry(string reason) => new(DeliveryState.Queued, reason, [], null, Transient: true);
 
     public static ProcessingResult Final(DeliveryState state, string? reason, string? revision = null) => new(state, reason, [], revision);

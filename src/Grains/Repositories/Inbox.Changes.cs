@@ -22,6 +22,10 @@ public sealed partial class Inbox
         DeliveryMadeReady ready => ApplyMadeReady(ready),
         RetryScheduled retry => ApplyRetry(retry),
         DeliveryCompleted completed => ApplyCompleted(completed),
+        ReportQueued queued => ApplyReportQueued(queued),
+        ReportSent sent => ApplyReportSent(sent),
+        ReportDeferred deferred => ApplyReportDeferred(deferred),
+        ReportDropped dropped => ApplyReportDropped(dropped),
         _ => throw new ArgumentException($"{change.GetType().Name} is not a change the inbox knows", nameof(change)),
     };
 

@@ -32,6 +32,7 @@ public sealed partial class Inbox
         var removed = 0;
         for (var index = 0; removed < count && (index = State.History.FindIndex(index, removable)) >= 0; removed++)
         {
+            ForgetReported(State.History[index].Delivery);
             State.History.RemoveAt(index);
         }
 

@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using K8sWebhookHandler.Abstractions.Events;
 using K8sWebhookHandler.Abstractions.Identity;
 using K8sWebhookHandler.Abstractions.Inspection;
+using K8sWebhookHandler.Grains.Reporting;
 
 namespace K8sWebhookHandler.Grains.Repositories;
 
@@ -19,6 +20,10 @@ namespace K8sWebhookHandler.Grains.Repositories;
 [JsonDerivedType(typeof(DeliveryMadeReady), "made-ready")]
 [JsonDerivedType(typeof(RetryScheduled), "retry-scheduled")]
 [JsonDerivedType(typeof(DeliveryCompleted), "completed")]
+[JsonDerivedType(typeof(ReportQueued), "report-queued")]
+[JsonDerivedType(typeof(ReportSent), "report-sent")]
+[JsonDerivedType(typeof(ReportDeferred), "report-deferred")]
+[JsonDerivedType(typeof(ReportDropped), "report-dropped")]
 public abstract record RepositoryChange(DateTimeOffset At);
 
 /// <summary>A new delivery accepted: queued, or recorded final at once as <paramref name="IgnoredAs"/>.</summary>
@@ -37,3 +42,16 @@ public sealed record RetryScheduled(DeliveryId Delivery, int Attempts, DateTimeO
 public sealed record DeliveryCompleted(
     DeliveryId Delivery, DeliveryState State, string? Reason, IReadOnlyList<AppliedObject> Objects, IReadOnlyList<AppliedObject> Stopped, DateTimeOffset At)
     : RepositoryChange(At);
+
+/// <summary>A report written down for GitHub; <paramref name="Object"/> is the Workflow it is about, if any.</summary>
+public sealed record ReportQueued(DeliveryId Delivery, string? Object, CommitReport Report, string? ResourceVersion, bool Final, DateTimeOffset At)
+    : RepositoryChange(At);
+
+/// <summary>GitHub accepted the report; <paramref name="CheckRun"/> is the check run it made or updated.</summary>
+public sealed record ReportSent(long Sequence, long? CheckRun, DateTimeOffset At) : RepositoryChange(At);
+
+/// <summary>GitHub could not take the report now: it is sent again at <paramref name="NotBefore"/>.</summary>
+public sealed record ReportDeferred(long Sequence, int Attempts, DateTimeOffset NotBefore, string Reason, DateTimeOffset At) : RepositoryChange(At);
+
+/// <summary>The report is not sent: GitHub refused it, or it waited too long.</summary>
+public sealed record ReportDropped(long Sequence, string Reason, DateTimeOffset At) : RepositoryChange(At);

@@ -124,6 +124,7 @@ public sealed partial class RepositoryGrain
         }
 
         LogCompleted(logger, Repository, outcome.Ref.Value, outcome.Delivery.Value, outcome.State, outcome.Reason);
+        QueueReports(next.Event, result, outcome);
         unsaved.Add(outcome);
 
         // Outcomes are written in small batches while more deliveries are ready: a crash before the write only

@@ -28,6 +28,10 @@ public sealed partial class RepositoryGrain
         await SaveAsync();
         unsaved.ForEach(Notify);
         unsaved.Clear();
+        if (Inbox.Unreported > 0)
+        {
+            ScheduleReports(TimeSpan.Zero);
+        }
     }
 
     private void Notify(DeliveryRecord record)

@@ -38,7 +38,7 @@ public sealed partial class RepositoryGrain(
     /// <summary>The name the grain's <see cref="RepositoryState"/> is stored under.</summary>
     public const string StateName = "repository";
 
-    /// <summary>Wakes the grain while deliveries are pending, so that a silo's death never strands them.</summary>
+    /// <summary>Wakes the grain while deliveries or reports are pending, so that a silo's death never strands them.</summary>
     private const string PendingReminder = "pending-deliveries";
     private static readonly TimeSpan ReminderPeriod = TimeSpan.FromMinutes(1);
 
@@ -77,13 +77,19 @@ public sealed partial class RepositoryGrain(
             await EnsureReminderAsync();
             ScheduleDrain(TimeSpan.Zero);
         }
+
+        if (Inbox.Unreported > 0)
+        {
+            await EnsureReminderAsync();
+            ScheduleReports(TimeSpan.Zero);
+        }
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (Inbox.Pending > 0)
+        if (Inbox.Pending > 0 || Inbox.Unreported > 0)
         {
-            ScheduleDrain(TimeSpan.Zero);
+            await Wake();
             return;
         }
 
@@ -91,7 +97,7 @@ public sealed partial class RepositoryGrain(
         try
         {
             // Checked and cleared in one turn: a delivery accepted after this registers the reminder again.
-            if (Inbox.Pending == 0)
+            if (Inbox.Pending == 0 && Inbox.Unreported == 0)
             {
                 _reminderRegistered = false;
                 if (await this.GetReminder(reminderName) is { } reminder)
@@ -229,6 +235,11 @@ public sealed partial class RepositoryGrain(
         if (Inbox.Pending > 0)
         {
             ScheduleDrain(TimeSpan.Zero);
+        }
+
+        if (Inbox.Unreported > 0)
+        {
+            ScheduleReports(TimeSpan.Zero);
         }
 
         return Task.CompletedTask;

@@ -113,7 +113,7 @@ public sealed class RepositoryJournal(string stream, IJournalStore store, Legacy
         var bytes = _bytesSinceSnapshot + entries.Sum(e => (long)e.Length);
         var due = _sinceSnapshot + batch.Length >= SnapshotEvery && bytes >= _snapshotBytes;
         var snapshot = _migrating || due ? JsonSerializer.SerializeToUtf8Bytes(State, StateJson.Options) : null;
-        var append = new JournalAppend(stream, _durable, entries, snapshot, State.Inbox.Count > 0);
+        var append = new JournalAppend(stream, _durable, entries, snapshot, State.Inbox.Count > 0 || State.Outbox.Count > 0);
         try
         {
             await store.AppendAsync(append, CancellationToken.None);

@@ -63,6 +63,15 @@ public sealed class RepositoryState : IJsonOnSerializing
     /// <summary>The repository's facts from its latest delivery, with which a recorded delivery can be run again.</summary>
     public RepositoryFacts? Repository { get; set; }
 
+    /// <summary>Reports written down and not yet accepted by GitHub, in the order they are sent.</summary>
+    public List<OutboxEntry> Outbox { get; set; } = [];
+
+    /// <summary>Per reported Workflow (<c>namespace/name</c>), as long as its delivery's record is kept.</summary>
+    public Dictionary<string, ObjectReport> Reported { get; set; } = [];
+
+    /// <summary>The sequence number the next report gets.</summary>
+    public long NextReport { get; set; } = 1;
+
     void IJsonOnSerializing.OnSerializing() => SchemaVersion = CurrentSchemaVersion;
 }
 

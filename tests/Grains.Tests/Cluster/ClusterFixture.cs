@@ -129,10 +129,16 @@ public class ClusterFixture : IAsyncLifetime
             silo.Services.AddSingleton(TimeProvider.System);
             silo.Services.AddKeyedSingleton(RepositoryGrain.ClockKey, Clock);
             AddStorage(silo);
+            AddServices(silo.Services);
             silo.UseInMemoryReminderService();
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();
+    }
+
+    /// <summary>Services a fixture adds to every silo (a reporter, say).</summary>
+    protected virtual void AddServices(IServiceCollection services)
+    {
     }
 
     /// <summary>Settings of the cluster as a whole (its service id, say) before it is built.</summary>
