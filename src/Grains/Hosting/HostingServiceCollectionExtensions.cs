@@ -25,7 +25,7 @@ public static class HostingServiceCollectionExtensions
     {
         services.AddGitHubCredentials();
         services.TryAddSingleton<IFetchCredentials, GitHubFetchCredentials>();
-        services.AddDeliveryOptions().AddSupersedeOptions().AddManifestOptions().AddGitMirror().AddKubernetesTarget();
+        services.AddDeliveryOptions().AddSupersedeOptions().AddManifestOptions().AddGitMirror().AddKubernetesTarget().AddWorkflowWatch();
         services.AddSingleton<ManifestPipeline>();
         services.AddSingleton<IDeliveryProcessor, DeliveryProcessor>();
         services.AddSingleton<SupersedeDecider>();
