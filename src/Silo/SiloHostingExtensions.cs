@@ -65,6 +65,9 @@ public static class SiloHostingExtensions
             });
             silo.UseRedisReminderService(o => o.ConfigurationOptions = redis.Clone());
         });
+
+        // After the silo: hosted services start in order, and this one calls a grain.
+        builder.Services.AddHostedService<WorkflowWatchStarter>();
         return builder;
     }
 }

@@ -100,6 +100,7 @@ public static class ApiHostingExtensions
 
         // After the silo: hosted services start in order, and the recovery calls grains.
         builder.Services.AddHostedService<PendingDeliveryRecovery>();
+        builder.Services.AddHostedService<WorkflowWatchStarter>();
         return builder;
     }
 }
