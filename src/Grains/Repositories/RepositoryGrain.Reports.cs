@@ -37,7 +37,6 @@ public sealed partial class RepositoryGrain
             return;
         }
 
-        await EnsureReminderAsync();
         await Journal.EnsureCertainAsync();
         switch (Inbox.Observe(observation))
         {
@@ -45,6 +44,8 @@ public sealed partial class RepositoryGrain
                 _early[$"{observation.Object.Namespace}/{observation.Object.Name}"] = observation;
                 return;
             case Observed.Queued:
+                // The reminder before the report is durable: if this silo dies after the write, it wakes the grain elsewhere.
+                await EnsureReminderAsync();
                 await SaveAsync();
                 ScheduleReports(TimeSpan.Zero);
                 return;
@@ -150,7 +151,7 @@ public sealed partial class RepositoryGrain
         catch (TransientException t)
         {
             // A rate limit means GitHub took nothing; any other failure may have lost the answer to a request it took.
-            _readBackFirst = t.NotBefore is null;
+            _readBackFirst |= t.NotBefore is null;
             Inbox.ReportFailed(entry, t.Message, t.NotBefore);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
