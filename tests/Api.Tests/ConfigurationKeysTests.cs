@@ -5,6 +5,7 @@ using K8sWebhookHandler.Api.Webhooks;
 using K8sWebhookHandler.Grains.Configuration;
 using K8sWebhookHandler.Grains.Delivery;
 using K8sWebhookHandler.Grains.Git;
+using K8sWebhookHandler.Grains.GitHub;
 using K8sWebhookHandler.Grains.Hosting;
 using K8sWebhookHandler.Grains.Kubernetes;
 using K8sWebhookHandler.Grains.Manifests;
@@ -39,8 +40,8 @@ public sealed class ConfigurationKeysTests
         ["Handler:Insecure"] = c => Get<WebhookOptions>(c).Insecure,
         ["Handler:AllowSha1Signature"] = c => Get<WebhookOptions>(c).AllowSha1Signature,
         ["Handler:MaxBodyBytes"] = c => Get<WebhookOptions>(c).MaxBodyBytes,
-        ["GITHUB_TOKEN"] = c => Get<GitOptions>(c).GitHubToken,
-        ["Handler:GitHubToken"] = c => Get<GitOptions>(c).GitHubToken,
+        ["GITHUB_TOKEN"] = c => Get<GitHubOptions>(c).Token,
+        ["Handler:GitHubToken"] = c => Get<GitHubOptions>(c).Token,
         ["Handler:Git:AllowedRemotes:0"] = c => Get<GitOptions>(c).AllowedRemotes,
         ["Handler:Git:CredentialHosts:0"] = c => Get<GitOptions>(c).CredentialHosts,
         ["Handler:Git:AllowInsecureCredentials"] = c => Get<GitOptions>(c).AllowInsecureCredentials,

@@ -34,6 +34,18 @@ public sealed class StartupCheckTests
     }
 
     [Fact]
+    public void GitHubAppWithoutItsKey_IsRefused_ByTheLocalModeAndBySilos()
+    {
+        const string expected = "Handler:GitHub:AppId needs exactly one of Handler:GitHub:PrivateKeyFile (a PEM file) and Handler:GitHub:PrivateKey (the PEM text).";
+
+        var local = Problems(new() { ["Handler:GitHub:AppId"] = "42", ["Handler:DryRun"] = "true" });
+        var silo = SiloProblems(new() { ["Handler:GitHub:AppId"] = "42", ["Handler:DryRun"] = "true" });
+
+        Assert.Equal(expected, Assert.Single(local));
+        Assert.Contains(expected, silo);
+    }
+
+    [Fact]
     public void TimeSpanInTheWrongFormat_SaysTheExpectedFormat()
     {
         var problem = Assert.Single(Problems(new() { ["Handler:RetryDelay"] = "5s", ["Handler:DryRun"] = "true" }));

@@ -34,6 +34,7 @@ public static class GitFetchScenario
         var mirror = new GitMirror(
             Options.Create(new GitOptions { AllowedRemotes = [git.GitRoot.ToString()] }),
             Options.Create(new DataDirectoryOptions { DataDirectory = data.Path }),
+            new NoFetchCredentials(),
             NullLogger<GitMirror>.Instance);
         Subject[] subjects = [await Subject.CreateAsync(git, mirror, 200), await Subject.CreateAsync(git, mirror, 20_000)];
         for (var i = 0; i < fetches; i++)
@@ -123,7 +124,7 @@ public static class GitFetchScenario
             var head = await ImportAsync(repository, History(commits));
             var url = git.GitUrl(repository.FullName).ToString();
             var clock = Stopwatch.StartNew();
-            _ = await mirror.ReadFileAsync(RepositoryKey.Parse(repository.FullName), url, Main, head, Manifest, 1 << 20, CancellationToken.None)
+            _ = await mirror.ReadFileAsync(new(RepositoryKey.Parse(repository.FullName), url), Main, head, Manifest, 1 << 20, CancellationToken.None)
                 ?? throw new InvalidOperationException($"{Manifest} missing at {head}");
             return new Subject(repository, mirror, url, commits, clock.Elapsed);
         }
@@ -136,7 +137,7 @@ public static class GitFetchScenario
                 + Data($"push {sequence}") + "from refs/heads/main^0\nM 100644 inline counter.txt\n" + Data($"{sequence}\n");
             var revision = await ImportAsync(repository, commit);
             var clock = Stopwatch.StartNew();
-            _ = await mirror.ReadFileAsync(_key, url, Main, revision, Manifest, 1 << 20, CancellationToken.None)
+            _ = await mirror.ReadFileAsync(new(_key, url), Main, revision, Manifest, 1 << 20, CancellationToken.None)
                 ?? throw new InvalidOperationException($"{Manifest} missing at {revision}");
             Samples.Add(clock.Elapsed.TotalMilliseconds);
         }

@@ -1,61 +1,38 @@
-using System.Text.Json.Nodes;
-using K8sWebhookHandler.Grains.Manifests;
 using K8sWebhookHandler.KubeApiEmulator;
-using K8sWebhookHandler.Testing;
 using K8sWebhookHandler.Testing.Kubernetes;
-using K8sWebhookHandler.Testing.Processes;
+using static K8sWebhookHandler.Chart.Tests.ChartRenderer;
+using static K8sWebhookHandler.Chart.Tests.Rendered;
 
 namespace K8sWebhookHandler.Chart.Tests;
 
 /// <summary>The Helm chart: it lints, renders what the handler needs and no more, and the API server accepts it.</summary>
 public sealed class ChartTests : IAsyncLifetime
 {
-    private static readonly string Chart = Path.Combine(RepositoryPaths.Root, "charts", "k8s-webhook-handler");
-    private static readonly string TestValues = Path.Combine(Chart, "ci", "test-values.yaml");
-    private readonly TempDirectory _directory = new("chart");
+    private readonly ChartRenderer _helm = new();
     private KubeApiEmulatorServer _emulator = null!;
 
-    public async Task InitializeAsync()
-    {
-        if (Helm.Find() is null)
-        {
-            Assert.Fail(Helm.InstallAdvice);
-        }
-
-        _emulator = await KubeApiEmulatorServer.StartAsync();
-    }
+    public async Task InitializeAsync() => _emulator = await KubeApiEmulatorServer.StartAsync();
 
     public async Task DisposeAsync()
     {
         await _emulator.DisposeAsync();
-        _directory.Dispose();
+        _helm.Dispose();
     }
 
-    private async Task<string> HelmAsync(params string[] arguments)
-    {
-        var result = await Helm.RunAsync(_directory.Combine("helm-home"), arguments);
-        Assert.True(result.Succeeded, $"helm {string.Join(' ', arguments)}:\n{result.StandardError}\n{result.StandardOutput}");
-        return result.StandardOutput;
-    }
+    private Task<string> HelmAsync(params string[] arguments) => _helm.HelmAsync(arguments);
 
-    private async Task<IReadOnlyList<JsonObject>> RenderAsync(params string[] extra) =>
-        new ManifestReader(new ManifestOptions { MaxObjects = 100 }).Read(await HelmAsync(["template", "hooks", Chart, "--namespace", "ci", .. extra]));
-
-    private static JsonObject One(IReadOnlyList<JsonObject> objects, string kind, string? nameSuffix = null) =>
-        Assert.Single(objects, o => o["kind"]!.GetValue<string>() == kind && (nameSuffix is null || o["metadata"]!["name"]!.GetValue<string>().EndsWith(nameSuffix, StringComparison.Ordinal)));
-
-    private static JsonObject Container(JsonObject deployment) => (JsonObject)deployment["spec"]!["template"]!["spec"]!["containers"]![0]!;
-
-    private static IEnumerable<JsonObject> Env(JsonObject container) => container["env"]!.AsArray().Cast<JsonObject>();
+    private Task<IReadOnlyList<System.Text.Json.Nodes.JsonObject>> RenderAsync(params string[] extra) => _helm.RenderAsync(extra);
 
     [Fact]
-    public async Task Lint_WithDefaultAndTestValues_Passes()
+    public async Task LintStrict_WithDefaultTestAndGitHubAppValues_Passes()
     {
-        var defaults = await HelmAsync("lint", Chart);
-        var test = await HelmAsync("lint", Chart, "-f", TestValues);
+        var defaults = await HelmAsync("lint", "--strict", ChartDirectory);
+        var test = await HelmAsync("lint", "--strict", ChartDirectory, "-f", TestValues);
+        var app = await HelmAsync("lint", "--strict", ChartDirectory, "-f", GitHubAppValues);
 
         Assert.Contains("0 chart(s) failed", defaults);
         Assert.Contains("0 chart(s) failed", test);
+        Assert.Contains("0 chart(s) failed", app);
     }
 
     // Which verbs the roles grant is derived from the handler's own requests: tests/EndToEnd.Tests/Rbac/ChartRbacTests.
@@ -119,9 +96,8 @@ public sealed class ChartTests : IAsyncLifetime
 
         Assert.False(api["spec"]!["template"]!["spec"]!["automountServiceAccountToken"]!.GetValue<bool>());
         Assert.Equal("Cluster", Env(container).Single(e => e["name"]!.GetValue<string>() == "Handler__Mode")["value"]!.GetValue<string>());
-        var secretName = container["envFrom"]![0]!["secretRef"]!["name"]!.GetValue<string>();
         var secret = One(objects, "Secret");
-        Assert.Equal(secretName, secret["metadata"]!["name"]!.GetValue<string>());
+        Assert.Equal((Name(secret), "WEBHOOK_SECRET"), SecretKeyRef(container, "WEBHOOK_SECRET"));
         Assert.Equal(40, secret["stringData"]!["WEBHOOK_SECRET"]!.GetValue<string>().Length);
         Assert.All(objects.Where(o => o["kind"]!.GetValue<string>() == "PodDisruptionBudget"), p => Assert.Equal(1, p["spec"]!["minAvailable"]!.GetValue<long>()));
     }
@@ -132,7 +108,7 @@ public sealed class ChartTests : IAsyncLifetime
         var objects = await RenderAsync("-f", TestValues);
 
         Assert.Equal("hooks.example.com", One(objects, "Ingress")["spec"]!["rules"]![0]!["host"]!.GetValue<string>());
-        var env = Env(Container(One(objects, "Deployment", "-silo"))).ToDictionary(e => e["name"]!.GetValue<string>(), e => e["value"]?.GetValue<string>());
+        var env = EnvValues(Container(One(objects, "Deployment", "-silo")));
         Assert.Equal("ci-{branch}", env["Handler__BranchNamespaces__Template"]);
         Assert.Equal("v1/ConfigMap", env["Handler__AllowedKinds__1"]);
         Assert.Equal("Terminate", env["Handler__Supersede__Mode"]);
@@ -141,17 +117,18 @@ public sealed class ChartTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task RenderedObjects_AreAcceptedByTheApiServer(bool testValues)
+    [InlineData("")]
+    [InlineData("test-values.yaml")]
+    [InlineData("github-app-values.yaml")]
+    public async Task RenderedObjects_AreAcceptedByTheApiServer(string valuesFile)
     {
-        var rendered = _directory.Combine($"rendered-{testValues}.yaml");
-        await File.WriteAllTextAsync(rendered, await HelmAsync(["template", "hooks", Chart, "--namespace", "ci", .. testValues ? new[] { "-f", TestValues } : []]));
-        var kubectl = new Kubectl(_emulator.WriteKubeconfig(_directory.Combine("kubeconfig")));
+        var rendered = _helm.Combine($"rendered-{valuesFile}.yaml");
+        await File.WriteAllTextAsync(rendered, await HelmAsync(Template(CiValues(valuesFile))));
+        var kubectl = new Kubectl(_emulator.WriteKubeconfig(_helm.Combine("kubeconfig")));
 
         var output = await kubectl.RunCheckedAsync("apply", "-f", rendered);
 
-        var objects = new ManifestReader(new ManifestOptions { MaxObjects = 100 }).Read(await File.ReadAllTextAsync(rendered));
+        var objects = Read(await File.ReadAllTextAsync(rendered));
         Assert.Equal(objects.Count, output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.EndsWith(" created", StringComparison.Ordinal)));
         Assert.Equal(
             objects.Where(o => o["kind"]!.GetValue<string>() == "Deployment").Select(o => o["metadata"]!["name"]!.GetValue<string>()).Order(StringComparer.Ordinal),

@@ -20,11 +20,13 @@ namespace K8sWebhookHandler.KubeApiEmulator;
 public sealed class KubeApiEmulatorServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly WatchStreamer _watches;
 
-    private KubeApiEmulatorServer(WebApplication app, Uri baseUri, ResourceCatalog catalog, ObjectStore store,
+    private KubeApiEmulatorServer(WebApplication app, WatchStreamer watches, Uri baseUri, ResourceCatalog catalog, ObjectStore store,
         RequestLog requests, FaultInjector faults)
     {
         _app = app;
+        _watches = watches;
         BaseUri = baseUri;
         Catalog = catalog;
         Store = store;
@@ -57,7 +59,8 @@ public sealed class KubeApiEmulatorServer : IAsyncDisposable
         var requests = new RequestLog();
         var faults = new FaultInjector();
         var handler = new ResourceHandler(store, catalog, time);
-        var router = new ApiRouter(catalog, handler, new WatchStreamer(store, time), new Discovery(catalog), new OpenApi(catalog), requests, faults, time);
+        var watches = new WatchStreamer(store, time);
+        var router = new ApiRouter(catalog, handler, watches, new Discovery(catalog), new OpenApi(catalog), requests, faults, time);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -71,7 +74,7 @@ public sealed class KubeApiEmulatorServer : IAsyncDisposable
         await app.StartAsync(cancellationToken);
 
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var server = new KubeApiEmulatorServer(app, new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal)), catalog, store, requests, faults);
+        var server = new KubeApiEmulatorServer(app, watches, new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal)), catalog, store, requests, faults);
         foreach (var ns in new[] { "default", "ci" })
         {
             server.CreateNamespace(ns);
@@ -79,6 +82,9 @@ public sealed class KubeApiEmulatorServer : IAsyncDisposable
 
         return server;
     }
+
+    /// <summary>Resets the connection of every open watch (see <see cref="WatchStreamer.DropAll"/>); returns how many were open.</summary>
+    public int DropWatches() => _watches.DropAll();
 
     /// <summary>Creates a namespace directly, as a test's precondition.</summary>
     public void CreateNamespace(string name) =>

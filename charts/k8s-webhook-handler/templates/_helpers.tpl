@@ -32,6 +32,81 @@ app.kubernetes.io/component: {{ .component }}
 {{- default (printf "%s-webhook" (include "wh.fullname" .)) .Values.webhook.existingSecret -}}
 {{- end -}}
 
+{{/*
+Rolls the pods when the Secret the chart renders changes, as they read it only at start-up. Hashes the values it is
+made of, not the rendered Secret: a generated webhook secret is random in each rendering until the lookup finds it.
+*/}}
+{{- define "wh.secretChecksum" -}}
+{{- if not .Values.webhook.existingSecret -}}
+annotations:
+  checksum/secret: {{ pick .Values.webhook "secrets" "githubToken" | toJson | sha256sum }}
+{{- end -}}
+{{- end -}}
+
+{{/* The webhook secrets, for the Api alone: it verifies signatures, the silos never see them. */}}
+{{- define "wh.webhookSecretEnv" -}}
+- name: WEBHOOK_SECRET
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "wh.secretName" . }}
+      key: WEBHOOK_SECRET
+{{- if .Values.webhook.existingSecret }}
+{{- /* A second secret while one is rotated, if the existing Secret has it. */}}
+- name: Handler__WebhookSecrets__0
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "wh.secretName" . }}
+      key: Handler__WebhookSecrets__0
+      optional: true
+{{- else }}
+{{- range $i, $s := rest .Values.webhook.secrets }}
+- name: Handler__WebhookSecrets__{{ $i }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "wh.secretName" $ }}
+      key: Handler__WebhookSecrets__{{ $i }}
+{{- end }}
+{{- end }}
+{{- end -}}
+
+{{/* Where the silos find the GitHub App's private key: a file of the App's Secret, nowhere else. */}}
+{{- define "wh.githubAppKeyDirectory" -}}/var/run/secrets/github-app{{- end -}}
+
+{{/* Whether the handler is a GitHub App; refuses an id without its key's Secret, and the other way round. */}}
+{{- define "wh.githubApp" -}}
+{{- $app := .Values.github.app -}}
+{{- $id := toString $app.id -}}
+{{- if and (ne $id "") (not $app.existingSecret) -}}
+{{- fail "github.app.id is set without github.app.existingSecret: create a Secret with the App's private key (kubectl create secret generic github-app --from-file=private-key.pem=APP.private-key.pem) and name it in github.app.existingSecret" -}}
+{{- end -}}
+{{- if and $app.existingSecret (eq $id "") -}}
+{{- fail "github.app.existingSecret is set without github.app.id: set the App's id (on the App's settings page) too, or remove the Secret's name" -}}
+{{- end -}}
+{{- if ne $id "" }}true{{ end -}}
+{{- end -}}
+
+{{/* The GitHub settings: the silos' alone, as only they fetch from git and talk to GitHub. */}}
+{{- define "wh.githubEnv" -}}
+- name: GITHUB_TOKEN
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "wh.secretName" . }}
+      key: GITHUB_TOKEN
+      optional: true
+- name: Handler__GitHub__ApiUrl
+  value: {{ .Values.github.apiUrl | quote }}
+{{- with .Values.github.workflowUrl }}
+- name: Handler__GitHub__WorkflowUrl
+  value: {{ . | quote }}
+{{- end }}
+{{- if include "wh.githubApp" . }}
+- name: Handler__GitHub__AppId
+  value: {{ int64 .Values.github.app.id | toString | quote }}
+- name: Handler__GitHub__PrivateKeyFile
+  value: {{ printf "%s/private-key.pem" (include "wh.githubAppKeyDirectory" .) | quote }}
+{{- end }}
+{{- end -}}
+
 {{/* Settings both programs read. */}}
 {{- define "wh.env" -}}
 - name: Handler__Namespace
@@ -85,12 +160,6 @@ app.kubernetes.io/component: {{ .component }}
   value: {{ include "wh.fullname" . | quote }}
 - name: Handler__Cluster__ServiceId
   value: {{ include "wh.fullname" . | quote }}
-- name: GITHUB_TOKEN
-  valueFrom:
-    secretKeyRef:
-      name: {{ include "wh.secretName" . }}
-      key: GITHUB_TOKEN
-      optional: true
 - name: ASPNETCORE_URLS
   value: http://+:8080
 {{- with .Values.handler.extraEnv }}

@@ -3,8 +3,9 @@ using Microsoft.Extensions.Configuration;
 namespace K8sWebhookHandler.Grains.Configuration;
 
 /// <summary>
-/// The one token setting the git mirror and the GitHub API share: <c>Handler:GitHubToken</c>, else the Go handler's
-/// <c>GITHUB_TOKEN</c>; null when neither is set.
+/// The token setting kept from before <c>Handler:GitHub</c>: <c>Handler:GitHubToken</c>, else the Go handler's
+/// <c>GITHUB_TOKEN</c>; null when neither is set. It is <c>Handler:GitHub:Token</c> when that is unset, and so the
+/// credential of the API and of the git mirror alike.
 /// </summary>
 public static class GitHubTokenSetting
 {

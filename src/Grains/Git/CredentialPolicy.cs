@@ -3,42 +3,44 @@ using System.Diagnostics.CodeAnalysis;
 namespace K8sWebhookHandler.Grains.Git;
 
 /// <summary>
-/// Which remotes get <see cref="GitOptions.GitHubToken"/>: over HTTPS only, to <see cref="GitOptions.GitHubHost"/>,
-/// the hosts of HTTPS rewrite targets and <see cref="GitOptions.CredentialHosts"/>; over plain HTTP only to
-/// <see cref="GitOptions.CredentialHosts"/> and only with <see cref="GitOptions.AllowInsecureCredentials"/>. Never
-/// over <c>git://</c> or to a file.
+/// Which remotes get a credential (<see cref="IFetchCredentials"/>): over HTTPS only, to the GitHub git host
+/// (<see cref="IFetchCredentials.GitHost"/>: <c>github.com</c>, or the Enterprise Server's host) and
+/// <see cref="GitOptions.CredentialHosts"/>; over plain HTTP only to <see cref="GitOptions.CredentialHosts"/> and only with
+/// <see cref="GitOptions.AllowInsecureCredentials"/>. Never over <c>git://</c>, to a file, or to any other host: not to
+/// a clone URL rewrite target that is not listed, nor to a host a server redirects to (asked again with the URL libgit2
+/// names then).
 /// </summary>
 public sealed class CredentialPolicy
 {
     private readonly IReadOnlyList<HostEntry> _httpsHosts;
     private readonly IReadOnlyList<HostEntry> _httpHosts;
 
-    public CredentialPolicy(GitOptions options)
+    /// <param name="options">The listed hosts and whether they may have credentials over plain HTTP.</param>
+    /// <param name="gitHost">The GitHub git host, <c>host</c> or <c>host:port</c>; null when there is none.</param>
+    public CredentialPolicy(GitOptions options, string? gitHost)
     {
         var listed = options.CredentialHosts.Select(h => HostEntry.TryParse(h, out var entry) ? entry : null).OfType<HostEntry>().ToList();
-        var rewriteTargets = options.CloneUrlRewrites
-            .Select(r => RemoteUrl.TryParse(r.To, out var url, out _) && url.Scheme == "https" ? new HostEntry(url.Host, url.Port < 0 ? null : url.Port) : null)
-            .OfType<HostEntry>();
-        _httpsHosts = [new HostEntry(GitOptions.GitHubHost, null), .. rewriteTargets, .. listed];
+        HostEntry? gitHub = HostEntry.TryParse(gitHost, out var parsed) ? parsed : null;
+        _httpsHosts = gitHub is null ? listed : [gitHub, .. listed];
         _httpHosts = options.AllowInsecureCredentials ? listed : [];
-        HasToken = options.GitHubToken is { Length: > 0 };
     }
 
-    /// <summary>Whether there is a token to send at all.</summary>
-    public bool HasToken { get; }
-
-    /// <summary>Whether the token may be sent to <paramref name="remote"/>.</summary>
-    public bool MaySend(RemoteUrl remote) => HasToken && remote.Scheme switch
+    /// <summary>Whether a credential may be sent to <paramref name="remote"/>.</summary>
+    public bool MaySend(RemoteUrl remote) => remote.Scheme switch
     {
         "https" => _httpsHosts.Any(h => h.Matches(remote, 443)),
         "http" => _httpHosts.Any(h => h.Matches(remote, 80)),
         _ => false,
     };
 
-    /// <summary>Whether <paramref name="url"/> (as libgit2 reports it when it asks, after any redirect) may get the token.</summary>
+    /// <summary>Whether <paramref name="url"/> (as libgit2 reports it when it asks, after any redirect) may get a credential.</summary>
     public bool MaySend(string? url) => RemoteUrl.TryParse(url, out var remote, out _) && MaySend(remote);
 
-    /// <summary>A host, optionally with a port, from <see cref="GitOptions.CredentialHosts"/>.</summary>
+    /// <summary>
+    /// A host, optionally with a port, from <see cref="GitOptions.CredentialHosts"/> (or GitHub's git host). Without a port
+    /// it stands for the scheme's default port only (443, or 80 over plain HTTP): a server on another port of the same
+    /// host is another server.
+    /// </summary>
     public sealed record HostEntry(string Host, int? Port)
     {
         /// <summary>Parses <c>host</c>, <c>host:port</c>, <c>[v6]</c> or <c>[v6]:port</c>; nothing else.</summary>
@@ -56,7 +58,8 @@ public sealed class CredentialPolicy
             return true;
         }
 
+        /// <summary>The same host on the same port; an entry without a port means the scheme's default one.</summary>
         internal bool Matches(RemoteUrl remote, int defaultPort) =>
-            Host == remote.Host && (Port is null || Port == (remote.Port < 0 ? defaultPort : remote.Port));
+            Host == remote.Host && (Port ?? defaultPort) == (remote.Port < 0 ? defaultPort : remote.Port);
     }
 }

@@ -17,9 +17,20 @@ internal sealed class FetchGuard(RemoteUrl remote, GitOptions limits, Cancellati
     private readonly long _started = Stopwatch.GetTimestamp();
     private bool _tooBig;
     private bool _late;
+    private int _asked;
+    private bool _refused;
 
-    /// <summary>Fetch options with the callbacks of this guard; credentials only where <paramref name="credentials"/> allows.</summary>
-    public FetchOptions Options(CredentialPolicy credentials, string? token)
+    /// <summary>
+    /// Whether a server refused the credential: in one fetch, libgit2 asks once when the server first answers 401, and
+    /// asks again only when it answered 401 to the credential it was given.
+    /// </summary>
+    public bool CredentialRefused => Volatile.Read(ref _refused);
+
+    /// <summary>A new fetch (a new connection) begins: libgit2 asks for the credential afresh.</summary>
+    public void BeginFetch() => Volatile.Write(ref _asked, 0);
+
+    /// <summary>Fetch options with the callbacks of this guard; <paramref name="credential"/> only where <paramref name="policy"/> allows.</summary>
+    public FetchOptions Options(CredentialPolicy policy, FetchCredential? credential)
     {
         var fetchOptions = new FetchOptions
         {
@@ -28,16 +39,33 @@ internal sealed class FetchGuard(RemoteUrl remote, GitOptions limits, Cancellati
             OnTransferProgress = progress => Continue(progress.ReceivedBytes),
             OnProgress = _ => Continue(0),
         };
-        if (token is { Length: > 0 } && credentials.MaySend(remote))
+        if (credential is not null && policy.MaySend(remote))
         {
-            // Asked again after a redirect: the URL libgit2 names then must qualify on its own. Null passes: libgit2
-            // then goes on without credentials and the server's refusal is an ordinary failed fetch.
-            fetchOptions.CredentialsProvider = (url, _, _) => credentials.MaySend(url)
-                ? new UsernamePasswordCredentials { Username = "x-access-token", Password = token }
-                : null;
+            fetchOptions.CredentialsProvider = (url, _, _) => Credential(policy, credential, url);
         }
 
         return fetchOptions;
+    }
+
+    /// <summary>
+    /// What libgit2 gets when it asks: the credential once, and only for a URL that qualifies on its own (libgit2 asks
+    /// with the URL it is at, after any redirect). Null passes: libgit2 goes on without credentials, and the server's
+    /// refusal is an ordinary failed fetch; asked a second time, the server refused the credential, which is not sent again.
+    /// </summary>
+    private UsernamePasswordCredentials? Credential(CredentialPolicy policy, FetchCredential credential, string? url)
+    {
+        if (!policy.MaySend(url))
+        {
+            return null;
+        }
+
+        if (Interlocked.Increment(ref _asked) > 1)
+        {
+            Volatile.Write(ref _refused, true);
+            return null;
+        }
+
+        return new UsernamePasswordCredentials { Username = FetchCredential.UserName, Password = credential.Token };
     }
 
     /// <summary>Whether the fetch may go on; false once past the deadline, over the byte cap, or cancelled.</summary>
@@ -72,6 +100,11 @@ internal sealed class FetchGuard(RemoteUrl remote, GitOptions limits, Cancellati
         if (cancellationToken.IsCancellationRequested)
         {
             return new OperationCanceledException($"git fetch of {repository} was cancelled", e, cancellationToken);
+        }
+
+        if (CredentialRefused)
+        {
+            return new TransientException($"git fetch of {repository} from {remote} failed: the server refused the credential (401)", e);
         }
 
         // Past the fetch's deadline it is the fetch that timed out, whatever libgit2 calls it: its socket timeout on a

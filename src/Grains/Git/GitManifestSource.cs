@@ -1,5 +1,4 @@
 using K8sWebhookHandler.Abstractions.Events;
-using K8sWebhookHandler.Abstractions.Identity;
 using K8sWebhookHandler.Grains.Processing;
 using Microsoft.Extensions.Options;
 
@@ -9,5 +8,5 @@ namespace K8sWebhookHandler.Grains.Git;
 public sealed class GitManifestSource(IGitMirror mirror, IOptions<GitOptions> options) : IManifestSource
 {
     public Task<SourceFile?> ReadAsync(WebhookEvent webhookEvent, string revision, string path, long maxBytes, CancellationToken cancellationToken) =>
-        mirror.ReadFileAsync(webhookEvent.Repository.Key, PayloadRemote.Of(webhookEvent, options.Value), webhookEvent.Ref, revision, path, maxBytes, cancellationToken);
+        mirror.ReadFileAsync(RemoteRepository.Of(webhookEvent, options.Value), webhookEvent.Ref, revision, path, maxBytes, cancellationToken);
 }

@@ -11,8 +11,9 @@ namespace K8sWebhookHandler.Grains.Git;
 
 /// <summary>
 /// LibGit2Sharp bare mirrors under <c>DataDirectory/mirrors</c>, one per remote URL (<see cref="MirrorPath"/>).
-/// Every remote passes <see cref="RemotePolicy"/> before libgit2 sees it, and the token goes only where
-/// <see cref="CredentialPolicy"/> says. A fetch asks for what the delivery needs: the ref it names, into the same ref
+/// Every remote passes <see cref="RemotePolicy"/> before libgit2 sees it, and the credential for the delivery's repository
+/// (<see cref="IFetchCredentials"/>) goes only where <see cref="CredentialPolicy"/> says; a server that refuses a
+/// short-lived one gets one more fetch with a renewed one. A fetch asks for what the delivery needs: the ref it names, into the same ref
 /// name, and a revision not on it (a force-pushed commit) by its id; it runs in the mirror's
 /// <see cref="FetchStaging"/>, so it takes one round with the server however long the history. libgit2 is
 /// synchronous, so the work runs on the thread pool, one operation per mirror at a time, within
@@ -29,18 +30,21 @@ public sealed partial class GitMirror : IGitMirror
     private readonly string _dataDirectory;
     private readonly ILogger<GitMirror> _logger;
     private readonly RemotePolicy _remotes;
-    private readonly CredentialPolicy _credentials;
+    private readonly CredentialPolicy _policy;
+    private readonly IFetchCredentials _credentials;
 
-    /// <param name="options">Remotes, token and fetch limits.</param>
+    /// <param name="options">Remotes, credential hosts and fetch limits.</param>
     /// <param name="dataDirectory">The mirrors live in its <c>mirrors/</c>.</param>
+    /// <param name="credentials">Where HTTPS credentials come from.</param>
     /// <param name="logger">Where the mirror logs.</param>
-    public GitMirror(IOptions<GitOptions> options, IOptions<DataDirectoryOptions> dataDirectory, ILogger<GitMirror> logger)
+    public GitMirror(IOptions<GitOptions> options, IOptions<DataDirectoryOptions> dataDirectory, IFetchCredentials credentials, ILogger<GitMirror> logger)
     {
         _options = options.Value;
         _dataDirectory = dataDirectory.Value.DataDirectory;
         _logger = logger;
         _remotes = new RemotePolicy(_options, _dataDirectory);
-        _credentials = new CredentialPolicy(_options);
+        _credentials = credentials;
+        _policy = new CredentialPolicy(_options, credentials.GitHost);
         if (LibGit2Timeouts.TryApply(_options.ConnectTimeout, _options.FetchTimeout) is { } problem)
         {
             LogNoSocketTimeouts(logger, problem);
@@ -50,8 +54,8 @@ public sealed partial class GitMirror : IGitMirror
     /// <summary>One operation on one mirror: the open repository, where it lives, and the limits its fetches run under.</summary>
     private sealed record Session(Repository Repo, string Path, RemoteUrl Remote, RepositoryKey Repository, FetchGuard Guard, FetchOptions FetchOptions);
 
-    public Task<SourceFile?> ReadFileAsync(RepositoryKey repository, string remoteUrl, GitRef reference, string revision, string path, long maxBytes, CancellationToken cancellationToken) =>
-        WithMirrorAsync(repository, remoteUrl, cancellationToken, session =>
+    public Task<SourceFile?> ReadFileAsync(RemoteRepository repository, GitRef reference, string revision, string path, long maxBytes, CancellationToken cancellationToken) =>
+        WithMirrorAsync(repository, cancellationToken, session =>
         {
             var commit = FindCommit(session.Repo, revision) ?? FetchCommit(session, reference, revision);
             return commit[path]?.Target is Blob blob
@@ -59,7 +63,7 @@ public sealed partial class GitMirror : IGitMirror
                 : null;
         });
 
-    public Task<string?> ResolveBranchAsync(RepositoryKey repository, string remoteUrl, string branch, CancellationToken cancellationToken)
+    public Task<string?> ResolveBranchAsync(RemoteRepository repository, string branch, CancellationToken cancellationToken)
     {
         if (!GitRefName.IsValidShortName(branch))
         {
@@ -68,12 +72,12 @@ public sealed partial class GitMirror : IGitMirror
 
         // Only that branch: the server's answer says whether it exists, and its tip is all that is wanted.
         var name = GitRef.Branch(branch).Value;
-        return WithMirrorAsync(repository, remoteUrl, cancellationToken, session =>
+        return WithMirrorAsync(repository, cancellationToken, session =>
             Fetch(session, [$"+{name}:{name}"]).GetValueOrDefault(name)?.Sha);
     }
 
-    public Task<bool> IsAncestorAsync(RepositoryKey repository, string remoteUrl, GitRef reference, string ancestor, string descendant, CancellationToken cancellationToken) =>
-        WithMirrorAsync(repository, remoteUrl, cancellationToken, session =>
+    public Task<bool> IsAncestorAsync(RemoteRepository repository, GitRef reference, string ancestor, string descendant, CancellationToken cancellationToken) =>
+        WithMirrorAsync(repository, cancellationToken, session =>
         {
             var older = FindCommit(session.Repo, ancestor) ?? FetchCommit(session, reference, ancestor);
             var newer = FindCommit(session.Repo, descendant) ?? FetchCommit(session, reference, descendant);
@@ -81,9 +85,31 @@ public sealed partial class GitMirror : IGitMirror
             return mergeBase is not null && mergeBase.Sha == older.Sha;
         });
 
-    private async Task<T> WithMirrorAsync<T>(RepositoryKey repository, string remoteUrl, CancellationToken cancellationToken, Func<Session, T> work)
+    /// <summary>
+    /// <paramref name="work"/> on the mirror of <paramref name="repository"/>'s remote, with the credential for it when the
+    /// remote may have one; when the server refused a short-lived credential, once more with a new one.
+    /// </summary>
+    private async Task<T> WithMirrorAsync<T>(RemoteRepository repository, CancellationToken cancellationToken, Func<Session, T> work)
     {
-        var remote = _remotes.Resolve(remoteUrl, repository);
+        var remote = _remotes.Resolve(repository.Url, repository.Key);
+        var credential = _policy.MaySend(remote)
+            ? await _credentials.ForRepositoryAsync(repository.Key, repository.Installation, cancellationToken)
+            : null;
+        var guard = new FetchGuard(remote, _options, cancellationToken);
+        try
+        {
+            return await WithMirrorAsync(repository.Key, remote, guard, credential, cancellationToken, work);
+        }
+        catch (TransientException) when (guard.CredentialRefused && credential is not null && _credentials.Refused(credential))
+        {
+            LogCredentialRefused(_logger, repository.Key.Value, credential.ToString());
+            var renewed = await _credentials.ForRepositoryAsync(repository.Key, repository.Installation, cancellationToken);
+            return await WithMirrorAsync(repository.Key, remote, new FetchGuard(remote, _options, cancellationToken), renewed, cancellationToken, work);
+        }
+    }
+
+    private async Task<T> WithMirrorAsync<T>(RepositoryKey repository, RemoteUrl remote, FetchGuard guard, FetchCredential? credential, CancellationToken cancellationToken, Func<Session, T> work)
+    {
         var wait = _options.FetchTimeout + Margin;
         var path = MirrorPath.For(_dataDirectory, remote);
         var gate = _locks.GetOrAdd(path, _ => new SemaphoreSlim(1, 1));
@@ -92,7 +118,6 @@ public sealed partial class GitMirror : IGitMirror
             throw new TransientException($"the mirror of {remote} is still busy with an earlier fetch that has not ended");
         }
 
-        var guard = new FetchGuard(remote, _options, cancellationToken);
         var running = Task.Run(() =>
         {
             if (_claimed.TryAdd(path, true))
@@ -101,7 +126,7 @@ public sealed partial class GitMirror : IGitMirror
             }
 
             using var repo = Open(path);
-            return work(new Session(repo, path, remote, repository, guard, guard.Options(_credentials, _options.GitHubToken)));
+            return work(new Session(repo, path, remote, repository, guard, guard.Options(_policy, credential)));
         }, CancellationToken.None);
 
         // The mirror is free again when libgit2 is done with it, not when this caller stops waiting: an abandoned
@@ -213,6 +238,7 @@ public sealed partial class GitMirror : IGitMirror
         {
             try
             {
+                session.Guard.BeginFetch();
                 return FetchStaging.Fetch(session.Repo, session.Path, session.Remote.Value, refSpecs, session.FetchOptions);
             }
             catch (LibGit2SharpException e) when (attempt < MaxInterruptedAttempts && session.Guard.Interrupted(e))
@@ -241,6 +267,9 @@ public sealed partial class GitMirror : IGitMirror
 
     [LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Warning, Message = "git fetch of {Repository} failed: {Error}")]
     private static partial void LogFetchFailed(ILogger logger, string repository, string error);
+
+    [LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Information, Message = "The git server refused {Credential} for {Repository}; fetching once more with a new one")]
+    private static partial void LogCredentialRefused(ILogger logger, string repository, string credential);
 
     [LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Debug, Message = "Consolidated the smaller packs of the mirror of {Repository}")]
     private static partial void LogPacksConsolidated(ILogger logger, string repository);

@@ -25,9 +25,9 @@ public sealed class UrlRewrite
 
 /// <summary>
 /// The git mirror's settings: which payload URL it fetches and how it is rewritten (<c>Handler:CloneUrl</c>,
-/// <c>Handler:CloneUrlRewrites</c>), the token (<c>Handler:GitHubToken</c> or <c>GITHUB_TOKEN</c>), and under
-/// <c>Handler:Git</c> which remotes it may fetch from, who may receive the token, and how long and how much a fetch may
-/// take. Every URL a payload names is checked against this before libgit2 sees it. Validated by
+/// <c>Handler:CloneUrlRewrites</c>), and under <c>Handler:Git</c> which remotes it may fetch from, which hosts besides
+/// GitHub's may receive the credential (the GitHub token or installation token, from <c>Handler:GitHub</c>), and how long
+/// and how much a fetch may take. Every URL a payload names is checked against this before libgit2 sees it. Validated by
 /// <see cref="GitOptionsValidator"/>.
 /// </summary>
 public sealed class GitOptions
@@ -35,7 +35,7 @@ public sealed class GitOptions
     /// <summary>The section the settings are read from; the <c>Handler:Git</c> ones name their key.</summary>
     public const string Section = "Handler";
 
-    /// <summary>The GitHub host: allowed and given the token (over HTTPS) without being listed.</summary>
+    /// <summary>GitHub's git host: allowed by default.</summary>
     public const string GitHubHost = "github.com";
 
     /// <summary>The remote allowed when <see cref="AllowedRemotes"/> is empty, besides every rewrite target.</summary>
@@ -53,12 +53,6 @@ public sealed class GitOptions
     public List<UrlRewrite> CloneUrlRewrites { get; set; } = [];
 
     /// <summary>
-    /// <c>Handler:GitHubToken</c> (<c>GITHUB_TOKEN</c> sets it when it is unset): the token for HTTPS fetches; who may
-    /// receive it: <see cref="CredentialHosts"/>.
-    /// </summary>
-    public string? GitHubToken { get; set; }
-
-    /// <summary>
     /// <c>Handler:Git:AllowedRemotes</c>: URL prefixes a remote must start with, after <see cref="CloneUrlRewrites"/>,
     /// e.g. <c>https://github.com/</c> or <c>git://127.0.0.1:9418/</c>. Scheme, host and port compare case-insensitively,
     /// the path case-sensitively and by whole segments (<c>https://github.com/org</c> allows <c>…/org/x</c>, not
@@ -69,14 +63,15 @@ public sealed class GitOptions
     public List<string> AllowedRemotes { get; set; } = [];
 
     /// <summary>
-    /// <c>Handler:Git:CredentialHosts</c>: hosts besides <see cref="GitHubHost"/> and the HTTPS rewrite targets that may
-    /// receive <see cref="GitHubToken"/>, e.g. <c>ghe.example.com</c> (or <c>host:port</c>). Only over HTTPS.
+    /// <c>Handler:Git:CredentialHosts</c>: hosts besides GitHub's git host (<c>github.com</c>, or the Enterprise Server's
+    /// host of <c>Handler:GitHub:ApiUrl</c>) that may receive the credential, e.g. a git mirror at <c>git.example.com</c>
+    /// (<c>host</c> for the default port, 443; <c>host:port</c> for another). Only over HTTPS. A clone URL rewrite target is not given it unless it is listed here.
     /// </summary>
     [ConfigurationKeyName("Git:CredentialHosts")]
     public List<string> CredentialHosts { get; set; } = [];
 
     /// <summary>
-    /// <c>Handler:Git:AllowInsecureCredentials</c>: also send the token over plain HTTP, to <see cref="CredentialHosts"/>
+    /// <c>Handler:Git:AllowInsecureCredentials</c>: also send the credential over plain HTTP, to <see cref="CredentialHosts"/>
     /// only (never to GitHub, never over <c>git://</c>). For a test server on loopback; never in production.
     /// </summary>
     [ConfigurationKeyName("Git:AllowInsecureCredentials")]

@@ -8,8 +8,8 @@ namespace K8sWebhookHandler.Grains.Git;
 public sealed class GitRevisionGraph(IGitMirror mirror, IOptions<GitOptions> options) : IRevisionGraph
 {
     public Task<bool> IsAncestorAsync(WebhookEvent webhookEvent, string ancestor, string descendant, CancellationToken cancellationToken) =>
-        mirror.IsAncestorAsync(webhookEvent.Repository.Key, PayloadRemote.Of(webhookEvent, options.Value), webhookEvent.Ref, ancestor, descendant, cancellationToken);
+        mirror.IsAncestorAsync(RemoteRepository.Of(webhookEvent, options.Value), webhookEvent.Ref, ancestor, descendant, cancellationToken);
 
     public Task<string?> BranchHeadAsync(WebhookEvent webhookEvent, string branch, CancellationToken cancellationToken) =>
-        mirror.ResolveBranchAsync(webhookEvent.Repository.Key, PayloadRemote.Of(webhookEvent, options.Value), branch, cancellationToken);
+        mirror.ResolveBranchAsync(RemoteRepository.Of(webhookEvent, options.Value), branch, cancellationToken);
 }

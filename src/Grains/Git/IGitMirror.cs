@@ -5,10 +5,10 @@ namespace K8sWebhookHandler.Grains.Git;
 
 /// <summary>
 /// A local mirror of each remote, fetched incrementally, read at exact revisions without a checkout. The
-/// <c>remoteUrl</c> is what the payload names: it is rewritten and checked against policy first, and a refused one
-/// throws <see cref="Failures.DeliveryRefusedException"/> (final); a failed or timed-out fetch throws
-/// <see cref="Failures.TransientException"/> (retried). The <see cref="RepositoryKey"/> names the repository in
-/// messages and logs only. A revision missing from the mirror is fetched by the <c>reference</c> it was pushed to
+/// <see cref="RemoteRepository.Url"/> is what the payload names: it is rewritten and checked against policy first, and a
+/// refused one throws <see cref="Failures.DeliveryRefusedException"/> (final); a failed or timed-out fetch throws
+/// <see cref="Failures.TransientException"/> (retried). Over HTTPS, the credential for the repository and its
+/// installation (<see cref="IFetchCredentials"/>) goes only where <see cref="CredentialPolicy"/> allows. A revision missing from the mirror is fetched by the <c>reference</c> it was pushed to
 /// (<see cref="GitRef.None"/> when there is none), then by its id.
 /// </summary>
 public interface IGitMirror
@@ -18,14 +18,14 @@ public interface IGitMirror
     /// <paramref name="maxBytes"/>; null when that commit has no such file. Fetches first when the revision is not in
     /// the mirror yet.
     /// </summary>
-    Task<SourceFile?> ReadFileAsync(RepositoryKey repository, string remoteUrl, GitRef reference, string revision, string path, long maxBytes, CancellationToken cancellationToken);
+    Task<SourceFile?> ReadFileAsync(RemoteRepository repository, GitRef reference, string revision, string path, long maxBytes, CancellationToken cancellationToken);
 
     /// <summary>The commit a branch points at on the remote, after fetching that branch; null when there is no such branch.</summary>
-    Task<string?> ResolveBranchAsync(RepositoryKey repository, string remoteUrl, string branch, CancellationToken cancellationToken);
+    Task<string?> ResolveBranchAsync(RemoteRepository repository, string branch, CancellationToken cancellationToken);
 
     /// <summary>
     /// Whether <paramref name="ancestor"/> is reachable from <paramref name="descendant"/>, each fetched first when the
     /// mirror lacks it. The mirror always holds the whole history behind what it has, so the answer is exact.
     /// </summary>
-    Task<bool> IsAncestorAsync(RepositoryKey repository, string remoteUrl, GitRef reference, string ancestor, string descendant, CancellationToken cancellationToken);
+    Task<bool> IsAncestorAsync(RemoteRepository repository, GitRef reference, string ancestor, string descendant, CancellationToken cancellationToken);
 }

@@ -123,7 +123,7 @@ public sealed partial class CommitReporter : ICommitReporter, IDisposable
         _options.IsApp && report.Installation is null
             ? throw new DeliveryRefusedException(
                 $"Check runs on {Commit(report)} are reported as GitHub App {_options.AppId} with the token of the installation the event came from, and the event named none (installation.id): deliver the App's webhook events, or report commit statuses with a token (Handler:GitHub:Token, without Handler:GitHub:AppId).")
-            : _credentials.ForInstallationAsync(report.Installation, cancellationToken);
+            : _credentials.ForInstallationAsync(report.Installation, report.Repository, cancellationToken);
 
     private string Remedy() => _options.IsApp
         ? "Check that the App is still installed and may write checks."

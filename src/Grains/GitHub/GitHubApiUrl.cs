@@ -23,4 +23,16 @@ public static class GitHubApiUrl
 
         return url is not null;
     }
+
+    /// <summary>
+    /// The host git fetches from on the GitHub whose API <paramref name="apiUrl"/> (parsed by <see cref="TryParse"/>) is:
+    /// <c>github.com</c> for <c>https://api.github.com/</c>, <c>HOST</c> (with its port, when one is given) for GitHub
+    /// Enterprise Server's <c>https://HOST/api/v3/</c>; null for any other URL (a test server), which names no git host.
+    /// </summary>
+    public static string? GitHost(Uri apiUrl) => apiUrl.AbsolutePath switch
+    {
+        "/" when apiUrl.Host.Equals("api.github.com", StringComparison.OrdinalIgnoreCase) && apiUrl.IsDefaultPort => "github.com",
+        var path when path.Equals("/api/v3/", StringComparison.OrdinalIgnoreCase) => apiUrl.IsDefaultPort ? apiUrl.Host : apiUrl.Authority,
+        _ => null,
+    };
 }

@@ -1,3 +1,4 @@
+using K8sWebhookHandler.Abstractions.Identity;
 using K8sWebhookHandler.Grains.Failures;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -5,8 +6,8 @@ using Microsoft.Extensions.Options;
 namespace K8sWebhookHandler.Grains.GitHub;
 
 /// <summary>
-/// <see cref="IGitHubCredentials"/> from <c>Handler:GitHub</c>. With an App, one installation token per installation is
-/// kept and shared: callers that ask while it is being issued wait for the same request, and it is renewed once less
+/// <see cref="IGitHubCredentials"/> from <c>Handler:GitHub</c>. With an App, one installation token per installation and
+/// repository (asked for that repository alone) is kept and shared: callers that ask while it is being issued wait for the same request, and it is renewed once less
 /// than <see cref="RenewalMargin"/> of its life is left, or after <see cref="Invalidate"/>. A failed request is not
 /// kept: the next caller asks again.
 /// </summary>
@@ -16,7 +17,7 @@ public sealed partial class GitHubCredentials : IGitHubCredentials, IDisposable
     public static readonly TimeSpan RenewalMargin = TimeSpan.FromMinutes(5);
 
     private readonly Lock _gate = new();
-    private readonly Dictionary<long, Task<GitHubCredential>> _tokens = [];
+    private readonly Dictionary<(long Installation, RepositoryKey Repository), Task<GitHubCredential>> _tokens = [];
     private readonly GitHubOptions _options;
     private readonly InstallationTokenClient? _app;
     private readonly TimeProvider _time;
@@ -31,7 +32,7 @@ public sealed partial class GitHubCredentials : IGitHubCredentials, IDisposable
         }
     }
 
-    public async ValueTask<GitHubCredential> ForInstallationAsync(long? installation, CancellationToken cancellationToken)
+    public async ValueTask<GitHubCredential> ForInstallationAsync(long? installation, RepositoryKey repository, CancellationToken cancellationToken)
     {
         if (_app is null)
         {
@@ -49,10 +50,11 @@ public sealed partial class GitHubCredentials : IGitHubCredentials, IDisposable
         Task<GitHubCredential> pending;
         lock (_gate)
         {
-            if (!_tokens.TryGetValue(id, out pending!) || !Usable(pending))
+            if (!_tokens.TryGetValue((id, repository), out pending!) || !Usable(pending))
             {
-                pending = IssueAsync(_app, id);
-                _tokens[id] = pending;
+                ForgetExpired();
+                pending = IssueAsync(_app, id, repository);
+                _tokens[(id, repository)] = pending;
             }
         }
 
@@ -62,7 +64,7 @@ public sealed partial class GitHubCredentials : IGitHubCredentials, IDisposable
 
     public bool Invalidate(GitHubCredential rejected)
     {
-        if (rejected.Kind != GitHubCredentialKind.InstallationToken || rejected.Installation is not { } id)
+        if (rejected.Kind != GitHubCredentialKind.InstallationToken || rejected.Installation is not { } id || rejected.Repository is not { } repository)
         {
             return false;
         }
@@ -71,10 +73,10 @@ public sealed partial class GitHubCredentials : IGitHubCredentials, IDisposable
         {
             // Only the token that was refused is dropped: a caller refused a token that was already replaced does
             // not cause a second renewal.
-            if (_tokens.TryGetValue(id, out var current) && current.IsCompletedSuccessfully && current.Result.Token == rejected.Token)
+            if (_tokens.TryGetValue((id, repository), out var current) && current.IsCompletedSuccessfully && current.Result.Token == rejected.Token)
             {
-                _tokens.Remove(id);
-                LogInvalidated(_logger, id, _options.AppId);
+                _tokens.Remove((id, repository));
+                LogInvalidated(_logger, id, repository.Value, _options.AppId);
             }
         }
 
@@ -83,33 +85,43 @@ public sealed partial class GitHubCredentials : IGitHubCredentials, IDisposable
 
     public void Dispose() => _app?.Dispose();
 
+    /// <summary>Drops the tokens no caller can use any more (failed, or expired), so that the cache holds only live ones.</summary>
+    private void ForgetExpired()
+    {
+        var now = _time.GetUtcNow();
+        foreach (var (key, token) in _tokens.Where(t => t.Value.IsFaulted || t.Value.IsCanceled || (t.Value.IsCompletedSuccessfully && t.Value.Result.ExpiresAt <= now)).ToList())
+        {
+            _tokens.Remove(key);
+        }
+    }
+
     /// <summary>Being issued, or issued with more than <see cref="RenewalMargin"/> left.</summary>
     private bool Usable(Task<GitHubCredential> token) =>
         !token.IsCompleted || (token.IsCompletedSuccessfully && token.Result.ExpiresAt - _time.GetUtcNow() > RenewalMargin);
 
-    private async Task<GitHubCredential> IssueAsync(InstallationTokenClient app, long installation)
+    private async Task<GitHubCredential> IssueAsync(InstallationTokenClient app, long installation, RepositoryKey repository)
     {
         // Off the caller's thread and lock: signing the JWT and sending the request happen after this yield.
         await Task.Yield();
         try
         {
-            var credential = await app.CreateAsync(installation, CancellationToken.None).ConfigureAwait(false);
-            LogIssued(_logger, installation, _options.AppId, credential.ExpiresAt);
+            var credential = await app.CreateAsync(installation, repository, CancellationToken.None).ConfigureAwait(false);
+            LogIssued(_logger, installation, repository.Value, _options.AppId, credential.ExpiresAt);
             return credential;
         }
         catch (Exception e) when (e is TransientException or DeliveryRefusedException)
         {
-            LogNotIssued(_logger, installation, _options.AppId, e.Message);
+            LogNotIssued(_logger, installation, repository.Value, _options.AppId, e.Message);
             throw;
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "GitHub issued a token for installation {Installation} of App {AppId}, valid until {ExpiresAt}")]
-    private static partial void LogIssued(ILogger logger, long installation, long? appId, DateTimeOffset? expiresAt);
+    [LoggerMessage(Level = LogLevel.Information, Message = "GitHub issued a token for {Repository} in installation {Installation} of App {AppId}, valid until {ExpiresAt}")]
+    private static partial void LogIssued(ILogger logger, long installation, string repository, long? appId, DateTimeOffset? expiresAt);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "No token for installation {Installation} of App {AppId}: {Error}")]
-    private static partial void LogNotIssued(ILogger logger, long installation, long? appId, string error);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No token for {Repository} in installation {Installation} of App {AppId}: {Error}")]
+    private static partial void LogNotIssued(ILogger logger, long installation, string repository, long? appId, string error);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "GitHub refused the token of installation {Installation} of App {AppId}; the next request gets a new one")]
-    private static partial void LogInvalidated(ILogger logger, long installation, long? appId);
+    [LoggerMessage(Level = LogLevel.Information, Message = "GitHub refused the token for {Repository} in installation {Installation} of App {AppId}; the next request gets a new one")]
+    private static partial void LogInvalidated(ILogger logger, long installation, string repository, long? appId);
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Cryptography;
+using K8sWebhookHandler.Abstractions.Identity;
 using K8sWebhookHandler.Grains.Failures;
 using Octokit;
 using Octokit.Internal;
@@ -8,7 +9,9 @@ namespace K8sWebhookHandler.Grains.GitHub;
 
 /// <summary>
 /// Asks GitHub for an installation token (<c>POST {ApiUrl}/app/installations/{id}/access_tokens</c>) as the App, with a
-/// JWT made for each request, through Octokit. The API URL is used as configured (Octokit's own client would add
+/// JWT made for each request, through Octokit's connection, scoped to one repository (<c>repositories: [name]</c>):
+/// Octokit's <c>CreateInstallationToken</c> (14.0) sends no body, so the request is made with its <c>ApiConnection</c>
+/// and <c>ApiUrls.AccessTokens</c> instead. The API URL is used as configured (Octokit's own client would add
 /// <c>/api/v3/</c> for any host but api.github.com); the JWT goes to that origin only (<see cref="ApiOriginHandler"/>:
 /// Octokit itself drops the <c>Authorization</c> header on a redirect to another host, not to another port). Every
 /// request has the <c>Handler:GitHub:RequestTimeout</c> deadline. No message names the JWT or key.
@@ -34,8 +37,11 @@ public sealed class InstallationTokenClient : IDisposable
         _http.SetRequestTimeout(timeout + TimeSpan.FromSeconds(5));
     }
 
-    /// <summary>A new token for <paramref name="installation"/>; see <see cref="IGitHubCredentials.ForInstallationAsync"/> for the failures.</summary>
-    public async Task<GitHubCredential> CreateAsync(long installation, CancellationToken cancellationToken)
+    /// <summary>
+    /// A new token of <paramref name="installation"/> for <paramref name="repository"/> alone; see
+    /// <see cref="IGitHubCredentials.ForInstallationAsync"/> for the failures.
+    /// </summary>
+    public async Task<GitHubCredential> CreateAsync(long installation, RepositoryKey repository, CancellationToken cancellationToken)
     {
         var jwt = AppJwt.Create(_appId, _key, _time.GetUtcNow());
         var connection = new Connection(Product, _apiUrl, new InMemoryCredentialStore(new Credentials(jwt, AuthenticationType.Bearer)), _http, new SimpleJsonSerializer());
@@ -43,14 +49,16 @@ public sealed class InstallationTokenClient : IDisposable
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
         try
         {
-            var token = await new ApiConnection(connection).Post<AccessToken>(ApiUrls.AccessTokens(installation), string.Empty, "application/vnd.github+json", linked.Token);
-            return new GitHubCredential(token.Token, GitHubCredentialKind.InstallationToken, installation, token.ExpiresAt);
+            // The installation's account owns the repository: GitHub takes its name without the owner.
+            var request = new TokenRequest([repository.Name]);
+            var token = await new ApiConnection(connection).Post<AccessToken>(ApiUrls.AccessTokens(installation), request, "application/vnd.github+json", "application/json", linked.Token);
+            return new GitHubCredential(token.Token, GitHubCredentialKind.InstallationToken, installation, token.ExpiresAt, repository);
         }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new TransientException($"{Asking(installation)}: GitHub did not answer within {_timeout.TotalSeconds:0.#} s (Handler:GitHub:RequestTimeout).", e);
+            throw new TransientException($"{Asking(installation, repository)}: GitHub did not answer within {_timeout.TotalSeconds:0.#} s (Handler:GitHub:RequestTimeout).", e);
         }
-        catch (Exception e) when (Failure(installation, e) is { } failure)
+        catch (Exception e) when (Failure(installation, repository, e) is { } failure)
         {
             throw failure;
         }
@@ -62,23 +70,33 @@ public sealed class InstallationTokenClient : IDisposable
         _key.Dispose();
     }
 
-    private string Asking(long installation) => $"GitHub App {_appId} asking for a token of installation {installation} at {_apiUrl}";
+    private string Asking(long installation, RepositoryKey repository) =>
+        $"GitHub App {_appId} asking for a token of installation {installation} for {repository} at {_apiUrl}";
 
     /// <summary>What an exception from Octokit means here: refused for good, or worth another try.</summary>
-    private Exception? Failure(long installation, Exception e) => e switch
+    private Exception? Failure(long installation, RepositoryKey repository, Exception e)
     {
-        RateLimitExceededException or SecondaryRateLimitExceededException =>
-            new TransientException($"{Asking(installation)}: GitHub's rate limit is spent; retrying later.", e),
-        AuthorizationException => new DeliveryRefusedException(
-            $"{Asking(installation)}: GitHub answered 401, the App's token was refused. Check that Handler:GitHub:AppId is the App's id and the private key (Handler:GitHub:PrivateKey or PrivateKeyFile) is one of its current keys, and that this host's clock is right.", e),
-        ForbiddenException => new DeliveryRefusedException(
-            $"{Asking(installation)}: GitHub answered 403; the installation may be suspended or the App lack access to it.", e),
-        NotFoundException => new DeliveryRefusedException(
-            $"{Asking(installation)}: GitHub answered 404; the App {_appId} is not installed as installation {installation} (uninstalled, or another App's installation).", e),
-        ApiException { StatusCode: >= HttpStatusCode.InternalServerError or HttpStatusCode.TooManyRequests } api =>
-            new TransientException($"{Asking(installation)}: GitHub answered {(int)api.StatusCode}; retrying later.", e),
-        ApiException api => new DeliveryRefusedException($"{Asking(installation)}: GitHub answered {(int)api.StatusCode}.", e),
-        HttpRequestException => new TransientException($"{Asking(installation)}: GitHub could not be reached ({e.Message}).", e),
-        _ => null,
-    };
+        var asking = Asking(installation, repository);
+        return e switch
+        {
+            RateLimitExceededException or SecondaryRateLimitExceededException =>
+                new TransientException($"{asking}: GitHub's rate limit is spent; retrying later.", e),
+            AuthorizationException => new DeliveryRefusedException(
+                $"{asking}: GitHub answered 401, the App's token was refused. Check that Handler:GitHub:AppId is the App's id and the private key (Handler:GitHub:PrivateKey or PrivateKeyFile) is one of its current keys, and that this host's clock is right.", e),
+            ForbiddenException => new DeliveryRefusedException(
+                $"{asking}: GitHub answered 403; the installation may be suspended or the App lack access to it.", e),
+            NotFoundException => new DeliveryRefusedException(
+                $"{asking}: GitHub answered 404; the App {_appId} is not installed as installation {installation} (uninstalled, or another App's installation).", e),
+            ApiException { StatusCode: >= HttpStatusCode.InternalServerError or HttpStatusCode.TooManyRequests } api =>
+                new TransientException($"{asking}: GitHub answered {(int)api.StatusCode}; retrying later.", e),
+            ApiValidationException => new DeliveryRefusedException(
+                $"{asking}: GitHub answered 422; installation {installation} does not cover {repository} (the App is not installed on it, or the event names another account's installation).", e),
+            ApiException api => new DeliveryRefusedException($"{asking}: GitHub answered {(int)api.StatusCode}.", e),
+            HttpRequestException => new TransientException($"{asking}: GitHub could not be reached ({e.Message}).", e),
+            _ => null,
+        };
+    }
+
+    /// <summary>The body of the token request; Octokit's serializer writes <c>repositories</c>.</summary>
+    private sealed record TokenRequest(IReadOnlyList<string> Repositories);
 }

@@ -1,6 +1,7 @@
 using K8sWebhookHandler.Grains.Configuration;
 using K8sWebhookHandler.Grains.Delivery;
 using K8sWebhookHandler.Grains.Git;
+using K8sWebhookHandler.Grains.GitHub;
 using K8sWebhookHandler.Grains.Kubernetes;
 using K8sWebhookHandler.Grains.Manifests;
 using K8sWebhookHandler.Grains.Processing;
@@ -17,12 +18,14 @@ public static class HostingServiceCollectionExtensions
     /// <summary>
     /// What the repository grain uses, where grains run (a silo, or the local mode), each part with its options: the
     /// delivery rules, superseding, the manifest reader's limits, the processor and its pipeline, and the adapters that
-    /// answer their ports: the git mirror, and the Kubernetes target (the cluster when configuration is found, a
-    /// dry-run folder otherwise).
+    /// answer their ports: the git mirror (fetching with GitHub's credentials, <c>Handler:GitHub</c>), and the Kubernetes
+    /// target (the cluster when configuration is found, a dry-run folder otherwise).
     /// </summary>
     public static IServiceCollection AddRepositoryGrains(this IServiceCollection services)
     {
-        services.AddDeliveryOptions().AddSupersedeOptions().AddManifestOptions().AddGitMirror().AddKubernetesTarget();
+        services.AddGitHubCredentials();
+        services.TryAddSingleton<IFetchCredentials, GitHubFetchCredentials>();
+        services.AddDeliveryOptions().AddSupersedeOptions().AddManifestOptions().AddGitMirror().AddKubernetesTarget().AddWorkflowWatch();
         services.AddSingleton<ManifestPipeline>();
         services.AddSingleton<IDeliveryProcessor, DeliveryProcessor>();
         services.AddSingleton<SupersedeDecider>();

@@ -1,6 +1,7 @@
 using K8sWebhookHandler.Abstractions.Events;
 using K8sWebhookHandler.Abstractions.Inspection;
 using K8sWebhookHandler.Grains.Processing;
+using K8sWebhookHandler.Grains.Reporting;
 using K8sWebhookHandler.Grains.Storage;
 using K8sWebhookHandler.Grains.Superseding;
 using Microsoft.Extensions.Logging;
@@ -14,7 +15,7 @@ namespace K8sWebhookHandler.Grains.Kubernetes;
 /// cluster, so a manifest is refused for the same reasons; only the checks that need the cluster (who owns an
 /// existing object or namespace) cannot be made.
 /// </summary>
-public sealed partial class DryRunFolder(IOptions<DataDirectoryOptions> dataDirectory, ILogger<DryRunFolder> logger) : IClusterWriter, IWorkflowStopper
+public sealed partial class DryRunFolder(IOptions<DataDirectoryOptions> dataDirectory, ILogger<DryRunFolder> logger) : IClusterWriter, IWorkflowStopper, IWorkflowWatch
 {
     public async Task<IReadOnlyList<AppliedObject>> ApplyAsync(ObjectPlan plan, WebhookEvent webhookEvent, CancellationToken cancellationToken)
     {
@@ -33,6 +34,19 @@ public sealed partial class DryRunFolder(IOptions<DataDirectoryOptions> dataDire
         var older = previous.Where(p => !keep.Contains(p)).ToArray();
         LogWouldSupersede(logger, webhookEvent.Repository.FullName, webhookEvent.Ref.Value, older.Length, policy.Workflows);
         return Task.FromResult<IReadOnlyList<AppliedObject>>([]);
+    }
+
+    /// <summary>A dry run starts no Workflow, so there is nothing to watch: waits until cancelled and observes nothing.</summary>
+    public async Task WatchAsync(IWorkflowObserver observer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Cancelled: the only way a watch ends.
+        }
     }
 
     public Task EnsureNamespaceAsync(string name, WebhookEvent webhookEvent, CancellationToken cancellationToken) => Task.CompletedTask;

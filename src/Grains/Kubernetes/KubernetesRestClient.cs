@@ -36,17 +36,45 @@ public sealed class KubernetesRestClient : IDisposable
     public async Task<JsonNode> SendAsync(HttpMethod method, string path, JsonNode? body, string? contentType, CancellationToken cancellationToken)
     {
         using var request = Request(method, path, body, contentType);
-        if (_kubernetes.Credentials is { } credentials)
-        {
-            await credentials.ProcessHttpRequestAsync(request, cancellationToken);
-        }
-
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(_requestTimeout);
-        HttpResponseMessage response;
+        using var response = await TransportAsync(request, HttpCompletionOption.ResponseContentRead, deadline.Token, cancellationToken);
+        return AnswerOf(method, path, response.StatusCode, await response.Content.ReadAsStringAsync(deadline.Token));
+    }
+
+    /// <summary>
+    /// Starts a GET whose body is a stream (a watch): returns once the headers have arrived, within the request timeout,
+    /// and the caller reads the body with a deadline of its own and disposes the answer. A non-success answer throws
+    /// <see cref="KubernetesApiException"/>; a lost connection or a timeout <see cref="TransientException"/>.
+    /// </summary>
+    public async Task<HttpResponseMessage> OpenStreamAsync(string path, CancellationToken cancellationToken)
+    {
+        using var request = Request(HttpMethod.Get, path, null, null);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(_requestTimeout);
+        var response = await TransportAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token, cancellationToken);
+        if (response.IsSuccessStatusCode)
+        {
+            return response;
+        }
+
+        using (response)
+        {
+            throw KubernetesApiException.From(response.StatusCode, await ReadFailureAsync(response, path, deadline.Token, cancellationToken));
+        }
+    }
+
+    private async Task<HttpResponseMessage> TransportAsync(HttpRequestMessage request, HttpCompletionOption completion, CancellationToken deadline,
+        CancellationToken cancellationToken)
+    {
         try
         {
-            response = await _kubernetes.HttpClient.SendAsync(request, deadline.Token);
+            if (_kubernetes.Credentials is { } credentials)
+            {
+                await credentials.ProcessHttpRequestAsync(request, deadline);
+            }
+
+            return await _kubernetes.HttpClient.SendAsync(request, completion, deadline);
         }
         catch (HttpRequestException e)
         {
@@ -54,12 +82,19 @@ public sealed class KubernetesRestClient : IDisposable
         }
         catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new TransientException($"the Kubernetes API at {BaseUri} did not answer {method} {path} in time", e);
+            throw new TransientException($"the Kubernetes API at {BaseUri} did not answer {request.Method} {request.RequestUri?.AbsolutePath} in time", e);
         }
+    }
 
-        using (response)
+    private async Task<string> ReadFailureAsync(HttpResponseMessage response, string path, CancellationToken deadline, CancellationToken cancellationToken)
+    {
+        try
         {
-            return AnswerOf(method, path, response.StatusCode, await response.Content.ReadAsStringAsync(deadline.Token));
+            return await response.Content.ReadAsStringAsync(deadline);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            throw new TransientException($"the Kubernetes API at {BaseUri} answered GET {path} with {(int)response.StatusCode} and then lost the connection", e);
         }
     }
 

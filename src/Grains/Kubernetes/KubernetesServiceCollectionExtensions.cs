@@ -1,5 +1,6 @@
 using K8sWebhookHandler.Grains.Configuration;
 using K8sWebhookHandler.Grains.Processing;
+using K8sWebhookHandler.Grains.Reporting;
 using K8sWebhookHandler.Grains.Storage;
 using K8sWebhookHandler.Grains.Superseding;
 using Microsoft.Extensions.DependencyInjection;
@@ -41,6 +42,25 @@ public static class KubernetesServiceCollectionExtensions
             : sp.GetRequiredService<DryRunFolder>());
         services.AddSingleton<IWorkflowStopper>(sp => Cluster(sp) is { } client
             ? new WorkflowSuperseder(client, sp.GetRequiredService<IKindResolver>())
+            : sp.GetRequiredService<DryRunFolder>());
+        return services;
+    }
+
+    /// <summary>
+    /// The watch on the handler's Workflows (<see cref="IWorkflowWatch"/>), on the target of <see cref="AddKubernetesTarget"/>
+    /// (added if it is not yet): <see cref="WorkflowWatch"/> on a cluster, which needs <c>list</c> and <c>watch</c> on
+    /// <c>workflows.argoproj.io</c> in <see cref="WorkflowWatch.Namespaces"/>; in a dry run <see cref="DryRunFolder"/>, which
+    /// has no Workflows and observes nothing until cancelled.
+    /// </summary>
+    public static IServiceCollection AddWorkflowWatch(this IServiceCollection services)
+    {
+        if (!services.Any(d => d.ServiceType == typeof(KubernetesTarget)))
+        {
+            services.AddKubernetesTarget();
+        }
+
+        services.TryAddSingleton<IWorkflowWatch>(sp => Cluster(sp) is { } client
+            ? new WorkflowWatch(client, sp.GetRequiredService<IKindResolver>(), sp.GetRequiredService<IOptions<KubernetesOptions>>(), sp.GetRequiredService<ILogger<WorkflowWatch>>())
             : sp.GetRequiredService<DryRunFolder>());
         return services;
     }

@@ -12,6 +12,13 @@ public static class ResourcePaths
         return resource.Namespaced ? $"{root}/namespaces/{ns}/{resource.Plural}" : $"{root}/{resource.Plural}";
     }
 
+    /// <summary>
+    /// The collection in <paramref name="ns"/>, or across all namespaces when it is null (<c>/apis/group/version/plural</c>,
+    /// which needs a cluster-wide grant).
+    /// </summary>
+    public static string CollectionPathOrAll(this ResourceKind resource, string? ns) =>
+        ns is null ? (resource with { Namespaced = false }).CollectionPath(null) : resource.CollectionPath(ns);
+
     /// <summary>The collection path and the escaped name.</summary>
     public static string ObjectPath(this ResourceKind resource, string? ns, string name) => $"{resource.CollectionPath(ns)}/{Uri.EscapeDataString(name)}";
 }

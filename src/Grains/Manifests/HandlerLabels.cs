@@ -30,6 +30,9 @@ public static class HandlerLabels
         [StampKeys.ManagedByLabel] = StampKeys.ManagedByValue,
     };
 
+    /// <summary>The label selector (not yet URL-escaped) for everything the handler made: its managed-by label.</summary>
+    public static string ManagedSelector => $"{StampKeys.ManagedByLabel}={StampKeys.ManagedByValue}";
+
     /// <summary>The label selector (not yet URL-escaped) for the handler's objects of the event's repository and ref.</summary>
     public static string RefSelector(WebhookEvent e) =>
         $"{StampKeys.RepositoryLabel}={Repository(e.Repository.Key)},{StampKeys.RefLabel}={Ref(e.Ref)}";

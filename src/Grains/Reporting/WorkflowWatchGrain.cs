@@ -43,8 +43,11 @@ public sealed partial class WorkflowWatchGrain(IGrainFactory grains, ILogger<Wor
 
     public Task ReceiveReminder(string reminderName, TickStatus status) => Start();
 
+    /// <summary>Passes the observation on; with nothing to report to (no token or App), nobody needs it.</summary>
     public Task ObserveAsync(WorkflowObservation observation, CancellationToken cancellationToken) =>
-        grains.GetGrain<IRepositoryGrain>(observation.Repository.Value).ObserveWorkflow(observation).WaitAsync(cancellationToken);
+        ServiceProvider.GetService<ICommitReporter>() is null
+            ? Task.CompletedTask
+            : grains.GetGrain<IRepositoryGrain>(observation.Repository.Value).ObserveWorkflow(observation).WaitAsync(cancellationToken);
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {

@@ -14,7 +14,8 @@ namespace K8sWebhookHandler.Testing.Git;
 /// <summary>
 /// Git's smart HTTP protocol: the real <c>git http-backend</c> run as a CGI program behind a loopback web
 /// server, one process a request, as Apache or nginx with fcgiwrap would run it. Optionally requires
-/// HTTP basic authentication whose password is a given token, the way GitHub takes a token.
+/// HTTP basic authentication whose password is a token the authorizer accepts for the repository, the way GitHub takes a
+/// token.
 /// </summary>
 internal sealed class GitHttpBackend : IAsyncDisposable
 {
@@ -28,13 +29,18 @@ internal sealed class GitHttpBackend : IAsyncDisposable
 
     public Uri BaseUri { get; }
 
-    public static async Task<GitHttpBackend> StartAsync(string projectRoot, string? requiredToken)
+    /// <param name="projectRoot">The directory of bare repositories, <c>owner/name.git</c>.</param>
+    /// <param name="authorize">
+    /// Whether a request for the repository <c>owner/name</c> with this basic-authentication password is let in; null lets
+    /// every request in. A request without credentials, or refused, is answered 401.
+    /// </param>
+    public static async Task<GitHttpBackend> StartAsync(string projectRoot, Func<string, string, bool>? authorize)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();
-        app.Run(context => ServeAsync(context, projectRoot, requiredToken));
+        app.Run(context => ServeAsync(context, projectRoot, authorize));
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new GitHttpBackend(app, new Uri(address));
@@ -46,10 +52,10 @@ internal sealed class GitHttpBackend : IAsyncDisposable
         await _app.DisposeAsync();
     }
 
-    private static async Task ServeAsync(HttpContext context, string projectRoot, string? requiredToken)
+    private static async Task ServeAsync(HttpContext context, string projectRoot, Func<string, string, bool>? authorize)
     {
         var request = context.Request;
-        if (requiredToken is not null && !Authorized(request, requiredToken))
+        if (authorize is not null && !Authorized(request, authorize))
         {
             context.Response.StatusCode = 401;
             context.Response.Headers.WWWAuthenticate = "Basic realm=\"git\"";
@@ -101,7 +107,7 @@ internal sealed class GitHttpBackend : IAsyncDisposable
         await stderr;
     }
 
-    private static bool Authorized(HttpRequest request, string token)
+    private static bool Authorized(HttpRequest request, Func<string, string, bool> authorize)
     {
         if (!AuthenticationHeaderValue.TryParse(request.Headers.Authorization, out var header) ||
             !string.Equals(header.Scheme, "Basic", StringComparison.OrdinalIgnoreCase) || header.Parameter is null)
@@ -110,7 +116,9 @@ internal sealed class GitHttpBackend : IAsyncDisposable
         }
 
         var credentials = Encoding.UTF8.GetString(Convert.FromBase64String(header.Parameter));
-        return credentials.EndsWith(":" + token, StringComparison.Ordinal);
+        var path = (request.Path.Value ?? "").TrimStart('/');
+        var end = path.IndexOf(".git/", StringComparison.Ordinal);
+        return credentials.Contains(':', StringComparison.Ordinal) && end > 0 && authorize(path[..end], credentials[(credentials.IndexOf(':', StringComparison.Ordinal) + 1)..]);
     }
 
     /// <summary>Reads CGI header lines up to the blank line, byte by byte so that the body stays in the stream.</summary>

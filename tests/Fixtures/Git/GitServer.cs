@@ -27,7 +27,15 @@ public sealed class GitServer : IAsyncDisposable
     public string Root => _root.Combine("repositories");
 
     /// <summary>Starts both servers; with <paramref name="requiredHttpToken"/>, HTTP asks for that token as a password.</summary>
-    public static async Task<GitServer> StartAsync(string? requiredHttpToken = null)
+    public static Task<GitServer> StartAsync(string? requiredHttpToken = null) =>
+        StartAsync(requiredHttpToken is null ? null : (_, password) => password == requiredHttpToken);
+
+    /// <summary>
+    /// Starts both servers; with <paramref name="authorizeHttp"/>, HTTP asks for basic authentication and lets in a request
+    /// for the repository <c>owner/name</c> (the first argument) only when it accepts the password (the second), the way
+    /// GitHub takes a token scoped to some repositories. <c>git://</c> stays open.
+    /// </summary>
+    public static async Task<GitServer> StartAsync(Func<string, string, bool>? authorizeHttp)
     {
         var root = new TempDirectory("git-server");
         var repositories = Directory.CreateDirectory(Path.Combine(root.Path, "repositories")).FullName;
@@ -41,7 +49,7 @@ public sealed class GitServer : IAsyncDisposable
         try
         {
             await daemon.WaitForLineAsync(line => line.Contains("Ready to rumble", StringComparison.Ordinal), StartTimeout);
-            var http = await GitHttpBackend.StartAsync(repositories, requiredHttpToken);
+            var http = await GitHttpBackend.StartAsync(repositories, authorizeHttp);
             return new GitServer(root, daemon, port, http);
         }
         catch

@@ -31,10 +31,9 @@ public sealed class GitCredentialTests : IAsyncLifetime
     private async Task<TransientException> FetchAsync(GitOptions git)
     {
         git.AllowedRemotes = [_server.BaseUri.ToString()];
-        git.GitHubToken = Token;
-        var mirror = Mirrors.Create(git, _data.Path);
+        var mirror = Mirrors.Create(git, _data.Path, Token);
         return await Assert.ThrowsAsync<TransientException>(() =>
-            mirror.ResolveBranchAsync(RepositoryKey.Parse("owner/x"), _server.BaseUri + "owner/x.git", "main", CancellationToken.None));
+            mirror.ResolveBranchAsync(new(RepositoryKey.Parse("owner/x"), _server.BaseUri + "owner/x.git"), "main", CancellationToken.None));
     }
 
     [Fact]
@@ -81,22 +80,26 @@ public sealed class GitCredentialTests : IAsyncLifetime
     /// LibGit2Sharp always lets libgit2 follow a redirect to another host on the first request (its fetch options fix
     /// <c>follow_redirects</c> to <c>Initial</c>), so the token decision is taken again on the URL libgit2 asks for.
     /// </remarks>
-    [Fact]
-    public async Task RedirectToAHostThatIsNoCredentialHost_NeverReceivesTheToken()
+    /// <param name="listedWithoutItsPort">
+    /// Whether the target's host is a credential host, listed without a port (its default one): the target's port differs.
+    /// </param>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task RedirectToAnotherHostOrPort_NeverReceivesTheToken(bool listedWithoutItsPort)
     {
         await using var elsewhere = await CredentialCaptureServer.StartAsync("127.0.0.2");
         await using var redirector = await CredentialCaptureServer.StartAsync(redirectTo: elsewhere.BaseUri);
         var options = new GitOptions
         {
-            GitHubToken = Token,
             AllowedRemotes = [redirector.BaseUri.ToString()],
-            CredentialHosts = ["127.0.0.1"],
+            CredentialHosts = listedWithoutItsPort ? [redirector.BaseUri.Authority, elsewhere.BaseUri.Host] : [redirector.BaseUri.Authority],
             AllowInsecureCredentials = true,
         };
-        var mirror = Mirrors.Create(options, _data.Path);
+        var mirror = Mirrors.Create(options, _data.Path, Token);
 
         await Assert.ThrowsAsync<TransientException>(() =>
-            mirror.ResolveBranchAsync(RepositoryKey.Parse("owner/x"), redirector.BaseUri + "owner/x.git", "main", CancellationToken.None));
+            mirror.ResolveBranchAsync(new(RepositoryKey.Parse("owner/x"), redirector.BaseUri + "owner/x.git"), "main", CancellationToken.None));
 
         Assert.True(elsewhere.Requests > 0);
         Assert.Empty(elsewhere.Authorizations);

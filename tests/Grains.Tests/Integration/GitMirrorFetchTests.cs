@@ -48,10 +48,10 @@ public sealed class GitMirrorFetchTests(GitServerFixture git) : IClassFixture<Gi
         var url = new Uri(recorder.GitRoot, repo.FullName + ".git").ToString();
         var mirror = Mirror(recorder.GitRoot);
         var key = RepositoryKey.Parse(repo.FullName);
-        await mirror.ReadFileAsync(key, url, GitMirrorTests.Main, commits[^1], ".ci/workflow.yaml", GitMirrorTests.MaxBytes, CancellationToken.None);
+        await mirror.ReadFileAsync(new(key, url), GitMirrorTests.Main, commits[^1], ".ci/workflow.yaml", GitMirrorTests.MaxBytes, CancellationToken.None);
         var pushed = await repo.CommitFileAsync("main", ".ci/workflow.yaml", "pushed");
 
-        var text = await mirror.ReadFileAsync(key, url, GitMirrorTests.Main, pushed, ".ci/workflow.yaml", GitMirrorTests.MaxBytes, CancellationToken.None).TextAsync();
+        var text = await mirror.ReadFileAsync(new(key, url), GitMirrorTests.Main, pushed, ".ci/workflow.yaml", GitMirrorTests.MaxBytes, CancellationToken.None).TextAsync();
         var negotiation = (await recorder.ConnectionsAsync(SafetyNet))[^1].SkipWhile(l => !l.StartsWith("want ", StringComparison.Ordinal)).ToList();
 
         Assert.Equal("pushed", text);
@@ -67,11 +67,11 @@ public sealed class GitMirrorFetchTests(GitServerFixture git) : IClassFixture<Gi
         var key = RepositoryKey.Parse(repo.FullName);
         var url = git.Server.GitUrl(repo.FullName).ToString();
         var mirror = Mirror();
-        await mirror.ReadFileAsync(key, url, GitMirrorTests.Main, commits[^1], ".ci/workflow.yaml", GitMirrorTests.MaxBytes, CancellationToken.None);
+        await mirror.ReadFileAsync(new(key, url), GitMirrorTests.Main, commits[^1], ".ci/workflow.yaml", GitMirrorTests.MaxBytes, CancellationToken.None);
         var pushed = await repo.CommitFileAsync("main", ".ci/workflow.yaml", "pushed");
 
-        var fromFirst = await mirror.IsAncestorAsync(key, url, GitMirrorTests.Main, commits[0], pushed, CancellationToken.None);
-        var backwards = await mirror.IsAncestorAsync(key, url, GitMirrorTests.Main, pushed, commits[0], CancellationToken.None);
+        var fromFirst = await mirror.IsAncestorAsync(new(key, url), GitMirrorTests.Main, commits[0], pushed, CancellationToken.None);
+        var backwards = await mirror.IsAncestorAsync(new(key, url), GitMirrorTests.Main, pushed, commits[0], CancellationToken.None);
 
         Assert.Equal((true, false), (fromFirst, backwards));
         var path = MirrorOf(url);
@@ -93,12 +93,12 @@ public sealed class GitMirrorFetchTests(GitServerFixture git) : IClassFixture<Gi
         for (var i = 0; i < 2 * MirrorPacks.MaxPacks; i++)
         {
             commits.Add(await repo.CommitFileAsync("main", ".ci/workflow.yaml", i.ToString(CultureInfo.InvariantCulture)));
-            await mirror.ReadFileAsync(key, url, GitMirrorTests.Main, commits[^1], ".ci/workflow.yaml", GitMirrorTests.MaxBytes, CancellationToken.None);
+            await mirror.ReadFileAsync(new(key, url), GitMirrorTests.Main, commits[^1], ".ci/workflow.yaml", GitMirrorTests.MaxBytes, CancellationToken.None);
         }
 
         // Runs after the last fetch's packs were tidied: one operation on a mirror at a time.
-        var first = await mirror.ReadFileAsync(key, url, GitMirrorTests.Main, commits[0], ".ci/workflow.yaml", GitMirrorTests.MaxBytes, CancellationToken.None).TextAsync();
-        var ancestry = await mirror.IsAncestorAsync(key, url, GitMirrorTests.Main, commits[0], commits[^1], CancellationToken.None);
+        var first = await mirror.ReadFileAsync(new(key, url), GitMirrorTests.Main, commits[0], ".ci/workflow.yaml", GitMirrorTests.MaxBytes, CancellationToken.None).TextAsync();
+        var ancestry = await mirror.IsAncestorAsync(new(key, url), GitMirrorTests.Main, commits[0], commits[^1], CancellationToken.None);
 
         Assert.Equal(("0", true), (first, ancestry));
         Assert.InRange(Directory.GetFiles(Path.Combine(MirrorOf(url), "objects", "pack"), "*.idx").Length, 1, MirrorPacks.MaxPacks);
@@ -112,7 +112,7 @@ public sealed class GitMirrorFetchTests(GitServerFixture git) : IClassFixture<Gi
         var pushed = await repo.CommitAsync("main", new Dictionary<string, string?> { [".ci/workflow.yaml"] = "main" }, "manifest", startPoint: "other");
         var url = git.Server.GitUrl(repo.FullName).ToString();
 
-        await Mirror().ReadFileAsync(RepositoryKey.Parse(repo.FullName), url, GitMirrorTests.Main, pushed, ".ci/workflow.yaml", GitMirrorTests.MaxBytes, CancellationToken.None);
+        await Mirror().ReadFileAsync(new(RepositoryKey.Parse(repo.FullName), url), GitMirrorTests.Main, pushed, ".ci/workflow.yaml", GitMirrorTests.MaxBytes, CancellationToken.None);
 
         using var plain = new Repository(MirrorOf(url));
         Assert.Equal(["refs/heads/main"], plain.Refs.Select(r => r.CanonicalName));
@@ -128,7 +128,7 @@ public sealed class GitMirrorFetchTests(GitServerFixture git) : IClassFixture<Gi
         var tag = await repo.ServerRefAsync("refs/tags/v1");
         var url = git.Server.GitUrl(repo.FullName).ToString();
 
-        var text = await Mirror().ReadFileAsync(RepositoryKey.Parse(repo.FullName), url, GitRef.Tag("v1"), tag!, ".ci/workflow.yaml", GitMirrorTests.MaxBytes, CancellationToken.None).TextAsync();
+        var text = await Mirror().ReadFileAsync(new(RepositoryKey.Parse(repo.FullName), url), GitRef.Tag("v1"), tag!, ".ci/workflow.yaml", GitMirrorTests.MaxBytes, CancellationToken.None).TextAsync();
 
         using var plain = new Repository(MirrorOf(url));
         Assert.Equal("tagged", text);
@@ -144,10 +144,10 @@ public sealed class GitMirrorFetchTests(GitServerFixture git) : IClassFixture<Gi
         var key = RepositoryKey.Parse(repo.FullName);
         var url = git.Server.GitUrl(repo.FullName).ToString();
         var mirror = Mirror();
-        var before = await mirror.ResolveBranchAsync(key, url, "feature", CancellationToken.None);
+        var before = await mirror.ResolveBranchAsync(new(key, url), "feature", CancellationToken.None);
         await repo.DeleteBranchAsync("feature");
 
-        var after = await mirror.ResolveBranchAsync(key, url, "feature", CancellationToken.None);
+        var after = await mirror.ResolveBranchAsync(new(key, url), "feature", CancellationToken.None);
 
         Assert.Equal((feature, null), (before, after));
     }
@@ -170,8 +170,8 @@ public sealed class GitMirrorFetchTests(GitServerFixture git) : IClassFixture<Gi
         var pushed = await repo.CommitFileAsync("main", ".ci/workflow.yaml", "pushed");
 
         var mirror = Mirror();
-        var text = await mirror.ReadFileAsync(RepositoryKey.Parse(repo.FullName), url, GitMirrorTests.Main, pushed, ".ci/workflow.yaml", GitMirrorTests.MaxBytes, CancellationToken.None).TextAsync();
-        var ancestry = await mirror.IsAncestorAsync(RepositoryKey.Parse(repo.FullName), url, GitMirrorTests.Main, commits[0], pushed, CancellationToken.None);
+        var text = await mirror.ReadFileAsync(new(RepositoryKey.Parse(repo.FullName), url), GitMirrorTests.Main, pushed, ".ci/workflow.yaml", GitMirrorTests.MaxBytes, CancellationToken.None).TextAsync();
+        var ancestry = await mirror.IsAncestorAsync(new(RepositoryKey.Parse(repo.FullName), url), GitMirrorTests.Main, commits[0], pushed, CancellationToken.None);
 
         Assert.Equal(("pushed", true), (text, ancestry));
     }
@@ -184,7 +184,7 @@ public sealed class GitMirrorFetchTests(GitServerFixture git) : IClassFixture<Gi
         var url = git.Server.GitUrl(repo.FullName).ToString();
         var key = RepositoryKey.Parse(repo.FullName);
         var feature = GitRef.Branch("feature");
-        await Mirror().ReadFileAsync(key, url, feature, first, ".ci/workflow.yaml", GitMirrorTests.MaxBytes, CancellationToken.None);
+        await Mirror().ReadFileAsync(new(key, url), feature, first, ".ci/workflow.yaml", GitMirrorTests.MaxBytes, CancellationToken.None);
         var pushed = await repo.CommitFileAsync("feature", ".ci/workflow.yaml", "pushed");
 
         // What a SIGKILL in the middle of writing refs leaves: libgit2's lock files, in the mirror and in its staging repository.
@@ -196,7 +196,7 @@ public sealed class GitMirrorFetchTests(GitServerFixture git) : IClassFixture<Gi
             await File.WriteAllTextAsync(Path.Combine(path, lockFile), "");
         }
 
-        var text = await Mirror().ReadFileAsync(key, url, feature, pushed, ".ci/workflow.yaml", GitMirrorTests.MaxBytes, CancellationToken.None).TextAsync();
+        var text = await Mirror().ReadFileAsync(new(key, url), feature, pushed, ".ci/workflow.yaml", GitMirrorTests.MaxBytes, CancellationToken.None).TextAsync();
 
         Assert.Equal("pushed", text);
         Assert.Equal([], locks.Where(l => File.Exists(Path.Combine(path, l))).ToArray());

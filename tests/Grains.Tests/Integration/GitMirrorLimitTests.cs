@@ -54,8 +54,8 @@ public sealed class GitMirrorLimitTests(GitServerFixture git) : IClassFixture<Gi
         var healthy = await git.Server.CreateRepositoryAsync("owner/healthy-" + Guid.NewGuid().ToString("N")[..8]);
         var sha = await healthy.CommitFileAsync("main", ".ci/workflow.yaml", "healthy");
 
-        var stalledFetch = mirror.ReadFileAsync(RepositoryKey.Parse("owner/stalled"), root + "owner/stalled.git", GitMirrorTests.Main, Sha, "f", GitMirrorTests.MaxBytes, CancellationToken.None);
-        var healthyFetch = mirror.ReadFileAsync(RepositoryKey.Parse(healthy.FullName), git.Server.GitUrl(healthy.FullName).ToString(), GitMirrorTests.Main, sha, ".ci/workflow.yaml", GitMirrorTests.MaxBytes, CancellationToken.None);
+        var stalledFetch = mirror.ReadFileAsync(new(RepositoryKey.Parse("owner/stalled"), root + "owner/stalled.git"), GitMirrorTests.Main, Sha, "f", GitMirrorTests.MaxBytes, CancellationToken.None);
+        var healthyFetch = mirror.ReadFileAsync(new(RepositoryKey.Parse(healthy.FullName), git.Server.GitUrl(healthy.FullName).ToString()), GitMirrorTests.Main, sha, ".ci/workflow.yaml", GitMirrorTests.MaxBytes, CancellationToken.None);
         var error = await Assert.ThrowsAsync<TransientException>(() => stalledFetch.WaitAsync(SafetyNet));
         var text = await healthyFetch.TextAsync().WaitAsync(SafetyNet);
 
@@ -74,9 +74,9 @@ public sealed class GitMirrorLimitTests(GitServerFixture git) : IClassFixture<Gi
         var mirror = Mirror(Short(root));
 
         var first = await Assert.ThrowsAsync<TransientException>(() =>
-            mirror.ReadFileAsync(RepositoryKey.Parse("owner/stalled"), root + "owner/stalled.git", GitMirrorTests.Main, Sha, "f", GitMirrorTests.MaxBytes, CancellationToken.None).WaitAsync(SafetyNet));
+            mirror.ReadFileAsync(new(RepositoryKey.Parse("owner/stalled"), root + "owner/stalled.git"), GitMirrorTests.Main, Sha, "f", GitMirrorTests.MaxBytes, CancellationToken.None).WaitAsync(SafetyNet));
         var second = await Assert.ThrowsAsync<TransientException>(() =>
-            mirror.ReadFileAsync(RepositoryKey.Parse("owner/stalled"), root + "owner/stalled.git", GitMirrorTests.Main, Sha, "f", GitMirrorTests.MaxBytes, CancellationToken.None).WaitAsync(SafetyNet));
+            mirror.ReadFileAsync(new(RepositoryKey.Parse("owner/stalled"), root + "owner/stalled.git"), GitMirrorTests.Main, Sha, "f", GitMirrorTests.MaxBytes, CancellationToken.None).WaitAsync(SafetyNet));
 
         // Ended by libgit2 itself (the caller's own deadline has no inner exception), so the mirror's lock was free.
         Assert.Contains("timed out", Assert.IsAssignableFrom<LibGit2SharpException>(first.InnerException).Message, StringComparison.Ordinal);
@@ -94,9 +94,9 @@ public sealed class GitMirrorLimitTests(GitServerFixture git) : IClassFixture<Gi
         using var first = new CancellationTokenSource();
         using var second = new CancellationTokenSource();
 
-        var holding = mirror.ReadFileAsync(RepositoryKey.Parse("owner/stalled"), remote, GitMirrorTests.Main, Sha, "f", GitMirrorTests.MaxBytes, first.Token);
+        var holding = mirror.ReadFileAsync(new(RepositoryKey.Parse("owner/stalled"), remote), GitMirrorTests.Main, Sha, "f", GitMirrorTests.MaxBytes, first.Token);
         await stalled.Connected.WaitAsync(SafetyNet);
-        var waiting = mirror.ReadFileAsync(RepositoryKey.Parse("owner/stalled"), remote, GitMirrorTests.Main, Sha, "f", GitMirrorTests.MaxBytes, second.Token);
+        var waiting = mirror.ReadFileAsync(new(RepositoryKey.Parse("owner/stalled"), remote), GitMirrorTests.Main, Sha, "f", GitMirrorTests.MaxBytes, second.Token);
         await second.CancelAsync();
         var waitEnded = await Record.ExceptionAsync(() => waiting.WaitAsync(SafetyNet));
         await first.CancelAsync();
@@ -115,7 +115,7 @@ public sealed class GitMirrorLimitTests(GitServerFixture git) : IClassFixture<Gi
         var mirror = Mirror(new GitOptions { MaxFetchBytes = 64 * 1024 });
 
         var error = await Assert.ThrowsAsync<DeliveryRefusedException>(() =>
-            mirror.ReadFileAsync(RepositoryKey.Parse(big.FullName), git.Server.GitUrl(big.FullName).ToString(), GitMirrorTests.Main, sha, "blob.txt", GitMirrorTests.MaxBytes, CancellationToken.None).WaitAsync(SafetyNet));
+            mirror.ReadFileAsync(new(RepositoryKey.Parse(big.FullName), git.Server.GitUrl(big.FullName).ToString()), GitMirrorTests.Main, sha, "blob.txt", GitMirrorTests.MaxBytes, CancellationToken.None).WaitAsync(SafetyNet));
 
         Assert.Equal(
             $"the fetch from {git.Server.GitUrl(big.FullName)} received more than 65536 bytes: the repository is too big for policy (Handler:Git:MaxFetchBytes)",

@@ -47,12 +47,12 @@ public sealed class GitMirrorTests(GitServerFixture git) : IClassFixture<GitServ
     private GitMirror Mirror(string? token = null, string? dataDirectory = null) => Mirrors.Create(
         new GitOptions
         {
-            GitHubToken = token,
             AllowedRemotes = [git.Server.GitRoot.ToString(), git.Server.HttpRoot.ToString()],
             CredentialHosts = [git.Server.HttpRoot.Authority],
             AllowInsecureCredentials = true,
         },
-        dataDirectory ?? _data.Path);
+        dataDirectory ?? _data.Path,
+        token);
 
     private static string NewName() => "owner/mirror-" + Guid.NewGuid().ToString("N")[..8];
 
@@ -66,10 +66,10 @@ public sealed class GitMirrorTests(GitServerFixture git) : IClassFixture<GitServ
         var url = git.Server.GitUrl(repo.FullName).ToString();
         var mirror = Mirror();
 
-        var atSecond = await mirror.ReadFileAsync(key, url, Main, second, ".ci/workflow.yaml", MaxBytes, CancellationToken.None).TextAsync();
-        var atFirst = await mirror.ReadFileAsync(key, url, Main, first, ".ci/workflow.yaml", MaxBytes, CancellationToken.None).TextAsync();
+        var atSecond = await mirror.ReadFileAsync(new(key, url), Main, second, ".ci/workflow.yaml", MaxBytes, CancellationToken.None).TextAsync();
+        var atFirst = await mirror.ReadFileAsync(new(key, url), Main, first, ".ci/workflow.yaml", MaxBytes, CancellationToken.None).TextAsync();
         var third = await repo.CommitFileAsync("main", ".ci/workflow.yaml", "three");
-        var atThird = await mirror.ReadFileAsync(key, url, Main, third, ".ci/workflow.yaml", MaxBytes, CancellationToken.None).TextAsync();
+        var atThird = await mirror.ReadFileAsync(new(key, url), Main, third, ".ci/workflow.yaml", MaxBytes, CancellationToken.None).TextAsync();
 
         Assert.Equal(("two", "one", "three"), (atSecond, atFirst, atThird));
     }
@@ -80,7 +80,7 @@ public sealed class GitMirrorTests(GitServerFixture git) : IClassFixture<GitServ
         var repo = await git.Server.CreateRepositoryAsync(NewName());
         var sha = await repo.CommitFileAsync("main", "README", "no manifest here");
 
-        var file = await Mirror().ReadFileAsync(RepositoryKey.Parse(repo.FullName), git.Server.GitUrl(repo.FullName).ToString(), Main, sha, ".ci/workflow.yaml", MaxBytes, CancellationToken.None);
+        var file = await Mirror().ReadFileAsync(new(RepositoryKey.Parse(repo.FullName), git.Server.GitUrl(repo.FullName).ToString()), Main, sha, ".ci/workflow.yaml", MaxBytes, CancellationToken.None);
 
         Assert.Null(file);
     }
@@ -94,8 +94,8 @@ public sealed class GitMirrorTests(GitServerFixture git) : IClassFixture<GitServ
         var url = git.Server.GitUrl(repo.FullName).ToString();
         var mirror = Mirror();
 
-        var over = await mirror.ReadFileAsync(key, url, Main, sha, ".ci/workflow.yaml", 1999, CancellationToken.None);
-        var at = await mirror.ReadFileAsync(key, url, Main, sha, ".ci/workflow.yaml", 2000, CancellationToken.None);
+        var over = await mirror.ReadFileAsync(new(key, url), Main, sha, ".ci/workflow.yaml", 1999, CancellationToken.None);
+        var at = await mirror.ReadFileAsync(new(key, url), Main, sha, ".ci/workflow.yaml", 2000, CancellationToken.None);
 
         Assert.Equal(new SourceFile(".ci/workflow.yaml", 2000, null), over);
         Assert.Equal(new SourceFile(".ci/workflow.yaml", 2000, new string('#', 2000)), at);
@@ -109,7 +109,7 @@ public sealed class GitMirrorTests(GitServerFixture git) : IClassFixture<GitServ
         var dropped = await repo.CommitFileAsync("main", ".ci/workflow.yaml", "dropped");
         await repo.ForcePushAsync("main", kept);
 
-        var text = await Mirror().ReadFileAsync(RepositoryKey.Parse(repo.FullName), git.Server.GitUrl(repo.FullName).ToString(), Main, dropped, ".ci/workflow.yaml", MaxBytes, CancellationToken.None).TextAsync();
+        var text = await Mirror().ReadFileAsync(new(RepositoryKey.Parse(repo.FullName), git.Server.GitUrl(repo.FullName).ToString()), Main, dropped, ".ci/workflow.yaml", MaxBytes, CancellationToken.None).TextAsync();
 
         Assert.Equal("dropped", text);
     }
@@ -122,10 +122,10 @@ public sealed class GitMirrorTests(GitServerFixture git) : IClassFixture<GitServ
         var key = RepositoryKey.Parse(repo.FullName);
         var url = git.Server.HttpUrl(repo.FullName).ToString();
 
-        var text = await Mirror(GitServerFixture.Token).ReadFileAsync(key, url, Main, sha, ".ci/workflow.yaml", MaxBytes, CancellationToken.None).TextAsync();
+        var text = await Mirror(GitServerFixture.Token).ReadFileAsync(new(key, url), Main, sha, ".ci/workflow.yaml", MaxBytes, CancellationToken.None).TextAsync();
         using var other = new TempDirectory();
         var anonymous = Mirror(token: null, dataDirectory: other.Path);
-        var error = await Assert.ThrowsAsync<TransientException>(() => anonymous.ReadFileAsync(key, url, Main, sha, ".ci/workflow.yaml", MaxBytes, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<TransientException>(() => anonymous.ReadFileAsync(new(key, url), Main, sha, ".ci/workflow.yaml", MaxBytes, CancellationToken.None));
 
         Assert.Equal("secret", text);
         Assert.StartsWith($"git fetch of {repo.FullName} from {url} failed: ", error.Message, StringComparison.Ordinal);
@@ -141,13 +141,13 @@ public sealed class GitMirrorTests(GitServerFixture git) : IClassFixture<GitServ
         var url = git.Server.GitUrl(repo.FullName).ToString();
         var mirror = Mirror();
 
-        var head = await mirror.ResolveBranchAsync(key, url, "main", CancellationToken.None);
-        var missing = await mirror.ResolveBranchAsync(key, url, "nope", CancellationToken.None);
+        var head = await mirror.ResolveBranchAsync(new(key, url), "main", CancellationToken.None);
+        var missing = await mirror.ResolveBranchAsync(new(key, url), "nope", CancellationToken.None);
 
         Assert.Equal(second, head);
         Assert.Null(missing);
-        Assert.True(await mirror.IsAncestorAsync(key, url, Main, first, second, CancellationToken.None));
-        Assert.False(await mirror.IsAncestorAsync(key, url, Main, second, first, CancellationToken.None));
+        Assert.True(await mirror.IsAncestorAsync(new(key, url), Main, first, second, CancellationToken.None));
+        Assert.False(await mirror.IsAncestorAsync(new(key, url), Main, second, first, CancellationToken.None));
     }
 
     [Fact]
@@ -157,7 +157,7 @@ public sealed class GitMirrorTests(GitServerFixture git) : IClassFixture<GitServ
         var options = new GitOptions { AllowedRemotes = [$"git://127.0.0.1:{port}/"] };
 
         var error = await Assert.ThrowsAsync<TransientException>(() => Mirrors.Create(options, _data.Path)
-            .ReadFileAsync(RepositoryKey.Parse("owner/gone"), $"git://127.0.0.1:{port}/owner/gone.git", Main, new string('a', 40), "f", MaxBytes, CancellationToken.None));
+            .ReadFileAsync(new(RepositoryKey.Parse("owner/gone"), $"git://127.0.0.1:{port}/owner/gone.git"), Main, new string('a', 40), "f", MaxBytes, CancellationToken.None));
 
         Assert.StartsWith($"git fetch of owner/gone from git://127.0.0.1:{port}/owner/gone.git failed: ", error.Message, StringComparison.Ordinal);
     }
@@ -171,7 +171,7 @@ public sealed class GitMirrorTests(GitServerFixture git) : IClassFixture<GitServ
         options.CloneUrlRewrites.Add(new UrlRewrite { From = "https://github.invalid/", To = new Uri(git.Server.GitUrl(repo.FullName), "/").ToString() });
         var mirror = Mirrors.Create(options, _data.Path);
 
-        var text = await mirror.ReadFileAsync(RepositoryKey.Parse(repo.FullName), $"https://github.invalid/{repo.FullName}.git", Main, sha, ".ci/workflow.yaml", MaxBytes, CancellationToken.None).TextAsync();
+        var text = await mirror.ReadFileAsync(new(RepositoryKey.Parse(repo.FullName), $"https://github.invalid/{repo.FullName}.git"), Main, sha, ".ci/workflow.yaml", MaxBytes, CancellationToken.None).TextAsync();
 
         Assert.Equal("mirrored", text);
     }
@@ -186,9 +186,9 @@ public sealed class GitMirrorTests(GitServerFixture git) : IClassFixture<GitServ
         var key = RepositoryKey.Parse(@public.FullName);
         var mirror = Mirror();
 
-        var own = await mirror.ReadFileAsync(RepositoryKey.Parse(@private.FullName), git.Server.GitUrl(@private.FullName).ToString(), Main, secret, ".ci/workflow.yaml", MaxBytes, CancellationToken.None).TextAsync();
+        var own = await mirror.ReadFileAsync(new(RepositoryKey.Parse(@private.FullName), git.Server.GitUrl(@private.FullName).ToString()), Main, secret, ".ci/workflow.yaml", MaxBytes, CancellationToken.None).TextAsync();
         var error = await Assert.ThrowsAsync<TransientException>(() =>
-            mirror.ReadFileAsync(key, git.Server.GitUrl(@public.FullName).ToString(), Main, secret, ".ci/workflow.yaml", MaxBytes, CancellationToken.None));
+            mirror.ReadFileAsync(new(key, git.Server.GitUrl(@public.FullName).ToString()), Main, secret, ".ci/workflow.yaml", MaxBytes, CancellationToken.None));
 
         Assert.Equal("private", own);
         Assert.Equal($"revision {secret} is not on the git server (yet) for {key}", error.Message);
@@ -205,7 +205,7 @@ public sealed class GitMirrorTests(GitServerFixture git) : IClassFixture<GitServ
     public async Task RemoteOutsidePolicy_IsRefusedBeforeAnythingIsFetchedOrWritten(string remote, string reason)
     {
         var error = await Assert.ThrowsAsync<DeliveryRefusedException>(() =>
-            Mirror().ReadFileAsync(RepositoryKey.Parse("owner/x"), remote, Main, new string('a', 40), "f", MaxBytes, CancellationToken.None));
+            Mirror().ReadFileAsync(new(RepositoryKey.Parse("owner/x"), remote), Main, new string('a', 40), "f", MaxBytes, CancellationToken.None));
 
         Assert.Contains(reason, error.Message, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(_data.Path, "mirrors")));
@@ -220,7 +220,7 @@ public sealed class GitMirrorTests(GitServerFixture git) : IClassFixture<GitServ
         var options = new GitOptions { AllowedRemotes = [new Uri(git.Server.Root).AbsoluteUri] };
 
         var text = await Mirrors.Create(options, _data.Path)
-            .ReadFileAsync(RepositoryKey.Parse(repo.FullName), url, Main, sha, ".ci/workflow.yaml", MaxBytes, CancellationToken.None).TextAsync();
+            .ReadFileAsync(new(RepositoryKey.Parse(repo.FullName), url), Main, sha, ".ci/workflow.yaml", MaxBytes, CancellationToken.None).TextAsync();
 
         Assert.Equal("local", text);
     }
@@ -232,11 +232,11 @@ public sealed class GitMirrorTests(GitServerFixture git) : IClassFixture<GitServ
         var sha = await repo.CommitFileAsync("main", ".ci/workflow.yaml", "private");
         var options = new GitOptions { AllowedRemotes = [git.Server.GitRoot.ToString(), "file:///"] };
         var mirror = Mirrors.Create(options, _data.Path);
-        await mirror.ReadFileAsync(RepositoryKey.Parse(repo.FullName), git.Server.GitUrl(repo.FullName).ToString(), Main, sha, ".ci/workflow.yaml", MaxBytes, CancellationToken.None);
+        await mirror.ReadFileAsync(new(RepositoryKey.Parse(repo.FullName), git.Server.GitUrl(repo.FullName).ToString()), Main, sha, ".ci/workflow.yaml", MaxBytes, CancellationToken.None);
         var mirrored = Directory.GetDirectories(Path.Combine(_data.Path, "mirrors"), "*.git", SearchOption.AllDirectories).Single();
 
         var error = await Assert.ThrowsAsync<DeliveryRefusedException>(() =>
-            mirror.ReadFileAsync(RepositoryKey.Parse("evil/x"), new Uri(mirrored).AbsoluteUri, Main, sha, ".ci/workflow.yaml", MaxBytes, CancellationToken.None));
+            mirror.ReadFileAsync(new(RepositoryKey.Parse("evil/x"), new Uri(mirrored).AbsoluteUri), Main, sha, ".ci/workflow.yaml", MaxBytes, CancellationToken.None));
 
         Assert.EndsWith("is inside Handler:DataDirectory (the handler's own mirrors are never a remote)", error.Message, StringComparison.Ordinal);
     }

@@ -8,7 +8,22 @@ namespace K8sWebhookHandler.Grains.Tests.Integration;
 /// <summary>Git mirrors as the handler makes them, over a test's data directory.</summary>
 internal static class Mirrors
 {
-    /// <summary>A mirror with <paramref name="options"/> under <paramref name="dataDirectory"/>.</summary>
-    public static GitMirror Create(GitOptions options, string dataDirectory) =>
-        new(Options.Create(options), Options.Create(new DataDirectoryOptions { DataDirectory = dataDirectory }), NullLogger<GitMirror>.Instance);
+    /// <summary>A mirror with <paramref name="options"/> under <paramref name="dataDirectory"/>; anonymous unless <paramref name="credentials"/> are given.</summary>
+    public static GitMirror Create(GitOptions options, string dataDirectory, IFetchCredentials? credentials = null) =>
+        new(Options.Create(options), Options.Create(new DataDirectoryOptions { DataDirectory = dataDirectory }), credentials ?? new NoFetchCredentials(), NullLogger<GitMirror>.Instance);
+
+    /// <summary>A mirror whose credential is always <paramref name="token"/>, as a configured token is.</summary>
+    public static GitMirror Create(GitOptions options, string dataDirectory, string? token) =>
+        Create(options, dataDirectory, token is null ? null : new FixedToken(token));
+
+    /// <summary>One token for every repository, never renewed; GitHub's git host is <c>github.com</c>.</summary>
+    internal sealed class FixedToken(string token) : IFetchCredentials
+    {
+        public string? GitHost => GitOptions.GitHubHost;
+
+        public ValueTask<FetchCredential?> ForRepositoryAsync(K8sWebhookHandler.Abstractions.Identity.RepositoryKey repository, long? installation, CancellationToken cancellationToken) =>
+            ValueTask.FromResult<FetchCredential?>(new FetchCredential(token, "the test's token"));
+
+        public bool Refused(FetchCredential credential) => false;
+    }
 }

@@ -2,12 +2,14 @@ using K8sWebhookHandler.Grains.Git;
 
 namespace K8sWebhookHandler.Grains.Tests.Unit;
 
-/// <summary>Which remote gets the token: HTTPS to GitHub, HTTPS rewrite targets and listed hosts; nothing else by default.</summary>
+/// <summary>
+/// Which remote gets the credential: HTTPS to GitHub's git host and listed hosts; plain HTTP to listed hosts with the
+/// opt-in; nothing else, however the URL is dressed up.
+/// </summary>
 public sealed class CredentialPolicyTests
 {
-    private static CredentialPolicy Policy(bool insecure = false, string? token = "ghp_token", params string[] hosts) => new(new GitOptions
+    private static CredentialPolicy Policy(bool insecure = false, string? gitHost = "github.com", params string[] hosts) => new(new GitOptions
     {
-        GitHubToken = token,
         CloneUrlRewrites =
         [
             new UrlRewrite { From = "https://github.com/mirrored/", To = "https://mirror.example.com/git/" },
@@ -15,18 +17,20 @@ public sealed class CredentialPolicyTests
         ],
         CredentialHosts = [.. hosts],
         AllowInsecureCredentials = insecure,
-    });
+    }, gitHost);
 
     private static RemoteUrl Url(string text) => RemoteUrl.TryParse(text, out var url, out var problem) ? url : throw new ArgumentException(problem);
 
     [Theory]
     [InlineData("https://github.com/o/r.git", true)]
     [InlineData("https://GitHub.com/o/r.git", true)]
-    [InlineData("https://mirror.example.com/git/o/r.git", true)]
-    [InlineData("https://mirror.example.com/other/o/r.git", true)]
+    [InlineData("https://github.com:443/o/r.git", true)]
     [InlineData("https://ghe.example.com/o/r.git", true)]
     [InlineData("https://ghe.example.com:443/o/r.git", true)]
     [InlineData("https://pinned.example.com:8443/o/r.git", true)]
+    [InlineData("https://mirror.example.com/git/o/r.git", false)]
+    [InlineData("https://github.com:8443/o/r.git", false)]
+    [InlineData("https://ghe.example.com:8443/o/r.git", false)]
     [InlineData("https://pinned.example.com/o/r.git", false)]
     [InlineData("http://github.com/o/r.git", false)]
     [InlineData("git://github.com/o/r.git", false)]
@@ -36,39 +40,60 @@ public sealed class CredentialPolicyTests
     [InlineData("https://github.com.evil.com/o/r.git", false)]
     [InlineData("https://evil.com/github.com/o/r.git", false)]
     [InlineData("https://api.github.com/o/r.git", false)]
-    public void HttpsOnly_ToGitHubRewriteTargetsAndListedHosts(string remote, bool sent)
+    [InlineData("https://gist.github.com/o/r.git", false)]
+    public void HttpsOnly_ToGitHubsGitHostAndListedHosts_NotToRewriteTargets(string remote, bool sent)
     {
-        var policy = Policy(insecure: false, token: "ghp_token", "ghe.example.com", "pinned.example.com:8443");
+        var policy = Policy(insecure: false, gitHost: "github.com", "ghe.example.com", "pinned.example.com:8443");
 
         Assert.Equal(sent, policy.MaySend(Url(remote)));
+    }
+
+    [Theory]
+    [InlineData("https://ghe.example.com/o/r.git", true)]
+    [InlineData("https://github.com/o/r.git", false)]
+    [InlineData("https://ghe.example.com.evil.com/o/r.git", false)]
+    public void EnterpriseGitHost_ReplacesGitHubCom(string remote, bool sent) =>
+        Assert.Equal(sent, Policy(gitHost: "ghe.example.com").MaySend(Url(remote)));
+
+    [Theory]
+    [InlineData("https://ghe.example.com:8443/o/r.git", true)]
+    [InlineData("https://ghe.example.com/o/r.git", false)]
+    public void EnterpriseGitHostWithAPort_GetsItOnThatPortOnly(string remote, bool sent) =>
+        Assert.Equal(sent, Policy(gitHost: "ghe.example.com:8443").MaySend(Url(remote)));
+
+    [Fact]
+    public void WithoutAGitHost_OnlyListedHostsQualify()
+    {
+        var policy = Policy(insecure: false, gitHost: null, "ghe.example.com");
+
+        Assert.False(policy.MaySend(Url("https://github.com/o/r.git")));
+        Assert.True(policy.MaySend(Url("https://ghe.example.com/o/r.git")));
     }
 
     [Theory]
     [InlineData("http://127.0.0.1:8080/o/r.git", true)]
     [InlineData("http://127.0.0.1:8081/o/r.git", false)]
+    [InlineData("http://127.0.0.1/o/r.git", false)]
+    [InlineData("http://127.0.0.2:8080/o/r.git", false)]
     [InlineData("http://github.com/o/r.git", false)]
     [InlineData("http://mirror.example.com/git/o/r.git", false)]
     [InlineData("git://127.0.0.1:8080/o/r.git", false)]
     public void AllowInsecureCredentials_AddsPlainHttpForListedHostsOnly(string remote, bool sent)
     {
-        var policy = Policy(insecure: true, token: "ghp_token", "127.0.0.1:8080");
+        var policy = Policy(insecure: true, gitHost: "github.com", "127.0.0.1:8080");
 
         Assert.Equal(sent, policy.MaySend(Url(remote)));
     }
 
-    [Fact]
-    public void WithoutAToken_NothingIsSent()
-    {
-        var policy = Policy(insecure: false, token: null, "ghe.example.com");
-
-        Assert.False(policy.MaySend(Url("https://github.com/o/r.git")));
-        Assert.False(policy.HasToken);
-    }
-
+    /// <summary>What libgit2 names when it asks, after a redirect too: each URL must qualify on its own.</summary>
     [Theory]
     [InlineData("https://github.com/o/r.git", true)]
     [InlineData("https://x-access-token:ghp_other@github.com/o/r.git", false)]
     [InlineData("https://github.com@evil.com/o/r.git", false)]
+    [InlineData("https://evil.com/o/r.git", false)]
+    [InlineData("https://github.com:4443/o/r.git", false)]
+    [InlineData("http://github.com/o/r.git", false)]
+    [InlineData("https://127.0.0.1/github.com/o/r.git", false)]
     [InlineData("not a url", false)]
     [InlineData(null, false)]
     public void UrlsLibgit2Reports_AreParsedBeforeTheyQualify(string? url, bool sent) =>

@@ -10,9 +10,9 @@ internal sealed class FilesByRevision(Dictionary<string, string?> files) : IGitM
 {
     public List<(string Url, string Revision)> Reads { get; } = [];
 
-    public Task<SourceFile?> ReadFileAsync(RepositoryKey repository, string remoteUrl, GitRef reference, string revision, string path, long maxBytes, CancellationToken cancellationToken)
+    public Task<SourceFile?> ReadFileAsync(RemoteRepository repository, GitRef reference, string revision, string path, long maxBytes, CancellationToken cancellationToken)
     {
-        Reads.Add((remoteUrl, revision));
+        Reads.Add((repository.Url, revision));
         if (files.GetValueOrDefault(revision) is not { } text)
         {
             return Task.FromResult<SourceFile?>(null);
@@ -22,9 +22,9 @@ internal sealed class FilesByRevision(Dictionary<string, string?> files) : IGitM
         return Task.FromResult<SourceFile?>(new SourceFile(path, size, size > maxBytes ? null : text));
     }
 
-    public Task<string?> ResolveBranchAsync(RepositoryKey repository, string remoteUrl, string branch, CancellationToken cancellationToken) =>
+    public Task<string?> ResolveBranchAsync(RemoteRepository repository, string branch, CancellationToken cancellationToken) =>
         Task.FromResult<string?>(branch == "main" ? TestEvents.Sha(99) : null);
 
-    public Task<bool> IsAncestorAsync(RepositoryKey repository, string remoteUrl, GitRef reference, string ancestor, string descendant, CancellationToken cancellationToken) =>
+    public Task<bool> IsAncestorAsync(RemoteRepository repository, GitRef reference, string ancestor, string descendant, CancellationToken cancellationToken) =>
         Task.FromResult(false);
 }

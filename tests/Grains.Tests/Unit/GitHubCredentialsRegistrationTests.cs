@@ -1,3 +1,4 @@
+using K8sWebhookHandler.Abstractions.Identity;
 using K8sWebhookHandler.Grains.Configuration;
 using K8sWebhookHandler.Grains.GitHub;
 using Microsoft.Extensions.Configuration;
@@ -16,7 +17,7 @@ public sealed class GitHubCredentialsRegistrationTests
         var services = new ServiceCollection().AddSingleton(Configuration(("GITHUB_TOKEN", "ghp_environment"))).AddLogging().AddGitHubCredentials();
         await using var provider = services.BuildServiceProvider();
 
-        var credential = await provider.GetRequiredService<IGitHubCredentials>().ForInstallationAsync(null, CancellationToken.None);
+        var credential = await provider.GetRequiredService<IGitHubCredentials>().ForInstallationAsync(null, RepositoryKey.Parse("octo-org/hello"), CancellationToken.None);
 
         Assert.Equal(GitHubCredential.Configured("ghp_environment"), credential);
         Assert.Same(provider.GetRequiredService<GitHubCredentials>(), provider.GetRequiredService<IGitHubCredentials>());

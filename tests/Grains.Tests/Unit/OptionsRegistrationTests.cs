@@ -1,5 +1,6 @@
 using K8sWebhookHandler.Grains.Configuration;
 using K8sWebhookHandler.Grains.Git;
+using K8sWebhookHandler.Grains.GitHub;
 using K8sWebhookHandler.Grains.Kubernetes;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -43,10 +44,11 @@ public sealed class OptionsRegistrationTests
     [Fact]
     public void GitHubTokenFromTheEnvironment_IsTheTokenOnlyWhenNoneIsConfigured()
     {
-        var fromEnvironment = ValidatedOptions.Get<GitOptions>(Configuration(("GITHUB_TOKEN", "ghp_environment")), s => s.AddGitOptions());
-        var configured = ValidatedOptions.Get<GitOptions>(Configuration(("GITHUB_TOKEN", "ghp_environment"), ("Handler:GitHubToken", "ghp_configured")), s => s.AddGitOptions());
+        var fromEnvironment = ValidatedOptions.Get<GitHubOptions>(Configuration(("GITHUB_TOKEN", "ghp_environment")), s => s.AddGitHubOptions());
+        var configured = ValidatedOptions.Get<GitHubOptions>(Configuration(("GITHUB_TOKEN", "ghp_environment"), ("Handler:GitHubToken", "ghp_configured")), s => s.AddGitHubOptions());
+        var underGitHub = ValidatedOptions.Get<GitHubOptions>(Configuration(("Handler:GitHubToken", "ghp_configured"), ("Handler:GitHub:Token", "ghp_github")), s => s.AddGitHubOptions());
 
-        Assert.Equal(("ghp_environment", "ghp_configured"), (fromEnvironment.GitHubToken, configured.GitHubToken));
+        Assert.Equal(("ghp_environment", "ghp_configured", "ghp_github"), (fromEnvironment.Token, configured.Token, underGitHub.Token));
     }
 
     [Fact]

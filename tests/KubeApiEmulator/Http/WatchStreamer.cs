@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using K8sWebhookHandler.KubeApiEmulator.Resources;
@@ -14,6 +15,23 @@ namespace K8sWebhookHandler.KubeApiEmulator.Http;
 /// </summary>
 public sealed class WatchStreamer(ObjectStore store, TimeProvider time)
 {
+    private readonly ConcurrentDictionary<HttpContext, bool> _open = new();
+
+    /// <summary>
+    /// Resets the connection of every open watch, as a load balancer or a restarting API server does: the client sees
+    /// the stream break, not end. Returns how many were open.
+    /// </summary>
+    public int DropAll()
+    {
+        var open = _open.Keys.ToArray();
+        foreach (var context in open)
+        {
+            context.Abort();
+        }
+
+        return open.Length;
+    }
+
     public async Task StreamAsync(HttpContext context, ResourceType type, string? ns, LabelSelector labels, FieldSelector fields)
     {
         var query = context.Request.Query;
@@ -25,25 +43,7 @@ public sealed class WatchStreamer(ObjectStore store, TimeProvider time)
         bool Selected(JsonObject? obj) => obj is not null && labels.Matches(obj) && fields.Matches(obj);
         bool InScope(ObjectKey key) => key.Group == type.Group && key.Plural == type.Plural && (ns is null || key.Namespace == ns);
 
-        ObjectStore.Subscription? subscription;
-        var initial = new List<JsonObject>();
-        lock (store.Gate)
-        {
-            if (from.Length == 0 || from == "0")
-            {
-                initial.AddRange(store.List(type, ns).Select(o => o.Value).Where(Selected).Select(o => (JsonObject)o.DeepClone()));
-                subscription = store.Subscribe(InScope, store.ResourceVersion);
-            }
-            else if (!long.TryParse(from, CultureInfo.InvariantCulture, out var resumeFrom))
-            {
-                throw KubeStatusException.BadRequest($"invalid resource version: {from}");
-            }
-            else
-            {
-                subscription = store.Subscribe(InScope, resumeFrom);
-            }
-        }
-
+        var (subscription, initial) = Subscribe(type, ns, from, Selected, InScope);
         context.Response.StatusCode = 200;
         context.Response.ContentType = "application/json";
         await context.Response.StartAsync(context.RequestAborted);
@@ -55,29 +55,62 @@ public sealed class WatchStreamer(ObjectStore store, TimeProvider time)
         }
 
         using (subscription)
-        using (var cancel = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted))
         {
-            cancel.CancelAfter(timeout);
-            try
-            {
-                foreach (var obj in initial)
-                {
-                    await WriteAsync(context, "ADDED", obj, table);
-                }
+            await PumpAsync(context, initial, subscription, Selected, timeout, table);
+        }
+    }
 
-                await foreach (var stored in subscription.Events.ReadAllAsync(cancel.Token))
+    /// <summary>
+    /// Subscribes from <paramref name="from"/>, or from now with the current objects as the initial events when it is
+    /// empty or "0"; a null subscription when that version is no longer retained.
+    /// </summary>
+    private (ObjectStore.Subscription? Subscription, List<JsonObject> Initial) Subscribe(ResourceType type, string? ns, string from,
+        Func<JsonObject?, bool> selected, Func<ObjectKey, bool> inScope)
+    {
+        lock (store.Gate)
+        {
+            if (from.Length == 0 || from == "0")
+            {
+                var initial = store.List(type, ns).Select(o => o.Value).Where(selected).Select(o => (JsonObject)o.DeepClone()).ToList();
+                return (store.Subscribe(inScope, store.ResourceVersion), initial);
+            }
+
+            return long.TryParse(from, CultureInfo.InvariantCulture, out var resumeFrom)
+                ? (store.Subscribe(inScope, resumeFrom), [])
+                : throw KubeStatusException.BadRequest($"invalid resource version: {from}");
+        }
+    }
+
+    /// <summary>Writes the initial objects, then every change, until the client goes away or the timeout runs out.</summary>
+    private async Task PumpAsync(HttpContext context, List<JsonObject> initial, ObjectStore.Subscription subscription,
+        Func<JsonObject?, bool> selected, TimeSpan timeout, bool table)
+    {
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        cancel.CancelAfter(timeout);
+        _open[context] = true;
+        try
+        {
+            foreach (var obj in initial)
+            {
+                await WriteAsync(context, "ADDED", obj, table);
+            }
+
+            await foreach (var stored in subscription.Events.ReadAllAsync(cancel.Token))
+            {
+                var (kind, obj) = Translate(stored, selected);
+                if (kind is not null)
                 {
-                    var (kind, obj) = Translate(stored, Selected);
-                    if (kind is not null)
-                    {
-                        await WriteAsync(context, kind, obj, table);
-                    }
+                    await WriteAsync(context, kind, obj, table);
                 }
             }
-            catch (OperationCanceledException) when (cancel.IsCancellationRequested)
-            {
-                // The client went away or the watch's timeoutSeconds ran out: the stream simply ends.
-            }
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            // The client went away or the watch's timeoutSeconds ran out: the stream simply ends.
+        }
+        finally
+        {
+            _open.TryRemove(context, out _);
         }
     }
 

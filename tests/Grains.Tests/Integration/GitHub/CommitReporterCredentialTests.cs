@@ -41,7 +41,7 @@ public sealed class CommitReporterCredentialTests
 
         var renewed = world.Emulator.Credentials.Issued[1];
         Assert.Equal(
-            $"GitHub answered 401 creating check run '{Context}' on {Key}@{CredentialsWorld.Sha}: it refused the token of installation 7001 until {renewed.ExpiresAt:O}, a renewed one. Check that the App is still installed and may write checks.",
+            $"GitHub answered 401 creating check run '{Context}' on {Key}@{CredentialsWorld.Sha}: it refused the token of installation 7001 for {Key} until {renewed.ExpiresAt:O}, a renewed one. Check that the App is still installed and may write checks.",
             failed.Message);
         Assert.Equal((2, 2), (world.TokenRequests().Count, world.ReportRequests().Count));
         Assert.Null(failed.NotBefore);

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using K8sWebhookHandler.Abstractions.Identity;
 using K8sWebhookHandler.GitHubApiEmulator;
 using K8sWebhookHandler.GitHubApiEmulator.Description;
 using K8sWebhookHandler.GitHubApiEmulator.Diagnostics;
@@ -11,8 +12,8 @@ using Options = Microsoft.Extensions.Options.Options;
 namespace K8sWebhookHandler.Grains.Tests.Integration.GitHub;
 
 /// <summary>
-/// The GitHub API emulator on fake time with the repository <c>octo-org/hello</c>, a personal token, and a GitHub App
-/// (its RSA key made here) installed on it; and <see cref="GitHubCredentials"/> made from settings pointing at it.
+/// The GitHub API emulator on fake time with the repositories <c>octo-org/hello</c>, <c>octo-org/sibling</c> and
+/// <c>other-org/private</c>, a personal token, and a GitHub App (its RSA key made here) installed on the first two; and <see cref="GitHubCredentials"/> made from settings pointing at it.
 /// </summary>
 internal sealed class CredentialsWorld : IAsyncDisposable
 {
@@ -22,6 +23,15 @@ internal sealed class CredentialsWorld : IAsyncDisposable
     public const long AppId = 424242;
     public const long Installation = 7001;
     public const string Sha = "6dcb09b5b57875f334f61aebed695e2e4193db5e";
+
+    /// <summary><c>octo-org/hello</c>, a repository the installation covers.</summary>
+    public static readonly RepositoryKey Repository = RepositoryKey.Parse($"{Owner}/{Repo}");
+
+    /// <summary><c>octo-org/sibling</c>, another repository the installation covers.</summary>
+    public static readonly RepositoryKey Sibling = RepositoryKey.Parse($"{Owner}/sibling");
+
+    /// <summary><c>other-org/private</c>, a repository the installation does not cover.</summary>
+    public static readonly RepositoryKey Elsewhere = RepositoryKey.Parse("other-org/private");
 
     private static readonly Lazy<ApiDescription> Description = new(() => ApiDescription.Load());
 
@@ -44,8 +54,10 @@ internal sealed class CredentialsWorld : IAsyncDisposable
         var publicKey = RSA.Create(); // the emulator keeps it
         publicKey.ImportSubjectPublicKeyInfo(key.ExportSubjectPublicKeyInfo(), out _);
         emulator.Catalog.AddRepository(Owner, Repo);
+        emulator.Catalog.AddRepository(Owner, Sibling.Name, isPrivate: true);
+        emulator.Catalog.AddRepository(Elsewhere.Owner, Elsewhere.Name, isPrivate: true);
         emulator.Catalog.RegisterApp(AppId, publicKey);
-        emulator.Catalog.AddInstallation(AppId, Installation, [$"{Owner}/{Repo}"]);
+        emulator.Catalog.AddInstallation(AppId, Installation, [$"{Owner}/{Repo}", Sibling.Value]);
         emulator.Credentials.AddPersonalToken(PersonalToken, "octocat");
         return new CredentialsWorld(emulator, time, key);
     }

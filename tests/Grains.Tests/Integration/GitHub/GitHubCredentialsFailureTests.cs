@@ -13,7 +13,7 @@ public sealed class GitHubCredentialsFailureTests
         await using var world = await CredentialsWorld.StartAsync();
         var credentials = world.Credentials(world.AppOptions());
 
-        var refused = await Assert.ThrowsAsync<DeliveryRefusedException>(() => credentials.ForInstallationAsync(null, CancellationToken.None).AsTask());
+        var refused = await Assert.ThrowsAsync<DeliveryRefusedException>(() => credentials.ForInstallationAsync(null, CredentialsWorld.Repository, CancellationToken.None).AsTask());
 
         Assert.StartsWith("The event carries no installation (installation.id): it comes from a repository or organization webhook, not from GitHub App 424242", refused.Message, StringComparison.Ordinal);
         Assert.Empty(world.Emulator.Requests.Snapshot());
@@ -25,7 +25,7 @@ public sealed class GitHubCredentialsFailureTests
         await using var world = await CredentialsWorld.StartAsync();
         var credentials = world.Credentials(new GitHubOptions { ApiUrl = world.Emulator.BaseUri.ToString() });
 
-        var refused = await Assert.ThrowsAsync<DeliveryRefusedException>(() => credentials.ForInstallationAsync(CredentialsWorld.Installation, CancellationToken.None).AsTask());
+        var refused = await Assert.ThrowsAsync<DeliveryRefusedException>(() => credentials.ForInstallationAsync(CredentialsWorld.Installation, CredentialsWorld.Repository, CancellationToken.None).AsTask());
 
         Assert.Equal("No GitHub credentials are configured: set Handler:GitHub:Token (or GITHUB_TOKEN), or a GitHub App with Handler:GitHub:AppId and its private key.", refused.Message);
     }
@@ -38,9 +38,9 @@ public sealed class GitHubCredentialsFailureTests
         var options = world.AppOptions(otherKey);
         var credentials = world.Credentials(options);
 
-        var refused = await Assert.ThrowsAsync<DeliveryRefusedException>(() => credentials.ForInstallationAsync(CredentialsWorld.Installation, CancellationToken.None).AsTask());
+        var refused = await Assert.ThrowsAsync<DeliveryRefusedException>(() => credentials.ForInstallationAsync(CredentialsWorld.Installation, CredentialsWorld.Repository, CancellationToken.None).AsTask());
 
-        Assert.StartsWith($"GitHub App 424242 asking for a token of installation 7001 at {world.Emulator.BaseUri}: GitHub answered 401, the App's token was refused.", refused.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"GitHub App 424242 asking for a token of installation 7001 for octo-org/hello at {world.Emulator.BaseUri}: GitHub answered 401, the App's token was refused.", refused.Message, StringComparison.Ordinal);
         AssertNoSecret(refused, options);
         Assert.Equal(401, Assert.Single(world.TokenRequests()).StatusCode);
         Assert.Empty(world.Emulator.Credentials.Issued);
@@ -54,10 +54,10 @@ public sealed class GitHubCredentialsFailureTests
         var options = world.AppOptions();
         var credentials = world.Credentials(options);
 
-        var refused = await Assert.ThrowsAsync<DeliveryRefusedException>(() => credentials.ForInstallationAsync(9999, CancellationToken.None).AsTask());
+        var refused = await Assert.ThrowsAsync<DeliveryRefusedException>(() => credentials.ForInstallationAsync(9999, CredentialsWorld.Repository, CancellationToken.None).AsTask());
 
         Assert.Equal(
-            $"GitHub App 424242 asking for a token of installation 9999 at {world.Emulator.BaseUri}: GitHub answered 404; the App 424242 is not installed as installation 9999 (uninstalled, or another App's installation).",
+            $"GitHub App 424242 asking for a token of installation 9999 for octo-org/hello at {world.Emulator.BaseUri}: GitHub answered 404; the App 424242 is not installed as installation 9999 (uninstalled, or another App's installation).",
             refused.Message);
         AssertNoSecret(refused, options);
         world.AssertNoViolations();
@@ -70,10 +70,10 @@ public sealed class GitHubCredentialsFailureTests
         var credentials = world.Credentials(world.AppOptions());
         world.Emulator.Faults.FailNext(1, 503);
 
-        var failed = await Assert.ThrowsAsync<TransientException>(() => credentials.ForInstallationAsync(CredentialsWorld.Installation, CancellationToken.None).AsTask());
-        var credential = await credentials.ForInstallationAsync(CredentialsWorld.Installation, CancellationToken.None);
+        var failed = await Assert.ThrowsAsync<TransientException>(() => credentials.ForInstallationAsync(CredentialsWorld.Installation, CredentialsWorld.Repository, CancellationToken.None).AsTask());
+        var credential = await credentials.ForInstallationAsync(CredentialsWorld.Installation, CredentialsWorld.Repository, CancellationToken.None);
 
-        Assert.Equal($"GitHub App 424242 asking for a token of installation 7001 at {world.Emulator.BaseUri}: GitHub answered 503; retrying later.", failed.Message);
+        Assert.Equal($"GitHub App 424242 asking for a token of installation 7001 for octo-org/hello at {world.Emulator.BaseUri}: GitHub answered 503; retrying later.", failed.Message);
         Assert.Equal(world.Emulator.Credentials.Issued.Single().Token, credential.Token);
         Assert.Equal([503, 201], world.TokenRequests().Select(r => r.StatusCode));
     }
@@ -89,13 +89,13 @@ public sealed class GitHubCredentialsFailureTests
         world.Emulator.Faults.HoldNext(1, release.Task);
         try
         {
-            var stalled = credentials.ForInstallationAsync(CredentialsWorld.Installation, CancellationToken.None).AsTask();
+            var stalled = credentials.ForInstallationAsync(CredentialsWorld.Installation, CredentialsWorld.Repository, CancellationToken.None).AsTask();
             await world.Emulator.Requests.WaitUntilAsync(all => all.Count == 1);
             world.Time.Advance(options.RequestTimeout);
 
             var failed = await Assert.ThrowsAsync<TransientException>(() => stalled);
 
-            Assert.Equal($"GitHub App 424242 asking for a token of installation 7001 at {world.Emulator.BaseUri}: GitHub did not answer within 20 s (Handler:GitHub:RequestTimeout).", failed.Message);
+            Assert.Equal($"GitHub App 424242 asking for a token of installation 7001 for octo-org/hello at {world.Emulator.BaseUri}: GitHub did not answer within 20 s (Handler:GitHub:RequestTimeout).", failed.Message);
         }
         finally
         {

@@ -14,8 +14,8 @@ public sealed class GitHubCredentialsTests
         await using var world = await CredentialsWorld.StartAsync();
         var credentials = world.Credentials(world.TokenOptions());
 
-        var forRepositoryWebhook = await credentials.ForInstallationAsync(null, CancellationToken.None);
-        var forAppEvent = await credentials.ForInstallationAsync(CredentialsWorld.Installation, CancellationToken.None);
+        var forRepositoryWebhook = await credentials.ForInstallationAsync(null, CredentialsWorld.Repository, CancellationToken.None);
+        var forAppEvent = await credentials.ForInstallationAsync(CredentialsWorld.Installation, CredentialsWorld.Repository, CancellationToken.None);
 
         Assert.Equal(GitHubCredential.Configured(CredentialsWorld.PersonalToken), forRepositoryWebhook);
         Assert.Equal(new GitHubCredential(CredentialsWorld.PersonalToken, GitHubCredentialKind.ConfiguredToken, null, null), forAppEvent);
@@ -30,12 +30,12 @@ public sealed class GitHubCredentialsTests
         await using var world = await CredentialsWorld.StartAsync();
         var credentials = world.Credentials(world.AppOptions());
 
-        var credential = await credentials.ForInstallationAsync(CredentialsWorld.Installation, CancellationToken.None);
+        var credential = await credentials.ForInstallationAsync(CredentialsWorld.Installation, CredentialsWorld.Repository, CancellationToken.None);
         var status = await world.Client(credential.Token).Repository.Status.Create(
             CredentialsWorld.Owner, CredentialsWorld.Repo, CredentialsWorld.Sha, new NewCommitStatus { State = CommitState.Pending, Context = "k8s-webhook-handler/build" });
 
         var issued = Assert.Single(world.Emulator.Credentials.Issued);
-        Assert.Equal(new GitHubCredential(issued.Token, GitHubCredentialKind.InstallationToken, CredentialsWorld.Installation, world.Time.GetUtcNow().AddHours(1)), credential);
+        Assert.Equal(new GitHubCredential(issued.Token, GitHubCredentialKind.InstallationToken, CredentialsWorld.Installation, world.Time.GetUtcNow().AddHours(1), CredentialsWorld.Repository), credential);
         Assert.StartsWith("ghs_", credential.Token, StringComparison.Ordinal);
         Assert.DoesNotContain(credential.Token, credential.ToString(), StringComparison.Ordinal);
         Assert.Equal(CommitState.Pending, status.State.Value);
@@ -54,7 +54,7 @@ public sealed class GitHubCredentialsTests
         options.ApiUrl = new Uri(world.Emulator.BaseUri, "api/v3").ToString();
         var credentials = world.Credentials(options);
 
-        var credential = await credentials.ForInstallationAsync(CredentialsWorld.Installation, CancellationToken.None);
+        var credential = await credentials.ForInstallationAsync(CredentialsWorld.Installation, CredentialsWorld.Repository, CancellationToken.None);
 
         Assert.Equal(world.Emulator.Credentials.Issued.Single().Token, credential.Token);
         Assert.Equal(201, Assert.Single(world.TokenRequests()).StatusCode);
@@ -68,13 +68,13 @@ public sealed class GitHubCredentialsTests
         world.Emulator.Credentials.InstallationTokenLifetime = TenMinutes;
         var credentials = world.Credentials(world.AppOptions());
 
-        var first = await credentials.ForInstallationAsync(CredentialsWorld.Installation, CancellationToken.None);
-        var again = await credentials.ForInstallationAsync(CredentialsWorld.Installation, CancellationToken.None);
+        var first = await credentials.ForInstallationAsync(CredentialsWorld.Installation, CredentialsWorld.Repository, CancellationToken.None);
+        var again = await credentials.ForInstallationAsync(CredentialsWorld.Installation, CredentialsWorld.Repository, CancellationToken.None);
         world.Time.Advance(TimeSpan.FromMinutes(5) - TimeSpan.FromSeconds(1));
-        var withJustOverFiveMinutesLeft = await credentials.ForInstallationAsync(CredentialsWorld.Installation, CancellationToken.None);
+        var withJustOverFiveMinutesLeft = await credentials.ForInstallationAsync(CredentialsWorld.Installation, CredentialsWorld.Repository, CancellationToken.None);
         world.Time.Advance(TimeSpan.FromSeconds(1));
-        var renewed = await credentials.ForInstallationAsync(CredentialsWorld.Installation, CancellationToken.None);
-        var renewedAgain = await credentials.ForInstallationAsync(CredentialsWorld.Installation, CancellationToken.None);
+        var renewed = await credentials.ForInstallationAsync(CredentialsWorld.Installation, CredentialsWorld.Repository, CancellationToken.None);
+        var renewedAgain = await credentials.ForInstallationAsync(CredentialsWorld.Installation, CredentialsWorld.Repository, CancellationToken.None);
 
         Assert.Same(first, again);
         Assert.Same(first, withJustOverFiveMinutesLeft);
@@ -93,7 +93,7 @@ public sealed class GitHubCredentialsTests
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         world.Emulator.Faults.HoldNext(1, release.Task);
 
-        var callers = Enumerable.Range(0, 8).Select(_ => credentials.ForInstallationAsync(CredentialsWorld.Installation, CancellationToken.None).AsTask()).ToArray();
+        var callers = Enumerable.Range(0, 8).Select(_ => credentials.ForInstallationAsync(CredentialsWorld.Installation, CredentialsWorld.Repository, CancellationToken.None).AsTask()).ToArray();
         await world.Emulator.Requests.WaitUntilAsync(all => all.Count == 1);
         release.SetResult();
         var tokens = await Task.WhenAll(callers);
@@ -113,8 +113,8 @@ public sealed class GitHubCredentialsTests
         world.Emulator.Faults.HoldNext(1, release.Task);
         using var givesUp = new CancellationTokenSource();
 
-        var impatient = credentials.ForInstallationAsync(CredentialsWorld.Installation, givesUp.Token).AsTask();
-        var patient = credentials.ForInstallationAsync(CredentialsWorld.Installation, CancellationToken.None).AsTask();
+        var impatient = credentials.ForInstallationAsync(CredentialsWorld.Installation, CredentialsWorld.Repository, givesUp.Token).AsTask();
+        var patient = credentials.ForInstallationAsync(CredentialsWorld.Installation, CredentialsWorld.Repository, CancellationToken.None).AsTask();
         await world.Emulator.Requests.WaitUntilAsync(all => all.Count == 1);
         await givesUp.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => impatient);
@@ -130,13 +130,13 @@ public sealed class GitHubCredentialsTests
     {
         await using var world = await CredentialsWorld.StartAsync();
         var credentials = world.Credentials(world.AppOptions());
-        var refused = await credentials.ForInstallationAsync(CredentialsWorld.Installation, CancellationToken.None);
+        var refused = await credentials.ForInstallationAsync(CredentialsWorld.Installation, CredentialsWorld.Repository, CancellationToken.None);
 
         var firstCaller = credentials.Invalidate(refused);
         var secondCaller = credentials.Invalidate(refused);
-        var fresh = await credentials.ForInstallationAsync(CredentialsWorld.Installation, CancellationToken.None);
+        var fresh = await credentials.ForInstallationAsync(CredentialsWorld.Installation, CredentialsWorld.Repository, CancellationToken.None);
         var lateCaller = credentials.Invalidate(refused);
-        var stillFresh = await credentials.ForInstallationAsync(CredentialsWorld.Installation, CancellationToken.None);
+        var stillFresh = await credentials.ForInstallationAsync(CredentialsWorld.Installation, CredentialsWorld.Repository, CancellationToken.None);
 
         Assert.True(firstCaller && secondCaller && lateCaller);
         Assert.NotEqual(refused.Token, fresh.Token);
