@@ -12,14 +12,15 @@ namespace K8sWebhookHandler.Grains.GitHub;
 /// JWT made for each request, through Octokit's connection, scoped to one repository (<c>repositories: [name]</c>):
 /// Octokit's <c>CreateInstallationToken</c> (14.0) sends no body, so the request is made with its <c>ApiConnection</c>
 /// and <c>ApiUrls.AccessTokens</c> instead. The API URL is used as configured (Octokit's own client would add
-/// <c>/api/v3/</c> for any host but api.github.com); Octokit drops the <c>Authorization</c> header on a redirect to
-/// another host. Every request has the <c>Handler:GitHub:RequestTimeout</c> deadline. No message names the JWT or key.
+/// <c>/api/v3/</c> for any host but api.github.com); the JWT goes to that origin only (<see cref="ApiOriginHandler"/>:
+/// Octokit itself drops the <c>Authorization</c> header on a redirect to another host, not to another port). Every
+/// request has the <c>Handler:GitHub:RequestTimeout</c> deadline. No message names the JWT or key.
 /// </summary>
 public sealed class InstallationTokenClient : IDisposable
 {
     private static readonly ProductHeaderValue Product = new("k8s-webhook-handler");
 
-    private readonly HttpClientAdapter _http = new(HttpMessageHandlerFactory.CreateDefault);
+    private readonly HttpClientAdapter _http;
     private readonly Uri _apiUrl;
     private readonly long _appId;
     private readonly RSA _key;
@@ -30,6 +31,7 @@ public sealed class InstallationTokenClient : IDisposable
     public InstallationTokenClient(Uri apiUrl, long appId, RSA key, TimeSpan timeout, TimeProvider time)
     {
         (_apiUrl, _appId, _key, _timeout, _time) = (apiUrl, appId, key, timeout, time);
+        _http = new HttpClientAdapter(() => new ApiOriginHandler(apiUrl) { InnerHandler = HttpMessageHandlerFactory.CreateDefault() });
 
         // The deadline below is the one that counts (on the injected clock); HttpClient's own is a backstop after it.
         _http.SetRequestTimeout(timeout + TimeSpan.FromSeconds(5));
