@@ -21,14 +21,14 @@ public static class SiloHostingExtensions
     /// the program then exits with <see cref="StartupProblems.ExitCode"/>.
     /// </summary>
     public static bool CanStart(this WebApplicationBuilder builder) =>
-        builder.Configuration.CanStart(Name, services => services.AddSiloServices(), Console.Error);
+        builder.Configuration.CanStart(Name, services => services.AddSiloServices(builder.Configuration), Console.Error);
 
     /// <summary>
     /// What a silo runs, with every option it reads: the repository grains' services, the cluster's settings, and the
     /// warm-up of the grain calls, the inbox's rules and the manifest path before it is ready.
     /// </summary>
-    public static IServiceCollection AddSiloServices(this IServiceCollection services) =>
-        services.AddClusterSiloOptions().AddRepositoryGrains().AddWarmUpStep<GrainWarmUp>().AddWarmUpStep<InboxWarmUp>().AddWarmUpStep<ManifestWarmUp>();
+    public static IServiceCollection AddSiloServices(this IServiceCollection services, IConfiguration configuration) =>
+        services.AddClusterSiloOptions().AddRepositoryGrains(configuration).AddWarmUpStep<GrainWarmUp>().AddWarmUpStep<InboxWarmUp>().AddWarmUpStep<ManifestWarmUp>();
 
     /// <summary>
     /// A silo of the cluster: Redis for membership, grain storage (plain JSON, see <see cref="StateJsonGrainStorageSerializer"/>)
@@ -38,7 +38,7 @@ public static class SiloHostingExtensions
     {
         var cluster = ValidatedOptions.Get<SiloClusterOptions>(builder.Configuration, services => services.AddClusterSiloOptions());
         var redis = ConfigurationOptions.Parse(cluster.RedisConnectionString);
-        builder.Services.AddSiloServices();
+        builder.Services.AddSiloServices(builder.Configuration);
         builder.Services.AddRedisJournal(redis, cluster.ServiceId);
         builder.Services.AddHealthChecks()
             .AddCheck<GrainStorageHealthCheck>("grain-storage")

@@ -245,7 +245,7 @@ public sealed class ConfigurationKeysTests
 
     private static T Get<T>(IConfiguration configuration)
         where T : class =>
-        ValidatedOptions.Get<T>(configuration, services => services.AddHandlerServices(HostingMode.Local).AddClusterSiloOptions());
+        ValidatedOptions.Get<T>(configuration, services => services.AddHandlerServices(HostingMode.Local, configuration).AddClusterSiloOptions());
 
     private static string Text(object? value) => value switch
     {

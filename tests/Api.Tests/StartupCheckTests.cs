@@ -12,12 +12,18 @@ public sealed class StartupCheckTests
     private static readonly TempDirectory EmptyHome = new("home");
 
     /// <summary>What the Api's start-up check says in <paramref name="mode"/> (the local mode runs the grains).</summary>
-    private static IReadOnlyList<string> Problems(Dictionary<string, string?> settings, HostingMode mode = HostingMode.Local) =>
-        StartupCheck.Problems(Configuration(settings), services => services.AddHandlerServices(mode));
+    private static IReadOnlyList<string> Problems(Dictionary<string, string?> settings, HostingMode mode = HostingMode.Local)
+    {
+        var configuration = Configuration(settings);
+        return StartupCheck.Problems(configuration, services => services.AddHandlerServices(mode, configuration));
+    }
 
     /// <summary>What a silo's start-up check says: the repository grains' settings and the cluster's, a silo's endpoints included.</summary>
-    private static IReadOnlyList<string> SiloProblems(Dictionary<string, string?> settings) =>
-        StartupCheck.Problems(Configuration(settings), services => services.AddClusterSiloOptions().AddRepositoryGrains());
+    private static IReadOnlyList<string> SiloProblems(Dictionary<string, string?> settings)
+    {
+        var configuration = Configuration(settings);
+        return StartupCheck.Problems(configuration, services => services.AddClusterSiloOptions().AddRepositoryGrains(configuration));
+    }
 
     private static IConfiguration Configuration(Dictionary<string, string?> settings)
     {

@@ -29,7 +29,7 @@ public static class ApiApplication
     public static bool CanStart(this WebApplicationBuilder builder)
     {
         var mode = builder.Configuration.GetHostingMode();
-        return builder.Configuration.CanStart(Name, services => services.AddHandlerServices(mode), Console.Error);
+        return builder.Configuration.CanStart(Name, services => services.AddHandlerServices(mode, builder.Configuration), Console.Error);
     }
 
     /// <summary>

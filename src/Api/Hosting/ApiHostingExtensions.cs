@@ -21,7 +21,7 @@ public static class ApiHostingExtensions
     /// versions) and the warm-up of the inbox's rules and the manifest path; in the cluster mode the cluster's settings. The start-up check
     /// validates exactly these.
     /// </summary>
-    public static IServiceCollection AddHandlerServices(this IServiceCollection services, HostingMode mode)
+    public static IServiceCollection AddHandlerServices(this IServiceCollection services, HostingMode mode, IConfiguration configuration)
     {
         services.AddWebhookIntake().AddDataDirectory();
         services.AddWarmUpStep<IntakeWarmUp>().AddWarmUpStep<GrainWarmUp>();
@@ -31,7 +31,7 @@ public static class ApiHostingExtensions
             return services.AddClusterClientOptions();
         }
 
-        services.AddLocalSiloOptions().AddRepositoryGrains().AddWarmUpStep<InboxWarmUp>().AddWarmUpStep<ManifestWarmUp>();
+        services.AddLocalSiloOptions().AddRepositoryGrains(configuration).AddWarmUpStep<InboxWarmUp>().AddWarmUpStep<ManifestWarmUp>();
         services.AddSingleton(sp => new FileGrainStorage(Path.Combine(DataDirectoryOf(sp), "grains")));
         services.AddSqliteJournal(sp => Path.Combine(DataDirectoryOf(sp), JournalServiceCollectionExtensions.LocalJournalFile));
         checks.AddCheck<KubernetesHealthCheck>("kubernetes");
@@ -53,7 +53,7 @@ public static class ApiHostingExtensions
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
-        builder.Services.AddHandlerServices(builder.Configuration.GetHostingMode());
+        builder.Services.AddHandlerServices(builder.Configuration.GetHostingMode(), builder.Configuration);
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(json =>
             json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.KebabCaseLower)));

@@ -3,6 +3,7 @@ using K8sWebhookHandler.Grains.Reporting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace K8sWebhookHandler.Grains.GitHub;
 
@@ -33,7 +34,8 @@ public static class CommitReporterServiceCollectionExtensions
 
         services.AddGitHubCredentials();
         services.TryAddSingleton<CommitReporter>();
-        services.TryAddSingleton<ICommitReporter>(sp => new RateLimitGate(sp.GetRequiredService<CommitReporter>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<ICommitReporter>(sp => new RateLimitGate(
+            sp.GetRequiredService<CommitReporter>(), sp.GetRequiredService<TimeProvider>(), perInstallation: sp.GetRequiredService<IOptions<GitHubOptions>>().Value.AppId is not null));
         return services;
     }
 }

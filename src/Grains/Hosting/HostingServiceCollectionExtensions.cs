@@ -6,7 +6,9 @@ using K8sWebhookHandler.Grains.Kubernetes;
 using K8sWebhookHandler.Grains.Manifests;
 using K8sWebhookHandler.Grains.Processing;
 using K8sWebhookHandler.Grains.Repositories;
+using K8sWebhookHandler.Grains.Reporting;
 using K8sWebhookHandler.Grains.Superseding;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -21,11 +23,13 @@ public static class HostingServiceCollectionExtensions
     /// answer their ports: the git mirror (fetching with GitHub's credentials, <c>Handler:GitHub</c>), and the Kubernetes
     /// target (the cluster when configuration is found, a dry-run folder otherwise).
     /// </summary>
-    public static IServiceCollection AddRepositoryGrains(this IServiceCollection services)
+    public static IServiceCollection AddRepositoryGrains(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddGitHubCredentials();
         services.TryAddSingleton<IFetchCredentials, GitHubFetchCredentials>();
         services.AddDeliveryOptions().AddSupersedeOptions().AddManifestOptions().AddGitMirror().AddKubernetesTarget().AddWorkflowWatch();
+        services.AddCommitReporter(configuration);
+        services.TryAddSingleton<IWorkflowLinks, WorkflowLinks>();
         services.AddSingleton<ManifestPipeline>();
         services.AddSingleton<IDeliveryProcessor, DeliveryProcessor>();
         services.AddSingleton<SupersedeDecider>();

@@ -9,7 +9,9 @@ namespace K8sWebhookHandler.Grains.Reporting;
 /// no other request with that credential is sent before it, and each fails at once with the same
 /// <see cref="TransientException.NotBefore"/>. Reads are held back as much as sends.
 /// </summary>
-public sealed class RateLimitGate(ICommitReporter inner, TimeProvider time) : ICommitReporter
+/// <param name="perInstallation">Whether reports go with each installation's tokens (a GitHub App); otherwise every
+/// report goes with the one configured token, whatever installation its event named.</param>
+public sealed class RateLimitGate(ICommitReporter inner, TimeProvider time, bool perInstallation) : ICommitReporter
 {
     // Keyed by installation; 0 stands for the configured token, which GitHub never uses as an installation id.
     private readonly ConcurrentDictionary<long, DateTimeOffset> _closedUntil = new();
@@ -22,7 +24,7 @@ public sealed class RateLimitGate(ICommitReporter inner, TimeProvider time) : IC
 
     private async Task<T> ThroughAsync<T>(CommitReport report, Func<Task<T>> call)
     {
-        var key = report.Installation ?? 0;
+        var key = perInstallation ? report.Installation ?? 0 : 0;
         if (_closedUntil.TryGetValue(key, out var until) && until > time.GetUtcNow())
         {
             throw new TransientException($"GitHub's rate limit for this credential resets at {until:O}") { NotBefore = until };

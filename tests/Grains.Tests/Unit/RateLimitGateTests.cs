@@ -18,7 +18,7 @@ public sealed class RateLimitGateTests
     [Fact]
     public async Task LimitSeenByOneRepository_HoldsBackTheOthersWithThatCredential_UntilItsReset()
     {
-        var gate = new RateLimitGate(_github, _clock);
+        var gate = new RateLimitGate(_github, _clock, perInstallation: true);
         var reset = _clock.GetUtcNow().AddMinutes(10);
         _github.Limit = reset;
         await Assert.ThrowsAsync<TransientException>(() => gate.SendAsync(Report("o/one", 7), null, CancellationToken.None));
@@ -36,9 +36,23 @@ public sealed class RateLimitGateTests
     }
 
     [Fact]
+    public async Task WithTheConfiguredToken_ALimitHoldsBackEveryReport_WhateverInstallationItsEventNamed()
+    {
+        var gate = new RateLimitGate(_github, _clock, perInstallation: false);
+        _github.Limit = _clock.GetUtcNow().AddMinutes(10);
+        await Assert.ThrowsAsync<TransientException>(() => gate.SendAsync(Report("o/one", 7), null, CancellationToken.None));
+        _github.Limit = null;
+
+        await Assert.ThrowsAsync<TransientException>(() => gate.SendAsync(Report("o/two", 8), null, CancellationToken.None));
+        await Assert.ThrowsAsync<TransientException>(() => gate.SendAsync(Report("o/three", null), null, CancellationToken.None));
+
+        Assert.Equal(["o/one"], _github.Calls);
+    }
+
+    [Fact]
     public async Task FailureWithoutAReset_HoldsNothingBack()
     {
-        var gate = new RateLimitGate(_github, _clock);
+        var gate = new RateLimitGate(_github, _clock, perInstallation: true);
         _github.Failure = new TransientException("503");
         await Assert.ThrowsAsync<TransientException>(() => gate.SendAsync(Report("o/one", 7), null, CancellationToken.None));
         _github.Failure = null;
