@@ -59,10 +59,26 @@ public sealed partial class Inbox
             }
         }
 
-        if (outcome.State is DeliveryState.Rejected or DeliveryState.Failed)
+        QueueDeliveryReport(e, outcome);
+    }
+
+    /// <summary>
+    /// The delivery's own context: a refusal or failure says why; a later success of the same commit (a retry, a
+    /// redelivery) clears an error reported there before. The same report twice in a row is not sent.
+    /// </summary>
+    private void QueueDeliveryReport(WebhookEvent e, DeliveryRecord outcome)
+    {
+        var last = State.History.SelectMany(r => r.Reports ?? []).Where(r => r.Context == StatusContext.Default && r.Sha == e.Revision)
+            .MaxBy(r => r.Sequence);
+        var (reported, description) = outcome.State switch
         {
-            var reason = outcome.Reason ?? outcome.State.ToString().ToLowerInvariant();
-            var report = new CommitReport(repository, e.Revision, StatusContext.Default, ReportOutcome.Refused, reason, null, e.Installation);
+            DeliveryState.Rejected or DeliveryState.Failed => (ReportOutcome.Refused, outcome.Reason ?? outcome.State.ToString().ToLowerInvariant()),
+            DeliveryState.Applied when last is { Outcome: ReportOutcome.Refused } => (ReportOutcome.Succeeded, "applied"),
+            _ => ((ReportOutcome?)null, ""),
+        };
+        if (reported is { } news && !(last?.Outcome == news && last.Description == description))
+        {
+            var report = new CommitReport(e.Repository.Key, e.Revision, StatusContext.Default, news, description, null, e.Installation);
             Record(new ReportQueued(e.Delivery, null, report, null, false, time.GetUtcNow()));
         }
     }

@@ -48,6 +48,25 @@ public sealed class HandlerProcess : IAsyncDisposable
     /// <param name="component">The Api (default) or a silo.</param>
     public static async Task<HandlerProcess> StartAsync(IReadOnlyDictionary<string, string> settings, HandlerComponent component = HandlerComponent.Api)
     {
+        // A port free a moment ago may be taken before the process binds it (another process's outgoing connection
+        // gets ports from the same range): the process then exits saying so, and starts again on other ports.
+        for (var attempt = 1; ; attempt++)
+        {
+            var handler = Create(settings, component);
+            try
+            {
+                await handler.RunAsync();
+                return handler;
+            }
+            catch (InvalidOperationException e) when (attempt < 3 && e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+                await handler.DisposeAsync();
+            }
+        }
+    }
+
+    private static HandlerProcess Create(IReadOnlyDictionary<string, string> settings, HandlerComponent component)
+    {
         var port = Loopback.FreePort();
         var environment = new Dictionary<string, string>(settings)
         {
@@ -59,7 +78,6 @@ public sealed class HandlerProcess : IAsyncDisposable
         };
         var handler = new HandlerProcess(environment, port, component);
         environment["Handler__DataDirectory"] = handler.DataDirectory;
-        await handler.RunAsync();
         return handler;
     }
 

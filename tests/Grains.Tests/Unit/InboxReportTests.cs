@@ -104,6 +104,26 @@ public sealed class InboxReportTests
     }
 
     [Fact]
+    public void RefusalThenSuccessOfTheSameCommit_ClearsTheError_AndTheSameRefusalTwiceIsReportedOnce()
+    {
+        var refused = ProcessingResult.Final(DeliveryState.Rejected, "kind not allowed");
+        var e = Push("a", after: 1) with { Installation = 42 };
+        _inbox.Accept(_inbox.Examine(e));
+        _inbox.QueueReports(e, refused, _inbox.Finish(_inbox.NextReady().Next!, refused)!, new Links());
+
+        foreach (var result in new[] { refused, Made(1, "build-x1") })
+        {
+            _inbox.Requeue(e, "retried by an operator");
+            _inbox.QueueReports(e, result, _inbox.Finish(_inbox.NextReady().Next!, result)!, new Links());
+        }
+
+        Assert.Equal(
+            [(ReportOutcome.Refused, "kind not allowed"), (ReportOutcome.Running, "running"), (ReportOutcome.Succeeded, "applied")],
+            Outbox.Select(o => (o.Outcome, o.Description)));
+        Assert.Equal(["k8s-webhook-handler", "k8s-webhook-handler/build", "k8s-webhook-handler"], Outbox.Select(o => o.Context));
+    }
+
+    [Fact]
     public void NoManifestOrDeletion_ReportsNothing()
     {
         Complete("a", 1, ProcessingResult.Final(DeliveryState.NoManifest, "no .ci/workflow.yaml"));
