@@ -31,10 +31,10 @@ public static class ClusterProcesses
 }
 
 /// <summary>
-/// <see cref="HandlerFixture"/> in cluster mode: Redis (append-only), one silo to begin with, and the Api as the
-/// <see cref="HandlerFixture.Handler"/> that receives the webhooks. Tests start more silos and kill them.
+/// The processes of one cluster a fixture runs: Redis (append-only), the silos, which tests start and kill, and the
+/// Api as the cluster's client that receives the webhooks.
 /// </summary>
-public sealed class ClusterHandlerFixture : HandlerFixture
+public sealed class ClusterNodes : IAsyncDisposable
 {
     private readonly List<HandlerProcess> _silos = [];
     private Dictionary<string, string> _cluster = null!;
@@ -49,7 +49,8 @@ public sealed class ClusterHandlerFixture : HandlerFixture
         return silo;
     }
 
-    protected override async Task<HandlerProcess> StartHandlerAsync(IReadOnlyDictionary<string, string> settings)
+    /// <summary>Starts Redis and one silo, then the Api, which it returns.</summary>
+    public async Task<HandlerProcess> StartAsync(IReadOnlyDictionary<string, string> settings)
     {
         _redis = await RedisServer.StartAsync(appendOnly: true);
         _cluster = ClusterProcesses.Settings(settings, _redis);
@@ -57,9 +58,8 @@ public sealed class ClusterHandlerFixture : HandlerFixture
         return await ClusterProcesses.StartApiAsync(_cluster, settings["WEBHOOK_SECRET"]);
     }
 
-    public override async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
-        await base.DisposeAsync();
         foreach (var silo in _silos)
         {
             await silo.DisposeAsync();
@@ -69,5 +69,26 @@ public sealed class ClusterHandlerFixture : HandlerFixture
         {
             await _redis.DisposeAsync();
         }
+    }
+}
+
+/// <summary>
+/// <see cref="HandlerFixture"/> in cluster mode: Redis (append-only), one silo to begin with, and the Api as the
+/// <see cref="HandlerFixture.Handler"/> that receives the webhooks. Tests start more silos and kill them.
+/// </summary>
+public sealed class ClusterHandlerFixture : HandlerFixture
+{
+    private readonly ClusterNodes _nodes = new();
+
+    public IReadOnlyList<HandlerProcess> Silos => _nodes.Silos;
+
+    public Task<HandlerProcess> StartSiloAsync() => _nodes.StartSiloAsync();
+
+    protected override Task<HandlerProcess> StartHandlerAsync(IReadOnlyDictionary<string, string> settings) => _nodes.StartAsync(settings);
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await _nodes.DisposeAsync();
     }
 }

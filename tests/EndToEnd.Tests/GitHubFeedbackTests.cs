@@ -48,11 +48,14 @@ public class GitHubFeedbackFixture : HandlerFixture
         return created;
     }
 
-    /// <summary>The commit's statuses of <paramref name="context"/>, oldest first, once there are <paramref name="count"/>.</summary>
-    public async Task<IReadOnlyList<CommitStatus>> StatusesAsync(GitRepository repository, string sha, string context, int count)
+    /// <summary>
+    /// The commit's statuses of <paramref name="context"/>, oldest first, once there are <paramref name="count"/>;
+    /// fails after <paramref name="timeout"/> (default 3 minutes).
+    /// </summary>
+    public async Task<IReadOnlyList<CommitStatus>> StatusesAsync(GitRepository repository, string sha, string context, int count, TimeSpan? timeout = null)
     {
         IReadOnlyList<CommitStatus> Of() => GitHub.Statuses.For(repository.FullName, sha).Where(s => s.Context == context).Reverse().ToArray();
-        await GitHub.Requests.WaitUntilAsync(_ => Of().Count >= count, TimeSpan.FromMinutes(3));
+        await GitHub.Requests.WaitUntilAsync(_ => Of().Count >= count, timeout ?? TimeSpan.FromMinutes(3));
         return Of();
     }
 
