@@ -35,7 +35,7 @@ public static class CommitReporterServiceCollectionExtensions
         services.AddGitHubCredentials();
         services.TryAddSingleton<CommitReporter>();
         services.TryAddSingleton<ICommitReporter>(sp => new RateLimitGate(
-            sp.GetRequiredService<CommitReporter>(), sp.GetRequiredService<TimeProvider>(), perInstallation: sp.GetRequiredService<IOptions<GitHubOptions>>().Value.AppId is not null));
+            sp.GetRequiredService<CommitReporter>(), sp.GetRequiredService<TimeProvider>(), perInstallation: sp.GetRequiredService<IOptions<GitHubOptions>>().Value.IsApp));
         return services;
     }
 }

@@ -31,12 +31,15 @@ public sealed class GitHubApi : IDisposable
     public Uri Url => _apiUrl;
 
     /// <summary>A client sending <paramref name="credential"/>'s token, whose requests stop when <paramref name="cancellationToken"/> is cancelled.</summary>
-    public GitHubClient Client(GitHubCredential credential, CancellationToken cancellationToken)
-    {
-        var http = new DeadlineHttpClient(_http, _timeout, _time, cancellationToken);
-        var store = new InMemoryCredentialStore(new Credentials(credential.Token));
-        return new GitHubClient(new Connection(Product, _apiUrl, store, http, new SimpleJsonSerializer()));
-    }
+    public GitHubClient Client(GitHubCredential credential, CancellationToken cancellationToken) =>
+        new(Connection(new Credentials(credential.Token), cancellationToken));
+
+    /// <summary>
+    /// Octokit's connection sending <paramref name="credentials"/> (a token, or an App's JWT as a bearer), whose
+    /// requests stop when <paramref name="cancellationToken"/> is cancelled or the deadline passes.
+    /// </summary>
+    public Connection Connection(Credentials credentials, CancellationToken cancellationToken) =>
+        new(Product, _apiUrl, new InMemoryCredentialStore(credentials), new DeadlineHttpClient(_http, _timeout, _time, cancellationToken), new SimpleJsonSerializer());
 
     public void Dispose() => _http.Dispose();
 }

@@ -18,10 +18,7 @@ namespace K8sWebhookHandler.Grains.GitHub;
 /// </summary>
 public sealed class InstallationTokenClient : IDisposable
 {
-    private static readonly ProductHeaderValue Product = new("k8s-webhook-handler");
-
-    private readonly HttpClientAdapter _http;
-    private readonly Uri _apiUrl;
+    private readonly GitHubApi _api;
     private readonly long _appId;
     private readonly RSA _key;
     private readonly TimeSpan _timeout;
@@ -30,11 +27,8 @@ public sealed class InstallationTokenClient : IDisposable
     /// <summary>A client for the App <paramref name="appId"/> with its private <paramref name="key"/>, which it then owns.</summary>
     public InstallationTokenClient(Uri apiUrl, long appId, RSA key, TimeSpan timeout, TimeProvider time)
     {
-        (_apiUrl, _appId, _key, _timeout, _time) = (apiUrl, appId, key, timeout, time);
-        _http = new HttpClientAdapter(() => new ApiOriginHandler(apiUrl) { InnerHandler = HttpMessageHandlerFactory.CreateDefault() });
-
-        // The deadline below is the one that counts (on the injected clock); HttpClient's own is a backstop after it.
-        _http.SetRequestTimeout(timeout + TimeSpan.FromSeconds(5));
+        (_appId, _key, _timeout, _time) = (appId, key, timeout, time);
+        _api = new GitHubApi(apiUrl, timeout, time);
     }
 
     /// <summary>
@@ -44,14 +38,12 @@ public sealed class InstallationTokenClient : IDisposable
     public async Task<GitHubCredential> CreateAsync(long installation, RepositoryKey repository, CancellationToken cancellationToken)
     {
         var jwt = AppJwt.Create(_appId, _key, _time.GetUtcNow());
-        var connection = new Connection(Product, _apiUrl, new InMemoryCredentialStore(new Credentials(jwt, AuthenticationType.Bearer)), _http, new SimpleJsonSerializer());
-        using var deadline = new CancellationTokenSource(_timeout, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
+        var connection = _api.Connection(new Credentials(jwt, AuthenticationType.Bearer), cancellationToken);
         try
         {
             // The installation's account owns the repository: GitHub takes its name without the owner.
             var request = new TokenRequest([repository.Name]);
-            var token = await new ApiConnection(connection).Post<AccessToken>(ApiUrls.AccessTokens(installation), request, "application/vnd.github+json", "application/json", linked.Token);
+            var token = await new ApiConnection(connection).Post<AccessToken>(ApiUrls.AccessTokens(installation), request, "application/vnd.github+json", "application/json", cancellationToken);
             return new GitHubCredential(token.Token, GitHubCredentialKind.InstallationToken, installation, token.ExpiresAt, repository);
         }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
@@ -66,12 +58,12 @@ public sealed class InstallationTokenClient : IDisposable
 
     public void Dispose()
     {
-        _http.Dispose();
+        _api.Dispose();
         _key.Dispose();
     }
 
     private string Asking(long installation, RepositoryKey repository) =>
-        $"GitHub App {_appId} asking for a token of installation {installation} for {repository} at {_apiUrl}";
+        $"GitHub App {_appId} asking for a token of installation {installation} for {repository} at {_api.Url}";
 
     /// <summary>What an exception from Octokit means here: refused for good, or worth another try.</summary>
     private Exception? Failure(long installation, RepositoryKey repository, Exception e)

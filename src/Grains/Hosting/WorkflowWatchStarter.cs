@@ -1,4 +1,5 @@
 using K8sWebhookHandler.Abstractions.Reporting;
+using K8sWebhookHandler.Grains.Failures;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -24,7 +25,7 @@ public sealed partial class WorkflowWatchStarter(IGrainFactory grains, ILogger<W
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                var delay = TimeSpan.FromTicks(Math.Min(LongestRetry.Ticks, TimeSpan.FromSeconds(1).Ticks << Math.Min(attempt, 10)));
+                var delay = Backoff.Delay(TimeSpan.FromSeconds(1), LongestRetry, attempt + 1);
                 LogNotStarted(logger, ex.Message, delay);
                 await Task.Delay(delay, stoppingToken);
             }

@@ -1,4 +1,5 @@
 using K8sWebhookHandler.Abstractions.Reporting;
+using K8sWebhookHandler.Grains.Failures;
 
 namespace K8sWebhookHandler.Grains.Reporting;
 
@@ -37,8 +38,7 @@ public static class ReportRules
     /// </summary>
     public static DateTimeOffset? NextAttempt(int attempts, DateTimeOffset queuedAt, DateTimeOffset now, DateTimeOffset? notBefore)
     {
-        var backoff = TimeSpan.FromTicks(Math.Min(LongestRetry.Ticks, FirstRetry.Ticks << Math.Min(attempts - 1, 20)));
-        var next = notBefore is { } said && said > now ? said : now + backoff;
+        var next = notBefore is { } said && said > now ? said : now + Backoff.Delay(FirstRetry, LongestRetry, attempts);
         return next - queuedAt > GiveUpAfter ? null : next;
     }
 }

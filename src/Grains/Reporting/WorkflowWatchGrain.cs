@@ -76,7 +76,7 @@ public sealed partial class WorkflowWatchGrain(IGrainFactory grains, ILogger<Wor
             {
                 // A repository grain that cannot write, an API server away: the watch lists again once it can.
                 failures++;
-                var delay = TimeSpan.FromTicks(Math.Min(LongestRetry.Ticks, FirstRetry.Ticks << Math.Min(failures - 1, 10)));
+                var delay = Backoff.Delay(FirstRetry, LongestRetry, failures);
                 LogWatchFailed(logger, ex is TransientException ? null : ex, ex.Message, delay);
                 await Task.Delay(delay, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
             }

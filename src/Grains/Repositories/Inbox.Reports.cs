@@ -134,7 +134,8 @@ public sealed partial class Inbox
             : new ReportDropped(entry.Sequence, $"not sent within {ReportRules.GiveUpAfter.TotalHours:0} hours: {reason}", now));
     }
 
-    private static string Key(AppliedObject workflow) => $"{workflow.Namespace}/{workflow.Name}";
+    /// <summary>How the outbox names a Workflow: <c>namespace/name</c>.</summary>
+    public static string Key(AppliedObject workflow) => $"{workflow.Namespace}/{workflow.Name}";
 
     /// <summary>Kubernetes' versions are opaque strings; etcd's are increasing integers, and only those are compared.</summary>
     private static bool IsOlder(string? seen, string? last) =>

@@ -41,7 +41,7 @@ public sealed partial class RepositoryGrain
         switch (Inbox.Observe(observation))
         {
             case Observed.Unknown when _early.Count < MaxEarlyObservations:
-                _early[$"{observation.Object.Namespace}/{observation.Object.Name}"] = observation;
+                _early[Inbox.Key(observation.Object)] = observation;
                 return;
             case Observed.Queued:
                 // The reminder before the report is durable: if this silo dies after the write, it wakes the grain elsewhere.
@@ -63,7 +63,7 @@ public sealed partial class RepositoryGrain
         Inbox.QueueReports(e, result, outcome, ServiceProvider.GetService<IWorkflowLinks>() ?? NoLinks.Instance);
         foreach (var made in result.Reported)
         {
-            if (_early.Remove($"{made.Object.Namespace}/{made.Object.Name}", out var seen))
+            if (_early.Remove(Inbox.Key(made.Object), out var seen))
             {
                 Inbox.Observe(seen);
             }

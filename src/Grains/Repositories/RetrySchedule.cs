@@ -1,4 +1,5 @@
 using K8sWebhookHandler.Grains.Delivery;
+using K8sWebhookHandler.Grains.Failures;
 
 namespace K8sWebhookHandler.Grains.Repositories;
 
@@ -26,13 +27,5 @@ public sealed class RetrySchedule(DeliveryOptions options)
     }
 
     /// <summary>The wait after the given number of attempts.</summary>
-    public TimeSpan Delay(int attempts)
-    {
-        var doublings = Math.Min(Math.Max(attempts - 1, 0), 62);
-
-        // Compared before doubling: a long first delay doubled many times does not fit in a TimeSpan.
-        return options.RetryDelay.Ticks > options.MaxRetryDelay.Ticks >> doublings
-            ? options.MaxRetryDelay
-            : TimeSpan.FromTicks(options.RetryDelay.Ticks << doublings);
-    }
+    public TimeSpan Delay(int attempts) => Backoff.Delay(options.RetryDelay, options.MaxRetryDelay, attempts);
 }
