@@ -164,7 +164,7 @@ public sealed class GitMirrorFetchTests(GitServerFixture git) : IClassFixture<Gi
         {
             // As mirrors were made before the staging repository: origin in the mirror, every branch and tag fetched into it.
             earlier.Network.Remotes.Add("origin", url);
-            Commands.Fetch(earlier, "origin", ["+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"], new FetchOptions(), logMessage: null);
+            Mirrors.Fetch(earlier, "+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*");
         }
 
         var pushed = await repo.CommitFileAsync("main", ".ci/workflow.yaml", "pushed");

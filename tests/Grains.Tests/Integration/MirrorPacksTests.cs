@@ -58,6 +58,6 @@ public sealed class MirrorPacksTests(GitServerFixture git) : IClassFixture<GitSe
     private void Fetch()
     {
         using var mirror = new Repository(_mirror.Path);
-        Commands.Fetch(mirror, "origin", ["+refs/heads/main:refs/heads/main"], new FetchOptions(), logMessage: null);
+        Mirrors.Fetch(mirror, "+refs/heads/main:refs/heads/main");
     }
 }

@@ -1,5 +1,6 @@
 using K8sWebhookHandler.Grains.Git;
 using K8sWebhookHandler.Grains.Storage;
+using LibGit2Sharp;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -15,6 +16,26 @@ internal static class Mirrors
     /// <summary>A mirror whose credential is always <paramref name="token"/>, as a configured token is.</summary>
     public static GitMirror Create(GitOptions options, string dataDirectory, string? token) =>
         Create(options, dataDirectory, token is null ? null : new FixedToken(token));
+
+    /// <summary>
+    /// A plain fetch into <paramref name="repository"/>, made again when a signal cut a socket read short (EINTR): the
+    /// handler's own fetches do the same (<see cref="FetchGuard.Interrupted"/>), since libgit2's socket timeout keeps
+    /// reads from being restarted and this process gets signals from the child processes the tests start.
+    /// </summary>
+    public static void Fetch(Repository repository, params string[] refSpecs)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                Commands.Fetch(repository, "origin", refSpecs, new FetchOptions(), logMessage: null);
+                return;
+            }
+            catch (LibGit2SharpException e) when (attempt < 5 && e.Message.Contains("Interrupted system call", StringComparison.Ordinal))
+            {
+            }
+        }
+    }
 
     /// <summary>One token for every repository, never renewed; GitHub's git host is <c>github.com</c>.</summary>
     internal sealed class FixedToken(string token) : IFetchCredentials
