@@ -11,4 +11,7 @@ public enum DeliveryStatus
 
     /// <summary>Recorded, but an event the handler does not act on.</summary>
     Ignored,
+
+    /// <summary>Recorded; it runs once a trusted author approves it (a pull request from an untrusted author).</summary>
+    AwaitingApproval,
 }

@@ -17,6 +17,12 @@ public enum EventKind
     CheckRun,
     Ping,
     RepositoryDispatch,
+    PullRequest,
+    MergeGroup,
+    IssueComment,
+    Release,
+    Deployment,
+    WorkflowDispatch,
 }
 
 /// <summary>
@@ -37,6 +43,12 @@ public readonly partial record struct EventType : IParsable<EventType>
         ["check_run"] = EventKind.CheckRun,
         ["ping"] = EventKind.Ping,
         ["repository_dispatch"] = EventKind.RepositoryDispatch,
+        ["pull_request"] = EventKind.PullRequest,
+        ["merge_group"] = EventKind.MergeGroup,
+        ["issue_comment"] = EventKind.IssueComment,
+        ["release"] = EventKind.Release,
+        ["deployment"] = EventKind.Deployment,
+        ["workflow_dispatch"] = EventKind.WorkflowDispatch,
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     [Id(0)]
@@ -47,6 +59,8 @@ public readonly partial record struct EventType : IParsable<EventType>
     public static EventType Push { get; } = new("push");
 
     public static EventType Delete { get; } = new("delete");
+
+    public static EventType PullRequest { get; } = new("pull_request");
 
     /// <summary>The event's name as GitHub sent it, e.g. <c>push</c>, <c>check_suite</c>, <c>issues</c>.</summary>
     public string Name => _name ?? "";

@@ -54,7 +54,8 @@ public sealed record RepositoryFacts
 /// <param name="EventType">X-GitHub-Event: push, delete, check_suite, ...</param>
 /// <param name="Action">The payload's action (empty for push and delete).</param>
 /// <param name="Ref">The ref, e.g. <c>refs/heads/main</c>; for check events the suite's head branch, or none.</param>
-/// <param name="Revision">The commit the event is about: a push's <c>after</c>, a check suite's <c>head_sha</c>.</param>
+/// <param name="Revision">The commit the event is about: a push's <c>after</c>, a check suite's or merge group's
+/// <c>head_sha</c>, a pull request's head sha; empty when the event names only a ref (a dispatch), whose tip is then read.</param>
 /// <param name="Before">A push's <c>before</c>; forty zeros for a new ref.</param>
 /// <param name="Rerun">0 for the delivery as GitHub sent it; n for the n-th re-run an operator asked for, which makes new objects.</param>
 [GenerateSerializer, Immutable, Alias("webhook-event")]
@@ -83,6 +84,27 @@ public sealed record WebhookEvent(
     [Id(12)]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public long? Installation { get; init; }
+
+    /// <summary>For a <c>pull_request</c> event, its pull request; null for every other event (and not written).</summary>
+    [Id(13)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public PullRequestFacts? PullRequest { get; init; }
+
+    /// <summary>For an <c>issue_comment</c> event, the comment's command and author; null otherwise (and not written).</summary>
+    [Id(14)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public CommentFacts? Comment { get; init; }
+
+    /// <summary>
+    /// For a <c>repository_dispatch</c>, its <c>client_payload</c> as compact JSON, at most
+    /// <see cref="MaxClientPayloadBytes"/> UTF-8 bytes; null otherwise (and not written).
+    /// </summary>
+    [Id(15)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? ClientPayload { get; init; }
+
+    /// <summary>The largest <see cref="ClientPayload"/> kept (8 KiB): a larger one refuses the delivery.</summary>
+    public const int MaxClientPayloadBytes = 8 * 1024;
 
     /// <summary>What the handler knows the event as (derived, so not stored).</summary>
     [JsonIgnore]

@@ -16,7 +16,7 @@ public enum GitRefKind
     /// <summary><c>refs/tags/NAME</c>.</summary>
     Tag,
 
-    /// <summary><c>refs/pull/N/head</c>: a pull request's head.</summary>
+    /// <summary><c>refs/pull/N/head</c>: a pull request's head; or <c>refs/pull/N/merge</c>, the test merge GitHub prepares for it.</summary>
     PullRequest,
 }
 
@@ -33,6 +33,7 @@ public readonly record struct GitRef : IComparable<GitRef>, IParsable<GitRef>
     private const string TagPrefix = "refs/tags/";
     private const string PullPrefix = "refs/pull/";
     private const string PullSuffix = "/head";
+    private const string MergeSuffix = "/merge";
 
     [Id(0)]
     private readonly string? _value;
@@ -58,7 +59,7 @@ public readonly record struct GitRef : IComparable<GitRef>, IParsable<GitRef>
     {
         GitRefKind.Branch => Value[BranchPrefix.Length..],
         GitRefKind.Tag => Value[TagPrefix.Length..],
-        GitRefKind.PullRequest => Value[PullPrefix.Length..^PullSuffix.Length],
+        GitRefKind.PullRequest => Value[PullPrefix.Length..Value.LastIndexOf('/')],
         _ => "",
     };
 
@@ -77,9 +78,13 @@ public readonly record struct GitRef : IComparable<GitRef>, IParsable<GitRef>
         GitRefName.IsValidShortName(name) ? new GitRef(TagPrefix + name) : throw new FormatException($"'{name}' is not a valid tag name");
 
     /// <summary><c>refs/pull/N/head</c> for a pull request number from 1.</summary>
-    public static GitRef PullRequest(int number) => number > 0
-        ? new GitRef(PullPrefix + number.ToString(CultureInfo.InvariantCulture) + PullSuffix)
-        : throw new ArgumentOutOfRangeException(nameof(number), number, "a pull request number starts at 1");
+    public static GitRef PullRequest(int number) => new(PullPrefix + PullNumber(number) + PullSuffix);
+
+    /// <summary><c>refs/pull/N/merge</c>, the test merge commit GitHub prepares for a pull request number from 1.</summary>
+    public static GitRef PullRequestMerge(int number) => new(PullPrefix + PullNumber(number) + MergeSuffix);
+
+    /// <summary>Whether this is a pull request's test merge ref (<c>refs/pull/N/merge</c>), not its head.</summary>
+    public bool IsPullRequestMerge => Kind == GitRefKind.PullRequest && Value.EndsWith(MergeSuffix, StringComparison.Ordinal);
 
     public static GitRef Parse(string value) =>
         TryParse(value, out var parsed) ? parsed : throw new FormatException($"'{value}' is not a branch, tag or pull request ref");
@@ -100,7 +105,7 @@ public readonly record struct GitRef : IComparable<GitRef>, IParsable<GitRef>
 
         if ((value.StartsWith(BranchPrefix, StringComparison.Ordinal) && GitRefName.IsValidShortName(value[BranchPrefix.Length..]))
             || (value.StartsWith(TagPrefix, StringComparison.Ordinal) && GitRefName.IsValidShortName(value[TagPrefix.Length..]))
-            || IsPullRequestHead(value))
+            || IsPullRequest(value))
         {
             gitRef = new GitRef(value);
             return true;
@@ -117,15 +122,19 @@ public readonly record struct GitRef : IComparable<GitRef>, IParsable<GitRef>
 
     public override string ToString() => Value;
 
-    private static bool IsPullRequestHead(string value)
+    private static string PullNumber(int number) => number > 0
+        ? number.ToString(CultureInfo.InvariantCulture)
+        : throw new ArgumentOutOfRangeException(nameof(number), number, "a pull request number starts at 1");
+
+    private static bool IsPullRequest(string value)
     {
-        if (!value.StartsWith(PullPrefix, StringComparison.Ordinal) || !value.EndsWith(PullSuffix, StringComparison.Ordinal)
-            || value.Length <= PullPrefix.Length + PullSuffix.Length)
+        var suffix = value.EndsWith(PullSuffix, StringComparison.Ordinal) ? PullSuffix : value.EndsWith(MergeSuffix, StringComparison.Ordinal) ? MergeSuffix : null;
+        if (!value.StartsWith(PullPrefix, StringComparison.Ordinal) || suffix is null || value.Length <= PullPrefix.Length + suffix.Length)
         {
             return false;
         }
 
-        var number = value[PullPrefix.Length..^PullSuffix.Length];
+        var number = value[PullPrefix.Length..^suffix.Length];
         return number.Length <= 9 && number[0] != '0' && number.All(char.IsAsciiDigit);
     }
 }

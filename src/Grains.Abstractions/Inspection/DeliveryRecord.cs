@@ -28,5 +28,15 @@ public sealed record DeliveryRecord(
     [property: Id(14)] int Rerun = 0,
     [property: Id(15), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<ReportRecord>? Reports = null)
 {
+    /// <summary>The pull request a <c>pull_request</c> delivery is about, kept so that it can be run again.</summary>
+    [Id(16)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public PullRequestFacts? PullRequest { get; init; }
+
+    /// <summary>A <c>repository_dispatch</c>'s <c>client_payload</c>, kept so that it can be run again.</summary>
+    [Id(17)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? ClientPayload { get; init; }
+
     public bool IsFinal => State != DeliveryState.Queued;
 }

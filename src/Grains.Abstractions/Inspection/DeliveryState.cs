@@ -12,4 +12,10 @@ public enum DeliveryState
     Failed,
     Superseded,
     Stale,
+
+    /// <summary>A pull request from an untrusted author: nothing runs until a trusted author comments <c>/ok-to-test</c>.</summary>
+    AwaitingApproval,
+
+    /// <summary>A comment whose command (<c>/ok-to-test</c>, <c>/retest</c>) queued its pull request's head commit.</summary>
+    Triggered,
 }

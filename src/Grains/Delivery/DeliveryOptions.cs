@@ -17,6 +17,20 @@ public sealed class DeliveryOptions
     /// </summary>
     public string? IgnoreRefs { get; set; }
 
+    /// <summary>The events that run the manifest when <see cref="Events"/> is not set.</summary>
+    public static readonly IReadOnlyList<string> DefaultEvents = ["push", "delete", "check_suite", "check_run", "pull_request", "merge_group"];
+
+    /// <summary>
+    /// <c>Handler:Events</c>: the events (<c>X-GitHub-Event</c> names) that run the manifest; unset means
+    /// <see cref="DefaultEvents"/>. An operator opts in to others, e.g. <c>release</c>, <c>repository_dispatch</c>,
+    /// <c>workflow_dispatch</c> or <c>deployment</c>; every event not listed is recorded <c>ignored</c>.
+    /// <c>issue_comment</c> needs no listing: a command on a pull request is acted on whenever <c>pull_request</c> is.
+    /// </summary>
+    public string[]? Events { get; set; }
+
+    /// <summary>The events in effect: the configured ones, or the defaults.</summary>
+    public IReadOnlyList<string> ActedOn => Events is { Length: > 0 } configured ? configured : DefaultEvents;
+
     /// <summary>
     /// <c>Handler:DeliveryRetention</c>: how long a delivery id is remembered for dedupe (inclusive; one tick later it is
     /// new again). GitHub lets users redeliver for 3 days. Default 7 days.

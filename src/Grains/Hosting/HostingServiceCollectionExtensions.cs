@@ -5,6 +5,7 @@ using K8sWebhookHandler.Grains.GitHub;
 using K8sWebhookHandler.Grains.Kubernetes;
 using K8sWebhookHandler.Grains.Manifests;
 using K8sWebhookHandler.Grains.Processing;
+using K8sWebhookHandler.Grains.PullRequests;
 using K8sWebhookHandler.Grains.Repositories;
 using K8sWebhookHandler.Grains.Reporting;
 using K8sWebhookHandler.Grains.Superseding;
@@ -27,7 +28,7 @@ public static class HostingServiceCollectionExtensions
     {
         services.AddGitHubCredentials();
         services.TryAddSingleton<IFetchCredentials, GitHubFetchCredentials>();
-        services.AddDeliveryOptions().AddSupersedeOptions().AddManifestOptions().AddGitMirror().AddKubernetesTarget().AddWorkflowWatch();
+        services.AddDeliveryOptions().AddPullRequestOptions().AddSupersedeOptions().AddManifestOptions().AddGitMirror().AddKubernetesTarget().AddWorkflowWatch();
         services.AddCommitReporter(configuration);
         services.TryAddSingleton<IWorkflowLinks, WorkflowLinks>();
         services.AddSingleton<ManifestPipeline>();

@@ -26,16 +26,17 @@ public sealed class FolderDependencyTests
         ["Configuration"] = [],
         ["Storage"] = ["Configuration"],
         ["Delivery"] = ["Configuration"],
+        ["PullRequests"] = ["Configuration"],
         ["Manifests"] = ["Configuration", "Failures"],
         ["Superseding"] = ["Configuration", "Failures", "Manifests"],
-        ["Processing"] = ["Failures", "Manifests", "Superseding"],
+        ["Processing"] = ["Failures", "Manifests", "PullRequests", "Superseding"],
         ["Git"] = ["Configuration", "Failures", "Processing", "Storage", "Superseding"],
         ["Reporting"] = ["Configuration", "Failures"],
         ["GitHub"] = ["Configuration", "Failures", "Reporting"],
         ["Kubernetes"] = ["Configuration", "Failures", "Manifests", "Processing", "Reporting", "Storage", "Superseding"],
-        ["Repositories"] = ["Delivery", "Failures", "Processing", "Reporting", "Storage", "Superseding"],
+        ["Repositories"] = ["Delivery", "Failures", "Processing", "PullRequests", "Reporting", "Storage", "Superseding"],
         ["Health"] = ["Failures", "Kubernetes", "Repositories", "Storage"],
-        ["Hosting"] = ["Configuration", "Delivery", "Failures", "Git", "GitHub", "Health", "Kubernetes", "Manifests", "Processing", "Reporting", "Repositories", "Storage", "Superseding"],
+        ["Hosting"] = ["Configuration", "Delivery", "Failures", "Git", "GitHub", "Health", "Kubernetes", "Manifests", "Processing", "PullRequests", "Reporting", "Repositories", "Storage", "Superseding"],
     };
 
     /// <summary>The folders that may not use every other one (Hosting may).</summary>
