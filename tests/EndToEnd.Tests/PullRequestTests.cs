@@ -60,12 +60,16 @@ public sealed class PullRequestTests(SupersedeFixture fixture) : IClassFixture<S
         return sha;
     }
 
-    /// <summary>A <c>/ok-to-test</c> by a member, answered <c>triggered</c>; waits until the Workflow for <paramref name="sha"/> is made.</summary>
-    private async Task ApproveAsync(GitRepository repo, string sha)
+    /// <summary>
+    /// A <c>/ok-to-test</c> by a member, recorded <c>triggered</c>; once the Workflow for <paramref name="sha"/> is being
+    /// made, the approved delivery <paramref name="awaiting"/> is queued again: returns its state when it is final.
+    /// </summary>
+    private async Task<string> ApproveAsync(GitRepository repo, string sha, string awaiting)
     {
         var comment = fixture.CommentPayload(repo, Number, "Had a look, the change is fine.\r\n/ok-to-test\r\n", "maintainer", "MEMBER");
         Assert.Equal("triggered", await StateAsync(repo, await SendAsync("issue_comment", comment, expected: null)));
-        await fixture.Emulator.Requests.WaitForAsync(r => IsCreateOf(r, sha) && r.StatusCode == 201, SafetyNet);
+        await fixture.Emulator.Requests.WaitForAsync(r => IsCreateOf(r, sha), SafetyNet);
+        return await StateAsync(repo, awaiting);
     }
 
     private static bool IsCreateOf(RecordedRequest r, string sha) =>
@@ -187,7 +191,7 @@ public sealed class PullRequestTests(SupersedeFixture fixture) : IClassFixture<S
         await BarrierAsync(repo);
         Assert.Empty(PullRequestWorkflows(repo));
 
-        await ApproveAsync(repo, first);
+        Assert.Equal("applied", await ApproveAsync(repo, first, opened));
 
         var approved = Assert.Single(PullRequestWorkflows(repo));
         Assert.Equal((first, fork.FullName, "alpine:base-branch"), (Revision(approved), Annotation(approved, "pr_head_repo"), Image(approved)));
@@ -199,11 +203,11 @@ public sealed class PullRequestTests(SupersedeFixture fixture) : IClassFixture<S
         await BarrierAsync(repo);
         Assert.DoesNotContain(PullRequestWorkflows(repo), w => Revision(w) == second);
 
-        await ApproveAsync(repo, second);
+        Assert.Equal("applied", await ApproveAsync(repo, second, pushed));
 
-        var running = Assert.Single(PullRequestWorkflows(repo), w => !IsStopped(w));
-        Assert.Equal((second, "alpine:base-branch"), (Revision(running), Image(running)));
-        Assert.Equal(2, PullRequestWorkflows(repo).Count);
+        // The approved newer push supersedes the older run; both read the base branch's manifest.
+        var workflows = PullRequestWorkflows(repo).OrderBy(w => Revision(w) == first ? 0 : 1).Select(w => (Revision(w), IsStopped(w), Image(w)));
+        Assert.Equal(new (string?, bool, string)[] { (first, true, "alpine:base-branch"), (second, false, "alpine:base-branch") }, workflows);
     }
 
     [Fact]
