@@ -19,6 +19,8 @@ public sealed class PullRequestTests(SupersedeFixture fixture) : IClassFixture<S
 
     private static string? Annotation(JsonObject workflow, string name) => workflow["metadata"]!["annotations"]?[Prefix + name]?.GetValue<string>();
 
+    private static string? Label(JsonObject labels, string name) => labels[Prefix + name]?.GetValue<string>();
+
     private static string? Revision(JsonObject workflow) => Annotation(workflow, "revision");
 
     private static bool IsStopped(JsonObject workflow) => workflow["spec"]?["shutdown"]?.GetValue<string>() == "Stop";
@@ -103,7 +105,10 @@ public sealed class PullRequestTests(SupersedeFixture fixture) : IClassFixture<S
         };
         Assert.Equal(expected, expected.Keys.ToDictionary(k => k, k => Annotation(workflow, k)));
         Assert.Equal("platform", workflow["metadata"]!["annotations"]!["team"]!.GetValue<string>());
-        Assert.Equal(delivery, workflow["metadata"]!["labels"]!["k8s-webhook-handler.io/delivery"]!.GetValue<string>());
+        var labels = workflow["metadata"]!["labels"]!.AsObject();
+        Assert.Equal(
+            (delivery, "refs.pull.7.head", "7", "main", "patch"),
+            (Label(labels, "delivery"), Label(labels, "ref"), Label(labels, "pr_number"), Label(labels, "pr_base_ref"), Label(labels, "pr_head_ref")));
         Assert.False(IsStopped(workflow));
     }
 
