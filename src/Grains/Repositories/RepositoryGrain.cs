@@ -4,6 +4,7 @@ using K8sWebhookHandler.Abstractions.Identity;
 using K8sWebhookHandler.Abstractions.Inspection;
 using K8sWebhookHandler.Grains.Delivery;
 using K8sWebhookHandler.Grains.Processing;
+using K8sWebhookHandler.Grains.PullRequests;
 using K8sWebhookHandler.Grains.Storage;
 using K8sWebhookHandler.Grains.Superseding;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,6 +27,7 @@ public sealed partial class RepositoryGrain(
     IDeliveryProcessor processor,
     SupersedeDecider decider,
     IOptions<DeliveryOptions> options,
+    IOptions<PullRequestOptions> pullRequests,
     [FromKeyedServices(RepositoryGrain.ClockKey)] TimeProvider time,
     ILogger<RepositoryGrain> logger) : Grain, IRepositoryGrain, IRemindable
 {
@@ -61,7 +63,7 @@ public sealed partial class RepositoryGrain(
     private RepositoryJournal Journal => _journal ?? throw new InvalidOperationException("the repository's journal is read on activation");
 
     /// <summary>The inbox's rules over the state, which it reads afresh on every call (storage may be read again).</summary>
-    private Inbox Inbox => _inbox ??= new Inbox(() => Journal.State, options.Value, time, Journal.Changed);
+    private Inbox Inbox => _inbox ??= new Inbox(() => Journal.State, options.Value, time, Journal.Changed, pullRequests.Value);
 
     private string Repository => this.GetPrimaryKeyString();
 
@@ -118,14 +120,15 @@ public sealed partial class RepositoryGrain(
         var arrival = Inbox.Examine(webhookEvent);
 
         // Examined and accepted in one turn, so that concurrent requests never both accept one id. A delivery to be
-        // queued needs the reminder first; while it is registered, others may change the inbox: examine again.
-        while (arrival.Kind is ArrivalKind.New or ArrivalKind.Redelivery && !_reminderRegistered)
+        // queued, or a report, needs the reminder first; while it is registered, others may change the inbox: examine again.
+        while (NeedsReminder(arrival) && !_reminderRegistered)
         {
             await EnsureReminderAsync();
             await Journal.EnsureCertainAsync();
             arrival = Inbox.Examine(webhookEvent);
         }
 
+        var reported = false;
         switch (arrival.Kind)
         {
             case ArrivalKind.Duplicate:
@@ -138,18 +141,50 @@ public sealed partial class RepositoryGrain(
                 Inbox.Requeue(arrival.Event, "redelivered after it failed");
                 break;
             default:
-                Inbox.Accept(arrival);
+                reported = Accept(arrival);
                 break;
         }
 
         // A duplicate waits too: the delivery it repeats may still be being written.
         await SaveAsync();
-        if (arrival.Kind is ArrivalKind.New or ArrivalKind.Redelivery)
+        if (arrival.Queues)
         {
             ScheduleDrain(TimeSpan.Zero);
         }
 
+        if (reported)
+        {
+            ScheduleReports(TimeSpan.Zero);
+        }
+
         return arrival.Status;
+    }
+
+    /// <summary>Whether accepting the arrival leaves something pending: a delivery to run, or a report to send.</summary>
+    private bool NeedsReminder(Arrival arrival) => arrival.Queues || (arrival.Kind == ArrivalKind.AwaitingApproval && Reporter is not null);
+
+    /// <summary>Accepts a delivery; one awaiting approval tells GitHub so (true then), a command says what it did.</summary>
+    private bool Accept(Arrival arrival)
+    {
+        var record = Inbox.Accept(arrival);
+        switch (arrival.Kind)
+        {
+            case ArrivalKind.AwaitingApproval:
+                LogAwaitingApproval(logger, Repository, record.Ref.Value, record.Delivery.Value, record.Reason);
+                if (Reporter is not null)
+                {
+                    var unreported = Inbox.Unreported;
+                    Inbox.QueueDeliveryReport(arrival.Event, record);
+                    return Inbox.Unreported > unreported;
+                }
+
+                break;
+            case ArrivalKind.Triggered:
+                LogTriggered(logger, Repository, record.Delivery.Value, record.Reason);
+                break;
+        }
+
+        return false;
     }
 
     public async Task<DeliveryRecord?> Retry(DeliveryId delivery)
