@@ -398,4 +398,21 @@ public sealed class InboxPullRequestTests
     {
         public string? For(AppliedObject workflow) => null;
     }
+
+    [Fact]
+    public void RecordAwaitingApproval_OutlivesOtherRecords_SoThatItsApprovalFindsIt()
+    {
+        var inbox = new InboxHarness(new DeliveryOptions { HistoryLimit = 3 });
+        inbox.Receive(Fork("pr-1", 2));
+        for (var n = 1; n <= 5; n++)
+        {
+            inbox.Receive(Push($"push-{n}", after: n, before: n - 1));
+            inbox.RunNext(Applied(TestEvents.Sha(n)));
+        }
+
+        inbox.Receive(Says("c-1", CommentCommand.OkToTest));
+
+        Assert.Equal(["pr-1", "push-5", "c-1"], inbox.History);
+        Assert.Equal(DeliveryState.Queued, inbox.Record("pr-1").State);
+    }
 }
