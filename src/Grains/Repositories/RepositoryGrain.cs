@@ -128,22 +128,7 @@ public sealed partial class RepositoryGrain(
             arrival = Inbox.Examine(webhookEvent);
         }
 
-        var reported = false;
-        switch (arrival.Kind)
-        {
-            case ArrivalKind.Duplicate:
-                LogDuplicate(logger, Repository, webhookEvent.Delivery.Value);
-                break;
-            case ArrivalKind.Replay:
-                LogReplay(logger, Repository, webhookEvent.Ref.Value, webhookEvent.Delivery.Value, arrival.Original?.Value ?? "");
-                break;
-            case ArrivalKind.Redelivery:
-                Inbox.Requeue(arrival.Event, "redelivered after it failed");
-                break;
-            default:
-                reported = Accept(arrival);
-                break;
-        }
+        var reported = Take(arrival);
 
         // A duplicate waits too: the delivery it repeats may still be being written.
         await SaveAsync();
@@ -158,33 +143,6 @@ public sealed partial class RepositoryGrain(
         }
 
         return arrival.Status;
-    }
-
-    /// <summary>Whether accepting the arrival leaves something pending: a delivery to run, or a report to send.</summary>
-    private bool NeedsReminder(Arrival arrival) => arrival.Queues || (arrival.Kind == ArrivalKind.AwaitingApproval && Reporter is not null);
-
-    /// <summary>Accepts a delivery; one awaiting approval tells GitHub so (true then), a command says what it did.</summary>
-    private bool Accept(Arrival arrival)
-    {
-        var record = Inbox.Accept(arrival);
-        switch (arrival.Kind)
-        {
-            case ArrivalKind.AwaitingApproval:
-                LogAwaitingApproval(logger, Repository, record.Ref.Value, record.Delivery.Value, record.Reason);
-                if (Reporter is not null)
-                {
-                    var unreported = Inbox.Unreported;
-                    Inbox.QueueDeliveryReport(arrival.Event, record);
-                    return Inbox.Unreported > unreported;
-                }
-
-                break;
-            case ArrivalKind.Triggered:
-                LogTriggered(logger, Repository, record.Delivery.Value, record.Reason);
-                break;
-        }
-
-        return false;
     }
 
     public async Task<DeliveryRecord?> Retry(DeliveryId delivery)
