@@ -168,6 +168,20 @@ public sealed partial class HostilePayloadTests
     }
 
     [Fact]
+    public async Task ClientPayloadAcrossTheReadersChunks_IsKeptWhole()
+    {
+        var payload = EventFixture("repository_dispatch");
+        var clientPayload = new JsonObject { ["items"] = new JsonArray([.. Enumerable.Range(0, 600).Select(i => (JsonNode?)$"item-{i}")]) };
+        payload["client_payload"] = clientPayload.DeepClone();
+        // 60 KiB before it, so that it straddles the first 64 KiB the reader is given.
+        var text = "{\"padding\":\"" + new string('p', 60 * 1024) + "\"," + payload.ToJsonString()[1..];
+
+        var parsed = (await ParseAsync(text, "repository_dispatch"))!;
+
+        Assert.Equal(clientPayload.ToJsonString(), parsed.ClientPayload);
+    }
+
+    [Fact]
     public async Task OversizeClientPayload_OnAnEventThatDoesNotUseIt_IsReadPast()
     {
         var push = Fixture();
