@@ -201,6 +201,53 @@ public sealed partial class HostilePayloadTests
         Assert.Null((await ParseAsync(push.ToJsonString()))!.PullRequest);
     }
 
+    [Fact]
+    public async Task AnyWrongValueInAnyFieldIntakeReads_IsAcceptedOrRefused_NeverAnotherException()
+    {
+        string[] values = ["null", "0", "-1", "1e400", "\"\"", "\"x\\u0000y\"", "[]", "{}", "true", "\"" + new string('a', 20_000) + "\""];
+        var tried = 0;
+        foreach (var eventType in new[] { "pull_request", "issue_comment", "merge_group", "workflow_dispatch", "repository_dispatch", "release", "deployment" })
+        {
+            var fixture = EventFixture(eventType).ToJsonString();
+            foreach (var path in PayloadPaths.Leaves.Concat(PayloadPaths.Containers))
+            {
+                foreach (var value in values)
+                {
+                    var payload = JsonNode.Parse(fixture)!.AsObject();
+                    if (!Set(payload, path, JsonNode.Parse(value)))
+                    {
+                        continue;
+                    }
+
+                    var error = await Record.ExceptionAsync(() => ParseAsync(payload.ToJsonString(), eventType));
+                    Assert.True(error is null or WebhookPayloadException, $"{eventType} {path}={value[..Math.Min(value.Length, 20)]}: {error}");
+                    tried++;
+                }
+            }
+        }
+
+        Assert.True(tried > 1000, $"only {tried} variations were tried");
+    }
+
+    /// <summary>Sets the field at a dotted path when its parent object is there.</summary>
+    private static bool Set(JsonObject payload, string path, JsonNode? value)
+    {
+        var names = path.Split('.');
+        JsonNode? parent = payload;
+        foreach (var name in names[..^1])
+        {
+            parent = parent is JsonObject o ? o[name] : null;
+        }
+
+        if (parent is not JsonObject target)
+        {
+            return false;
+        }
+
+        target[names[^1]] = value;
+        return true;
+    }
+
     private static string ReplaceFirst(string text, string find, string replacement)
     {
         var at = text.IndexOf(find, StringComparison.Ordinal);
