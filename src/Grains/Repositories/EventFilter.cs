@@ -46,7 +46,6 @@ public sealed class EventFilter(DeliveryOptions options, PullRequestOptions pull
             EventKind.PullRequest => PullRequestReason(e),
             EventKind.MergeGroup => e.Action is "checks_requested" or "destroyed" ? null : $"merge_group action '{e.Action}'",
             EventKind.IssueComment => CommentReason(e),
-            _ when e.Ref.IsNone && e.Revision.Length == 0 => $"event '{e.EventType}' names neither a ref nor a commit",
             _ => null,
         };
 

@@ -85,11 +85,11 @@ public sealed class EventFilterTests
     }
 
     [Fact]
-    public void OptedInEvent_NamingNeitherRefNorCommit_IsIgnored()
+    public void OptedInEvent_NamingNeitherRefNorCommit_IsActedOn_AtTheDefaultBranch()
     {
-        var e = Event("repository_dispatch", "deploy") with { Ref = Abstractions.Identity.GitRef.None, Revision = "" };
+        var e = Event("issues", "opened") with { Ref = Abstractions.Identity.GitRef.None, Revision = "" };
 
-        Assert.Equal("event 'repository_dispatch' names neither a ref nor a commit", Reason(e, ["repository_dispatch"]));
+        Assert.Null(Reason(e, ["issues"]));
     }
 
     [Fact]
