@@ -154,16 +154,13 @@ internal sealed class PayloadFields
         switch (reader.TokenType)
         {
             case JsonTokenType.PropertyName:
-                _pending = _open.Peek() is { } parent && RawLength(ref reader) <= MaxNameBytes
-                    ? (parent.Length == 0 ? reader.GetString()! : $"{parent}.{reader.GetString()}")
-                    : null;
+                _pending = PathOf(ref reader);
                 return;
             case JsonTokenType.StartObject:
                 OpenObject(ref reader, Take());
                 return;
             case JsonTokenType.StartArray:
-                Record(Take(), FieldKind.Other);
-                _open.Push(null);
+                OpenArray();
                 return;
             case JsonTokenType.EndObject or JsonTokenType.EndArray:
                 _open.Pop();
@@ -179,6 +176,19 @@ internal sealed class PayloadFields
                 return;
         }
     }
+
+    /// <summary>An array: recorded as there (the handler keeps no array), and read past.</summary>
+    private void OpenArray()
+    {
+        Record(Take(), FieldKind.Other);
+        _open.Push(null);
+    }
+
+    /// <summary>The dotted path of the property the reader is on, inside a container the handler reads into; null elsewhere.</summary>
+    private string? PathOf(ref Utf8JsonReader reader) =>
+        _open.Peek() is { } parent && RawLength(ref reader) <= MaxNameBytes
+            ? (parent.Length == 0 ? reader.GetString()! : $"{parent}.{reader.GetString()}")
+            : null;
 
     /// <summary>
     /// An object at <paramref name="path"/>: kept whole when it is the one <see cref="PayloadPaths.Capture"/> names, read
