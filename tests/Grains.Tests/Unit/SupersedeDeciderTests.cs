@@ -76,7 +76,7 @@ public sealed class SupersedeDeciderTests
         var notHead = await DecideAsync(Push(C("qq"), C("x1")), Applied(C("x0")));
 
         Assert.Null(head);
-        Assert.Equal(SupersedeDecision.Stale($"{C("x1")} is unrelated to the applied {C("x0")} and is not the branch's head"), notHead);
+        Assert.Equal(SupersedeDecision.Stale($"{C("x1")} is unrelated to the applied {C("x0")} and is not the tip of refs/heads/main"), notHead);
     }
 
     [Fact]
@@ -209,7 +209,7 @@ public sealed class SupersedeDeciderTests
         public Task<bool> IsAncestorAsync(WebhookEvent webhookEvent, string ancestor, string descendant, CancellationToken cancellationToken) =>
             throw new DeliveryRefusedException("the remote foo://x uses the scheme 'foo'");
 
-        public Task<string?> BranchHeadAsync(WebhookEvent webhookEvent, string branch, CancellationToken cancellationToken) =>
+        public Task<string?> RefTipAsync(WebhookEvent webhookEvent, GitRef reference, CancellationToken cancellationToken) =>
             throw new DeliveryRefusedException("the remote foo://x uses the scheme 'foo'");
     }
 
@@ -218,7 +218,7 @@ public sealed class SupersedeDeciderTests
         public Task<bool> IsAncestorAsync(WebhookEvent webhookEvent, string ancestor, string descendant, CancellationToken cancellationToken) =>
             throw new TransientException("git is unreachable");
 
-        public Task<string?> BranchHeadAsync(WebhookEvent webhookEvent, string branch, CancellationToken cancellationToken) =>
+        public Task<string?> RefTipAsync(WebhookEvent webhookEvent, GitRef reference, CancellationToken cancellationToken) =>
             throw new TransientException("git is unreachable");
     }
 }
