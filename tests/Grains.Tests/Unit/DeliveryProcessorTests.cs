@@ -15,12 +15,8 @@ public sealed class DeliveryProcessorTests
 {
     private const string Manifest = "apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: {generateName: w-}\n";
 
-    private static (DeliveryProcessor Processor, FilesByRevision Git, RecordingWriter Sink) Create(ProcessorSettings settings, Dictionary<string, string?> files)
-    {
-        var git = new FilesByRevision(files);
-        var writer = new RecordingWriter();
-        return (settings.Processor(git, new OfflineKindResolver(), writer, writer), git, writer);
-    }
+    private static (DeliveryProcessor Processor, FilesByRevision Git, RecordingWriter Sink) Create(ProcessorSettings settings, Dictionary<string, string?> files) =>
+        settings.OverFiles(files);
 
     [Theory]
     [InlineData(CloneUrlSource.CloneUrl, "https://example.com/o/r.git")]

@@ -42,4 +42,12 @@ public sealed class ProcessorSettings
         return new DeliveryProcessor(pipeline, writer, graph, stopper, Decider(graph), placement, Options.Create(Supersede), Options.Create(PullRequests),
             NullLogger<DeliveryProcessor>.Instance);
     }
+
+    /// <summary>A processor over a mirror answering <paramref name="files"/> by revision, writing to and stopping with one recorder.</summary>
+    internal (DeliveryProcessor Processor, FilesByRevision Git, RecordingWriter Sink) OverFiles(Dictionary<string, string?> files)
+    {
+        var git = new FilesByRevision(files);
+        var writer = new RecordingWriter();
+        return (Processor(git, new OfflineKindResolver(), writer, writer), git, writer);
+    }
 }

@@ -21,13 +21,8 @@ public sealed class PullRequestProcessingTests
     private static readonly string BaseHead = TestEvents.Sha(99);
 
     private static (Processing.DeliveryProcessor Processor, FilesByRevision Git, RecordingWriter Sink) Create(
-        Dictionary<string, string?> files, PullRequestCheckout checkout = PullRequestCheckout.Head)
-    {
-        var git = new FilesByRevision(files);
-        var writer = new RecordingWriter();
-        var settings = new ProcessorSettings { PullRequests = new PullRequestOptions { Checkout = checkout } };
-        return (settings.Processor(git, new OfflineKindResolver(), writer, writer), git, writer);
-    }
+        Dictionary<string, string?> files, PullRequestCheckout checkout = PullRequestCheckout.Head) =>
+        new ProcessorSettings { PullRequests = new PullRequestOptions { Checkout = checkout } }.OverFiles(files);
 
     private static JsonObject Metadata(RecordingWriter sink) => Assert.Single(Assert.Single(sink.Applied))["metadata"]!.AsObject();
 

@@ -11,12 +11,8 @@ public sealed class RefTipProcessingTests
     private const string Repository = "octo/hello";
     private const string Manifest = "apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: {generateName: w-}\n";
 
-    private static (Processing.DeliveryProcessor Processor, FilesByRevision Git, RecordingWriter Sink) Create(Dictionary<string, string?> files)
-    {
-        var git = new FilesByRevision(files);
-        var writer = new RecordingWriter();
-        return (new ProcessorSettings().Processor(git, new OfflineKindResolver(), writer, writer), git, writer);
-    }
+    private static (Processing.DeliveryProcessor Processor, FilesByRevision Git, RecordingWriter Sink) Create(Dictionary<string, string?> files) =>
+        new ProcessorSettings().OverFiles(files);
 
     private static Dictionary<string, string> Annotations(RecordingWriter sink) =>
         Assert.Single(Assert.Single(sink.Applied))["metadata"]!["annotations"]!.AsObject().ToDictionary(p => p.Key, p => p.Value!.GetValue<string>());
