@@ -6,8 +6,9 @@ namespace K8sWebhookHandler.Grains.Manifests;
 
 /// <summary>
 /// Stamps each object with the event's facts: the eight <c>k8s-webhook-handler.io/*</c> annotations (and a pull
-/// request's or a dispatch's own, <see cref="Annotations"/>) merged into the user's own, the handler's labels (<see cref="HandlerLabels"/>), and for a <c>generateName</c> object a name
-/// derived from the delivery and revision, so that a retried create finds the object it made the first time.
+/// request's or a dispatch's own, <see cref="Annotations"/>) merged into the user's own, the handler's labels
+/// (<see cref="Labels"/>), and for a <c>generateName</c> object a name derived from the delivery and revision, so that
+/// a retried create finds the object it made the first time.
 /// </summary>
 public static class ManifestStamper
 {

@@ -27,6 +27,12 @@ public sealed class DeliveryTargets(IRevisionGraph graph, PullRequestOptions pul
     /// <summary>What <paramref name="e"/> runs; null, and why, when the ref it names does not exist on the server.</summary>
     public async Task<(DeliveryTarget? Target, string? Missing)> ResolveAsync(WebhookEvent e, CancellationToken cancellationToken)
     {
+        if (e is { Kind: EventKind.PullRequest, PullRequest: null })
+        {
+            // Without them it cannot be told whether the head is a fork's, whose manifest must never be read.
+            throw new DeliveryRefusedException("the pull_request delivery carries no pull request facts (number, head and base)");
+        }
+
         var (stamped, missing) = await RunsAtAsync(e, cancellationToken);
         if (stamped is null)
         {

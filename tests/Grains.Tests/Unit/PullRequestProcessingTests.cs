@@ -108,6 +108,18 @@ public sealed class PullRequestProcessingTests
     }
 
     [Fact]
+    public async Task PullRequestWithoutItsFacts_IsRejected_AndNothingIsRead()
+    {
+        var (processor, git, sink) = Create(new() { [Head] = ForkManifest, [BaseHead] = BaseManifest });
+
+        var result = await processor.ProcessAsync(PullRequest(Repository, 7, Head) with { PullRequest = null }, null, CancellationToken.None);
+
+        Assert.Equal((DeliveryState.Rejected, "the pull_request delivery carries no pull request facts (number, head and base)"), (result.State, result.Reason));
+        Assert.Empty(git.Reads);
+        Assert.Empty(sink.Applied);
+    }
+
+    [Fact]
     public async Task MergeCheckout_RunsTheTestMergeUnderItsRef_ReadStampedAndSupersededThere()
     {
         var merge = TestEvents.Sha(70);
