@@ -81,7 +81,7 @@ public sealed class SupersedeDecisionTests(ClusterFixture fixture) : IClassFixtu
         var head = await RunAsync(repository, Push(repository, C("qq"), C("y1"), forced: true));
 
         Assert.Equal(DeliveryState.Stale, notHead.State);
-        Assert.Contains("not the branch's head", notHead.Reason);
+        Assert.Contains("not the tip of refs/heads/main", notHead.Reason);
         Assert.Equal(DeliveryState.Applied, head.State);
     }
 
