@@ -11,7 +11,7 @@ namespace K8sWebhookHandler.Api.Tests;
 /// Hostile variants of GitHub's real push payload (<c>push/payload.json</c>): every one is refused with a reason
 /// that names the field, or, where GitHub could send it, accepted with what is stored bounded.
 /// </summary>
-public sealed class HostilePayloadTests
+public sealed partial class HostilePayloadTests
 {
     private static readonly DeliveryId Delivery = DeliveryId.Parse("hostile-1");
 

@@ -30,6 +30,37 @@ public sealed class RenderCommandTests
         Assert.Equal("This is a simple hello world example.\n", workflow["metadata"]!["annotations"]!["workflows.argoproj.io/description"]!.GetValue<string>());
     }
 
+    [Theory]
+    [InlineData("pull_request/synchronize.payload.json", "pull_request", "synchronize", "refs/pull/2/head", "ec26c3e57ca3a959ca5aad62de7213c562f8c821",
+        "f95f852bd8fca8fcc58a9a2d6c842781e32a215e")]
+    [InlineData("pull_request/closed.payload.json", "pull_request", "closed", "refs/pull/2/head", "ec26c3e57ca3a959ca5aad62de7213c562f8c821",
+        "f95f852bd8fca8fcc58a9a2d6c842781e32a215e")]
+    [InlineData("merge_group/checks_requested.payload.json", "merge_group", "checks_requested",
+        "refs/heads/gh-readonly-queue/main/pr-104-929f8209d40f77f4abc622a499c93a83babdbe64", "2ffea6db159f6b6c47a24e778fb9ef40cf6b1c7d",
+        "380387fbc80638b734a49e1be1c4dfec1c01b33c")]
+    public async Task Render_WithAPullRequestOrMergeGroupPayload_StampsItsRefAndCommits(string payload, string eventType, string action, string gitRef,
+        string revision, string before)
+    {
+        var (exit, output, error) = await RenderAsync("--manifest", Path.Combine(RepositoryPaths.ArgoWorkflows, "hello-world.yaml"),
+            "--payload", Path.Combine(RepositoryPaths.GitHubWebhooks, payload), "--event", eventType);
+
+        Assert.True(exit == 0, error);
+        var annotations = Assert.Single(JsonNode.Parse(output)!.AsArray())!["metadata"]!["annotations"]!;
+        string Annotation(string name) => annotations[$"k8s-webhook-handler.io/{name}"]!.GetValue<string>();
+        Assert.Equal((gitRef, revision, before), (Annotation("ref"), Annotation("revision"), Annotation("before")));
+        Assert.Equal((eventType, action), (Annotation("event_type"), Annotation("event_action")));
+    }
+
+    [Fact]
+    public async Task Render_WithAPayloadOfAnotherEvent_ExitsOneWithTheFieldThatIsMissing()
+    {
+        var (exit, output, error) = await RenderAsync("--manifest", Path.Combine(RepositoryPaths.ArgoWorkflows, "hello-world.yaml"),
+            "--payload", Path.Combine(RepositoryPaths.GitHubWebhooks, "push", "payload.json"), "--event", "pull_request");
+
+        Assert.Equal((1, ""), (exit, output));
+        Assert.Equal("render: pull_request is missing", error.Trim());
+    }
+
     [Fact]
     public async Task Render_IsDeterministic()
     {

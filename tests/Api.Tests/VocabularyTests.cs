@@ -12,6 +12,7 @@ public sealed class VocabularyTests
     [InlineData("refs/heads/feature/x-1.2_y", GitRefKind.Branch, "feature/x-1.2_y")]
     [InlineData("refs/tags/v1.2.0", GitRefKind.Tag, "v1.2.0")]
     [InlineData("refs/pull/42/head", GitRefKind.PullRequest, "42")]
+    [InlineData("refs/pull/42/merge", GitRefKind.PullRequest, "42")]
     [InlineData("", GitRefKind.None, "")]
     public void GitRef_Parse_KnowsItsKindAndShortName(string value, GitRefKind kind, string shortName)
     {
@@ -31,7 +32,7 @@ public sealed class VocabularyTests
     [InlineData("refs/pull/0/head")]
     [InlineData("refs/pull/01/head")]
     [InlineData("refs/pull/x/head")]
-    [InlineData("refs/pull/1/merge")]
+    [InlineData("refs/pull/1/tail")]
     [InlineData("refs/pull//head")]
     [InlineData("refs/heads/main\n")]
     public void GitRef_Parse_RefusesWhatIntakeRefuses(string value)
@@ -84,8 +85,14 @@ public sealed class VocabularyTests
     [InlineData("check_run", EventKind.CheckRun)]
     [InlineData("ping", EventKind.Ping)]
     [InlineData("repository_dispatch", EventKind.RepositoryDispatch)]
+    [InlineData("pull_request", EventKind.PullRequest)]
+    [InlineData("merge_group", EventKind.MergeGroup)]
+    [InlineData("issue_comment", EventKind.IssueComment)]
+    [InlineData("release", EventKind.Release)]
+    [InlineData("deployment", EventKind.Deployment)]
+    [InlineData("workflow_dispatch", EventKind.WorkflowDispatch)]
     [InlineData("issues", EventKind.Other)]
-    [InlineData("pull_request", EventKind.Other)]
+    [InlineData("pull_request_review", EventKind.Other)]
     public void EventType_KeepsGitHubsName_AndKnowsItsKind(string name, EventKind kind)
     {
         var type = EventType.Parse(name);

@@ -1,4 +1,6 @@
 using System.Reflection;
+using K8sWebhookHandler.Abstractions;
+using K8sWebhookHandler.Abstractions.Events;
 using K8sWebhookHandler.Api.Webhooks;
 using K8sWebhookHandler.Testing.Handler;
 using Microsoft.AspNetCore.Http;
@@ -135,6 +137,48 @@ public sealed class WebhookIntakeTests
         var refusal = Refusal(await Intake().HandleAsync(context));
 
         Assert.Equal((400, "form body without a payload field"), refusal);
+    }
+
+    [Theory]
+    [InlineData(DeliveryStatus.Queued, "queued")]
+    [InlineData(DeliveryStatus.Duplicate, "duplicate")]
+    [InlineData(DeliveryStatus.Ignored, "ignored")]
+    [InlineData(DeliveryStatus.AwaitingApproval, "awaiting-approval")]
+    public async Task SignedPullRequest_IsAnsweredWithTheGrainsStatus_InKebabCase(DeliveryStatus status, string answer)
+    {
+        var options = Options.Create(new WebhookOptions { WebhookSecrets = [Secret], MaxBodyBytes = Cap });
+        var grains = DispatchProxy.Create<IGrainFactory, AnsweringGrains>();
+        ((AnsweringGrains)(object)grains).Status = status;
+        var intake = new WebhookIntake(new SignatureVerifier(options), grains, options, TimeProvider.System, NullLogger<WebhookIntake>.Instance);
+        var content = System.Text.Encoding.UTF8.GetBytes(GitHubPayloads.Load("pull_request/opened.payload.json").ToJsonString());
+        var (context, _) = Request(content, content.Length, ("X-Hub-Signature-256", WebhookClient.Sign(Secret, content)), ("X-GitHub-Event", "pull_request"));
+
+        var accepted = Assert.IsType<Accepted<WebhookAnswer>>(await intake.HandleAsync(context));
+
+        Assert.Equal(new WebhookAnswer("intake-1", answer), accepted.Value);
+    }
+
+    /// <summary>A grain factory whose repository grains answer every delivery with <see cref="Status"/>.</summary>
+    public class AnsweringGrains : DispatchProxy
+    {
+        public DeliveryStatus Status { get; set; }
+
+        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
+        {
+            Assert.Equal(nameof(IGrainFactory.GetGrain), targetMethod?.Name);
+            var grain = DispatchProxy.Create<IRepositoryGrain, AnsweringGrain>();
+            ((AnsweringGrain)(object)grain).Status = Status;
+            return grain;
+        }
+    }
+
+    /// <summary>A repository grain that answers <see cref="IRepositoryGrain.Enqueue"/> with <see cref="Status"/>, and nothing else.</summary>
+    public class AnsweringGrain : DispatchProxy
+    {
+        public DeliveryStatus Status { get; set; }
+
+        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args) =>
+            targetMethod?.Name == nameof(IRepositoryGrain.Enqueue) ? Task.FromResult(Status) : throw new InvalidOperationException($"{targetMethod?.Name} was called");
     }
 
     /// <summary>A grain factory that must never be used.</summary>

@@ -12,8 +12,10 @@ namespace K8sWebhookHandler.Api.Rendering;
 
 /// <summary>
 /// <c>render --manifest FILE [--payload FILE --event TYPE]</c>: prints, as a JSON array, exactly the objects the
-/// handler would send for a manifest and an event (the Go handler's <c>annotate</c> tool). Without a payload, a
-/// push to <c>refs/heads/main</c> of <c>local/render</c> at revision zero is assumed. It goes through the handler's
+/// handler would send for a manifest and an event (the Go handler's <c>annotate</c> tool). The payload is read by
+/// intake's own <see cref="WebhookParser"/>, so any event it parses renders (<c>push</c>, <c>pull_request</c> at
+/// <c>refs/pull/N/head</c>, <c>merge_group</c>, ...). Without a payload, a push to <c>refs/heads/main</c> of
+/// <c>local/render</c> at revision zero is assumed. It goes through the handler's
 /// own <see cref="ManifestPipeline"/>, planning offline.
 /// </summary>
 public static class RenderCommand

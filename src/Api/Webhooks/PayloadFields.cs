@@ -11,6 +11,8 @@ internal enum FieldKind
     String,
     True,
     False,
+
+    /// <summary>An object; for the one kept whole (<see cref="PayloadPaths.Capture"/>) its compact JSON is the text.</summary>
     Object,
 
     /// <summary>A JSON number; its text is kept (as written, at most <see cref="PayloadFields.MaxNumberBytes"/>) for a wanted field.</summary>
@@ -22,15 +24,18 @@ internal enum FieldKind
 
     /// <summary>The field appears more than once in its object.</summary>
     Repeated,
+
+    /// <summary>An object kept whole (<see cref="PayloadPaths.Capture"/>) that broke its bounds; the text is the rule it broke.</summary>
+    OutOfBounds,
 }
 
-/// <summary>One field the handler reads: its kind and, for a string, its text.</summary>
+/// <summary>One field the handler reads: its kind and, for a string, a number or an object kept whole, its text.</summary>
 internal readonly record struct PayloadField(FieldKind Kind, string? Text = null);
 
 /// <summary>
 /// The few fields of a payload the handler reads, taken in one streaming pass with <see cref="Utf8JsonReader"/>:
-/// the whole document is checked to be JSON, but only the wanted fields are kept. Memory is bounded by the
-/// largest single token (a long string in a field nobody reads), never by the document.
+/// the whole document is checked to be JSON, but only the wanted fields (<see cref="PayloadPaths"/>) are kept. Memory is
+/// bounded by the largest single token (a long string in a field nobody reads), never by the document.
 /// </summary>
 internal sealed class PayloadFields
 {
@@ -49,23 +54,16 @@ internal sealed class PayloadFields
     /// <summary>Longest number kept as text: more digits than any 64-bit integer has.</summary>
     public const int MaxNumberBytes = 32;
 
-    private static readonly HashSet<string> Containers = ["repository", "installation", "check_suite", "check_run", "check_run.check_suite"];
-
-    private static readonly HashSet<string> Leaves =
-    [
-        "action", "ref", "ref_type", "after", "before", "created", "deleted", "forced",
-        "repository.full_name", "repository.clone_url", "repository.git_url", "repository.ssh_url", "repository.default_branch",
-        "installation.id",
-        "check_suite.head_branch", "check_suite.head_sha", "check_suite.before",
-        "check_run.check_suite.head_branch", "check_run.check_suite.head_sha", "check_run.check_suite.before",
-    ];
-
     private readonly Dictionary<string, PayloadField> _fields = new(StringComparer.Ordinal);
 
     // Per open container, its path when it is one the handler reads into, null otherwise.
     private readonly Stack<string?> _open = new();
     private string? _pending;
     private bool _started;
+
+    // The object being kept whole (PayloadPaths.Capture), while the reader is inside it.
+    private JsonCapture? _capture;
+    private string? _capturePath;
 
     private PayloadFields()
     {
@@ -147,19 +145,22 @@ internal sealed class PayloadFields
             return;
         }
 
+        if (_capture is not null)
+        {
+            Continue(ref reader);
+            return;
+        }
+
         switch (reader.TokenType)
         {
             case JsonTokenType.PropertyName:
-                _pending = _open.Peek() is { } parent && RawLength(ref reader) <= MaxNameBytes
-                    ? (parent.Length == 0 ? reader.GetString()! : $"{parent}.{reader.GetString()}")
-                    : null;
+                _pending = PathOf(ref reader);
                 return;
             case JsonTokenType.StartObject:
-                OpenObject(Take());
+                OpenObject(ref reader, Take());
                 return;
             case JsonTokenType.StartArray:
-                Record(Take(), FieldKind.Other);
-                _open.Push(null);
+                OpenArray();
                 return;
             case JsonTokenType.EndObject or JsonTokenType.EndArray:
                 _open.Pop();
@@ -176,12 +177,45 @@ internal sealed class PayloadFields
         }
     }
 
-    /// <summary>An object at <paramref name="path"/>: the handler reads into it only when it is one of <see cref="Containers"/>.</summary>
-    private void OpenObject(string? path)
+    /// <summary>An array: recorded as there (the handler keeps no array), and read past.</summary>
+    private void OpenArray()
     {
-        var reads = path is not null && Containers.Contains(path);
+        Record(Take(), FieldKind.Other);
+        _open.Push(null);
+    }
+
+    /// <summary>The dotted path of the property the reader is on, inside a container the handler reads into; null elsewhere.</summary>
+    private string? PathOf(ref Utf8JsonReader reader) =>
+        _open.Peek() is { } parent && RawLength(ref reader) <= MaxNameBytes
+            ? (parent.Length == 0 ? reader.GetString()! : $"{parent}.{reader.GetString()}")
+            : null;
+
+    /// <summary>
+    /// An object at <paramref name="path"/>: kept whole when it is the one <see cref="PayloadPaths.Capture"/> names, read
+    /// into when it is one of <see cref="PayloadPaths.Containers"/>, read past otherwise.
+    /// </summary>
+    private void OpenObject(ref Utf8JsonReader reader, string? path)
+    {
+        if (PayloadPaths.Capture(path) is { } capture)
+        {
+            (_capture, _capturePath) = (capture, path);
+            Continue(ref reader);
+            return;
+        }
+
+        var reads = path is not null && PayloadPaths.Containers.Contains(path);
         Record(path, reads ? FieldKind.Object : FieldKind.Other);
         _open.Push(reads ? path : null);
+    }
+
+    /// <summary>Hands a token of the object being kept whole to its capture; once the object ends, records it.</summary>
+    private void Continue(ref Utf8JsonReader reader)
+    {
+        if (_capture!.Add(ref reader))
+        {
+            Record(_capturePath, _capture.Field);
+            (_capture, _capturePath) = (null, null);
+        }
     }
 
     private static FieldKind ScalarKind(JsonTokenType token) => token switch
@@ -195,11 +229,11 @@ internal sealed class PayloadFields
     /// <summary>A string is only materialised for a wanted field, and only when it is short enough to be kept.</summary>
     private void VisitString(ref Utf8JsonReader reader, string? path)
     {
-        if (path is null || !Leaves.Contains(path))
+        if (path is null || !PayloadPaths.Leaves.Contains(path))
         {
             Record(path, FieldKind.Other);
         }
-        else if (RawLength(ref reader) > MaxRawStringBytes)
+        else if (RawLength(ref reader) > PayloadPaths.MaxRawBytes(path))
         {
             Record(path, FieldKind.TooLong);
         }
@@ -212,7 +246,7 @@ internal sealed class PayloadFields
     /// <summary>A number is kept as its text for a wanted field, when it is short enough to be an integer at all.</summary>
     private void VisitNumber(ref Utf8JsonReader reader, string? path)
     {
-        var kept = path is not null && Leaves.Contains(path) && RawLength(ref reader) <= MaxNumberBytes;
+        var kept = path is not null && PayloadPaths.Leaves.Contains(path) && RawLength(ref reader) <= MaxNumberBytes;
         Record(path, kept ? new PayloadField(FieldKind.Number, System.Text.Encoding.ASCII.GetString(reader.ValueSpan)) : new PayloadField(FieldKind.Other));
     }
 
@@ -227,7 +261,7 @@ internal sealed class PayloadFields
 
     private void Record(string? path, PayloadField field)
     {
-        if (path is null || !(Leaves.Contains(path) || Containers.Contains(path)))
+        if (!PayloadPaths.IsWanted(path))
         {
             return;
         }

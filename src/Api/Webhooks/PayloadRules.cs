@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using K8sWebhookHandler.Abstractions.Events;
 using K8sWebhookHandler.Abstractions.Identity;
@@ -22,6 +23,18 @@ internal static partial class PayloadRules
     [GeneratedRegex(@"\A[A-Za-z0-9._-]{1,100}\z")]
     private static partial Regex DispatchType();
 
+    [GeneratedRegex(@"\A[A-Za-z0-9-]{1,39}(\[bot\])?\z")]
+    private static partial Regex LoginShape();
+
+    [GeneratedRegex(@"\A[A-Z_]{1,32}\z")]
+    private static partial Regex AssociationShape();
+
+    /// <summary>Largest issue or pull request number accepted (nine digits, as in <c>refs/pull/N/head</c>).</summary>
+    public const int MaxNumber = 999_999_999;
+
+    /// <summary>Whether <paramref name="value"/> is a commit id: 40 lower-case hex digits.</summary>
+    public static bool IsSha(string value) => Sha().IsMatch(value);
+
     /// <summary>An action as GitHub's own are: <c>[a-z_]{1,64}</c> (the event's name has the same shape, see <see cref="EventType"/>).</summary>
     public static bool IsWord(string value) => Word().IsMatch(value);
 
@@ -33,7 +46,7 @@ internal static partial class PayloadRules
         {
             FieldKind.Missing or FieldKind.Null => null,
             FieldKind.String => field.Text,
-            FieldKind.TooLong => throw Refused(path, $"is longer than {PayloadFields.MaxRawStringBytes} bytes"),
+            FieldKind.TooLong => throw Refused(path, $"is longer than {PayloadPaths.MaxRawBytes(path)} bytes"),
             FieldKind.Repeated => throw Refused(path, "appears more than once"),
             _ => throw Refused(path, "must be a string"),
         };
@@ -41,6 +54,15 @@ internal static partial class PayloadRules
 
     public static string RequiredString(PayloadFields fields, string path) =>
         OptionalString(fields, path) ?? throw Refused(path, "is missing");
+
+    /// <summary>A repository's <c>owner/name</c>, as <see cref="RepositoryKey"/> accepts it.</summary>
+    public static string RepositoryName(PayloadFields fields, string path)
+    {
+        var fullName = RequiredString(fields, path);
+        return RepositoryKey.TryParse(fullName, out _)
+            ? fullName
+            : throw Refused(path, "is not owner/name: ASCII letters, digits and '-' or '_' (at most 39) / letters, digits, '.', '-' or '_' (at most 100)");
+    }
 
     /// <summary>A commit id: 40 lower-case hex digits; empty when <paramref name="required"/> is false and there is none.</summary>
     public static string Revision(PayloadFields fields, string path, bool required)
@@ -52,6 +74,10 @@ internal static partial class PayloadRules
     /// <summary>A full ref under <c>refs/heads/</c> or <c>refs/tags/</c> with a valid name.</summary>
     public static GitRef FullRef(string path, string value) =>
         GitRef.TryParse(value, out var gitRef) && (gitRef.IsBranch || gitRef.IsTag) ? gitRef : throw Refused(path, RefRule);
+
+    /// <summary>A full ref under <c>refs/heads/</c> with a valid name.</summary>
+    public static GitRef FullBranchRef(string path, string value) =>
+        GitRef.TryParse(value, out var gitRef) && gitRef.IsBranch ? gitRef : throw Refused(path, BranchRule);
 
     /// <summary>A branch or tag name without its prefix.</summary>
     public static string ShortRef(string path, string value) =>
@@ -110,16 +136,78 @@ internal static partial class PayloadRules
         }
 
         var id = fields["installation.id"];
-        return id.Kind == FieldKind.Number && long.TryParse(id.Text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) && value > 0
+        return id.Kind == FieldKind.Number && long.TryParse(id.Text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0
             ? value
             : throw Refused("installation.id", "must be a positive integer of at most 19 digits");
     }
 
+    /// <summary>
+    /// A GitHub login: <c>[A-Za-z0-9-]{1,39}</c>, optionally followed by <c>[bot]</c> (an App's account, e.g.
+    /// <c>dependabot[bot]</c>).
+    /// </summary>
+    public static string Login(PayloadFields fields, string path) =>
+        Matching(fields, path, LoginShape(), "is not a login: [A-Za-z0-9-]{1,39}, optionally followed by [bot]");
+
+    /// <summary>An <c>author_association</c> as GitHub writes them (<c>OWNER</c>, <c>FIRST_TIME_CONTRIBUTOR</c>, ...): <c>[A-Z_]{1,32}</c>.</summary>
+    public static string AuthorAssociation(PayloadFields fields, string path) =>
+        Matching(fields, path, AssociationShape(), "is not [A-Z_]{1,32}");
+
+    /// <summary>An issue or pull request number: a JSON integer from 1 to <see cref="MaxNumber"/>, digits only.</summary>
+    public static int Number(PayloadFields fields, string path)
+    {
+        var field = fields[path];
+        return field.Kind switch
+        {
+            FieldKind.Number when int.TryParse(field.Text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value is >= 1 and <= MaxNumber => value,
+            FieldKind.Missing or FieldKind.Null => throw Refused(path, "is missing"),
+            FieldKind.Repeated => throw Refused(path, "appears more than once"),
+            _ => throw Refused(path, $"must be an integer from 1 to {MaxNumber}"),
+        };
+    }
+
+    /// <summary>Whether an object is there: true for an object, false when it is missing or JSON null; anything else is refused.</summary>
+    public static bool ObjectOrAbsent(PayloadFields fields, string path) => fields[path].Kind switch
+    {
+        FieldKind.Object => true,
+        FieldKind.Missing or FieldKind.Null => false,
+        FieldKind.Repeated => throw Refused(path, "appears more than once"),
+        FieldKind.OutOfBounds => throw Refused(path, fields[path].Text!),
+        _ => throw Refused(path, "must be an object"),
+    };
+
+    /// <summary>An object that must be there.</summary>
+    public static void RequiredObject(PayloadFields fields, string path)
+    {
+        if (!ObjectOrAbsent(fields, path))
+        {
+            throw Refused(path, "is missing");
+        }
+    }
+
+    /// <summary>A flag: true or false; missing or JSON null is false.</summary>
+    public static bool Flag(PayloadFields fields, string path) => fields[path].Kind switch
+    {
+        FieldKind.True => true,
+        FieldKind.False or FieldKind.Missing or FieldKind.Null => false,
+        FieldKind.Repeated => throw Refused(path, "appears more than once"),
+        _ => throw Refused(path, "must be true or false"),
+    };
+
     public static WebhookPayloadException Refused(string path, string rule) => new($"{path} {rule}");
 
-    private static readonly string RefRule =
-        $"is not a valid branch or tag: refs/heads/ or refs/tags/ and a name of at most {GitRefName.MaxBytes} printable ASCII characters " +
+    private static string Matching(PayloadFields fields, string path, Regex shape, string rule)
+    {
+        var value = RequiredString(fields, path);
+        return shape.IsMatch(value) ? value : throw Refused(path, rule);
+    }
+
+    private static readonly string NameRule =
+        $"and a name of at most {GitRefName.MaxBytes} printable ASCII characters " +
         "that git check-ref-format accepts (no space, ~^:?*[\\, '..', '@{', '//', '.lock' or leading '.' in a component, no trailing '/' or '.')";
+
+    private static readonly string RefRule = "is not a valid branch or tag: refs/heads/ or refs/tags/ " + NameRule;
+
+    private static readonly string BranchRule = "is not a valid branch: refs/heads/ " + NameRule;
 
     private static string WithoutCredentials(string url)
     {

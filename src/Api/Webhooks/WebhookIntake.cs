@@ -77,14 +77,17 @@ public sealed partial class WebhookIntake(
 
         if (webhookEvent is null)
         {
-            return TypedResults.Accepted((string?)null, new WebhookAnswer(delivery.Value, "ignored"));
+            return TypedResults.Accepted((string?)null, new WebhookAnswer(delivery.Value, Answer(DeliveryStatus.Ignored)));
         }
 
         var key = webhookEvent.Repository.Key;
         var status = await grains.GetGrain<IRepositoryGrain>(key.Value).Enqueue(webhookEvent);
         LogAccepted(logger, key.Value, webhookEvent.Ref.Value, delivery.Value, eventType.Name, status);
-        return TypedResults.Accepted((string?)null, new WebhookAnswer(delivery.Value, status.ToString().ToLowerInvariant()));
+        return TypedResults.Accepted((string?)null, new WebhookAnswer(delivery.Value, Answer(status)));
     }
+
+    /// <summary>The status as the answer spells it, in kebab case: <c>queued</c>, <c>duplicate</c>, <c>ignored</c>, <c>awaiting-approval</c>.</summary>
+    public static string Answer(DeliveryStatus status) => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(status.ToString());
 
     private static IResult Refuse(int status, string reason) => TypedResults.Json(new WebhookError(reason), statusCode: status);
 

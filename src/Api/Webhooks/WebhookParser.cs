@@ -9,9 +9,10 @@ public sealed class WebhookPayloadException(string message) : Exception(message)
 
 /// <summary>
 /// Reads only what the handler needs from a GitHub payload: the repository, and per event type the ref, the
-/// revision and the push flags, each checked against its bounds (<see cref="PayloadRules"/>) and typed here, once:
-/// the repository's key, the <see cref="GitRef"/>, the <see cref="EventType"/>. Payloads are large and full of
-/// nulls; everything else is read past, never kept.
+/// revision and the push flags (<see cref="EventTargets"/>), a pull request's or a comment's facts
+/// (<see cref="PullRequestPayload"/>) and a dispatch's client payload, each checked against its bounds
+/// (<see cref="PayloadRules"/>) and typed here, once: the repository's key, the <see cref="GitRef"/>, the
+/// <see cref="EventType"/>. Payloads are large and full of nulls; everything else is read past, never kept.
 /// </summary>
 public static class WebhookParser
 {
@@ -41,19 +42,17 @@ public static class WebhookParser
         }
 
         var repository = Repository(fields);
-        var (gitRef, revision, before) = eventType.Kind switch
-        {
-            EventKind.Push => (FullRef("ref", RequiredString(fields, "ref")), Revision(fields, "after", required: true), Revision(fields, "before", required: false)),
-            EventKind.Delete or EventKind.Create => (BranchOrTag(fields), "", ""),
-            EventKind.CheckSuite => Suite(fields, "check_suite"),
-            EventKind.CheckRun => Suite(fields, "check_run.check_suite"),
-            _ => (GitRef.None, "", ""),
-        };
-        var push = eventType.Kind == EventKind.Push;
-        return new WebhookEvent(delivery, eventType, Action(fields, eventType), gitRef, revision, before,
+        var kind = eventType.Kind;
+        var action = Action(fields, eventType);
+        var target = EventTargets.Of(kind, action, fields);
+        var push = kind == EventKind.Push;
+        return new WebhookEvent(delivery, eventType, action, target.Ref, target.Revision, target.Before,
             push && Flag(fields, "created"), push && Flag(fields, "deleted"), push && Flag(fields, "forced"), repository, receivedAt)
         {
             Installation = Installation(fields),
+            PullRequest = kind == EventKind.PullRequest ? PullRequestPayload.Facts(fields) : null,
+            Comment = kind == EventKind.IssueComment ? PullRequestPayload.Comment(fields) : null,
+            ClientPayload = kind == EventKind.RepositoryDispatch ? ClientPayload(fields) : null,
         };
     }
 
@@ -64,44 +63,15 @@ public static class WebhookParser
 
     private static RepositoryFacts Repository(PayloadFields fields)
     {
-        var fullName = RequiredString(fields, "repository.full_name");
-        if (!RepositoryKey.TryParse(fullName, out _))
-        {
-            throw Refused("repository.full_name", "is not owner/name: ASCII letters, digits and '-' or '_' (at most 39) / letters, digits, '.', '-' or '_' (at most 100)");
-        }
-
+        var fullName = RepositoryName(fields, "repository.full_name");
         var defaultBranch = OptionalString(fields, "repository.default_branch") is { } branch ? ShortRef("repository.default_branch", branch) : "main";
         return new RepositoryFacts(fullName, Url(fields, "repository.clone_url"), Url(fields, "repository.git_url"), Url(fields, "repository.ssh_url"), defaultBranch);
     }
 
-    /// <summary>A <c>delete</c> or <c>create</c> event names the branch or tag by its short name and <c>ref_type</c>.</summary>
-    private static GitRef BranchOrTag(PayloadFields fields)
-    {
-        var name = ShortRef("ref", RequiredString(fields, "ref"));
-        return OptionalString(fields, "ref_type") switch
-        {
-            "branch" => GitRef.Branch(name),
-            "tag" => GitRef.Tag(name),
-            _ => throw Refused("ref_type", "must be branch or tag"),
-        };
-    }
-
-    /// <summary>A check suite's head branch (none for some suites, e.g. from forks) and head commit.</summary>
-    private static (GitRef Ref, string Revision, string Before) Suite(PayloadFields fields, string suite)
-    {
-        if (fields[suite].Kind is not FieldKind.Object)
-        {
-            return fields[suite].Kind is FieldKind.Missing or FieldKind.Null ? (GitRef.None, "", "") : throw Refused(suite, "must be an object");
-        }
-
-        var branch = OptionalString(fields, $"{suite}.head_branch") is { Length: > 0 } name ? GitRef.Branch(ShortRef($"{suite}.head_branch", name)) : GitRef.None;
-        return (branch, Revision(fields, $"{suite}.head_sha", required: true), Revision(fields, $"{suite}.before", required: false));
-    }
-
-    private static bool Flag(PayloadFields fields, string path) => fields[path].Kind switch
-    {
-        FieldKind.True => true,
-        FieldKind.False or FieldKind.Missing or FieldKind.Null => false,
-        _ => throw Refused(path, "must be true or false"),
-    };
+    /// <summary>
+    /// A <c>repository_dispatch</c>'s <c>client_payload</c> as compact JSON (bounded while it is read, see
+    /// <see cref="PayloadPaths.ClientPayload"/>); null when there is none.
+    /// </summary>
+    private static string? ClientPayload(PayloadFields fields) =>
+        ObjectOrAbsent(fields, PayloadPaths.ClientPayload) ? fields[PayloadPaths.ClientPayload].Text : null;
 }

@@ -16,6 +16,6 @@ public enum DeliveryState
     /// <summary>A pull request from an untrusted author: nothing runs until a trusted author comments <c>/ok-to-test</c>.</summary>
     AwaitingApproval,
 
-    /// <summary>A comment whose command (<c>/ok-to-test</c>, <c>/retest</c>) queued its pull request's head commit.</summary>
+    /// <summary>A comment whose command (<c>/ok-to-test</c>, <c>/retest</c>) approved or queued its pull request's head commit.</summary>
     Triggered,
 }

@@ -10,6 +10,7 @@ namespace K8sWebhookHandler.Abstractions.Reporting;
 /// <item><term><see cref="Errored"/></term><description><c>error</c> / <c>completed</c>, <c>failure</c></description></item>
 /// <item><term><see cref="Superseded"/></term><description><c>error</c> / <c>completed</c>, <c>cancelled</c></description></item>
 /// <item><term><see cref="Refused"/></term><description><c>error</c> / <c>completed</c>, <c>failure</c> (the reason in the summary)</description></item>
+/// <item><term><see cref="Waiting"/></term><description><c>pending</c> / <c>queued</c> (nothing runs until someone acts)</description></item>
 /// </list>
 /// </summary>
 public enum ReportOutcome
@@ -20,4 +21,7 @@ public enum ReportOutcome
     Errored,
     Superseded,
     Refused,
+
+    /// <summary>Nothing runs yet: a pull request waits for a trusted author's approval.</summary>
+    Waiting,
 }

@@ -24,17 +24,18 @@ public static class ReportShapes
     /// <summary>The commit status state of an outcome.</summary>
     public static CommitState State(ReportOutcome outcome) => outcome switch
     {
-        ReportOutcome.Running => CommitState.Pending,
+        ReportOutcome.Running or ReportOutcome.Waiting => CommitState.Pending,
         ReportOutcome.Succeeded => CommitState.Success,
         ReportOutcome.Failed => CommitState.Failure,
         ReportOutcome.Errored or ReportOutcome.Superseded or ReportOutcome.Refused => CommitState.Error,
         _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "not a report outcome"),
     };
 
-    /// <summary>The check run status and conclusion of an outcome: <c>in_progress</c> without one, else <c>completed</c>.</summary>
+    /// <summary>The check run status and conclusion of an outcome: <c>queued</c> or <c>in_progress</c> without one, else <c>completed</c>.</summary>
     public static (CheckStatus Status, CheckConclusion? Conclusion) Check(ReportOutcome outcome) => outcome switch
     {
         ReportOutcome.Running => (CheckStatus.InProgress, null),
+        ReportOutcome.Waiting => (CheckStatus.Queued, null),
         ReportOutcome.Succeeded => (CheckStatus.Completed, CheckConclusion.Success),
         ReportOutcome.Failed or ReportOutcome.Errored or ReportOutcome.Refused => (CheckStatus.Completed, CheckConclusion.Failure),
         ReportOutcome.Superseded => (CheckStatus.Completed, CheckConclusion.Cancelled),

@@ -28,6 +28,9 @@ public static class ReportRules
     /// <summary>A Workflow just made, or pending or running.</summary>
     public static (ReportOutcome Outcome, string Description) Running => (ReportOutcome.Running, "running");
 
+    /// <summary>The description of a pull request's commit that runs once a trusted author approves it.</summary>
+    public const string AwaitingApproval = "waiting for approval: a maintainer must comment /ok-to-test";
+
     /// <summary>The description of a Workflow stopped because <paramref name="revision"/> superseded it.</summary>
     public static string SupersededBy(string revision) => $"superseded by {(revision.Length > 7 ? revision[..7] : revision)}";
 

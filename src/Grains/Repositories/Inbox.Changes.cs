@@ -26,6 +26,7 @@ public sealed partial class Inbox
         ReportSent sent => ApplyReportSent(sent),
         ReportDeferred deferred => ApplyReportDeferred(deferred),
         ReportDropped dropped => ApplyReportDropped(dropped),
+        PullRequestApproved approved => ApplyApproved(approved),
         _ => throw new ArgumentException($"{change.GetType().Name} is not a change the inbox knows", nameof(change)),
     };
 
@@ -51,8 +52,13 @@ public sealed partial class Inbox
         }
 
         var record = new DeliveryRecord(e.Delivery, e.EventType, e.Action, e.Ref, e.Revision, e.ReceivedAt,
-            change.IgnoredAs ?? DeliveryState.Queued, change.Reason, 0, [], queued ? null : now, Before: e.Before, Deleted: e.Deleted);
+            change.IgnoredAs ?? DeliveryState.Queued, change.Reason, 0, [], queued ? null : now, Before: e.Before, Deleted: e.Deleted)
+        {
+            PullRequest = e.PullRequest,
+            ClientPayload = e.ClientPayload,
+        };
         AddRecord(record);
+        NotePullRequest(change);
         return record;
     }
 
@@ -60,6 +66,7 @@ public sealed partial class Inbox
     {
         var again = change.Event;
         State.Inbox.Add(new PendingDelivery(again, 0, change.At, null, change.At));
+        NotePullRequestQueued(change);
         return UpdateRecord(again.Delivery, r => r with { State = DeliveryState.Queued, Reason = change.Reason, Attempts = 0, CompletedAt = null, Rerun = again.Rerun });
     }
 
@@ -97,6 +104,7 @@ public sealed partial class Inbox
         var (attempted, now) = (State.Inbox[index], change.At);
         var e = attempted.Event;
         State.Inbox.RemoveAt(index);
+        ForgetClosedPullRequest(e);
 
         // The ref's tip moves with pushes and deletions only: a re-requested check on an old commit, or an
         // operator's re-run of an old delivery, must not rewind it.

@@ -8,7 +8,7 @@ namespace K8sWebhookHandler.Grains.Repositories;
 public sealed partial class Inbox
 {
     /// <summary>
-    /// Adds a record; beyond <c>HistoryLimit</c> the oldest go, failed ones last, pending ones never. Usually one record
+    /// Adds a record; beyond <c>HistoryLimit</c> the oldest go, failed and awaiting ones last, pending ones never. Usually one record
     /// goes, found by a walk from the oldest: no sort on every acknowledgement.
     /// </summary>
     private void AddRecord(DeliveryRecord record)
@@ -22,8 +22,9 @@ public sealed partial class Inbox
 
         var pending = State.Inbox.Select(p => p.Event.Delivery).ToHashSet();
 
-        // Failed records go last: they are what a redelivery or an operator's retry brings back.
-        excess -= RemoveOldestRecords(excess, r => r.State != DeliveryState.Failed && !pending.Contains(r.Delivery));
+        // Failed records go last: they are what a redelivery or an operator's retry brings back; so do those awaiting
+        // approval, which an /ok-to-test queues again.
+        excess -= RemoveOldestRecords(excess, r => r.State is not (DeliveryState.Failed or DeliveryState.AwaitingApproval) && !pending.Contains(r.Delivery));
         RemoveOldestRecords(excess, r => !pending.Contains(r.Delivery));
     }
 

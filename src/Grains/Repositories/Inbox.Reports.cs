@@ -63,17 +63,20 @@ public sealed partial class Inbox
     }
 
     /// <summary>
-    /// The delivery's own context: a refusal or failure says why; a later success of the same commit (a retry, a
-    /// redelivery) clears an error reported there before. The same report twice in a row is not sent.
+    /// The delivery's own context: a refusal or failure says why, a pull request awaiting approval says it waits; a later
+    /// success of the same commit (a retry, a redelivery, an approval) clears what was reported there before. The same
+    /// report twice in a row is not sent.
     /// </summary>
-    private void QueueDeliveryReport(WebhookEvent e, DeliveryRecord outcome)
+    public void QueueDeliveryReport(WebhookEvent e, DeliveryRecord outcome)
     {
         var last = State.History.SelectMany(r => r.Reports ?? []).Where(r => r.Context == StatusContext.Default && r.Sha == e.Revision)
             .MaxBy(r => r.Sequence);
         var (reported, description) = outcome.State switch
         {
             DeliveryState.Rejected or DeliveryState.Failed => (ReportOutcome.Refused, outcome.Reason ?? outcome.State.ToString().ToLowerInvariant()),
-            DeliveryState.Applied when last is { Outcome: ReportOutcome.Refused } => (ReportOutcome.Succeeded, "applied"),
+            DeliveryState.AwaitingApproval => (ReportOutcome.Waiting, ReportRules.AwaitingApproval),
+            DeliveryState.Applied when last is { Outcome: ReportOutcome.Refused or ReportOutcome.Waiting } => (ReportOutcome.Succeeded, "applied"),
+            DeliveryState.NoManifest when last is { Outcome: ReportOutcome.Waiting } => (ReportOutcome.Succeeded, "no manifest"),
             _ => ((ReportOutcome?)null, ""),
         };
         if (reported is { } news && !(last?.Outcome == news && last.Description == description))

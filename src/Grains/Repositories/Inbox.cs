@@ -3,6 +3,7 @@ using K8sWebhookHandler.Abstractions.Identity;
 using K8sWebhookHandler.Abstractions.Inspection;
 using K8sWebhookHandler.Grains.Delivery;
 using K8sWebhookHandler.Grains.Processing;
+using K8sWebhookHandler.Grains.PullRequests;
 
 namespace K8sWebhookHandler.Grains.Repositories;
 
@@ -17,10 +18,14 @@ namespace K8sWebhookHandler.Grains.Repositories;
 /// <param name="options">Retention, limits, retries and <c>IgnoreRefs</c>.</param>
 /// <param name="time">The clock arrival, retention and retries are measured by.</param>
 /// <param name="changed">Told of every change made, after it is made, in order: what the grain writes to the journal.</param>
-public sealed partial class Inbox(Func<RepositoryState> state, DeliveryOptions options, TimeProvider time, Action<RepositoryChange>? changed = null)
+/// <param name="pullRequests">Drafts and whom pull requests trust; the defaults when null. Reading a journal needs none: a
+/// change never depends on them.</param>
+public sealed partial class Inbox(
+    Func<RepositoryState> state, DeliveryOptions options, TimeProvider time, Action<RepositoryChange>? changed = null, PullRequestOptions? pullRequests = null)
 {
     private readonly RetrySchedule _retries = new(options);
-    private readonly EventFilter _filter = new(options);
+    private readonly EventFilter _filter = new(options, pullRequests ?? new PullRequestOptions());
+    private readonly PullRequestTrust _trust = new(pullRequests ?? new PullRequestOptions());
 
     private RepositoryState State => state();
 
@@ -45,6 +50,16 @@ public sealed partial class Inbox(Func<RepositoryState> state, DeliveryOptions o
             return new Arrival(ArrivalKind.Ignored, e, now, ignored.State, ignored.Reason);
         }
 
+        if (e.PullRequest is { } pullRequest && e.Kind == EventKind.PullRequest)
+        {
+            return ExaminePullRequest(e, pullRequest, now);
+        }
+
+        if (e.Comment is { } comment && e.Kind == EventKind.IssueComment)
+        {
+            return ExamineComment(e, comment, now);
+        }
+
         // The signature does not cover the delivery id: a captured body resent under a new id changes nothing.
         return ReplayOf(e) is { } original
             ? new Arrival(ArrivalKind.Replay, e, now, Original: original)
@@ -52,18 +67,33 @@ public sealed partial class Inbox(Func<RepositoryState> state, DeliveryOptions o
     }
 
     /// <summary>
-    /// Accepts a new or ignored delivery: remembers its id, queues it when it is acted on (paired with its deletion
-    /// twin, and making a waiting delivery of its ref eligible now), and records it. Returns its record.
+    /// Accepts a new delivery, or one recorded final at once: remembers its id, queues it when it is acted on (paired
+    /// with its deletion twin, and making a waiting delivery of its ref eligible now), and records it; for a triggered
+    /// comment, records the approval its command gives and queues the pull request's delivery. Returns its record.
     /// </summary>
-    /// <exception cref="ArgumentException">The arrival is neither new nor ignored: there is nothing to accept.</exception>
+    /// <exception cref="ArgumentException">The arrival is a duplicate, replay or redelivery: there is nothing to accept.</exception>
     public DeliveryRecord Accept(Arrival arrival)
     {
-        if (arrival.Kind is not (ArrivalKind.New or ArrivalKind.Ignored))
+        if (arrival.Kind is not (ArrivalKind.New or ArrivalKind.Ignored or ArrivalKind.AwaitingApproval or ArrivalKind.Triggered))
         {
-            throw new ArgumentException($"A {arrival.Kind} arrival is not accepted: only new and ignored ones are.", nameof(arrival));
+            throw new ArgumentException($"A {arrival.Kind} arrival is not accepted: only new ones and those recorded final at once are.", nameof(arrival));
         }
 
-        return Record(new DeliveryAccepted(arrival.Event, arrival.At, arrival.IgnoredAs, arrival.Reason))!;
+        var record = Record(new DeliveryAccepted(arrival.Event, arrival.At, arrival.IgnoredAs, arrival.Reason))!;
+        if (arrival.Command is { } command)
+        {
+            if (command.Approve is { } sha)
+            {
+                Record(new PullRequestApproved(command.Number, sha, arrival.At));
+            }
+
+            if (command.Again is { } again)
+            {
+                Record(new DeliveryRequeued(again, command.AgainReason, arrival.At));
+            }
+        }
+
+        return record;
     }
 
     /// <summary>
@@ -76,7 +106,9 @@ public sealed partial class Inbox(Func<RepositoryState> state, DeliveryOptions o
     public OperatorRetry PlanRetry(DeliveryId delivery)
     {
         var record = Find(delivery);
-        if (record is null || record.State is DeliveryState.Ignored or DeliveryState.IgnoredRef || State.Repository is not { } facts)
+        // An untrusted pull request runs only on a trusted author's /ok-to-test, which GitHub shows on the pull request.
+        if (record is null || record.State is DeliveryState.Ignored or DeliveryState.IgnoredRef or DeliveryState.AwaitingApproval or DeliveryState.Triggered
+            || State.Repository is not { } facts)
         {
             return new OperatorRetry(RetryKind.Nothing, record);
         }
@@ -89,7 +121,11 @@ public sealed partial class Inbox(Func<RepositoryState> state, DeliveryOptions o
         // A failed delivery is finished as it was; any other outcome is run again under new object names.
         var rerun = record.State == DeliveryState.Failed ? record.Rerun : record.Rerun + 1;
         var again = new WebhookEvent(record.Delivery, record.EventType, record.Action, record.Ref, record.Revision, record.Before,
-            false, record.Deleted, false, facts, record.ReceivedAt, rerun);
+            false, record.Deleted, false, facts, record.ReceivedAt, rerun)
+        {
+            PullRequest = record.PullRequest,
+            ClientPayload = record.ClientPayload,
+        };
         return new OperatorRetry(RetryKind.Requeue, record, again);
     }
 

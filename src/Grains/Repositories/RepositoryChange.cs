@@ -24,6 +24,7 @@ namespace K8sWebhookHandler.Grains.Repositories;
 [JsonDerivedType(typeof(ReportSent), "report-sent")]
 [JsonDerivedType(typeof(ReportDeferred), "report-deferred")]
 [JsonDerivedType(typeof(ReportDropped), "report-dropped")]
+[JsonDerivedType(typeof(PullRequestApproved), "pull-request-approved")]
 public abstract record RepositoryChange(DateTimeOffset At);
 
 /// <summary>A new delivery accepted: queued, or recorded final at once as <paramref name="IgnoredAs"/>.</summary>
@@ -55,3 +56,6 @@ public sealed record ReportDeferred(long Sequence, int Attempts, DateTimeOffset 
 
 /// <summary>The report is not sent: GitHub refused it, or it waited too long.</summary>
 public sealed record ReportDropped(long Sequence, string Reason, DateTimeOffset At) : RepositoryChange(At);
+
+/// <summary>A trusted author's <c>/ok-to-test</c> approved <paramref name="Sha"/>, the head commit of pull request <paramref name="Number"/>.</summary>
+public sealed record PullRequestApproved(int Number, string Sha, DateTimeOffset At) : RepositoryChange(At);

@@ -12,6 +12,12 @@ public sealed partial class RepositoryGrain
     [LoggerMessage(Level = LogLevel.Information, Message = "Delivery {DeliveryId} of {Repository} {Ref} queued again by an operator (re-run {Rerun})")]
     private static partial void LogRetried(ILogger logger, string repository, string @ref, string deliveryId, int rerun);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Repository} {Ref} delivery {DeliveryId} awaits approval: {Reason}")]
+    private static partial void LogAwaitingApproval(ILogger logger, string repository, string @ref, string deliveryId, string? reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Repository} comment delivery {DeliveryId}: {Reason}")]
+    private static partial void LogTriggered(ILogger logger, string repository, string deliveryId, string? reason);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Duplicate delivery {DeliveryId} for {Repository}: already seen")]
     private static partial void LogDuplicate(ILogger logger, string repository, string deliveryId);
 

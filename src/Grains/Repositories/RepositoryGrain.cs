@@ -4,6 +4,7 @@ using K8sWebhookHandler.Abstractions.Identity;
 using K8sWebhookHandler.Abstractions.Inspection;
 using K8sWebhookHandler.Grains.Delivery;
 using K8sWebhookHandler.Grains.Processing;
+using K8sWebhookHandler.Grains.PullRequests;
 using K8sWebhookHandler.Grains.Storage;
 using K8sWebhookHandler.Grains.Superseding;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,6 +27,7 @@ public sealed partial class RepositoryGrain(
     IDeliveryProcessor processor,
     SupersedeDecider decider,
     IOptions<DeliveryOptions> options,
+    IOptions<PullRequestOptions> pullRequests,
     [FromKeyedServices(RepositoryGrain.ClockKey)] TimeProvider time,
     ILogger<RepositoryGrain> logger) : Grain, IRepositoryGrain, IRemindable
 {
@@ -61,7 +63,7 @@ public sealed partial class RepositoryGrain(
     private RepositoryJournal Journal => _journal ?? throw new InvalidOperationException("the repository's journal is read on activation");
 
     /// <summary>The inbox's rules over the state, which it reads afresh on every call (storage may be read again).</summary>
-    private Inbox Inbox => _inbox ??= new Inbox(() => Journal.State, options.Value, time, Journal.Changed);
+    private Inbox Inbox => _inbox ??= new Inbox(() => Journal.State, options.Value, time, Journal.Changed, pullRequests.Value);
 
     private string Repository => this.GetPrimaryKeyString();
 
@@ -118,35 +120,26 @@ public sealed partial class RepositoryGrain(
         var arrival = Inbox.Examine(webhookEvent);
 
         // Examined and accepted in one turn, so that concurrent requests never both accept one id. A delivery to be
-        // queued needs the reminder first; while it is registered, others may change the inbox: examine again.
-        while (arrival.Kind is ArrivalKind.New or ArrivalKind.Redelivery && !_reminderRegistered)
+        // queued, or a report, needs the reminder first; while it is registered, others may change the inbox: examine again.
+        while (NeedsReminder(arrival) && !_reminderRegistered)
         {
             await EnsureReminderAsync();
             await Journal.EnsureCertainAsync();
             arrival = Inbox.Examine(webhookEvent);
         }
 
-        switch (arrival.Kind)
-        {
-            case ArrivalKind.Duplicate:
-                LogDuplicate(logger, Repository, webhookEvent.Delivery.Value);
-                break;
-            case ArrivalKind.Replay:
-                LogReplay(logger, Repository, webhookEvent.Ref.Value, webhookEvent.Delivery.Value, arrival.Original?.Value ?? "");
-                break;
-            case ArrivalKind.Redelivery:
-                Inbox.Requeue(arrival.Event, "redelivered after it failed");
-                break;
-            default:
-                Inbox.Accept(arrival);
-                break;
-        }
+        var reported = Take(arrival);
 
         // A duplicate waits too: the delivery it repeats may still be being written.
         await SaveAsync();
-        if (arrival.Kind is ArrivalKind.New or ArrivalKind.Redelivery)
+        if (arrival.Queues)
         {
             ScheduleDrain(TimeSpan.Zero);
+        }
+
+        if (reported)
+        {
+            ScheduleReports(TimeSpan.Zero);
         }
 
         return arrival.Status;

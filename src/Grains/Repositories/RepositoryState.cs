@@ -72,6 +72,12 @@ public sealed class RepositoryState : IJsonOnSerializing
     /// <summary>The sequence number the next report gets.</summary>
     public long NextReport { get; set; } = 1;
 
+    /// <summary>
+    /// Per open pull request (by number): its latest delivery, approvals and whether it ran. Absent in documents written
+    /// before pull requests were acted on, which load with none.
+    /// </summary>
+    public Dictionary<int, PullRequestState> PullRequests { get; set; } = [];
+
     void IJsonOnSerializing.OnSerializing() => SchemaVersion = CurrentSchemaVersion;
 }
 

@@ -3,6 +3,7 @@ using K8sWebhookHandler.Abstractions.Events;
 using K8sWebhookHandler.Abstractions.Inspection;
 using K8sWebhookHandler.Grains.Delivery;
 using K8sWebhookHandler.Grains.Processing;
+using K8sWebhookHandler.Grains.PullRequests;
 using K8sWebhookHandler.Grains.Repositories;
 using K8sWebhookHandler.Grains.Storage;
 using K8sWebhookHandler.Grains.Superseding;
@@ -48,6 +49,9 @@ public class ClusterFixture : IAsyncLifetime
     public ScriptedGraph Graph { get; } = new();
 
     public DeliveryOptions Options { get; }
+
+    /// <summary>How pull requests run and whom they trust, in every silo: the defaults unless a fixture sets them before starting.</summary>
+    public PullRequestOptions PullRequests { get; init; } = new();
 
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
@@ -125,6 +129,7 @@ public class ClusterFixture : IAsyncLifetime
             silo.Services.AddSingleton<IRevisionGraph>(Graph);
             silo.Services.AddSingleton<SupersedeDecider>();
             silo.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(Options));
+            silo.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(PullRequests));
             silo.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(new SupersedeOptions()));
             silo.Services.AddSingleton(TimeProvider.System);
             silo.Services.AddKeyedSingleton(RepositoryGrain.ClockKey, Clock);

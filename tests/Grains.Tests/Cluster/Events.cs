@@ -17,4 +17,24 @@ public static class TestEvents
             after ?? Sha(1), before ?? WebhookEvent.ZeroRevision, false, deleted, false,
             new RepositoryFacts(repository, $"https://example.com/{repository}.git", $"git://example.com/{repository}.git", $"git@example.com:{repository}.git", "main"),
             DateTimeOffset.UtcNow);
+
+    /// <summary>
+    /// A <c>pull_request</c> delivery as intake makes it: <c>refs/pull/N/head</c> at the head commit, the pull request's
+    /// facts alongside. <paramref name="fork"/> names the head repository when it is not <paramref name="repository"/>.
+    /// </summary>
+    public static WebhookEvent PullRequest(string repository, int number, string action, string head, string? fork = null,
+        string association = "CONTRIBUTOR", bool draft = false, string? delivery = null, string author = "contributor") =>
+        Push(repository, GitRef.PullRequest(number).Value, head, Sha(999), delivery, eventType: "pull_request", action: action) with
+        {
+            PullRequest = new PullRequestFacts(number, "feature", fork ?? repository, "main", Sha(999), author, association, draft),
+        };
+
+    /// <summary>An <c>issue_comment</c> <c>created</c> on pull request <paramref name="number"/>: no ref, no commit.</summary>
+    public static WebhookEvent Comment(string repository, int number, CommentCommand command, string association = "MEMBER",
+        string author = "octocat", string? delivery = null, string action = "created", bool onPullRequest = true) =>
+        Push(repository, "main", "", "", delivery, eventType: "issue_comment", action: action) with
+        {
+            Ref = GitRef.None,
+            Comment = new CommentFacts(number, onPullRequest, command, author, association),
+        };
 }

@@ -180,7 +180,7 @@ public sealed class RepositoryGrainTests(ClusterFixture fixture) : IClassFixture
         Assert.DoesNotContain(fixture.Processor.Calls, c => c.Delivery == issue.Delivery);
         var record = Assert.Single((await fixture.Grain(repository).Inspect()).Deliveries);
         Assert.Equal(DeliveryState.Ignored, record.State);
-        Assert.Equal("event 'issues' is not acted on", record.Reason);
+        Assert.Equal("event 'issues' is not in Handler:Events", record.Reason);
     }
 
     [Fact]

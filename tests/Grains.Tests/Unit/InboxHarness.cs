@@ -3,6 +3,7 @@ using K8sWebhookHandler.Abstractions.Identity;
 using K8sWebhookHandler.Abstractions.Inspection;
 using K8sWebhookHandler.Grains.Delivery;
 using K8sWebhookHandler.Grains.Processing;
+using K8sWebhookHandler.Grains.PullRequests;
 using K8sWebhookHandler.Grains.Repositories;
 using K8sWebhookHandler.Grains.Tests.Cluster;
 using Microsoft.Extensions.Time.Testing;
@@ -14,10 +15,13 @@ internal sealed class InboxHarness
 {
     public static readonly DateTimeOffset Start = new(2026, 11, 1, 10, 0, 0, TimeSpan.Zero);
 
-    public InboxHarness(DeliveryOptions? options = null)
+    public InboxHarness(DeliveryOptions? options = null, PullRequestOptions? pullRequests = null)
     {
-        Inbox = new Inbox(() => State, options ?? new DeliveryOptions(), Clock);
+        Inbox = new Inbox(() => State, options ?? new DeliveryOptions(), Clock, Changes.Add, pullRequests);
     }
+
+    /// <summary>Every change the inbox made, in order: what the grain would write to the journal.</summary>
+    public List<RepositoryChange> Changes { get; } = [];
 
     public FakeTimeProvider Clock { get; } = new(Start);
 
@@ -51,7 +55,7 @@ internal sealed class InboxHarness
         var arrival = Inbox.Examine(e);
         switch (arrival.Kind)
         {
-            case ArrivalKind.New or ArrivalKind.Ignored:
+            case ArrivalKind.New or ArrivalKind.Ignored or ArrivalKind.AwaitingApproval or ArrivalKind.Triggered:
                 Inbox.Accept(arrival);
                 break;
             case ArrivalKind.Redelivery:

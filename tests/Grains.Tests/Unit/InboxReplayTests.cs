@@ -6,6 +6,7 @@ using K8sWebhookHandler.Grains.Delivery;
 using K8sWebhookHandler.Grains.Processing;
 using K8sWebhookHandler.Grains.Repositories;
 using K8sWebhookHandler.Grains.Storage;
+using K8sWebhookHandler.Grains.Tests.Cluster;
 using Microsoft.Extensions.Time.Testing;
 using static K8sWebhookHandler.Grains.Tests.Unit.InboxHarness;
 
@@ -55,7 +56,7 @@ public sealed class InboxReplayTests
         JsonAssert.Equal(Json(traffic.State), Json(fromEmpty), "replayed from empty:");
         JsonAssert.Equal(Json(traffic.State), Json(fromSnapshot), "replayed from the snapshot:");
         Assert.Equal(
-            ["accepted", "completed", "made-ready", "requeued", "retry-scheduled"],
+            ["accepted", "completed", "made-ready", "pull-request-approved", "requeued", "retry-scheduled"],
             traffic.Changes.Select(c => Json(c)["change"]!.GetValue<string>()).Distinct().Order());
     }
 
@@ -146,14 +147,32 @@ public sealed class InboxReplayTests
         {
             var id = $"d-{_sent.Count}";
             _sent.Add(id);
-            return _random.Next(8) switch
+            return _random.Next(12) switch
             {
                 0 => DeletingPush(id, Branch()),
                 1 => Delete(id, Branch()),
                 2 => CheckSuite(id, Branch(), head: _random.Next(1, 6)),
                 3 => Push(id, "ignored-" + Branch()),
+                8 or 9 => PullRequest(id),
+                10 => Comment(id),
                 _ => Push(id, Branch(), after: _random.Next(1, 6), before: _random.Next(0, 6)),
             };
+        }
+
+        /// <summary>A pull request of a few, from the repository or a fork, by a trusted author or not.</summary>
+        private WebhookEvent PullRequest(string id)
+        {
+            var action = new[] { "opened", "synchronize", "synchronize", "reopened", "closed", "labeled" }[_random.Next(6)];
+            var fork = _random.Next(3) == 0 ? null : "fork/repo";
+            var association = _random.Next(4) == 0 ? "MEMBER" : "CONTRIBUTOR";
+            return TestEvents.PullRequest("owner/repo", _random.Next(1, 7), action, TestEvents.Sha(_random.Next(1, 6)), fork, association, delivery: id);
+        }
+
+        /// <summary>A command on one of the pull requests, by a maintainer or not.</summary>
+        private WebhookEvent Comment(string id)
+        {
+            var command = _random.Next(2) == 0 ? CommentCommand.OkToTest : CommentCommand.Retest;
+            return TestEvents.Comment("owner/repo", _random.Next(1, 7), command, _random.Next(4) == 0 ? "NONE" : "MEMBER", delivery: id);
         }
 
         private string Branch() => $"b{_random.Next(6)}";
@@ -164,7 +183,7 @@ public sealed class InboxReplayTests
         private void Receive(WebhookEvent e)
         {
             var arrival = Inbox.Examine(e);
-            if (arrival.Kind is ArrivalKind.New or ArrivalKind.Ignored)
+            if (arrival.Kind is ArrivalKind.New or ArrivalKind.Ignored or ArrivalKind.AwaitingApproval or ArrivalKind.Triggered)
             {
                 Inbox.Accept(arrival);
             }

@@ -4,7 +4,7 @@ using K8sWebhookHandler.Abstractions.Inspection;
 using K8sWebhookHandler.Grains.Kubernetes;
 using K8sWebhookHandler.Grains.PullRequests;
 using K8sWebhookHandler.Grains.Tests.Cluster;
-using static K8sWebhookHandler.Grains.Tests.Unit.PullRequestEvents;
+using static K8sWebhookHandler.Grains.Tests.Unit.ProcessingEvents;
 
 namespace K8sWebhookHandler.Grains.Tests.Unit;
 

@@ -16,6 +16,7 @@ public sealed class ReportShapesTests
     [InlineData(ReportOutcome.Errored, CommitState.Error, CheckStatus.Completed, CheckConclusion.Failure)]
     [InlineData(ReportOutcome.Superseded, CommitState.Error, CheckStatus.Completed, CheckConclusion.Cancelled)]
     [InlineData(ReportOutcome.Refused, CommitState.Error, CheckStatus.Completed, CheckConclusion.Failure)]
+    [InlineData(ReportOutcome.Waiting, CommitState.Pending, CheckStatus.Queued, null)]
     public void Outcome_MapsAsTheTableSays(ReportOutcome outcome, CommitState state, CheckStatus status, CheckConclusion? conclusion)
     {
         Assert.Equal(state, ReportShapes.State(outcome));
@@ -25,8 +26,8 @@ public sealed class ReportShapesTests
     [Fact]
     public void EveryOutcome_HasAMapping()
     {
-        Assert.Equal([ReportOutcome.Running], Enum.GetValues<ReportOutcome>().Where(o => ReportShapes.Check(o).Conclusion is null));
-        Assert.Equal([ReportOutcome.Running], Enum.GetValues<ReportOutcome>().Where(o => ReportShapes.State(o) == CommitState.Pending));
+        Assert.Equal([ReportOutcome.Running, ReportOutcome.Waiting], Enum.GetValues<ReportOutcome>().Where(o => ReportShapes.Check(o).Conclusion is null));
+        Assert.Equal([ReportOutcome.Running, ReportOutcome.Waiting], Enum.GetValues<ReportOutcome>().Where(o => ReportShapes.State(o) == CommitState.Pending));
     }
 
     [Theory]

@@ -129,9 +129,11 @@ public sealed class StoredStateTests
         Assert.Equal(DeliveryId.Parse("d-3"), state.Received[GitRef.Branch("gone")].Delivery);
         Assert.Equal(DeliveryId.Parse("d-4"), state.UnpairedDeletions[GitRef.Tag("v1")].Delivery);
         Assert.Equal((EventKind.Push, "push"), (Assert.Single(state.History).EventType.Kind, state.History[0].EventType.Name));
-        // The outbox came after version 2's document was written: it is written empty, and nothing else changes.
+        // The outbox and pull requests came after version 2's document was written: they are written empty, and nothing else changes.
         var expected = System.Text.Json.Nodes.JsonNode.Parse(SchemaVersion2State)!.AsObject();
         (expected["Outbox"], expected["Reported"], expected["NextReport"]) = (new System.Text.Json.Nodes.JsonArray(), new System.Text.Json.Nodes.JsonObject(), 1);
+        expected["PullRequests"] = new System.Text.Json.Nodes.JsonObject();
+        Assert.Empty(state.PullRequests);
         JsonAssert.Equal(expected, written);
     }
 
