@@ -15,11 +15,11 @@ internal static class ProcessingEvents
     /// <c>before</c> the base sha unless given; its head on <paramref name="headRepository"/> (the base repository unless given).
     /// </summary>
     public static WebhookEvent PullRequest(string repository, int number, string head, string action = "opened",
-        string? headRepository = null, string? before = null, string headRef = "feature", string baseRef = "main") =>
-        TestEvents.Push(repository, GitRef.PullRequest(number).Value, after: head, before: before ?? BaseSha, eventType: "pull_request", action: action) with
-        {
-            PullRequest = new PullRequestFacts(number, headRef, headRepository ?? repository, baseRef, BaseSha, "octocat", "CONTRIBUTOR", false),
-        };
+        string? headRepository = null, string? before = null, string headRef = "feature", string baseRef = "main")
+    {
+        var e = TestEvents.PullRequest(repository, number, action, head, headRepository);
+        return e with { Before = before ?? BaseSha, PullRequest = e.PullRequest! with { HeadRef = headRef, BaseRef = baseRef, BaseSha = BaseSha } };
+    }
 
     /// <summary>A <c>merge_group</c> delivery: its <c>head_ref</c> branch at <paramref name="head"/>, <c>before</c> the base sha.</summary>
     public static WebhookEvent MergeGroup(string repository, string action, string head, string headRef = "gh-readonly-queue/main/pr-7-0123456789abcdef") =>
