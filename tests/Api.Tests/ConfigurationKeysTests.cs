@@ -183,7 +183,7 @@ public sealed class ConfigurationKeysTests
         { "Handler:MaxRetryDelay", "00:05:00" },
         { "Handler:Supersede:Mode", "Stop" },
         { "Handler:Supersede:OtherKinds", "None" },
-        { "Handler:Supersede:Refs", "^refs/heads/" },
+        { "Handler:Supersede:Refs", "^refs/(heads|pull)/" },
         { "Handler:DataDirectory", ".data" },
         { "Handler:Local:SiloPort", "11111" },
         { "Handler:Local:GatewayPort", "30000" },

@@ -63,17 +63,18 @@ public sealed partial class GitMirror : IGitMirror
                 : null;
         });
 
-    public Task<string?> ResolveBranchAsync(RemoteRepository repository, string branch, CancellationToken cancellationToken)
+    public Task<string?> ResolveRefAsync(RemoteRepository repository, GitRef reference, CancellationToken cancellationToken)
     {
-        if (!GitRefName.IsValidShortName(branch))
+        if (reference.IsNone)
         {
-            return Task.FromException<string?>(new DeliveryRefusedException($"'{branch}' is not a branch name git accepts"));
+            return Task.FromResult<string?>(null);
         }
 
-        // Only that branch: the server's answer says whether it exists, and its tip is all that is wanted.
-        var name = GitRef.Branch(branch).Value;
+        // Only that ref: the server's answer says whether it exists, and its tip is all that is wanted. A tag's tip is
+        // its commit; a pull request's ref is fetched from the base repository, where GitHub publishes it.
+        var name = reference.Value;
         return WithMirrorAsync(repository, cancellationToken, session =>
-            Fetch(session, [$"+{name}:{name}"]).GetValueOrDefault(name)?.Sha);
+            Fetch(session, [$"+{name}:{name}"]).GetValueOrDefault(name) is { } tip ? FindCommit(session.Repo, tip.Sha)?.Sha : null);
     }
 
     public Task<bool> IsAncestorAsync(RemoteRepository repository, GitRef reference, string ancestor, string descendant, CancellationToken cancellationToken) =>

@@ -1,4 +1,5 @@
 using K8sWebhookHandler.Abstractions.Events;
+using K8sWebhookHandler.Abstractions.Identity;
 using K8sWebhookHandler.Grains.Superseding;
 using Microsoft.Extensions.Options;
 
@@ -10,6 +11,6 @@ public sealed class GitRevisionGraph(IGitMirror mirror, IOptions<GitOptions> opt
     public Task<bool> IsAncestorAsync(WebhookEvent webhookEvent, string ancestor, string descendant, CancellationToken cancellationToken) =>
         mirror.IsAncestorAsync(RemoteRepository.Of(webhookEvent, options.Value), webhookEvent.Ref, ancestor, descendant, cancellationToken);
 
-    public Task<string?> BranchHeadAsync(WebhookEvent webhookEvent, string branch, CancellationToken cancellationToken) =>
-        mirror.ResolveBranchAsync(RemoteRepository.Of(webhookEvent, options.Value), branch, cancellationToken);
+    public Task<string?> RefTipAsync(WebhookEvent webhookEvent, GitRef reference, CancellationToken cancellationToken) =>
+        mirror.ResolveRefAsync(RemoteRepository.Of(webhookEvent, options.Value), reference, cancellationToken);
 }

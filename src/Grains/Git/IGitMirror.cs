@@ -20,8 +20,12 @@ public interface IGitMirror
     /// </summary>
     Task<SourceFile?> ReadFileAsync(RemoteRepository repository, GitRef reference, string revision, string path, long maxBytes, CancellationToken cancellationToken);
 
-    /// <summary>The commit a branch points at on the remote, after fetching that branch; null when there is no such branch.</summary>
-    Task<string?> ResolveBranchAsync(RemoteRepository repository, string branch, CancellationToken cancellationToken);
+    /// <summary>
+    /// The commit <paramref name="reference"/> (a branch, a tag, a pull request's ref) points at on the remote, after
+    /// fetching that ref alone; an annotated tag is peeled to its commit. Null when the remote has no such ref, or for
+    /// <see cref="GitRef.None"/>.
+    /// </summary>
+    Task<string?> ResolveRefAsync(RemoteRepository repository, GitRef reference, CancellationToken cancellationToken);
 
     /// <summary>
     /// Whether <paramref name="ancestor"/> is reachable from <paramref name="descendant"/>, each fetched first when the

@@ -13,6 +13,10 @@ public static class LabelValues
     public const int MaxLength = 63;
     private const int HashLength = 10;
 
+    /// <summary>Whether <paramref name="text"/> is a label value as it is: at most 63 characters, empty or <c>[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?</c>.</summary>
+    public static bool IsValid(string text) =>
+        text.Length <= MaxLength && text.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.') && Trim(text).Length == text.Length;
+
     public static string From(string text)
     {
         var builder = new StringBuilder(text.Length);

@@ -7,9 +7,10 @@ using Microsoft.Extensions.Options;
 namespace K8sWebhookHandler.Grains.Superseding;
 
 /// <summary>
-/// Decides by git, not by arrival, whether a push to a branch should run: it is <c>stale</c> when what it pushes
-/// is already applied or behind it, and <c>superseded</c> when a newer push for the branch is already waiting.
-/// Only branch pushes take part; tags, deletions, check events and re-runs always run. It also says which
+/// Decides by git, not by arrival, whether a push to a branch (or to a pull request, under <c>refs/pull/N/head</c>)
+/// should run: it is <c>stale</c> when what it pushes is already applied or behind it, and <c>superseded</c> when a
+/// newer push for the ref, or the ref's end (a deletion, the pull request closed), is already waiting. Only such pushes
+/// take part; tags, deletions, check events, merge groups, other events and re-runs always run. It also says which
 /// deliveries stop their ref's older work once applied.
 /// </summary>
 public sealed class SupersedeDecider(IRevisionGraph graph, IOptions<SupersedeOptions> options)
@@ -30,7 +31,8 @@ public sealed class SupersedeDecider(IRevisionGraph graph, IOptions<SupersedeOpt
 
         try
         {
-            if (applied is not null && applied.LastRevision != WebhookEvent.ZeroRevision && await AgainstAppliedAsync(push, applied, cancellationToken) is { } stale)
+            if (applied is not null && applied.LastRevision != WebhookEvent.ZeroRevision && MovesTheRef(push) &&
+                await AgainstAppliedAsync(push, applied, cancellationToken) is { } stale)
             {
                 return stale;
             }
@@ -45,24 +47,47 @@ public sealed class SupersedeDecider(IRevisionGraph graph, IOptions<SupersedeOpt
     }
 
     /// <summary>
-    /// Whether this event takes part in superseding: a push (not a deletion) to a ref the policy covers, as GitHub
-    /// sent it; an operator's re-run of a delivery runs as asked and stops nothing.
+    /// Whether this event takes part in superseding: a push (not a deletion) or a pull request's run (any action but
+    /// <c>closed</c>) to a ref the policy covers, as GitHub sent it; an operator's re-run of a delivery runs as asked
+    /// and stops nothing.
     /// </summary>
-    public bool TakesPart(WebhookEvent e) => e.Kind == EventKind.Push && e.Rerun == 0 && !e.IsDeletion && !e.Ref.IsTag && _refs.IsMatch(e.Ref.Value);
+    public bool TakesPart(WebhookEvent e) =>
+        (e.Kind == EventKind.Push || (e.Kind == EventKind.PullRequest && RefEnding.Of(e) == RefEndingKind.None)) &&
+        e.Rerun == 0 && !e.IsDeletion && !e.Ref.IsTag && !e.Ref.IsNone && _refs.IsMatch(e.Ref.Value);
 
     /// <summary>
-    /// Whether the ref's older work is stopped once this delivery is applied: a push that takes part, and a branch's
-    /// deletion (whose running workflows go with it). A tag's deletion stops nothing.
+    /// Whether the ref's older work is stopped once this delivery is applied: a push that takes part, and the end of a
+    /// ref, whatever <c>Handler:Supersede:Refs</c> says: a branch's deletion, a pull request closed, a merge group
+    /// destroyed (whose running workflows go with it). A tag's deletion stops nothing.
     /// </summary>
-    public bool StopsOlderWork(WebhookEvent e) => e.IsDeletion ? e.Ref.IsBranch : TakesPart(e);
+    public bool StopsOlderWork(WebhookEvent e) => RefEnding.Of(e) switch
+    {
+        RefEndingKind.Deletion => e.Ref.IsBranch,
+        RefEndingKind.None => TakesPart(e),
+        _ => true,
+    };
+
+    /// <summary>
+    /// Whether the delivery is a push, which is stale when what it pushes is already applied: a branch push, or a pull
+    /// request's <c>synchronize</c>. <c>opened</c>, <c>reopened</c> and <c>ready_for_review</c> run their head commit even
+    /// when it ran before (a reopened pull request whose workflows <c>closed</c> stopped, a draft made ready).
+    /// </summary>
+    private static bool MovesTheRef(WebhookEvent e) => e.Kind == EventKind.Push || e.Action == Synchronize;
+
+    private const string Synchronize = "synchronize";
 
     private async Task<SupersedeDecision?> AgainstWaitingAsync(WebhookEvent push, IEnumerable<WebhookEvent> waiting, CancellationToken cancellationToken)
     {
-        foreach (var later in waiting.Where(w => w.Ref == push.Ref && (TakesPart(w) || w.IsDeletion)))
+        foreach (var later in waiting.Where(w => w.Ref == push.Ref && (TakesPart(w) || RefEnding.Of(w) != RefEndingKind.None)))
         {
-            if (later.IsDeletion)
+            switch (RefEnding.Of(later))
             {
-                return SupersedeDecision.Superseded($"the branch was deleted (delivery {later.Delivery})");
+                case RefEndingKind.Deletion:
+                    return SupersedeDecision.Superseded($"the branch was deleted (delivery {later.Delivery})");
+                case RefEndingKind.None:
+                    break;
+                default:
+                    return SupersedeDecision.Superseded($"the pull request was closed (delivery {later.Delivery})");
             }
 
             if (later.Before == push.Revision || await graph.IsAncestorAsync(push, push.Revision, later.Revision, cancellationToken))
@@ -92,9 +117,9 @@ public sealed class SupersedeDecider(IRevisionGraph graph, IOptions<SupersedeOpt
             return SupersedeDecision.Stale($"{push.Revision} is an ancestor of the applied {tip}");
         }
 
-        // Unrelated history (a force-push whose before the handler never saw): newer only if it is what the branch is now.
-        return await graph.BranchHeadAsync(push, push.Ref.ShortName, cancellationToken) == push.Revision
+        // Unrelated history (a force-push whose before the handler never saw): newer only if it is what the ref is now.
+        return await graph.RefTipAsync(push, push.Ref, cancellationToken) == push.Revision
             ? null
-            : SupersedeDecision.Stale($"{push.Revision} is unrelated to the applied {tip} and is not the branch's head");
+            : SupersedeDecision.Stale($"{push.Revision} is unrelated to the applied {tip} and is not the tip of {push.Ref}");
     }
 }

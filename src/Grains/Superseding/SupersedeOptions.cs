@@ -34,6 +34,13 @@ public sealed class SupersedeOptions
     /// <summary><c>Handler:Supersede:OtherKinds</c>, for every other kind: <see cref="SupersedeMode.None"/> (the default) or <see cref="SupersedeMode.Delete"/>.</summary>
     public SupersedeMode OtherKinds { get; set; } = SupersedeMode.None;
 
-    /// <summary><c>Handler:Supersede:Refs</c>: refs that supersede, a regular expression; branches (<c>^refs/heads/</c>) by default. Tags are never superseded.</summary>
-    public string Refs { get; set; } = "^refs/heads/";
+    /// <summary>
+    /// <c>Handler:Supersede:Refs</c>: refs that supersede, a regular expression over the full ref; by default
+    /// <see cref="DefaultRefs"/>, branches and pull requests. A pull request takes part under its <c>refs/pull/N/head</c>
+    /// (also with <c>Handler:PullRequests:Checkout=Merge</c>). Tags are never superseded.
+    /// </summary>
+    public string Refs { get; set; } = DefaultRefs;
+
+    /// <summary>Branches (<c>refs/heads/…</c>) and pull requests (<c>refs/pull/N/head</c>).</summary>
+    public const string DefaultRefs = "^refs/(heads|pull)/";
 }

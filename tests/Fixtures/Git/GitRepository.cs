@@ -4,7 +4,7 @@ namespace K8sWebhookHandler.Testing.Git;
 /// One repository on the <see cref="GitServer"/>: a bare repository the server serves and a working clone
 /// the test commits in and pushes from, as a developer would.
 /// </summary>
-public sealed class GitRepository(string fullName, string barePath, string workPath, string defaultBranch)
+public sealed partial class GitRepository(string fullName, string barePath, string workPath, string defaultBranch)
 {
     public string FullName { get; } = fullName;
 

@@ -78,15 +78,38 @@ public sealed class GitServer : IAsyncDisposable
         var bare = Path.Combine(Root, fullName + ".git");
         Directory.CreateDirectory(bare);
         await Git.RunAsync(bare, "init", "-q", "--bare", $"--initial-branch={defaultBranch}");
-        // A fetch by SHA (a revision that is no longer a branch tip) must work, as it does on GitHub.
-        await Git.RunAsync(bare, "config", "uploadpack.allowAnySHA1InWant", "true");
-        await Git.RunAsync(bare, "config", "http.receivepack", "true");
+        await ConfigureServedAsync(bare);
 
         var work = _root.Combine("work", fullName);
         Directory.CreateDirectory(work);
         await Git.RunAsync(work, "init", "-q", $"--initial-branch={defaultBranch}");
         await Git.RunAsync(work, "remote", "add", "origin", bare);
         return new GitRepository(fullName, bare, work, defaultBranch);
+    }
+
+    /// <summary>
+    /// Forks <paramref name="baseRepository"/> as <paramref name="forkFullName"/>: a second bare repository cloned from the
+    /// base's (all its branches and tags, no pull refs), and a working clone of the fork to commit on its branches with
+    /// <see cref="GitRepository.CommitAsync"/>; a new branch there starts from the default branch.
+    /// </summary>
+    public async Task<GitRepository> CreateForkAsync(GitRepository baseRepository, string forkFullName)
+    {
+        var bare = Path.Combine(Root, forkFullName + ".git");
+        Directory.CreateDirectory(Path.GetDirectoryName(bare)!);
+        await Git.RunAsync(Root, "clone", "-q", "--bare", baseRepository.BarePath, bare);
+        await ConfigureServedAsync(bare);
+
+        var work = _root.Combine("work", forkFullName);
+        Directory.CreateDirectory(Path.GetDirectoryName(work)!);
+        await Git.RunAsync(Root, "clone", "-q", bare, work);
+        return new GitRepository(forkFullName, bare, work, baseRepository.DefaultBranch);
+    }
+
+    // A fetch by SHA (a revision that is no longer a branch tip) must work, as it does on GitHub.
+    private static async Task ConfigureServedAsync(string bare)
+    {
+        await Git.RunAsync(bare, "config", "uploadpack.allowAnySHA1InWant", "true");
+        await Git.RunAsync(bare, "config", "http.receivepack", "true");
     }
 
     public async ValueTask DisposeAsync()

@@ -98,4 +98,41 @@ public sealed class GitServerTests(GitServerFixture git) : IClassFixture<GitServ
         Assert.Equal(second, await repo.ServerRefAsync("refs/tags/v1.0.0^{commit}"));
         Assert.Null(await repo.ServerRefAsync("refs/heads/feature"));
     }
+
+    [Fact]
+    public async Task ForkPullRequest_IsPublishedOnTheBaseRepository_AsGitHubDoes()
+    {
+        var upstream = await git.Server.CreateRepositoryAsync(NewName());
+        var baseSha = await upstream.CommitFileAsync("main", "f", "base");
+        var fork = await git.Server.CreateForkAsync(upstream, NewName());
+        var head = await fork.CommitFileAsync("feature", "g", "from the fork");
+        var merge = await upstream.CreateTestMergeAsync(head, fork);
+
+        await upstream.PublishPullRequestAsync(7, head, merge, fork);
+        using var clone = new TempDirectory();
+        await GitAsync(clone.Path, "init", "-q", "c");
+        await GitAsync(clone.Combine("c"), "fetch", "-q", git.Server.GitUrl(upstream.FullName).ToString(), "refs/pull/7/head", "refs/pull/7/merge");
+
+        Assert.Equal(baseSha, await fork.ServerRefAsync("refs/heads/main"));
+        Assert.Null(await upstream.ServerRefAsync("refs/heads/feature"));
+        Assert.Equal(head, await upstream.ServerRefAsync("refs/pull/7/head"));
+        Assert.Equal(merge, await upstream.ServerRefAsync("refs/pull/7/merge"));
+        Assert.Equal($"{baseSha} {head}", await GitAsync(upstream.BarePath, "show", "-s", "--format=%P", merge));
+        Assert.Equal(head, await GitAsync(clone.Combine("c"), "rev-parse", "FETCH_HEAD"));
+    }
+
+    [Fact]
+    public async Task PullRequestPush_MovesTheHeadRefByForce_AndDropsAStaleMergeRef()
+    {
+        var repo = await git.Server.CreateRepositoryAsync(NewName());
+        await repo.CommitFileAsync("main", "f", "base");
+        var first = await repo.CommitFileAsync("topic", "g", "1");
+        await repo.PublishPullRequestAsync(3, first, await repo.CreateTestMergeAsync(first));
+        var rewritten = await repo.CommitAsync("other", new Dictionary<string, string?> { ["g"] = "2" }, "rewritten", startPoint: "main");
+
+        await repo.PublishPullRequestAsync(3, rewritten);
+
+        Assert.Equal(rewritten, await repo.ServerRefAsync("refs/pull/3/head"));
+        Assert.Null(await repo.ServerRefAsync("refs/pull/3/merge"));
+    }
 }

@@ -1,10 +1,11 @@
 using System.Collections.Concurrent;
 using K8sWebhookHandler.Abstractions.Events;
+using K8sWebhookHandler.Abstractions.Identity;
 using K8sWebhookHandler.Grains.Superseding;
 
 namespace K8sWebhookHandler.Grains.Tests.Cluster;
 
-/// <summary>A commit graph the test writes down: parent links per commit, and branch heads.</summary>
+/// <summary>A commit graph the test writes down: parent links per commit, and ref tips.</summary>
 public sealed class ScriptedGraph : IRevisionGraph
 {
     private readonly ConcurrentDictionary<string, string> _parents = new();
@@ -23,8 +24,8 @@ public sealed class ScriptedGraph : IRevisionGraph
         }
     }
 
-    /// <summary>Where <paramref name="branch"/> (a full ref, <c>refs/heads/main</c>) of <paramref name="repository"/> points on the server.</summary>
-    public void Head(string repository, string branch, string commit) => _heads[$"{repository}|{branch}"] = commit;
+    /// <summary>Where <paramref name="reference"/> (a full ref, <c>refs/heads/main</c>) of <paramref name="repository"/> points on the server.</summary>
+    public void Head(string repository, string reference, string commit) => _heads[$"{repository}|{reference}"] = commit;
 
     public Task<bool> IsAncestorAsync(WebhookEvent webhookEvent, string ancestor, string descendant, CancellationToken cancellationToken)
     {
@@ -40,9 +41,9 @@ public sealed class ScriptedGraph : IRevisionGraph
         return Task.FromResult(false);
     }
 
-    public Task<string?> BranchHeadAsync(WebhookEvent webhookEvent, string branch, CancellationToken cancellationToken)
+    public Task<string?> RefTipAsync(WebhookEvent webhookEvent, GitRef reference, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _questions);
-        return Task.FromResult(_heads.GetValueOrDefault($"{webhookEvent.Repository.FullName}|refs/heads/{branch}"));
+        return Task.FromResult(_heads.GetValueOrDefault($"{webhookEvent.Repository.FullName}|{reference.Value}"));
     }
 }

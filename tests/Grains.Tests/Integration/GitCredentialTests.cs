@@ -33,7 +33,7 @@ public sealed class GitCredentialTests : IAsyncLifetime
         git.AllowedRemotes = [_server.BaseUri.ToString()];
         var mirror = Mirrors.Create(git, _data.Path, Token);
         return await Assert.ThrowsAsync<TransientException>(() =>
-            mirror.ResolveBranchAsync(new(RepositoryKey.Parse("owner/x"), _server.BaseUri + "owner/x.git"), "main", CancellationToken.None));
+            mirror.ResolveRefAsync(new(RepositoryKey.Parse("owner/x"), _server.BaseUri + "owner/x.git"), GitRef.Branch("main"), CancellationToken.None));
     }
 
     [Fact]
@@ -99,7 +99,7 @@ public sealed class GitCredentialTests : IAsyncLifetime
         var mirror = Mirrors.Create(options, _data.Path, Token);
 
         await Assert.ThrowsAsync<TransientException>(() =>
-            mirror.ResolveBranchAsync(new(RepositoryKey.Parse("owner/x"), redirector.BaseUri + "owner/x.git"), "main", CancellationToken.None));
+            mirror.ResolveRefAsync(new(RepositoryKey.Parse("owner/x"), redirector.BaseUri + "owner/x.git"), GitRef.Branch("main"), CancellationToken.None));
 
         Assert.True(elsewhere.Requests > 0);
         Assert.Empty(elsewhere.Authorizations);

@@ -136,7 +136,7 @@ public sealed class GitMirrorFetchTests(GitServerFixture git) : IClassFixture<Gi
     }
 
     [Fact]
-    public async Task ResolveBranch_OfABranchDeletedOnTheServer_IsNull()
+    public async Task ResolveRef_OfABranchDeletedOnTheServer_IsNull()
     {
         var repo = await git.Server.CreateRepositoryAsync("owner/deleted-" + Guid.NewGuid().ToString("N")[..8]);
         await repo.CommitFileAsync("main", "f", "main");
@@ -144,10 +144,10 @@ public sealed class GitMirrorFetchTests(GitServerFixture git) : IClassFixture<Gi
         var key = RepositoryKey.Parse(repo.FullName);
         var url = git.Server.GitUrl(repo.FullName).ToString();
         var mirror = Mirror();
-        var before = await mirror.ResolveBranchAsync(new(key, url), "feature", CancellationToken.None);
+        var before = await mirror.ResolveRefAsync(new(key, url), GitRef.Branch("feature"), CancellationToken.None);
         await repo.DeleteBranchAsync("feature");
 
-        var after = await mirror.ResolveBranchAsync(new(key, url), "feature", CancellationToken.None);
+        var after = await mirror.ResolveRefAsync(new(key, url), GitRef.Branch("feature"), CancellationToken.None);
 
         Assert.Equal((feature, null), (before, after));
     }

@@ -132,7 +132,7 @@ public sealed class GitMirrorTests(GitServerFixture git) : IClassFixture<GitServ
     }
 
     [Fact]
-    public async Task ResolveBranch_AndAncestry_FollowTheServer()
+    public async Task ResolveRef_AndAncestry_FollowTheServer()
     {
         var repo = await git.Server.CreateRepositoryAsync(NewName());
         var first = await repo.CommitFileAsync("main", "f", "1");
@@ -141,8 +141,8 @@ public sealed class GitMirrorTests(GitServerFixture git) : IClassFixture<GitServ
         var url = git.Server.GitUrl(repo.FullName).ToString();
         var mirror = Mirror();
 
-        var head = await mirror.ResolveBranchAsync(new(key, url), "main", CancellationToken.None);
-        var missing = await mirror.ResolveBranchAsync(new(key, url), "nope", CancellationToken.None);
+        var head = await mirror.ResolveRefAsync(new(key, url), GitRef.Branch("main"), CancellationToken.None);
+        var missing = await mirror.ResolveRefAsync(new(key, url), GitRef.Branch("nope"), CancellationToken.None);
 
         Assert.Equal(second, head);
         Assert.Null(missing);

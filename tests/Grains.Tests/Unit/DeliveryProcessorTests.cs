@@ -13,49 +13,10 @@ namespace K8sWebhookHandler.Grains.Tests.Unit;
 
 public sealed class DeliveryProcessorTests
 {
-    /// <summary>Records what it is asked to write and stop, and writes nothing.</summary>
-    private sealed class RecordingWriter : IClusterWriter, IWorkflowStopper
-    {
-        public List<IReadOnlyList<JsonObject>> Applied { get; } = [];
-
-        public List<string> Namespaces { get; } = [];
-
-        public List<SupersedePolicy> Superseded { get; } = [];
-
-        public Task<IReadOnlyList<AppliedObject>> ApplyAsync(ObjectPlan plan, WebhookEvent webhookEvent, CancellationToken cancellationToken)
-        {
-            Applied.Add(plan.Select(p => p.Body).ToList());
-            Namespaces.AddRange(plan.Select(p => p.Namespace!).Distinct());
-            return Task.FromResult(plan.Applied());
-        }
-
-        public Task<IReadOnlyList<AppliedObject>> StopOlderAsync(WebhookEvent webhookEvent, IReadOnlyList<AppliedObject> keep, IReadOnlyList<AppliedObject> previous, SupersedePolicy policy, CancellationToken cancellationToken)
-        {
-            Superseded.Add(policy);
-            return Task.FromResult<IReadOnlyList<AppliedObject>>(previous.Except(keep).ToArray());
-        }
-
-        public Task EnsureNamespaceAsync(string name, WebhookEvent webhookEvent, CancellationToken cancellationToken)
-        {
-            Namespaces.Add("ensure:" + name);
-            return Task.CompletedTask;
-        }
-
-        public Task<bool> DeleteOwnedNamespaceAsync(string name, WebhookEvent webhookEvent, CancellationToken cancellationToken)
-        {
-            Namespaces.Add("delete:" + name);
-            return Task.FromResult(true);
-        }
-    }
-
     private const string Manifest = "apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: {generateName: w-}\n";
 
-    private static (DeliveryProcessor Processor, FilesByRevision Git, RecordingWriter Sink) Create(ProcessorSettings settings, Dictionary<string, string?> files)
-    {
-        var git = new FilesByRevision(files);
-        var writer = new RecordingWriter();
-        return (settings.Processor(git, new OfflineKindResolver(), writer, writer), git, writer);
-    }
+    private static (DeliveryProcessor Processor, FilesByRevision Git, RecordingWriter Sink) Create(ProcessorSettings settings, Dictionary<string, string?> files) =>
+        settings.OverFiles(files);
 
     [Theory]
     [InlineData(CloneUrlSource.CloneUrl, "https://example.com/o/r.git")]

@@ -45,6 +45,68 @@ public sealed partial class ManifestStamperTests
     }
 
     [Fact]
+    public void Stamp_OfAPullRequest_AddsItsFourAnnotations_AndLabelsOnlyTheValuesValidAsTheyAre()
+    {
+        var pr = ProcessingEvents.PullRequest("Octo/Hello-World", 42, TestEvents.Sha(7), "synchronize", headRepository: "fork/Hello-World",
+            before: TestEvents.Sha(6), headRef: "feature/x", baseRef: "release-1.2");
+
+        var stamped = Assert.Single(ManifestStamper.Stamp([Workflow()], pr, pr.Revision));
+
+        var annotations = stamped["metadata"]!["annotations"]!.AsObject();
+        Assert.Equal(
+            [("42", "release-1.2", "feature/x", "fork/Hello-World")],
+            [(annotations[StampKeys.PrNumber]!.GetValue<string>(), annotations[StampKeys.PrBaseRef]!.GetValue<string>(),
+                annotations[StampKeys.PrHeadRef]!.GetValue<string>(), annotations[StampKeys.PrHeadRepo]!.GetValue<string>())]);
+        Assert.Equal(("pull_request", "synchronize", "refs/pull/42/head"),
+            (annotations[StampKeys.EventType]!.GetValue<string>(), annotations[StampKeys.EventAction]!.GetValue<string>(), annotations[StampKeys.Ref]!.GetValue<string>()));
+        Assert.Equal(12, annotations.Count);
+        var labels = stamped["metadata"]!["labels"]!.AsObject();
+        Assert.Equal("42", labels[StampKeys.PrNumber]!.GetValue<string>());
+        Assert.Equal("release-1.2", labels[StampKeys.PrBaseRef]!.GetValue<string>());
+        Assert.False(labels.ContainsKey(StampKeys.PrHeadRef));
+        Assert.False(labels.ContainsKey(StampKeys.PrHeadRepo));
+    }
+
+    [Fact]
+    public void Stamp_OfARepositoryDispatch_AddsItsClientPayload_AndAnEmptyObjectWhenItHadNone()
+    {
+        var dispatch = TestEvents.Push("o/r", eventType: "repository_dispatch", action: "go");
+
+        var without = ManifestStamper.Annotations(dispatch, dispatch.Revision);
+        var with = ManifestStamper.Annotations(dispatch with { ClientPayload = """{"a":[1,"x"]}""" }, dispatch.Revision);
+
+        Assert.Equal(("{}", 9), (without[StampKeys.ClientPayload], without.Count));
+        Assert.Equal("""{"a":[1,"x"]}""", with[StampKeys.ClientPayload]);
+    }
+
+    [Theory]
+    [InlineData("push")]
+    [InlineData("check_suite")]
+    [InlineData("merge_group")]
+    [InlineData("release")]
+    public void Stamp_OfAnyOtherEvent_IsTheEightAnnotations(string eventType)
+    {
+        var e = TestEvents.Push("o/r", eventType: eventType) with { ClientPayload = "{}" };
+
+        Assert.Equal(
+            [StampKeys.Ref, StampKeys.Revision, StampKeys.Before, StampKeys.RepoName, StampKeys.RepoUrl, StampKeys.RepoSsh, StampKeys.EventType, StampKeys.EventAction],
+            ManifestStamper.Annotations(e, e.Revision).Keys);
+    }
+
+    [Theory]
+    [InlineData("main", true)]
+    [InlineData("release-1.2_x", true)]
+    [InlineData("feature/x", false)]
+    [InlineData("-lead", false)]
+    [InlineData("trail.", false)]
+    [InlineData("caf\u00e9", false)]
+    public void LabelValueValidity_IsKubernetesRule(string value, bool valid)
+    {
+        Assert.Equal(valid, LabelValues.IsValid(System.Text.RegularExpressions.Regex.Unescape(value)));
+        Assert.False(LabelValues.IsValid(new string('a', 64)));
+    }
+
+    [Fact]
     public void Stamp_LabelsAreValidLabelValues_EvenForLongAndOddRefs()
     {
         var push = TestEvents.Push("owner/repo", "feature/" + new string('x', 80) + "/odd+chars=&'(x)!#%");

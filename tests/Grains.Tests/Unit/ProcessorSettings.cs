@@ -2,6 +2,7 @@ using K8sWebhookHandler.Grains.Git;
 using K8sWebhookHandler.Grains.Kubernetes;
 using K8sWebhookHandler.Grains.Manifests;
 using K8sWebhookHandler.Grains.Processing;
+using K8sWebhookHandler.Grains.PullRequests;
 using K8sWebhookHandler.Grains.Superseding;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -22,6 +23,8 @@ public sealed class ProcessorSettings
 
     public SupersedeOptions Supersede { get; init; } = new();
 
+    public PullRequestOptions PullRequests { get; init; } = new();
+
     /// <summary>The supersede decider of these settings over <paramref name="graph"/>.</summary>
     public SupersedeDecider Decider(IRevisionGraph graph) => new(graph, Options.Create(Supersede));
 
@@ -36,6 +39,15 @@ public sealed class ProcessorSettings
         var graph = new GitRevisionGraph(git, remotes);
         var placement = Kubernetes.WithDefaults().Placement();
         var pipeline = new ManifestPipeline(new GitManifestSource(git, remotes), kinds, Options.Create(Manifests), placement);
-        return new DeliveryProcessor(pipeline, writer, graph, stopper, Decider(graph), placement, Options.Create(Supersede), NullLogger<DeliveryProcessor>.Instance);
+        return new DeliveryProcessor(pipeline, writer, graph, stopper, Decider(graph), placement, Options.Create(Supersede), Options.Create(PullRequests),
+            NullLogger<DeliveryProcessor>.Instance);
+    }
+
+    /// <summary>A processor over a mirror answering <paramref name="files"/> by revision, writing to and stopping with one recorder.</summary>
+    internal (DeliveryProcessor Processor, FilesByRevision Git, RecordingWriter Sink) OverFiles(Dictionary<string, string?> files)
+    {
+        var git = new FilesByRevision(files);
+        var writer = new RecordingWriter();
+        return (Processor(git, new OfflineKindResolver(), writer, writer), git, writer);
     }
 }

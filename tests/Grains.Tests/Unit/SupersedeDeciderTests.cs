@@ -19,7 +19,7 @@ public sealed class SupersedeDeciderTests
 
     private static string C(string name) => (name + new string('0', 40))[..40];
 
-    private SupersedeDecider Decider(string refs = "^refs/heads/") => new(_graph, Options.Create(new SupersedeOptions { Refs = refs }));
+    private SupersedeDecider Decider(string refs = SupersedeOptions.DefaultRefs) => new(_graph, Options.Create(new SupersedeOptions { Refs = refs }));
 
     private static WebhookEvent Push(string before, string after, string branch = "main") =>
         TestEvents.Push(Repository, branch, after: after, before: before);
@@ -76,7 +76,7 @@ public sealed class SupersedeDeciderTests
         var notHead = await DecideAsync(Push(C("qq"), C("x1")), Applied(C("x0")));
 
         Assert.Null(head);
-        Assert.Equal(SupersedeDecision.Stale($"{C("x1")} is unrelated to the applied {C("x0")} and is not the branch's head"), notHead);
+        Assert.Equal(SupersedeDecision.Stale($"{C("x1")} is unrelated to the applied {C("x0")} and is not the tip of refs/heads/main"), notHead);
     }
 
     [Fact]
@@ -195,11 +195,76 @@ public sealed class SupersedeDeciderTests
         { "tag deletion", TestEvents.Push(Repository, "refs/tags/v1", after: "", eventType: "delete"), false },
         { "check suite", TestEvents.Push(Repository, after: C("q1"), eventType: "check_suite", action: "requested"), false },
         { "operator's re-run", TestEvents.Push(Repository, after: C("q1")) with { Rerun = 2 }, false },
+        { "pull request push", ProcessingEvents.PullRequest(Repository, 7, C("q1"), "synchronize"), true },
+        { "pull request opened", ProcessingEvents.PullRequest(Repository, 7, C("q1")), true },
+        { "pull request closed", ProcessingEvents.PullRequest(Repository, 7, C("q1"), "closed"), true },
+        { "merge group", ProcessingEvents.MergeGroup(Repository, "checks_requested", C("q1")), false },
+        { "merge group destroyed", ProcessingEvents.MergeGroup(Repository, "destroyed", C("q1")), true },
+        { "dispatch", ProcessingEvents.RefOnly(Repository, "workflow_dispatch", "refs/heads/main"), false },
     };
+
+    private static WebhookEvent Synchronize(string before, string after) => ProcessingEvents.PullRequest(Repository, 7, after, "synchronize", before: before);
+
+    private static RefRecord AppliedToThePullRequest(string revision) =>
+        new(GitRef.PullRequest(7), revision, DeliveryId.Parse("applied-pr"), [], DateTimeOffset.UnixEpoch);
+
+    [Fact]
+    public async Task PullRequestPush_WithANewerPushOfThatPullRequestWaiting_IsSuperseded_EvenAfterAForcePush()
+    {
+        var rewritten = Synchronize(C("r1"), C("r2"));
+        var decision = await DecideAsync(Synchronize(C("r0"), C("r1")), null, Synchronize(C("x0"), C("x1")) with { Ref = GitRef.PullRequest(8) }, rewritten);
+
+        Assert.Equal(SupersedeDecision.Superseded($"superseded by {C("r2")} (delivery {rewritten.Delivery})"), decision);
+    }
+
+    [Fact]
+    public async Task PullRequestPush_WithTheCloseWaiting_IsSuperseded()
+    {
+        var closed = ProcessingEvents.PullRequest(Repository, 7, C("s1"), "closed");
+
+        var decision = await DecideAsync(Synchronize(C("s0"), C("s1")), null, closed);
+
+        Assert.Equal(SupersedeDecision.Superseded($"the pull request was closed (delivery {closed.Delivery})"), decision);
+    }
+
+    [Fact]
+    public async Task PullRequestPush_OfTheAppliedHead_IsStale_ButReopenedRunsItAgain()
+    {
+        var push = await DecideAsync(Synchronize(C("t0"), C("t1")), AppliedToThePullRequest(C("t1")));
+        var reopened = await DecideAsync(ProcessingEvents.PullRequest(Repository, 7, C("t1"), "reopened"), AppliedToThePullRequest(C("t1")));
+
+        Assert.Equal(SupersedeDecision.Stale($"{C("t1")} is already applied (delivery applied-pr)"), push);
+        Assert.Null(reopened);
+    }
+
+    [Fact]
+    public async Task PullRequestPush_UnrelatedToTheApplied_RunsOnlyWhenItIsThePullRequestsHead()
+    {
+        _graph.Head(Repository, "refs/pull/7/head", C("u2"));
+
+        var head = await DecideAsync(Synchronize(C("u9"), C("u2")), AppliedToThePullRequest(C("u0")));
+        var notHead = await DecideAsync(Synchronize(C("u9"), C("u1")), AppliedToThePullRequest(C("u0")));
+
+        Assert.Null(head);
+        Assert.Equal(SupersedeDecision.Stale($"{C("u1")} is unrelated to the applied {C("u0")} and is not the tip of refs/pull/7/head"), notHead);
+    }
+
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData("^refs/heads/", false)]
+    [InlineData("^refs/pull/", true)]
+    public void PullRequests_TakePartByDefault_AndAConfiguredPatternKeepsItsMeaning(string? refs, bool takesPart)
+    {
+        var decider = new SupersedeDecider(_graph, Options.Create(refs is null ? new SupersedeOptions() : new SupersedeOptions { Refs = refs }));
+
+        Assert.Equal(takesPart, decider.TakesPart(Synchronize(C("v0"), C("v1"))));
+        Assert.Equal(refs != "^refs/pull/", decider.TakesPart(Push(C("v0"), C("v1"))));
+        Assert.True(decider.StopsOlderWork(ProcessingEvents.PullRequest(Repository, 7, C("v1"), "closed")));
+    }
 
     [Theory]
     [MemberData(nameof(OlderWorkStoppers))]
-    public void StopsOlderWork_OnlyForBranchPushesAndBranchDeletions(string kind, WebhookEvent e, bool stops)
+    public void StopsOlderWork_ForPushesThatTakePart_AndTheEndOfARef(string kind, WebhookEvent e, bool stops)
     {
         Assert.True(Decider().StopsOlderWork(e) == stops, kind);
     }
@@ -209,7 +274,7 @@ public sealed class SupersedeDeciderTests
         public Task<bool> IsAncestorAsync(WebhookEvent webhookEvent, string ancestor, string descendant, CancellationToken cancellationToken) =>
             throw new DeliveryRefusedException("the remote foo://x uses the scheme 'foo'");
 
-        public Task<string?> BranchHeadAsync(WebhookEvent webhookEvent, string branch, CancellationToken cancellationToken) =>
+        public Task<string?> RefTipAsync(WebhookEvent webhookEvent, GitRef reference, CancellationToken cancellationToken) =>
             throw new DeliveryRefusedException("the remote foo://x uses the scheme 'foo'");
     }
 
@@ -218,7 +283,7 @@ public sealed class SupersedeDeciderTests
         public Task<bool> IsAncestorAsync(WebhookEvent webhookEvent, string ancestor, string descendant, CancellationToken cancellationToken) =>
             throw new TransientException("git is unreachable");
 
-        public Task<string?> BranchHeadAsync(WebhookEvent webhookEvent, string branch, CancellationToken cancellationToken) =>
+        public Task<string?> RefTipAsync(WebhookEvent webhookEvent, GitRef reference, CancellationToken cancellationToken) =>
             throw new TransientException("git is unreachable");
     }
 }
