@@ -59,18 +59,19 @@ public sealed partial class DeliveryProcessor
     }
 
     /// <summary>
-    /// A merge group destroyed (merged, dequeued or invalidated): its running workflows are stopped and nothing is
-    /// applied. Where they run and how they are stopped come from what the group applied (<paramref name="previous"/>)
-    /// and from the default branch's manifest, planned as the group's but not written: the group's own commit may be
-    /// gone with its branch.
+    /// A merge group destroyed (merged, dequeued or invalidated): its running workflows are stopped, the branch namespace
+    /// the handler made for its branch is removed, and nothing is applied. Where the workflows run and how they are
+    /// stopped come from what the group applied (<paramref name="previous"/>) and from the default branch's manifest,
+    /// planned as the group's but not written: the group's own commit may be gone with its branch.
     /// </summary>
     private async Task<ProcessingResult> StopMergeGroupAsync(WebhookEvent e, RefRecord? previous, CancellationToken cancellationToken)
     {
         var plan = await PlanWithoutApplyingAsync(e, cancellationToken);
         var places = (previous?.Objects ?? []).Concat(plan.Applied()).ToList();
         var (stopped, notStopped) = await StopOlderAsync(e, [], places, Policy(plan), cancellationToken);
+        var notRemoved = placement.BranchNamespace(e) is { } branchNamespace ? await RemoveNamespaceAsync(branchNamespace, e, cancellationToken) : null;
         LogApplied(logger, e.Repository.FullName, e.Ref.Value, e.Revision, e.Delivery.Value, 0, stopped.Count);
-        return new ProcessingResult(DeliveryState.Applied, notStopped, [], e.Revision) { Stopped = stopped };
+        return new ProcessingResult(DeliveryState.Applied, Joined(notStopped, notRemoved), [], e.Revision) { Stopped = stopped };
     }
 
     /// <summary>The default branch's manifest planned as <paramref name="e"/>'s, or an empty plan when there is none or it is refused.</summary>
@@ -97,7 +98,7 @@ public sealed partial class DeliveryProcessor
     private static string? Joined(params string?[] reasons) =>
         string.Join("; ", reasons.OfType<string>()) is { Length: > 0 } joined ? joined : null;
 
-    /// <summary>Removes a deleted branch's namespace after the deletion's apply; a refusal is reported like one of <see cref="StopOlderAsync"/>.</summary>
+    /// <summary>Removes the namespace of a deleted branch or a destroyed merge group's branch; a refusal is reported like one of <see cref="StopOlderAsync"/>.</summary>
     private async Task<string?> RemoveNamespaceAsync(string name, WebhookEvent deletion, CancellationToken cancellationToken)
     {
         try

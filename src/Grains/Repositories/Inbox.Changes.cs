@@ -1,6 +1,7 @@
 using K8sWebhookHandler.Abstractions.Events;
 using K8sWebhookHandler.Abstractions.Identity;
 using K8sWebhookHandler.Abstractions.Inspection;
+using K8sWebhookHandler.Grains.Superseding;
 
 namespace K8sWebhookHandler.Grains.Repositories;
 
@@ -106,13 +107,13 @@ public sealed partial class Inbox
         State.Inbox.RemoveAt(index);
         ForgetClosedPullRequest(e);
 
-        // The ref's tip moves with pushes and deletions only: a re-requested check on an old commit, or an
-        // operator's re-run of an old delivery, must not rewind it.
-        var movesTip = e.Rerun == 0 && e.Kind is EventKind.Push or EventKind.Delete;
+        // The ref's tip moves with pushes and deletions, a pull request's pushes and close, a merge group's start and
+        // end: a re-requested check on an old commit, or an operator's re-run of an old delivery, must not rewind it.
+        var movesTip = e.Rerun == 0 && !e.Ref.IsNone && e.Kind is EventKind.Push or EventKind.Delete or EventKind.PullRequest or EventKind.MergeGroup;
         var done = change.State is DeliveryState.Applied or DeliveryState.NoManifest || (e.IsDeletion && change.State == DeliveryState.Ignored);
         if (movesTip && done)
         {
-            var revision = e.IsDeletion ? WebhookEvent.ZeroRevision : e.Revision;
+            var revision = RefEnding.Of(e) == RefEndingKind.None ? e.Revision : WebhookEvent.ZeroRevision;
             State.Refs[e.Ref] = new RefRecord(e.Ref, revision, e.Delivery, change.Objects, now);
             PruneRefs(now, e.Ref);
         }

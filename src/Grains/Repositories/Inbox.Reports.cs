@@ -33,11 +33,15 @@ public sealed partial class Inbox
 
     /// <summary>
     /// Queues what a completed delivery tells GitHub: each Workflow it made is running, each it stopped was superseded
-    /// by its revision, and a delivery refused or failed for good says why. A deletion reports nothing.
+    /// by its revision, and a delivery refused or failed for good says why. A deletion reports nothing, nor does a
+    /// delivery that never learnt which commit it was about.
     /// </summary>
-    public void QueueReports(WebhookEvent e, ProcessingResult result, DeliveryRecord outcome, IWorkflowLinks links)
+    public void QueueReports(WebhookEvent delivered, ProcessingResult result, DeliveryRecord outcome, IWorkflowLinks links)
     {
-        if (e.IsDeletion || e.Revision == WebhookEvent.ZeroRevision)
+        // A delivery that named only a ref (a dispatch) reports on the commit it ran: the ref's tip when it ran. A pull
+        // request reports on its head commit, whatever commit its manifest was read at (the base branch's, for a fork).
+        var e = delivered.Revision.Length == 0 ? delivered with { Revision = result.Revision ?? "" } : delivered;
+        if (e.IsDeletion || e.Revision is WebhookEvent.ZeroRevision or "")
         {
             return;
         }

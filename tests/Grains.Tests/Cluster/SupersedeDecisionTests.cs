@@ -117,6 +117,36 @@ public sealed class SupersedeDecisionTests(ClusterFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task WaitingPullRequestPushes_AreCoalesced_AndAWaitingCloseSupersedesThePushBeforeIt()
+    {
+        var repository = TestEvents.NewRepository();
+        var heads = Enumerable.Range(0, 3).Select(i => C($"g{i}")).ToArray();
+        fixture.Graph.Chain(heads);
+        var deliveries = new List<WebhookEvent> { TestEvents.PullRequest(repository, 7, "opened", heads[0]) };
+        deliveries.AddRange(heads.Skip(1).Select((head, i) => TestEvents.PullRequest(repository, 7, "synchronize", head) with { Before = heads[i] }));
+        deliveries.Add(TestEvents.PullRequest(repository, 7, "closed", heads[^1]));
+        fixture.Processor.Hold(deliveries[0].Delivery.Value);
+
+        Assert.Equal(DeliveryStatus.Queued, await Grain(repository).Enqueue(deliveries[0]));
+        await fixture.StartedAsync(deliveries[0]);
+        foreach (var later in deliveries.Skip(1))
+        {
+            Assert.Equal(DeliveryStatus.Queued, await Grain(repository).Enqueue(later));
+        }
+
+        fixture.Processor.Release(deliveries[0].Delivery.Value);
+        var outcomes = new List<DeliveryRecord>();
+        foreach (var delivery in deliveries)
+        {
+            outcomes.Add(await fixture.OutcomeAsync(repository, delivery));
+        }
+
+        Assert.Equal([DeliveryState.Applied, DeliveryState.Superseded, DeliveryState.Superseded, DeliveryState.Applied], outcomes.Select(o => o.State));
+        Assert.Equal($"superseded by {heads[2]} (delivery {deliveries[2].Delivery})", outcomes[1].Reason);
+        Assert.Equal($"the pull request was closed (delivery {deliveries[3].Delivery})", outcomes[2].Reason);
+    }
+
+    [Fact]
     public async Task WaitingPushesDeliveredNewestFirst_OnlyTheNewestIsApplied()
     {
         var repository = TestEvents.NewRepository();

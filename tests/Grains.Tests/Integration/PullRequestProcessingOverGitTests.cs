@@ -57,7 +57,7 @@ public sealed class PullRequestProcessingOverGitTests(GitServerFixture git) : IC
         await upstream.CommitFileAsync("main", ManifestPath, BaseManifest.Replace("base-", "current-", StringComparison.Ordinal));
         var (processor, sink) = Processor();
 
-        var result = await processor.ProcessAsync(On(upstream, PullRequestEvents.PullRequest(upstream.FullName, 5, head, headRepository: fork.FullName)), null, CancellationToken.None);
+        var result = await processor.ProcessAsync(On(upstream, ProcessingEvents.PullRequest(upstream.FullName, 5, head, headRepository: fork.FullName)), null, CancellationToken.None);
 
         Assert.Equal((DeliveryState.Applied, head), (result.State, result.Revision));
         Assert.StartsWith("current-", Assert.Single(result.Objects).Name);
@@ -76,7 +76,7 @@ public sealed class PullRequestProcessingOverGitTests(GitServerFixture git) : IC
         await upstream.PublishPullRequestAsync(6, head, merge);
         var (processor, sink) = Processor(PullRequestCheckout.Merge);
 
-        var result = await processor.ProcessAsync(On(upstream, PullRequestEvents.PullRequest(upstream.FullName, 6, head, "synchronize")), null, CancellationToken.None);
+        var result = await processor.ProcessAsync(On(upstream, ProcessingEvents.PullRequest(upstream.FullName, 6, head, "synchronize")), null, CancellationToken.None);
 
         Assert.Equal((DeliveryState.Applied, merge), (result.State, result.Revision));
         Assert.StartsWith("feature-", Assert.Single(result.Objects).Name);
@@ -95,7 +95,7 @@ public sealed class PullRequestProcessingOverGitTests(GitServerFixture git) : IC
         var second = await upstream.CommitFileAsync("feature", "src", "2");
         var (processor, sink) = Processor(PullRequestCheckout.Merge);
 
-        var result = await processor.ProcessAsync(On(upstream, PullRequestEvents.PullRequest(upstream.FullName, 7, second, "synchronize")), null, CancellationToken.None);
+        var result = await processor.ProcessAsync(On(upstream, ProcessingEvents.PullRequest(upstream.FullName, 7, second, "synchronize")), null, CancellationToken.None);
 
         Assert.Equal((DeliveryState.Queued, true), (result.State, result.Transient));
         Assert.Equal($"refs/pull/7/merge at {firstMerge} does not merge the head {second} (yet): GitHub prepares the test merge after a push", result.Reason);
@@ -111,7 +111,7 @@ public sealed class PullRequestProcessingOverGitTests(GitServerFixture git) : IC
         await upstream.CommitFileAsync("main", "README", "after the release");
         var (processor, sink) = Processor();
 
-        var result = await processor.ProcessAsync(On(upstream, PullRequestEvents.RefOnly(upstream.FullName, "release", "refs/tags/v2.0.0", "published")), null, CancellationToken.None);
+        var result = await processor.ProcessAsync(On(upstream, ProcessingEvents.RefOnly(upstream.FullName, "release", "refs/tags/v2.0.0", "published")), null, CancellationToken.None);
 
         Assert.Equal((DeliveryState.Applied, tagged), (result.State, result.Revision));
         Assert.Equal(tagged, Annotations(sink)["k8s-webhook-handler.io/revision"]);

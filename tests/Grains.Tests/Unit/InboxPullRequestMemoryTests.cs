@@ -1,5 +1,6 @@
 using System.Text.Json;
 using K8sWebhookHandler.Abstractions.Events;
+using K8sWebhookHandler.Abstractions.Identity;
 using K8sWebhookHandler.Abstractions.Inspection;
 using K8sWebhookHandler.Abstractions.Reporting;
 using K8sWebhookHandler.Grains.Delivery;
@@ -49,6 +50,22 @@ public sealed class InboxPullRequestMemoryTests
         Assert.Equal(Id("pr-3"), inbox.Next().Event.Delivery);
         inbox.RunNext(Applied(Head(3)));
         Assert.Empty(inbox.State.PullRequests);
+    }
+
+    [Fact]
+    public void PullRequestRef_RemembersItsAppliedHead_UntilClosed()
+    {
+        var inbox = new InboxHarness();
+        inbox.Receive(Own("pr-1", 2));
+        inbox.RunNext(Applied(Head(2)));
+        var applied = inbox.State.Refs[GitRef.PullRequest(5)];
+
+        inbox.Receive(Own("pr-2", 2, "closed"));
+        inbox.RunNext(Applied(Head(2)));
+
+        Assert.Equal((Head(2), Id("pr-1")), (applied.LastRevision, applied.LastDelivery));
+        var closed = inbox.State.Refs[GitRef.PullRequest(5)];
+        Assert.Equal((WebhookEvent.ZeroRevision, Id("pr-2")), (closed.LastRevision, closed.LastDelivery));
     }
 
     [Fact]

@@ -21,7 +21,8 @@ public sealed class InboxReportTests
     private readonly InboxHarness _harness = new();
     private readonly Inbox _inbox;
 
-    public InboxReportTests() => _inbox = new Inbox(() => _harness.State, new DeliveryOptions(), _harness.Clock, _changes.Add);
+    public InboxReportTests() =>
+        _inbox = new Inbox(() => _harness.State, new DeliveryOptions { Events = [.. DeliveryOptions.DefaultEvents, "repository_dispatch"] }, _harness.Clock, _changes.Add);
 
     private static AppliedObject Workflow(string name) => new("argoproj.io/v1alpha1", "Workflow", "ci", name);
 
@@ -46,6 +47,28 @@ public sealed class InboxReportTests
         {
             Reported = workflows.Select(w => new ReportedObject(Workflow(w), "k8s-webhook-handler/" + w[..w.LastIndexOf('-')])).ToArray(),
         };
+
+    [Fact]
+    public void RefOnlyDelivery_ReportsOnTheCommitItRan()
+    {
+        var e = Push("dispatch", after: 1) with { EventType = K8sWebhookHandler.Abstractions.Events.EventType.Parse("repository_dispatch"), Revision = "", Before = "" };
+        _inbox.Accept(_inbox.Examine(e));
+        var result = Made(3, "build-x1");
+        _inbox.QueueReports(e, result, _inbox.Finish(_inbox.NextReady().Next!, result)!, new Links());
+
+        Assert.Equal([(TestEvents.Sha(3), "k8s-webhook-handler/build", ReportOutcome.Running, "running")], Outbox);
+    }
+
+    [Fact]
+    public void RefOnlyDeliveryRefusedBeforeItsCommitWasKnown_ReportsNothing()
+    {
+        var e = Push("dispatch", after: 1) with { EventType = K8sWebhookHandler.Abstractions.Events.EventType.Parse("repository_dispatch"), Revision = "", Before = "" };
+        _inbox.Accept(_inbox.Examine(e));
+        var refused = ProcessingResult.Final(DeliveryState.Rejected, "the remote is refused");
+        _inbox.QueueReports(e, refused, _inbox.Finish(_inbox.NextReady().Next!, refused)!, new Links());
+
+        Assert.Empty(Outbox);
+    }
 
     [Fact]
     public void AppliedPush_QueuesRunningPerWorkflow_WithItsLinkAndInstallation()

@@ -47,7 +47,7 @@ public sealed partial class ManifestStamperTests
     [Fact]
     public void Stamp_OfAPullRequest_AddsItsFourAnnotations_AndLabelsOnlyTheValuesValidAsTheyAre()
     {
-        var pr = PullRequestEvents.PullRequest("Octo/Hello-World", 42, TestEvents.Sha(7), "synchronize", headRepository: "fork/Hello-World",
+        var pr = ProcessingEvents.PullRequest("Octo/Hello-World", 42, TestEvents.Sha(7), "synchronize", headRepository: "fork/Hello-World",
             before: TestEvents.Sha(6), headRef: "feature/x", baseRef: "release-1.2");
 
         var stamped = Assert.Single(ManifestStamper.Stamp([Workflow()], pr, pr.Revision));

@@ -1,13 +1,9 @@
 using K8sWebhookHandler.Abstractions.Events;
-using K8sWebhookHandler.Abstractions.Identity;
 using K8sWebhookHandler.Grains.Tests.Cluster;
 
 namespace K8sWebhookHandler.Grains.Tests.Unit;
 
-/// <summary>
-/// Pull requests and comments on <c>owner/repo</c>, the inbox harness's repository, and what they are told; pull request,
-/// merge group and dispatch deliveries as intake makes them, for the processor's tests.
-/// </summary>
+/// <summary>Pull requests and comments on <c>owner/repo</c>, the inbox harness's repository, and what they are told.</summary>
 internal static class PullRequestEvents
 {
     public const string Repository = "owner/repo";
@@ -30,26 +26,4 @@ internal static class PullRequestEvents
 
     /// <summary>Why the fork's <paramref name="head"/> of #5 does not run.</summary>
     public static string NotApproved(int head) => $"{Head(head)[..7]} of #5 by contributor (CONTRIBUTOR) from the fork fork/repo is not approved: {Needed}";
-
-    /// <summary>The base branch's commit the pull requests name as <c>base.sha</c>.</summary>
-    public static readonly string BaseSha = TestEvents.Sha(50);
-
-    /// <summary>
-    /// A <c>pull_request</c> delivery of <paramref name="repository"/>: <c>refs/pull/N/head</c> at <paramref name="head"/>,
-    /// <c>before</c> the base sha unless given; its head on <paramref name="headRepository"/> (the base repository unless given).
-    /// </summary>
-    public static WebhookEvent PullRequest(string repository, int number, string head, string action = "opened",
-        string? headRepository = null, string? before = null, string headRef = "feature", string baseRef = "main") =>
-        TestEvents.Push(repository, GitRef.PullRequest(number).Value, after: head, before: before ?? BaseSha, eventType: "pull_request", action: action) with
-        {
-            PullRequest = new PullRequestFacts(number, headRef, headRepository ?? repository, baseRef, BaseSha, "octocat", "CONTRIBUTOR", false),
-        };
-
-    /// <summary>A <c>merge_group</c> delivery: its <c>head_ref</c> branch at <paramref name="head"/>, <c>before</c> the base sha.</summary>
-    public static WebhookEvent MergeGroup(string repository, string action, string head, string headRef = "gh-readonly-queue/main/pr-7-0123456789abcdef") =>
-        TestEvents.Push(repository, headRef, after: head, before: BaseSha, eventType: "merge_group", action: action);
-
-    /// <summary>A delivery that names only a ref (or none), as a dispatch does: an empty revision.</summary>
-    public static WebhookEvent RefOnly(string repository, string eventType, string reference, string action = "") =>
-        TestEvents.Push(repository, "main", after: "", eventType: eventType, action: action) with { Ref = GitRef.Parse(reference) };
 }

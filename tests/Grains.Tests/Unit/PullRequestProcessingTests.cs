@@ -4,7 +4,7 @@ using K8sWebhookHandler.Abstractions.Inspection;
 using K8sWebhookHandler.Grains.Kubernetes;
 using K8sWebhookHandler.Grains.PullRequests;
 using K8sWebhookHandler.Grains.Tests.Cluster;
-using static K8sWebhookHandler.Grains.Tests.Unit.PullRequestEvents;
+using static K8sWebhookHandler.Grains.Tests.Unit.ProcessingEvents;
 
 namespace K8sWebhookHandler.Grains.Tests.Unit;
 
@@ -237,5 +237,22 @@ public sealed class PullRequestProcessingTests
         Assert.Equal([("Workflow", "ci")], stop.Previous.Select(p => (p.Kind, p.Namespace!)).Distinct());
         Assert.Contains(result.Stopped, o => o.Name == "base-running");
         Assert.Equal([BaseHead], git.Reads.Select(r => r.Revision));
+    }
+
+    [Fact]
+    public async Task MergeGroupDestroyed_RemovesTheBranchNamespaceMadeForIt()
+    {
+        var settings = new ProcessorSettings { Kubernetes = new KubernetesOptions { BranchNamespaces = { Template = "ci-{branch}" } } };
+        var (processor, _, sink) = settings.OverFiles(new() { [BaseHead] = BaseManifest });
+        var checks = MergeGroup(Repository, "checks_requested", Head, "gh-readonly-queue/main/pr-7-abc");
+        var destroyed = MergeGroup(Repository, "destroyed", Head, "gh-readonly-queue/main/pr-7-abc");
+
+        await processor.ProcessAsync(checks with { Revision = BaseHead }, null, CancellationToken.None);
+        var result = await processor.ProcessAsync(destroyed, null, CancellationToken.None);
+
+        Assert.Equal((DeliveryState.Applied, null), (result.State, result.Reason));
+        Assert.Equal(["ensure:ci-gh-readonly-queue-main-pr-7-abc", "ci-gh-readonly-queue-main-pr-7-abc", "delete:ci-gh-readonly-queue-main-pr-7-abc"], sink.Namespaces);
+        var stop = Assert.Single(sink.Stops);
+        Assert.Equal(("refs/heads/gh-readonly-queue/main/pr-7-abc", "ci-gh-readonly-queue-main-pr-7-abc"), (stop.Ref, stop.Previous.Single().Namespace));
     }
 }

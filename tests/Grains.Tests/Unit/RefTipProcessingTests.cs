@@ -1,7 +1,7 @@
 using K8sWebhookHandler.Abstractions.Inspection;
 using K8sWebhookHandler.Grains.Kubernetes;
 using K8sWebhookHandler.Grains.Tests.Cluster;
-using static K8sWebhookHandler.Grains.Tests.Unit.PullRequestEvents;
+using static K8sWebhookHandler.Grains.Tests.Unit.ProcessingEvents;
 
 namespace K8sWebhookHandler.Grains.Tests.Unit;
 

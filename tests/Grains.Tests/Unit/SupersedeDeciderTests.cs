@@ -195,15 +195,15 @@ public sealed class SupersedeDeciderTests
         { "tag deletion", TestEvents.Push(Repository, "refs/tags/v1", after: "", eventType: "delete"), false },
         { "check suite", TestEvents.Push(Repository, after: C("q1"), eventType: "check_suite", action: "requested"), false },
         { "operator's re-run", TestEvents.Push(Repository, after: C("q1")) with { Rerun = 2 }, false },
-        { "pull request push", PullRequestEvents.PullRequest(Repository, 7, C("q1"), "synchronize"), true },
-        { "pull request opened", PullRequestEvents.PullRequest(Repository, 7, C("q1")), true },
-        { "pull request closed", PullRequestEvents.PullRequest(Repository, 7, C("q1"), "closed"), true },
-        { "merge group", PullRequestEvents.MergeGroup(Repository, "checks_requested", C("q1")), false },
-        { "merge group destroyed", PullRequestEvents.MergeGroup(Repository, "destroyed", C("q1")), true },
-        { "dispatch", PullRequestEvents.RefOnly(Repository, "workflow_dispatch", "refs/heads/main"), false },
+        { "pull request push", ProcessingEvents.PullRequest(Repository, 7, C("q1"), "synchronize"), true },
+        { "pull request opened", ProcessingEvents.PullRequest(Repository, 7, C("q1")), true },
+        { "pull request closed", ProcessingEvents.PullRequest(Repository, 7, C("q1"), "closed"), true },
+        { "merge group", ProcessingEvents.MergeGroup(Repository, "checks_requested", C("q1")), false },
+        { "merge group destroyed", ProcessingEvents.MergeGroup(Repository, "destroyed", C("q1")), true },
+        { "dispatch", ProcessingEvents.RefOnly(Repository, "workflow_dispatch", "refs/heads/main"), false },
     };
 
-    private static WebhookEvent Synchronize(string before, string after) => PullRequestEvents.PullRequest(Repository, 7, after, "synchronize", before: before);
+    private static WebhookEvent Synchronize(string before, string after) => ProcessingEvents.PullRequest(Repository, 7, after, "synchronize", before: before);
 
     private static RefRecord AppliedToThePullRequest(string revision) =>
         new(GitRef.PullRequest(7), revision, DeliveryId.Parse("applied-pr"), [], DateTimeOffset.UnixEpoch);
@@ -220,7 +220,7 @@ public sealed class SupersedeDeciderTests
     [Fact]
     public async Task PullRequestPush_WithTheCloseWaiting_IsSuperseded()
     {
-        var closed = PullRequestEvents.PullRequest(Repository, 7, C("s1"), "closed");
+        var closed = ProcessingEvents.PullRequest(Repository, 7, C("s1"), "closed");
 
         var decision = await DecideAsync(Synchronize(C("s0"), C("s1")), null, closed);
 
@@ -231,7 +231,7 @@ public sealed class SupersedeDeciderTests
     public async Task PullRequestPush_OfTheAppliedHead_IsStale_ButReopenedRunsItAgain()
     {
         var push = await DecideAsync(Synchronize(C("t0"), C("t1")), AppliedToThePullRequest(C("t1")));
-        var reopened = await DecideAsync(PullRequestEvents.PullRequest(Repository, 7, C("t1"), "reopened"), AppliedToThePullRequest(C("t1")));
+        var reopened = await DecideAsync(ProcessingEvents.PullRequest(Repository, 7, C("t1"), "reopened"), AppliedToThePullRequest(C("t1")));
 
         Assert.Equal(SupersedeDecision.Stale($"{C("t1")} is already applied (delivery applied-pr)"), push);
         Assert.Null(reopened);
@@ -259,7 +259,7 @@ public sealed class SupersedeDeciderTests
 
         Assert.Equal(takesPart, decider.TakesPart(Synchronize(C("v0"), C("v1"))));
         Assert.Equal(refs != "^refs/pull/", decider.TakesPart(Push(C("v0"), C("v1"))));
-        Assert.True(decider.StopsOlderWork(PullRequestEvents.PullRequest(Repository, 7, C("v1"), "closed")));
+        Assert.True(decider.StopsOlderWork(ProcessingEvents.PullRequest(Repository, 7, C("v1"), "closed")));
     }
 
     [Theory]
