@@ -140,6 +140,18 @@ public class HandlerFixture : IAsyncLifetime
     public JsonObject PushPayload(GitRepository repository, string gitRef, string before, string after, bool created = false, bool deleted = false) =>
         GitHubPayloads.Push(repository.FullName, Git.GitUrl(repository.FullName), Git.HttpUrl(repository.FullName), gitRef, before, after, created, deleted);
 
+    /// <summary>A <c>pull_request</c> delivery of <paramref name="action"/> for <paramref name="pr"/>, opened on <paramref name="repository"/>.</summary>
+    public JsonObject PullRequestPayload(GitRepository repository, string action, PullRequestSpec pr, string? before = null) =>
+        GitHubPayloads.PullRequest(repository.FullName, Git.GitUrl(repository.FullName), Git.HttpUrl(repository.FullName), action, pr, before);
+
+    /// <summary>A comment created on pull request <paramref name="number"/> of <paramref name="repository"/>.</summary>
+    public JsonObject CommentPayload(GitRepository repository, int number, string body, string login, string association) =>
+        GitHubPayloads.PullRequestComment(repository.FullName, Git.GitUrl(repository.FullName), Git.HttpUrl(repository.FullName), number, body, login, association);
+
+    /// <summary>A <c>merge_group</c> delivery of <paramref name="action"/> for the queue's commit on <paramref name="headRef"/>.</summary>
+    public JsonObject MergeGroupPayload(GitRepository repository, string action, string headSha, string headRef, string baseSha) =>
+        GitHubPayloads.MergeGroup(repository.FullName, Git.GitUrl(repository.FullName), Git.HttpUrl(repository.FullName), action, headSha, headRef, baseSha);
+
     /// <summary>Workflows the handler made for one repository, by its repository label.</summary>
     public IReadOnlyList<JsonObject> WorkflowsOf(GitRepository repository) =>
         Emulator.FindAll("argoproj.io", "workflows", "ci")
