@@ -92,6 +92,25 @@ public sealed class EventFilterTests
         Assert.Null(Reason(e, ["issues"]));
     }
 
+    [Theory]
+    [InlineData("check_suite", "requested")]
+    [InlineData("check_suite", "rerequested")]
+    [InlineData("check_run", "rerequested")]
+    public void CheckEventWithoutAHeadBranch_AFork_IsIgnored_NeverRunAtItsOwnManifest(string type, string action)
+    {
+        var e = Event(type, action) with { Ref = Abstractions.Identity.GitRef.None };
+
+        Assert.Equal("check event without a head branch (a fork's commit): it runs only through its pull request", Reason(e));
+    }
+
+    [Theory]
+    [InlineData("check_suite", "requested")]
+    [InlineData("check_run", "rerequested")]
+    public void CheckEventOnABranch_IsActedOn(string type, string action)
+    {
+        Assert.Null(Reason(Event(type, action)));
+    }
+
     [Fact]
     public void EventsSetting_ReplacesTheDefaults()
     {
