@@ -53,6 +53,21 @@ public sealed class InboxPullRequestMemoryTests
     }
 
     [Fact]
+    public void Closed_OfAForkWhoseHeadWasNeverApproved_RunsAtTheNewestApprovedCommit_NeverTheUnapprovedHead()
+    {
+        var inbox = new InboxHarness();
+        inbox.Receive(Fork("pr-1", 2));
+        inbox.Receive(Says("c-1", CommentCommand.OkToTest));
+        inbox.RunNext(Applied(Head(2)));
+        inbox.Receive(Fork("pr-2", 3, "synchronize"));
+
+        inbox.Receive(Fork("pr-3", 3, "closed"));
+
+        var next = inbox.Next().Event;
+        Assert.Equal((Id("pr-3"), Head(2)), (next.Delivery, next.Revision));
+    }
+
+    [Fact]
     public void PullRequestRef_RemembersItsAppliedHead_UntilClosed()
     {
         var inbox = new InboxHarness();
