@@ -67,9 +67,10 @@ public sealed class EventFilter(DeliveryOptions options, PullRequestOptions pull
         (EventKind.Delete, _) when e.Ref.IsBranch || e.Ref.IsTag => null,
         (EventKind.Delete, _) => "delete event without a ref",
         (EventKind.CheckSuite, "requested" or "rerequested") or (EventKind.CheckRun, "rerequested") when e.Revision.Length == 0 => "check event without a head commit",
-        // GitHub names no head branch for a fork's suite: its commit, manifest included, runs only as its pull request.
+        // GitHub names no head branch for a suite of a fork's commit (a pull request's): running it would run the fork's
+        // own manifest, unapproved. A fork's commit runs only through its pull request.
         (EventKind.CheckSuite, "requested" or "rerequested") or (EventKind.CheckRun, "rerequested") when e.Ref.IsNone =>
-            "check event without a head branch (a fork's commit): it runs only through its pull request",
+            "check event without a head branch (a fork's commit): it runs only through its pull request, after /ok-to-test or with /retest",
         (EventKind.CheckSuite, "requested" or "rerequested") or (EventKind.CheckRun, "rerequested") => null,
         _ => $"{e.EventType} action '{e.Action}'",
     };

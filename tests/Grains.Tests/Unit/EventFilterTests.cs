@@ -55,6 +55,20 @@ public sealed class EventFilterTests
         Assert.Equal(DeliveryState.IgnoredRef, ignored?.State);
     }
 
+    [Theory]
+    [InlineData("check_suite", "requested")]
+    [InlineData("check_suite", "rerequested")]
+    [InlineData("check_run", "rerequested")]
+    public void CheckEventOfAForksCommit_WithoutAHeadBranch_IsIgnored(string eventType, string action)
+    {
+        var ofBranch = TestEvents.Push("o/r", "feature", TestEvents.Sha(2), "", eventType: eventType, action: action);
+        var ofFork = ofBranch with { Ref = Abstractions.Identity.GitRef.None };
+
+        Assert.Equal(
+            ((string?)null, (string?)"check event without a head branch (a fork's commit): it runs only through its pull request, after /ok-to-test or with /retest"),
+            (Reason(ofBranch), Reason(ofFork)));
+    }
+
     private static string? Reason(WebhookEvent e, string[]? events = null, bool drafts = false) =>
         new EventFilter(new DeliveryOptions { Events = events }, new PullRequestOptions { Drafts = drafts }).IgnoreReason(e);
 
@@ -90,25 +104,6 @@ public sealed class EventFilterTests
         var e = Event("issues", "opened") with { Ref = Abstractions.Identity.GitRef.None, Revision = "" };
 
         Assert.Null(Reason(e, ["issues"]));
-    }
-
-    [Theory]
-    [InlineData("check_suite", "requested")]
-    [InlineData("check_suite", "rerequested")]
-    [InlineData("check_run", "rerequested")]
-    public void CheckEventWithoutAHeadBranch_AFork_IsIgnored_NeverRunAtItsOwnManifest(string type, string action)
-    {
-        var e = Event(type, action) with { Ref = Abstractions.Identity.GitRef.None };
-
-        Assert.Equal("check event without a head branch (a fork's commit): it runs only through its pull request", Reason(e));
-    }
-
-    [Theory]
-    [InlineData("check_suite", "requested")]
-    [InlineData("check_run", "rerequested")]
-    public void CheckEventOnABranch_IsActedOn(string type, string action)
-    {
-        Assert.Null(Reason(Event(type, action)));
     }
 
     [Fact]
