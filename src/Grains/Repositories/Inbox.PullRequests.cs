@@ -21,9 +21,10 @@ public sealed partial class Inbox
 
         if (e.Action == "closed")
         {
-            // A closed pull request tears down what it ran; one that never ran has nothing to tear down.
-            return known is { Ran: true }
-                ? new Arrival(ArrivalKind.New, e, now)
+            // A closed pull request tears down what it ran, at the newest commit approved: a head pushed since and never
+            // approved is not run by closing. One that never ran has nothing to tear down.
+            return known is { Ran: true, Approved: [.., var approved] }
+                ? new Arrival(ArrivalKind.New, e with { Revision = approved }, now)
                 : new Arrival(ArrivalKind.Ignored, e, now, DeliveryState.Ignored, $"#{pullRequest.Number} {Origin(pullRequest)} never ran: nothing to tear down");
         }
 

@@ -40,8 +40,9 @@ public sealed partial class Inbox(
         if (Remembers(id, now))
         {
             // GitHub's "Redeliver" repeats the id: a delivery that failed for good is queued again, anything else is done.
+            // A pull request's runs at the commit it was accepted at: a closing one's is the newest approved, not the payload's head.
             return Find(id) is { State: DeliveryState.Failed } failed && !IsPending(id)
-                ? new Arrival(ArrivalKind.Redelivery, e with { Rerun = failed.Rerun }, now)
+                ? new Arrival(ArrivalKind.Redelivery, e with { Rerun = failed.Rerun, Revision = e.Kind == EventKind.PullRequest ? failed.Revision : e.Revision }, now)
                 : new Arrival(ArrivalKind.Duplicate, e, now);
         }
 

@@ -4,6 +4,7 @@ using K8sWebhookHandler.Abstractions.Identity;
 using K8sWebhookHandler.Abstractions.Inspection;
 using K8sWebhookHandler.Abstractions.Reporting;
 using K8sWebhookHandler.Grains.Delivery;
+using K8sWebhookHandler.Grains.Processing;
 using K8sWebhookHandler.Grains.PullRequests;
 using K8sWebhookHandler.Grains.Reporting;
 using K8sWebhookHandler.Grains.Repositories;
@@ -50,6 +51,37 @@ public sealed class InboxPullRequestMemoryTests
         Assert.Equal(Id("pr-3"), inbox.Next().Event.Delivery);
         inbox.RunNext(Applied(Head(3)));
         Assert.Empty(inbox.State.PullRequests);
+    }
+
+    [Fact]
+    public void Closed_OfAForkWhoseHeadWasNeverApproved_RunsAtTheNewestApprovedCommit_NeverTheUnapprovedHead()
+    {
+        var inbox = new InboxHarness();
+        inbox.Receive(Fork("pr-1", 2));
+        inbox.Receive(Says("c-1", CommentCommand.OkToTest));
+        inbox.RunNext(Applied(Head(2)));
+        inbox.Receive(Fork("pr-2", 3, "synchronize"));
+
+        inbox.Receive(Fork("pr-3", 3, "closed"));
+
+        var next = inbox.Next().Event;
+        Assert.Equal((Id("pr-3"), Head(2)), (next.Delivery, next.Revision));
+    }
+
+    [Fact]
+    public void Redelivery_OfAFailedClose_OfAForkWhoseHeadWasNeverApproved_RunsAtTheNewestApprovedCommit()
+    {
+        var inbox = new InboxHarness(new DeliveryOptions { MaxAttempts = 1 });
+        inbox.Receive(Fork("pr-1", 2));
+        inbox.Receive(Says("c-1", CommentCommand.OkToTest));
+        inbox.RunNext(Applied(Head(2)));
+        inbox.Receive(Fork("pr-2", 3, "synchronize"));
+        inbox.Receive(Fork("pr-3", 3, "closed"));
+        inbox.RunNext(ProcessingResult.Retry("the cluster is down"));
+
+        var again = inbox.Receive(Fork("pr-3", 3, "closed"));
+
+        Assert.Equal((ArrivalKind.Redelivery, Head(2)), (again.Kind, inbox.Next().Event.Revision));
     }
 
     [Fact]
