@@ -63,7 +63,7 @@ public sealed class DeliveryTargets(IRevisionGraph graph, PullRequestOptions pul
 
         if (e.Revision.Length > 0)
         {
-            return (e, null);
+            return NamesAnyCommit(e) ? (await OnItsRefAsync(e, cancellationToken), null) : (e, null);
         }
 
         var reference = e.Ref.IsNone ? Branch(e.Repository.DefaultBranch, "default branch") : e.Ref;
@@ -71,6 +71,28 @@ public sealed class DeliveryTargets(IRevisionGraph graph, PullRequestOptions pul
         return tip is null
             ? (null, $"{reference} does not exist on the git server")
             : (e with { Revision = tip }, null);
+    }
+
+    /// <summary>
+    /// An opted-in event whose payload names a commit by id (<c>deployment.sha</c>, a release's
+    /// <c>target_commitish</c>): GitHub lets that be any commit it has, a fork's pull request head included. Pushes,
+    /// pull requests, merge groups and check events name commits GitHub itself put there.
+    /// </summary>
+    private static bool NamesAnyCommit(WebhookEvent e) =>
+        e.Kind is not (EventKind.Push or EventKind.Delete or EventKind.PullRequest or EventKind.MergeGroup or EventKind.CheckSuite or EventKind.CheckRun);
+
+    /// <summary>
+    /// The event, when its commit is on the ref it names (the default branch when it names none): a commit of the
+    /// repository's own branches and tags, never a fork's, whose manifest would then run unapproved. Otherwise refused.
+    /// </summary>
+    private async Task<WebhookEvent> OnItsRefAsync(WebhookEvent e, CancellationToken cancellationToken)
+    {
+        var reference = e.Ref.IsNone ? Branch(e.Repository.DefaultBranch, "default branch") : e.Ref;
+        var tip = await graph.RefTipAsync(e, reference, cancellationToken);
+        return tip is not null && (tip == e.Revision || await graph.IsAncestorAsync(e with { Ref = reference }, e.Revision, tip, cancellationToken))
+            ? e
+            : throw new DeliveryRefusedException(
+                $"{e.EventType}'s commit {e.Revision} is not on {reference}: an event that names a commit runs it only when it is on the ref it names (else the default branch), never a fork's");
     }
 
     /// <summary>

@@ -35,6 +35,28 @@ public sealed class RefTipProcessingTests
         Assert.Equal(8, annotations.Count);
     }
 
+    [Theory]
+    [InlineData("deployment", "refs/heads/main", 99, true)]
+    [InlineData("deployment", "refs/heads/main", 50, true)]
+    [InlineData("deployment", "", 50, true)]
+    [InlineData("release", "refs/tags/v1", 50, true)]
+    [InlineData("deployment", "refs/heads/main", 70, false)]
+    [InlineData("deployment", "", 70, false)]
+    [InlineData("release", "refs/tags/v1", 70, false)]
+    public async Task NamedCommit_RunsOnlyWhenOnItsRef_NeverAForksCommit(string eventType, string reference, int commit, bool runs)
+    {
+        var sha = TestEvents.Sha(commit);
+        var (processor, git, sink) = Create(new() { [sha] = Manifest });
+        git.Tips["refs/tags/v1"] = TestEvents.Sha(99);
+        git.Ancestry.Add((TestEvents.Sha(50), TestEvents.Sha(99)));
+        var e = RefOnly(Repository, eventType, reference, "created") with { Revision = sha };
+
+        var result = await processor.ProcessAsync(e, null, CancellationToken.None);
+
+        Assert.Equal(runs ? (DeliveryState.Applied, 1) : (DeliveryState.Rejected, 0), (result.State, sink.Applied.Count));
+        Assert.Equal(runs ? [sha] : [], git.Reads.Select(r => r.Revision));
+    }
+
     [Fact]
     public async Task EmptyRevision_OfARefThatDoesNotExist_IsNoManifest_AndReadsNothing()
     {
