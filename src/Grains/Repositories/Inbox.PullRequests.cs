@@ -1,6 +1,7 @@
 using K8sWebhookHandler.Abstractions.Events;
 using K8sWebhookHandler.Abstractions.Inspection;
 using K8sWebhookHandler.Grains.PullRequests;
+using K8sWebhookHandler.Grains.Superseding;
 
 namespace K8sWebhookHandler.Grains.Repositories;
 
@@ -19,7 +20,7 @@ public sealed partial class Inbox
             return new Arrival(ArrivalKind.New, e, now);
         }
 
-        if (e.Action == "closed")
+        if (e.Action == RefEnding.Closed)
         {
             // A closed pull request tears down what it ran, at the newest commit approved: a head pushed since and never
             // approved is not run by closing. One that never ran has nothing to tear down.
