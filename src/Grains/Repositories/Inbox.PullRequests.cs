@@ -1,6 +1,7 @@
 using K8sWebhookHandler.Abstractions.Events;
 using K8sWebhookHandler.Abstractions.Inspection;
 using K8sWebhookHandler.Grains.PullRequests;
+using K8sWebhookHandler.Grains.Reporting;
 using K8sWebhookHandler.Grains.Superseding;
 
 namespace K8sWebhookHandler.Grains.Repositories;
@@ -50,7 +51,7 @@ public sealed partial class Inbox
     /// <summary>Approves the head commit, and queues the pull request's latest delivery when it waits for approval.</summary>
     private (CommandEffect? Effect, string Reason) OkToTest(PullRequestState known, string by, WebhookEvent comment)
     {
-        var (latest, pullRequest, sha) = (known.Latest, known.Latest.PullRequest!, Short(known.HeadSha));
+        var (latest, pullRequest, sha) = (known.Latest, known.Latest.PullRequest!, ReportRules.Short(known.HeadSha));
         var number = pullRequest.Number;
         var trust = _trust.Trust(pullRequest, latest.Repository, known.HeadSha, []);
         if (trust != PullRequestTrustReason.Untrusted && !known.Awaiting)
@@ -73,7 +74,7 @@ public sealed partial class Inbox
     /// <summary>Queues the pull request's latest delivery again, under new object names, when it may run.</summary>
     private (CommandEffect? Effect, string Reason) Retest(PullRequestState known, string by, WebhookEvent comment)
     {
-        var (latest, pullRequest, sha) = (known.Latest, known.Latest.PullRequest!, Short(known.HeadSha));
+        var (latest, pullRequest, sha) = (known.Latest, known.Latest.PullRequest!, ReportRules.Short(known.HeadSha));
         var number = pullRequest.Number;
         if (known.Awaiting || _trust.Trust(pullRequest, latest.Repository, known.HeadSha, known.Approved) == PullRequestTrustReason.Untrusted)
         {
@@ -93,10 +94,8 @@ public sealed partial class Inbox
     }
 
     private string NotApproved(string sha, PullRequestFacts pullRequest) =>
-        $"{Short(sha)} of #{pullRequest.Number} by {pullRequest.Author} ({pullRequest.AuthorAssociation}) {Origin(pullRequest)} is not approved: {_trust.Needed}";
+        $"{ReportRules.Short(sha)} of #{pullRequest.Number} by {pullRequest.Author} ({pullRequest.AuthorAssociation}) {Origin(pullRequest)} is not approved: {_trust.Needed}";
 
     private static string Origin(PullRequestFacts pullRequest) =>
         pullRequest.HeadRepository.Length == 0 ? "from a deleted fork" : $"from the fork {pullRequest.HeadRepository}";
-
-    private static string Short(string sha) => sha.Length > 7 ? sha[..7] : sha;
 }
