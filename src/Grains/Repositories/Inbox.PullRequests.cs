@@ -37,7 +37,7 @@ public sealed partial class Inbox
     {
         var by = $"{(comment.Command == CommentCommand.OkToTest ? "/ok-to-test" : "/retest")} by {comment.Author} ({comment.AuthorAssociation})";
         var (effect, reason) = !_trust.TrustsAuthor(comment.AuthorAssociation)
-            ? (null, $"{by} changes nothing: only a maintainer ({string.Join(", ", _trust.Associations)}) gives commands")
+            ? (null, $"{by} changes nothing: only {_trust.Maintainer} gives commands")
             : State.PullRequests.GetValueOrDefault(comment.Number) is not { } known
                 ? (null, $"{by}: no open pull request #{comment.Number} is remembered")
             : known.Closed ? (null, $"{by}: #{comment.Number} is closed")
