@@ -86,8 +86,7 @@ public sealed partial class Inbox
             return (null, $"{by}: delivery {latest.Delivery} of #{number} is queued already");
         }
 
-        // As an operator's retry: a failed delivery is finished as it was, any other outcome runs under new names.
-        var rerun = Find(latest.Delivery)?.State == DeliveryState.Failed ? latest.Rerun : latest.Rerun + 1;
+        var rerun = NextRerun(Find(latest.Delivery)?.State, latest.Rerun);
         var again = latest with { Rerun = rerun };
         return (new CommandEffect(number, null, again, $"{by} (delivery {comment.Delivery})"),
             $"{by} queued {sha} of #{number} again: delivery {latest.Delivery}, re-run {rerun}");
