@@ -31,14 +31,9 @@ public static class WebhookParser
         CancellationToken cancellationToken)
     {
         var fields = await PayloadFields.ReadAsync(json, cancellationToken);
-        switch (fields["repository"].Kind)
+        if (!ObjectOrAbsent(fields, "repository"))
         {
-            case FieldKind.Missing or FieldKind.Null:
-                return eventType.Kind == EventKind.Ping ? null : throw new WebhookPayloadException("the event names no repository");
-            case FieldKind.Repeated:
-                throw Refused("repository", "appears more than once");
-            case not FieldKind.Object:
-                throw Refused("repository", "must be an object");
+            return eventType.Kind == EventKind.Ping ? null : throw new WebhookPayloadException("the event names no repository");
         }
 
         var repository = Repository(fields);

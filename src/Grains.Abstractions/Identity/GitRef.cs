@@ -89,7 +89,7 @@ public readonly record struct GitRef : IComparable<GitRef>, IParsable<GitRef>
     public static GitRef Parse(string value) =>
         TryParse(value, out var parsed) ? parsed : throw new FormatException($"'{value}' is not a branch, tag or pull request ref");
 
-    /// <summary>Whether <paramref name="value"/> is empty (none), a valid branch or tag ref, or <c>refs/pull/N/head</c>.</summary>
+    /// <summary>Whether <paramref name="value"/> is empty (none), a valid branch or tag ref, or <c>refs/pull/N/head</c> or <c>refs/pull/N/merge</c>.</summary>
     public static bool TryParse([NotNullWhen(true)] string? value, out GitRef gitRef)
     {
         gitRef = default;
