@@ -19,10 +19,7 @@ public sealed partial class DeliveryProcessor
     private async Task<ProcessingResult> DeleteRefAsync(WebhookEvent e, RefRecord? previous, CancellationToken cancellationToken)
     {
         var deletion = e.AsDeletion();
-        var head = await DefaultBranchHeadAsync(e, cancellationToken);
-        var (objects, missing) = head is null
-            ? (null, $"the default branch {e.Repository.DefaultBranch} does not exist")
-            : await pipeline.ReadAsync(e, head, cancellationToken);
+        var (head, objects, missing) = await ReadDefaultBranchAsync(e, cancellationToken);
         if (e.Ref.IsTag && objects is not null)
         {
             objects = objects.Where(RunsOnTagDeletion).ToList();
@@ -79,8 +76,7 @@ public sealed partial class DeliveryProcessor
     {
         try
         {
-            var head = await DefaultBranchHeadAsync(e, cancellationToken);
-            var (objects, _) = head is null ? (null, null) : await pipeline.ReadAsync(e, head, cancellationToken);
+            var (_, objects, _) = await ReadDefaultBranchAsync(e, cancellationToken);
             return objects is null
                 ? ObjectPlan.Empty
                 : await pipeline.PlanAsync(objects, e, e.Revision, placement.BranchNamespace(e) ?? placement.Namespace, cancellationToken);
@@ -92,8 +88,18 @@ public sealed partial class DeliveryProcessor
         }
     }
 
-    private Task<string?> DefaultBranchHeadAsync(WebhookEvent e, CancellationToken cancellationToken) =>
-        graph.RefTipAsync(e, DeliveryTargets.Branch(e.Repository.DefaultBranch, "default branch"), cancellationToken);
+    /// <summary>The default branch's head and its manifest, read for <paramref name="e"/>; no objects, and why, when either is missing.</summary>
+    private async Task<(string? Head, IReadOnlyList<JsonObject>? Objects, string? Missing)> ReadDefaultBranchAsync(
+        WebhookEvent e, CancellationToken cancellationToken)
+    {
+        if (await graph.RefTipAsync(e, DeliveryTargets.DefaultBranch(e), cancellationToken) is not { } head)
+        {
+            return (null, null, $"the default branch {e.Repository.DefaultBranch} does not exist");
+        }
+
+        var (objects, missing) = await pipeline.ReadAsync(e, head, cancellationToken);
+        return (head, objects, missing);
+    }
 
     private static string? Joined(params string?[] reasons) =>
         string.Join("; ", reasons.OfType<string>()) is { Length: > 0 } joined ? joined : null;

@@ -66,7 +66,7 @@ public sealed class DeliveryTargets(IRevisionGraph graph, PullRequestOptions pul
             return NamesAnyCommit(e) ? (await OnItsRefAsync(e, cancellationToken), null) : (e, null);
         }
 
-        var reference = e.Ref.IsNone ? Branch(e.Repository.DefaultBranch, "default branch") : e.Ref;
+        var reference = NamedRef(e);
         var tip = await graph.RefTipAsync(e, reference, cancellationToken);
         return tip is null
             ? (null, $"{reference} does not exist on the git server")
@@ -87,7 +87,7 @@ public sealed class DeliveryTargets(IRevisionGraph graph, PullRequestOptions pul
     /// </summary>
     private async Task<WebhookEvent> OnItsRefAsync(WebhookEvent e, CancellationToken cancellationToken)
     {
-        var reference = e.Ref.IsNone ? Branch(e.Repository.DefaultBranch, "default branch") : e.Ref;
+        var reference = NamedRef(e);
         var tip = await graph.RefTipAsync(e, reference, cancellationToken);
         return tip is not null && (tip == e.Revision || await graph.IsAncestorAsync(e with { Ref = reference }, e.Revision, tip, cancellationToken))
             ? e
@@ -115,7 +115,13 @@ public sealed class DeliveryTargets(IRevisionGraph graph, PullRequestOptions pul
         return e with { Ref = merge, Revision = tip };
     }
 
+    /// <summary>The ref <paramref name="e"/> names, or the default branch when it names none.</summary>
+    private static GitRef NamedRef(WebhookEvent e) => e.Ref.IsNone ? DefaultBranch(e) : e.Ref;
+
+    /// <summary>The repository's default branch; a name git refuses is the delivery's refusal.</summary>
+    internal static GitRef DefaultBranch(WebhookEvent e) => Branch(e.Repository.DefaultBranch, "default branch");
+
     /// <summary>A branch a payload names; a name git refuses is the delivery's refusal.</summary>
-    internal static GitRef Branch(string name, string what) =>
+    private static GitRef Branch(string name, string what) =>
         GitRefName.IsValidShortName(name) ? GitRef.Branch(name) : throw new DeliveryRefusedException($"the {what} '{name}' is not a branch name git accepts");
 }

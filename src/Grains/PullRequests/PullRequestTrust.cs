@@ -38,12 +38,9 @@ public sealed class PullRequestTrust(PullRequestOptions options)
         : approved.Contains(headSha, StringComparer.Ordinal) || (options.RememberApproval && approved.Count > 0) ? PullRequestTrustReason.Approved
         : PullRequestTrustReason.Untrusted;
 
-    /// <summary>The trusted associations in effect.</summary>
-    public IReadOnlyList<string> Associations => options.Trusted;
+    /// <summary>Who is trusted, in prose: <c>a maintainer (OWNER, MEMBER, COLLABORATOR)</c>.</summary>
+    public string Maintainer => $"a maintainer ({string.Join(", ", options.Trusted)})";
 
     /// <summary>Who must do what for an untrusted pull request to run.</summary>
-    public string Needed => $"a maintainer ({string.Join(", ", options.Trusted)}) must comment /ok-to-test";
-
-    /// <summary>Whether one approval stands for every later head commit of the pull request.</summary>
-    public bool RemembersApproval => options.RememberApproval;
+    public string Needed => $"{Maintainer} must comment /ok-to-test";
 }

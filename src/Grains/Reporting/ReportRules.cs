@@ -32,7 +32,10 @@ public static class ReportRules
     public const string AwaitingApproval = "waiting for approval: a maintainer must comment /ok-to-test";
 
     /// <summary>The description of a Workflow stopped because <paramref name="revision"/> superseded it.</summary>
-    public static string SupersededBy(string revision) => $"superseded by {(revision.Length > 7 ? revision[..7] : revision)}";
+    public static string SupersededBy(string revision) => $"superseded by {Short(revision)}";
+
+    /// <summary>A commit id as GitHub shows it in prose: its first seven characters.</summary>
+    public static string Short(string revision) => revision.Length > 7 ? revision[..7] : revision;
 
     /// <summary>
     /// When to send a report again after its <paramref name="attempts"/>-th failure: when GitHub said

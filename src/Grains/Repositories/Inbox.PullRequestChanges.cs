@@ -1,5 +1,6 @@
 using K8sWebhookHandler.Abstractions.Events;
 using K8sWebhookHandler.Abstractions.Inspection;
+using K8sWebhookHandler.Grains.Superseding;
 
 namespace K8sWebhookHandler.Grains.Repositories;
 
@@ -45,7 +46,7 @@ public sealed partial class Inbox
                 State.PullRequests[number] = new PullRequestState(e, known?.Approved ?? [], !runs, runs || known?.Ran == true, change.At);
                 KeepNewestPullRequests(number);
                 break;
-            case DeliveryState.Ignored or DeliveryState.IgnoredRef when e.Action == "closed":
+            case DeliveryState.Ignored or DeliveryState.IgnoredRef when e.Action == RefEnding.Closed:
                 State.PullRequests.Remove(number);
                 break;
         }
@@ -71,7 +72,7 @@ public sealed partial class Inbox
     /// <summary>A closed pull request is forgotten once its closing delivery is processed; a reopened one starts afresh.</summary>
     private void ForgetClosedPullRequest(WebhookEvent e)
     {
-        if (e.Kind == EventKind.PullRequest && e.Action == "closed" && e.PullRequest is { } pullRequest
+        if (e.Kind == EventKind.PullRequest && e.Action == RefEnding.Closed && e.PullRequest is { } pullRequest
             && State.PullRequests.TryGetValue(pullRequest.Number, out var known) && known.Latest.Delivery == e.Delivery)
         {
             State.PullRequests.Remove(pullRequest.Number);

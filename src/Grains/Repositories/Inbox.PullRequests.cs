@@ -1,6 +1,8 @@
 using K8sWebhookHandler.Abstractions.Events;
 using K8sWebhookHandler.Abstractions.Inspection;
 using K8sWebhookHandler.Grains.PullRequests;
+using K8sWebhookHandler.Grains.Reporting;
+using K8sWebhookHandler.Grains.Superseding;
 
 namespace K8sWebhookHandler.Grains.Repositories;
 
@@ -19,7 +21,7 @@ public sealed partial class Inbox
             return new Arrival(ArrivalKind.New, e, now);
         }
 
-        if (e.Action == "closed")
+        if (e.Action == RefEnding.Closed)
         {
             // A closed pull request tears down what it ran, at the newest commit approved: a head pushed since and never
             // approved is not run by closing. One that never ran has nothing to tear down.
@@ -35,7 +37,7 @@ public sealed partial class Inbox
     {
         var by = $"{(comment.Command == CommentCommand.OkToTest ? "/ok-to-test" : "/retest")} by {comment.Author} ({comment.AuthorAssociation})";
         var (effect, reason) = !_trust.TrustsAuthor(comment.AuthorAssociation)
-            ? (null, $"{by} changes nothing: only a maintainer ({string.Join(", ", _trust.Associations)}) gives commands")
+            ? (null, $"{by} changes nothing: only {_trust.Maintainer} gives commands")
             : State.PullRequests.GetValueOrDefault(comment.Number) is not { } known
                 ? (null, $"{by}: no open pull request #{comment.Number} is remembered")
             : known.Closed ? (null, $"{by}: #{comment.Number} is closed")
@@ -49,7 +51,7 @@ public sealed partial class Inbox
     /// <summary>Approves the head commit, and queues the pull request's latest delivery when it waits for approval.</summary>
     private (CommandEffect? Effect, string Reason) OkToTest(PullRequestState known, string by, WebhookEvent comment)
     {
-        var (latest, pullRequest, sha) = (known.Latest, known.Latest.PullRequest!, Short(known.HeadSha));
+        var (latest, pullRequest, sha) = (known.Latest, known.Latest.PullRequest!, ReportRules.Short(known.HeadSha));
         var number = pullRequest.Number;
         var trust = _trust.Trust(pullRequest, latest.Repository, known.HeadSha, []);
         if (trust != PullRequestTrustReason.Untrusted && !known.Awaiting)
@@ -72,7 +74,7 @@ public sealed partial class Inbox
     /// <summary>Queues the pull request's latest delivery again, under new object names, when it may run.</summary>
     private (CommandEffect? Effect, string Reason) Retest(PullRequestState known, string by, WebhookEvent comment)
     {
-        var (latest, pullRequest, sha) = (known.Latest, known.Latest.PullRequest!, Short(known.HeadSha));
+        var (latest, pullRequest, sha) = (known.Latest, known.Latest.PullRequest!, ReportRules.Short(known.HeadSha));
         var number = pullRequest.Number;
         if (known.Awaiting || _trust.Trust(pullRequest, latest.Repository, known.HeadSha, known.Approved) == PullRequestTrustReason.Untrusted)
         {
@@ -84,18 +86,15 @@ public sealed partial class Inbox
             return (null, $"{by}: delivery {latest.Delivery} of #{number} is queued already");
         }
 
-        // As an operator's retry: a failed delivery is finished as it was, any other outcome runs under new names.
-        var rerun = Find(latest.Delivery)?.State == DeliveryState.Failed ? latest.Rerun : latest.Rerun + 1;
+        var rerun = NextRerun(Find(latest.Delivery)?.State, latest.Rerun);
         var again = latest with { Rerun = rerun };
         return (new CommandEffect(number, null, again, $"{by} (delivery {comment.Delivery})"),
             $"{by} queued {sha} of #{number} again: delivery {latest.Delivery}, re-run {rerun}");
     }
 
     private string NotApproved(string sha, PullRequestFacts pullRequest) =>
-        $"{Short(sha)} of #{pullRequest.Number} by {pullRequest.Author} ({pullRequest.AuthorAssociation}) {Origin(pullRequest)} is not approved: {_trust.Needed}";
+        $"{ReportRules.Short(sha)} of #{pullRequest.Number} by {pullRequest.Author} ({pullRequest.AuthorAssociation}) {Origin(pullRequest)} is not approved: {_trust.Needed}";
 
     private static string Origin(PullRequestFacts pullRequest) =>
         pullRequest.HeadRepository.Length == 0 ? "from a deleted fork" : $"from the fork {pullRequest.HeadRepository}";
-
-    private static string Short(string sha) => sha.Length > 7 ? sha[..7] : sha;
 }

@@ -69,9 +69,9 @@ public sealed partial class Inbox
     /// <summary>
     /// The delivery's own context: a refusal or failure says why, a pull request awaiting approval says it waits; a later
     /// success of the same commit (a retry, a redelivery, an approval) clears what was reported there before. The same
-    /// report twice in a row is not sent.
+    /// report twice in a row is not sent. True when a report was queued.
     /// </summary>
-    public void QueueDeliveryReport(WebhookEvent e, DeliveryRecord outcome)
+    public bool QueueDeliveryReport(WebhookEvent e, DeliveryRecord outcome)
     {
         var last = State.History.SelectMany(r => r.Reports ?? []).Where(r => r.Context == StatusContext.Default && r.Sha == e.Revision)
             .MaxBy(r => r.Sequence);
@@ -87,7 +87,10 @@ public sealed partial class Inbox
         {
             var report = new CommitReport(e.Repository.Key, e.Revision, StatusContext.Default, news, description, null, e.Installation);
             Record(new ReportQueued(e.Delivery, null, report, null, false, time.GetUtcNow()));
+            return true;
         }
+
+        return false;
     }
 
     /// <summary>Queues a report when a Workflow's phase tells GitHub something new.</summary>

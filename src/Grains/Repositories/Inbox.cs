@@ -119,8 +119,7 @@ public sealed partial class Inbox(
             return new OperatorRetry(RetryKind.RunPendingNow, record);
         }
 
-        // A failed delivery is finished as it was; any other outcome is run again under new object names.
-        var rerun = record.State == DeliveryState.Failed ? record.Rerun : record.Rerun + 1;
+        var rerun = NextRerun(record.State, record.Rerun);
         var again = new WebhookEvent(record.Delivery, record.EventType, record.Action, record.Ref, record.Revision, record.Before,
             false, record.Deleted, false, facts, record.ReceivedAt, rerun)
         {
@@ -129,6 +128,12 @@ public sealed partial class Inbox(
         };
         return new OperatorRetry(RetryKind.Requeue, record, again);
     }
+
+    /// <summary>
+    /// The re-run number a delivery is queued again under, by an operator or a <c>/retest</c>: a failed delivery is
+    /// finished as it was; any other outcome is run again under new object names.
+    /// </summary>
+    private static int NextRerun(DeliveryState? state, int rerun) => state == DeliveryState.Failed ? rerun : rerun + 1;
 
     /// <summary>Makes a pending delivery eligible now, whatever retry it waits for.</summary>
     public void RunNow(DeliveryId delivery)

@@ -1,4 +1,5 @@
 using K8sWebhookHandler.Abstractions.Events;
+using K8sWebhookHandler.Grains.Superseding;
 
 namespace K8sWebhookHandler.Grains.Repositories;
 
@@ -22,5 +23,5 @@ public sealed record PullRequestState(WebhookEvent Latest, IReadOnlyList<string>
     public string HeadSha => Latest.Revision;
 
     /// <summary>Whether the latest delivery closed it.</summary>
-    public bool Closed => Latest.Action == "closed";
+    public bool Closed => Latest.Action == RefEnding.Closed;
 }

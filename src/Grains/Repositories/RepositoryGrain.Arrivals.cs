@@ -34,14 +34,7 @@ public sealed partial class RepositoryGrain
         {
             case ArrivalKind.AwaitingApproval:
                 LogAwaitingApproval(logger, Repository, record.Ref.Value, record.Delivery.Value, record.Reason);
-                if (Reporter is not null)
-                {
-                    var unreported = Inbox.Unreported;
-                    Inbox.QueueDeliveryReport(arrival.Event, record);
-                    return Inbox.Unreported > unreported;
-                }
-
-                break;
+                return Reporter is not null && Inbox.QueueDeliveryReport(arrival.Event, record);
             case ArrivalKind.Triggered:
                 LogTriggered(logger, Repository, record.Delivery.Value, record.Reason);
                 break;
