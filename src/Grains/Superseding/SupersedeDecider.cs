@@ -84,10 +84,10 @@ public sealed class SupersedeDecider(IRevisionGraph graph, IOptions<SupersedeOpt
             {
                 case RefEndingKind.Deletion:
                     return SupersedeDecision.Superseded($"the branch was deleted (delivery {later.Delivery})");
-                case RefEndingKind.None:
-                    break;
-                default:
+                case RefEndingKind.PullRequestClosed:
                     return SupersedeDecision.Superseded($"the pull request was closed (delivery {later.Delivery})");
+                case RefEndingKind.MergeGroupDestroyed:
+                    return SupersedeDecision.Superseded($"the merge group was destroyed (delivery {later.Delivery})");
             }
 
             if (later.Before == push.Revision || await graph.IsAncestorAsync(push, push.Revision, later.Revision, cancellationToken))

@@ -228,6 +228,17 @@ public sealed class SupersedeDeciderTests
     }
 
     [Fact]
+    public async Task PushToAMergeGroupsBranch_WithTheGroupsDestructionWaiting_IsSuperseded_AndSaysSo()
+    {
+        var destroyed = ProcessingEvents.MergeGroup(Repository, "destroyed", C("q1"));
+        var push = TestEvents.Push(Repository, "gh-readonly-queue/main/pr-7-0123456789abcdef", C("q1"), C("q0"));
+
+        var decision = await DecideAsync(push, null, destroyed);
+
+        Assert.Equal(SupersedeDecision.Superseded($"the merge group was destroyed (delivery {destroyed.Delivery})"), decision);
+    }
+
+    [Fact]
     public async Task PullRequestPush_OfTheAppliedHead_IsStale_ButReopenedRunsItAgain()
     {
         var push = await DecideAsync(Synchronize(C("t0"), C("t1")), AppliedToThePullRequest(C("t1")));
