@@ -94,11 +94,12 @@ public sealed class ChaosRun(GitServer git, KubeApiEmulatorServer emulator, stri
                 output.WriteLine($"{clock.Elapsed:mm\\:ss\\.f} at delivery {point}: SIGKILL {target.Name}");
                 await target.KillAsync();
                 // Taken once the process is gone: every request it sent is before the mark, every later one after it.
-                var mark = new KillMark(target.Name, emulator.Requests.Snapshot().Count);
-                killMarks.Add(mark);
-                output.WriteLine($"{clock.Elapsed:mm\\:ss\\.f} {target.Name} is gone (request #{mark.RequestIndex})");
+                var gone = emulator.Requests.Snapshot().Count;
+                output.WriteLine($"{clock.Elapsed:mm\\:ss\\.f} {target.Name} is gone (request #{gone})");
                 await target.RestartAsync();
-                output.WriteLine($"{clock.Elapsed:mm\\:ss\\.f} {target.Name} is back");
+                // Until it is back, a write that needs it fails after the requests it follows: from here it is whole.
+                killMarks.Add(new KillMark(target.Name, gone, emulator.Requests.Snapshot().Count));
+                output.WriteLine($"{clock.Elapsed:mm\\:ss\\.f} {target.Name} is back (request #{killMarks[^1].BackIndex})");
             }
         });
 

@@ -6,7 +6,15 @@ namespace K8sWebhookHandler.EndToEnd.Tests.Durability;
 /// A SIGKILL of the chaos run, and how many requests the API server had received once the process was gone: the killed
 /// process sent every request before <paramref name="RequestIndex"/>, and none at or after it.
 /// </summary>
-public sealed record KillMark(string Target, int RequestIndex);
+public sealed record KillMark(string Target, int RequestIndex, int BackIndex = int.MaxValue)
+{
+    /// <summary>
+    /// Whether this kill explains work done again at request <paramref name="again"/> after the first at
+    /// <paramref name="first"/>: the target was down at some point between them — killed after the first, or killed
+    /// before it and not yet back (Redis gone while a create is made: the create succeeds, recording it does not).
+    /// </summary>
+    public bool Explains(int first, int again) => RequestIndex <= again && BackIndex > first;
+}
 
 /// <summary>
 /// Duplicate work, counted where it shows: per delivery, the creates and applies the API server received and what it
@@ -67,7 +75,7 @@ public sealed record WriteAudit(
 
             foreach (var again in writes.Where(w => w.Index > first.Index))
             {
-                var kill = kills.FirstOrDefault(k => first.Index < k.RequestIndex && k.RequestIndex <= again.Index);
+                var kill = kills.FirstOrDefault(k => k.Explains(first.Index, again.Index));
                 var description = $"{delivery}: {first}, then {again}";
                 if (again.AlreadyExisted && kill is not null)
                 {
@@ -94,7 +102,7 @@ public sealed record WriteAudit(
             return null;
         }
 
-        var kill = kills.FirstOrDefault(k => created.Index < k.RequestIndex && k.RequestIndex <= reads[0]);
+        var kill = kills.FirstOrDefault(k => k.Explains(created.Index, reads[0]));
         return ($"read {reads.Count}× (first #{reads[0]}), {(kill is null ? "with no kill between" : $"after SIGKILL {kill.Target} at #{kill.RequestIndex}")}", kill is not null);
     }
 
