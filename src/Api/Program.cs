@@ -23,6 +23,7 @@ var app = builder.Build();
 app.UseErrorAnswers();
 app.MapWebhookEndpoints();
 app.MapInspectionEndpoints();
+app.MapInspectionPage();
 app.MapHealthEndpoints();
 await app.RunAsync();
 return 0;
