@@ -92,7 +92,7 @@ public sealed class InspectionPageTests(InspectionPageFixture fixture) : IClassF
 
     /// <summary>Also saves the picture of the page the README shows (inspection-page.png beside the test assembly).</summary>
     [Fact]
-    public async Task SeveralDeliveries_AreListedNewestFirst_WithTheirStates()
+    public async Task SeveralDeliveries_AreListedNewestFirst_WithTheirStates_AndFilteredByState()
     {
         var (repo, head) = await fixture.NewRepositoryAsync();
         var applied = new List<string>();
@@ -114,8 +114,12 @@ public sealed class InspectionPageTests(InspectionPageFixture fixture) : IClassF
         await Expect(rows.Locator("th a")).ToHaveTextAsync([held, applied[1], applied[0]]);
         await Expect(rows.Locator(".state")).ToHaveTextAsync(["queued", "applied", "applied"]);
         await page.ScreenshotAsync(new() { Path = Path.Combine(AppContext.BaseDirectory, "inspection-page.png"), FullPage = true });
-        fixture.Emulator.Faults.Clear();
+        await page.GetByLabel("State").SelectOptionAsync("queued");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
 
+        await Expect(rows.Locator("th a")).ToHaveTextAsync([held]);
+        fixture.Emulator.Faults.Clear();
+        Assert.EndsWith("?state=queued", page.Url, StringComparison.Ordinal);
         Assert.Empty(browser.Refused);
     }
 

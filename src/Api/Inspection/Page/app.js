@@ -38,7 +38,7 @@
         return [table('Repositories, by name', ['Repository', 'Deliveries by state', 'Last activity'],
           list.items.map((i) => [el('a', { href: href(['repo', ...repoParts(i.repository)]) }, i.repository),
             counts(i.counts), time(i.lastActivity)]),
-          'No repository has sent a delivery yet.'), nextPage(list, [], r.params)];
+          'none yet.'), nextPage(list, [], r.params)];
       },
     },
     repo: {
@@ -62,7 +62,7 @@
         list.items.map((d) => [el('a', { href: href(['delivery', ...repoParts(r.repo), d.delivery]) }, d.delivery),
           eventOf(d), d.ref || '—', el('code', {}, d.revision.slice(0, 7)), state(d.state), String(d.attempts),
           time(d.receivedAt), el('span', { class: 'reason' }, d.reason || '—')]),
-        'No delivery matches.'), nextPage(list, ['repo', ...repoParts(r.repo)], r.params)],
+        'none match.'), nextPage(list, ['repo', ...repoParts(r.repo)], r.params)],
     },
     delivery: {
       title: (r) => `Delivery ${r.id}`,
@@ -76,8 +76,8 @@
         return api(repoPath(r.repo, 'deliveries', r.id));
       },
       draw: (d, r) => [facts(d), retryButton(r),
-        objects('Objects applied', d.objects, 'Nothing applied.'),
-        objects('Objects stopped (superseded by this delivery)', d.stopped || [], 'Nothing stopped.'),
+        objects('Objects applied', d.objects, 'none.'),
+        objects('Objects stopped (superseded by this delivery)', d.stopped || [], 'none.'),
         reports(d.reports || [])],
     },
   };
@@ -123,7 +123,7 @@
   function reports(list) {
     return table('Reports to GitHub', ['Context', 'Object', 'Outcome', 'Description', 'Queued', 'Sent', 'Error'],
       list.map((p) => [p.context, p.object || '—', p.outcome, p.description, time(p.queuedAt), time(p.sentAt),
-        p.error || '—']), 'Nothing reported to GitHub.');
+        p.error || '—']), 'none.');
   }
 
   function retryButton(r) {

@@ -60,7 +60,7 @@ const page = (() => {
 
   /** A table with a caption, column headers and, per row, a row header (the first cell) and data cells. */
   function table(caption, headers, rows, empty) {
-    if (rows.length === 0) return el('p', { class: 'empty' }, empty);
+    if (rows.length === 0) return el('p', { class: 'empty' }, el('strong', {}, `${caption}: `), empty);
     return el('table', {},
       el('caption', {}, caption),
       el('thead', {}, el('tr', {}, headers.map((h) => el('th', { scope: 'col' }, h)))),
