@@ -3,6 +3,7 @@ using K8sWebhookHandler.Api.Inspection;
 using K8sWebhookHandler.Api.Rendering;
 using K8sWebhookHandler.Api.Webhooks;
 using K8sWebhookHandler.Hosting;
+using K8sWebhookHandler.Hosting.Management;
 
 var (arguments, defaultEnvironment) = LaunchArguments.Split(args, Environment.GetEnvironmentVariable);
 if (arguments is ["render", .. var renderArgs])
@@ -21,9 +22,11 @@ builder.AddOrleans();
 
 var app = builder.Build();
 app.UseErrorAnswers();
+app.UseManagementListener();
 app.MapWebhookEndpoints();
 app.MapInspectionEndpoints();
 app.MapInspectionPage();
 app.MapHealthEndpoints();
+app.MapManagementDashboard();
 await app.RunAsync();
 return 0;

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Net;
 using K8sWebhookHandler.EndToEnd.Tests.Browser;
 using K8sWebhookHandler.Testing.Handler;
 using Microsoft.Playwright;
@@ -5,35 +7,10 @@ using static Microsoft.Playwright.Assertions;
 
 namespace K8sWebhookHandler.EndToEnd.Tests;
 
-/// <summary>The handler with the page's Argo link template, and a headless Chromium to look at the page with.</summary>
-public sealed class InspectionPageFixture : HandlerFixture
-{
-    public const string WorkflowUrl = "https://argo.example.test/workflows/{namespace}/{name}";
-
-    public SystemChromium Browser { get; private set; } = null!;
-
-    protected override IReadOnlyDictionary<string, string> ExtraSettings { get; } =
-        new Dictionary<string, string> { ["Handler__Management__WorkflowUrl"] = WorkflowUrl };
-
-    public override async Task InitializeAsync()
-    {
-        await base.InitializeAsync();
-        // Only a safety net for the page's polling on a busy machine; nothing is asserted about how long anything takes.
-        SetDefaultExpectTimeout(60_000);
-        Browser = await SystemChromium.LaunchAsync();
-    }
-
-    public override async Task DisposeAsync()
-    {
-        await Browser.DisposeAsync();
-        await base.DisposeAsync();
-    }
-
-    /// <summary>The Argo link the page must show for a Workflow.</summary>
-    public static string LinkTo(string ns, string name) => $"https://argo.example.test/workflows/{ns}/{name}";
-}
-
-/// <summary>The inspection page in a real browser: deliveries appear and progress without a reload, link to Argo, and retry.</summary>
+/// <summary>
+/// The inspection page in a real browser, on a management port that needs a token: deliveries appear and progress
+/// without a reload, link to Argo, retry; the page asks for the token the API wants and sends it as a bearer token only.
+/// </summary>
 public sealed class InspectionPageTests(InspectionPageFixture fixture) : IClassFixture<InspectionPageFixture>
 {
     [Fact]
@@ -43,10 +20,9 @@ public sealed class InspectionPageTests(InspectionPageFixture fixture) : IClassF
         fixture.Emulator.Faults.FailNext(int.MaxValue, 503, r => r.Method == "POST" && r.Body.Contains(repo.FullName, StringComparison.Ordinal));
         var delivery = Guid.NewGuid().ToString();
         await fixture.Client.SendAsync("push", delivery, fixture.PushPayload(repo, "refs/heads/main", GitHubPayloads.Zero, head));
-        await using var browser = await fixture.Browser.NewPageAsync(fixture.Handler.BaseUri);
+        await using var browser = await fixture.OpenAsync($"/#/repo/{repo.FullName}");
         var page = browser.Page;
 
-        await page.GotoAsync($"/#/repo/{repo.FullName}");
         var row = DeliveryRow(page, delivery);
         await Expect(row.Locator(".state")).ToHaveTextAsync("queued");
         await page.EvaluateAsync("() => { window.sameDocument = true; }");
@@ -59,7 +35,6 @@ public sealed class InspectionPageTests(InspectionPageFixture fixture) : IClassF
 
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = $"Open {name} in Argo" })).ToHaveAttributeAsync("href", InspectionPageFixture.LinkTo(ns, name));
         await Expect(Fact(page, "state")).ToHaveTextAsync("applied");
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Token required" })).ToBeHiddenAsync();
         Assert.True(sameDocument);
         Assert.Empty(browser.Refused);
     }
@@ -72,10 +47,9 @@ public sealed class InspectionPageTests(InspectionPageFixture fixture) : IClassF
         await fixture.Client.SendAsync("push", delivery, fixture.PushPayload(repo, "refs/heads/main", GitHubPayloads.Zero, head));
         var first = await fixture.Client.OutcomeAsync(repo.FullName, delivery);
         var firstName = first!["objects"]![0]!["name"]!.GetValue<string>();
-        await using var browser = await fixture.Browser.NewPageAsync(fixture.Handler.BaseUri);
+        await using var browser = await fixture.OpenAsync($"/#/delivery/{repo.FullName}/{delivery}");
         var page = browser.Page;
 
-        await page.GotoAsync($"/#/delivery/{repo.FullName}/{delivery}");
         await Expect(Fact(page, "state")).ToHaveTextAsync("applied");
         await page.GetByRole(AriaRole.Button, new() { Name = "Retry" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Retry accepted: the delivery is queued.");
@@ -105,10 +79,9 @@ public sealed class InspectionPageTests(InspectionPageFixture fixture) : IClassF
 
         fixture.Emulator.Faults.FailNext(int.MaxValue, 503, r => r.Method == "POST" && r.Body.Contains(repo.FullName, StringComparison.Ordinal));
         var (held, _) = await fixture.PushNewBranchAsync(repo, head, "fix-timeout");
-        await using var browser = await fixture.Browser.NewPageAsync(fixture.Handler.BaseUri);
+        await using var browser = await fixture.OpenAsync($"/#/repo/{repo.FullName}");
         var page = browser.Page;
 
-        await page.GotoAsync($"/#/repo/{repo.FullName}");
         var rows = page.Locator("tbody tr");
         await Expect(DeliveryRow(page, held).Locator(".state")).ToHaveTextAsync("queued");
         await Expect(rows.Locator("th a")).ToHaveTextAsync([held, applied[1], applied[0]]);
@@ -120,6 +93,41 @@ public sealed class InspectionPageTests(InspectionPageFixture fixture) : IClassF
         await Expect(rows.Locator("th a")).ToHaveTextAsync([held]);
         fixture.Emulator.Faults.Clear();
         Assert.EndsWith("?state=queued", page.Url, StringComparison.Ordinal);
+        Assert.Empty(browser.Refused);
+    }
+
+    [Fact]
+    public async Task WithoutATokenTheApiRefusesThePage_WhichAsksForOne_AndSendsItOnlyAsABearerToken()
+    {
+        var (repo, head) = await fixture.NewRepositoryAsync();
+        var delivery = Guid.NewGuid().ToString();
+        await fixture.Client.SendAsync("push", delivery, fixture.PushPayload(repo, "refs/heads/main", GitHubPayloads.Zero, head));
+        using var anonymous = WebhookClient.ManagementClient(fixture.Handler.ManagementUri);
+        using var pageWithout = await anonymous.GetAsync("/");
+        using var recordWithout = await anonymous.GetAsync($"/api/repositories/{repo.FullName}/deliveries/{delivery}");
+        await using var browser = await fixture.Browser.NewPageAsync(fixture.Handler.ManagementUri);
+        var page = browser.Page;
+        var calls = new ConcurrentQueue<(string Url, int Status, string? Authorization)>();
+        page.Response += (_, r) => calls.Enqueue((r.Url, r.Status, r.Request.Headers.GetValueOrDefault("authorization")));
+
+        await page.GotoAsync($"/#/repo/{repo.FullName}");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Token required" })).ToBeVisibleAsync();
+        await page.GetByLabel("Token").FillAsync("not-the-token-but-long-enough");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Use token" }).ClickAsync();
+        await Expect(page.GetByText("The handler refused that token.")).ToBeVisibleAsync();
+        await InspectionPageFixture.SignInAsync(page, InspectionPageFixture.Token);
+        await Expect(DeliveryRow(page, delivery)).ToBeVisibleAsync();
+        var stored = await page.EvaluateAsync<string?>("() => sessionStorage.getItem('k8s-webhook-handler.token')");
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.Unauthorized), (pageWithout.StatusCode, recordWithout.StatusCode));
+        var api = calls.Where(c => new Uri(c.Url).AbsolutePath.StartsWith("/api/", StringComparison.Ordinal)).ToList();
+        var bearer = "Bearer " + InspectionPageFixture.Token;
+        Assert.Contains(api, c => c.Authorization is null);
+        Assert.All(api.Where(c => c.Authorization != bearer), c => Assert.Equal(401, c.Status));
+        Assert.Contains(api, c => c.Authorization == bearer);
+        Assert.DoesNotContain(api, c => c.Authorization == bearer && c.Status == 401);
+        Assert.DoesNotContain(calls, c => c.Url.Contains(InspectionPageFixture.Token, StringComparison.Ordinal));
+        Assert.Equal(InspectionPageFixture.Token, stored);
         Assert.Empty(browser.Refused);
     }
 

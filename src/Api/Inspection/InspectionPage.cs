@@ -1,4 +1,5 @@
 using K8sWebhookHandler.Grains.Configuration;
+using K8sWebhookHandler.Hosting.Management;
 using Microsoft.Extensions.Options;
 
 namespace K8sWebhookHandler.Api.Inspection;
@@ -31,15 +32,17 @@ public static class InspectionPage
     }
 
     /// <summary>
-    /// <c>GET /</c>: the inspection page (repositories, their deliveries, one delivery; live), with its script and style
-    /// under <c>/page/</c>. <c>GET /api/settings</c>: what the page reads besides the inspection API, today the
-    /// <c>workflowUrl</c> template it fills in for each applied Workflow (null when none is configured).
+    /// <c>GET /</c> of the management port: the inspection page (repositories, their deliveries, one delivery; live), with
+    /// its script and style under <c>/page/</c>, all served without a token. <c>GET /api/settings</c> (behind the token):
+    /// what the page reads besides the inspection API, today the <c>workflowUrl</c> template it fills in for each applied
+    /// Workflow (null when none is configured).
     /// </summary>
     public static IEndpointRouteBuilder MapInspectionPage(this IEndpointRouteBuilder app)
     {
         foreach (var path in PageAssets.Paths)
         {
-            app.MapGet(path, (HttpContext context, PageAssets assets) => Serve(context, assets[path]));
+            // The page's own files hold no data: the management port serves them without a token, so that the page can ask for one.
+            app.MapGet(path, (HttpContext context, PageAssets assets) => Serve(context, assets[path])).WithoutManagementToken();
         }
 
         app.MapGet("/api/settings", (IOptions<InspectionPageOptions> options) => TypedResults.Ok(new PageSettings(options.Value.WorkflowUrl)));
