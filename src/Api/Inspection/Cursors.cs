@@ -58,9 +58,9 @@ internal static class Cursors
             var decoded = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(Base64Url.DecodeFromChars(cursor));
             text = decoded.StartsWith(prefix, StringComparison.Ordinal) ? decoded[prefix.Length..] : null;
         }
-        catch (FormatException)
+        catch (Exception e) when (e is FormatException or DecoderFallbackException)
         {
-            // Not UTF-8: not a cursor this handler made.
+            // Not base64url of UTF-8: not a cursor this handler made.
         }
 
         return text is not null;

@@ -37,7 +37,8 @@ public sealed partial class Inbox
             return null;
         }
 
-        var counts = State.History.CountBy(r => r.State).ToDictionary(c => c.Key, c => c.Value);
+        // In the states' order, so that the index and the API answer the same counts the same way.
+        var counts = State.History.CountBy(r => r.State).OrderBy(c => c.Key).ToDictionary(c => c.Key, c => c.Value);
         var lastActivity = State.History.Max(r => r.CompletedAt is { } completed && completed > r.ReceivedAt ? completed : r.ReceivedAt);
         return new RepositorySummary(repository, counts, lastActivity);
     }
