@@ -22,7 +22,7 @@ public sealed class RepositoryListRestartTests : IAsyncLifetime
         var second = (await _fixture.PushNewBranchAsync(two, headTwo, "two")).Delivery;
         await _fixture.Client.OutcomeAsync(one.FullName, first);
         await _fixture.Client.OutcomeAsync(two.FullName, second);
-        var api = new InspectionApi(_fixture.Client.Http);
+        var api = new InspectionApi(_fixture.Client.Management);
         var before = await api.ListedAsync(new Dictionary<string, string> { [one.FullName] = """{"applied":1}""", [two.FullName] = """{"applied":1}""" });
 
         await _fixture.Handler.StopAsync();

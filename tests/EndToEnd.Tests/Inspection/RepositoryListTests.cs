@@ -16,7 +16,7 @@ public sealed class ClusterRepositoryListTests(ClusterHandlerFixture fixture) : 
 public abstract class RepositoryListTests<TFixture>(TFixture fixture) : IClassFixture<TFixture>
     where TFixture : HandlerFixture
 {
-    private InspectionApi Api => new(fixture.Client.Http);
+    private InspectionApi Api => new(fixture.Client.Management);
 
     [Fact]
     public async Task PushesToTwoRepositories_AreListedWithCounts_AndTheirDeliveriesFilterByStateRefAndEvent()
