@@ -97,11 +97,12 @@ public sealed class InspectionPageTests(InspectionPageFixture fixture) : IClassF
     }
 
     [Fact]
-    public async Task WithoutATokenTheApiRefusesThePage_WhichAsksForOne_AndSendsItOnlyAsABearerToken()
+    public async Task WithoutATokenTheApiRefusesThePage_WhichAsksForOne_SendsItOnlyAsABearerToken_AndListsRepositories()
     {
         var (repo, head) = await fixture.NewRepositoryAsync();
         var delivery = Guid.NewGuid().ToString();
         await fixture.Client.SendAsync("push", delivery, fixture.PushPayload(repo, "refs/heads/main", GitHubPayloads.Zero, head));
+        var outcome = await fixture.Client.OutcomeAsync(repo.FullName, delivery);
         using var anonymous = WebhookClient.ManagementClient(fixture.Handler.ManagementUri);
         using var pageWithout = await anonymous.GetAsync("/");
         using var recordWithout = await anonymous.GetAsync($"/api/repositories/{repo.FullName}/deliveries/{delivery}");
@@ -110,15 +111,19 @@ public sealed class InspectionPageTests(InspectionPageFixture fixture) : IClassF
         var calls = new ConcurrentQueue<(string Url, int Status, string? Authorization)>();
         page.Response += (_, r) => calls.Enqueue((r.Url, r.Status, r.Request.Headers.GetValueOrDefault("authorization")));
 
-        await page.GotoAsync($"/#/repo/{repo.FullName}");
+        await page.GotoAsync("/");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Token required" })).ToBeVisibleAsync();
         await page.GetByLabel("Token").FillAsync("not-the-token-but-long-enough");
         await page.GetByRole(AriaRole.Button, new() { Name = "Use token" }).ClickAsync();
         await Expect(page.GetByText("The handler refused that token.")).ToBeVisibleAsync();
         await InspectionPageFixture.SignInAsync(page, InspectionPageFixture.Token);
-        await Expect(DeliveryRow(page, delivery)).ToBeVisibleAsync();
+        var repository = page.GetByRole(AriaRole.Row).Filter(new() { Has = page.GetByRole(AriaRole.Link, new() { Name = repo.FullName, Exact = true }) });
+        await Expect(repository.Locator(".counts")).ToHaveTextAsync("applied 1");
+        await repository.GetByRole(AriaRole.Link).ClickAsync();
+        await Expect(DeliveryRow(page, delivery).Locator(".state")).ToHaveTextAsync("applied");
         var stored = await page.EvaluateAsync<string?>("() => sessionStorage.getItem('k8s-webhook-handler.token')");
 
+        Assert.Equal("applied", outcome["state"]!.GetValue<string>());
         Assert.Equal((HttpStatusCode.OK, HttpStatusCode.Unauthorized), (pageWithout.StatusCode, recordWithout.StatusCode));
         var api = calls.Where(c => new Uri(c.Url).AbsolutePath.StartsWith("/api/", StringComparison.Ordinal)).ToList();
         var bearer = "Bearer " + InspectionPageFixture.Token;
