@@ -136,6 +136,31 @@ public sealed class InspectionPageTests(InspectionPageFixture fixture) : IClassF
         Assert.Empty(browser.Refused);
     }
 
+    [Fact]
+    public async Task DashboardButton_OpensTheOrleansDashboardWithTheTokensSessionCookie_WhichForgettingRemoves()
+    {
+        await using var browser = await fixture.Browser.NewPageAsync(fixture.Handler.ManagementUri);
+        var page = browser.Page;
+        await page.GotoAsync("/");
+        await InspectionPageFixture.SignInAsync(page, InspectionPageFixture.Token);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Orleans dashboard" }).ClickAsync();
+        await page.WaitForURLAsync(new Uri(fixture.Handler.ManagementUri, "dashboard/").ToString());
+        var counters = await page.APIRequest.GetAsync("dashboard/DashboardCounters");
+        var cookie = Assert.Single(await page.Context.CookiesAsync(), c => c.Name == "k8swh-management");
+        await page.GotoAsync("/");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Forget token" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Token required" })).ToBeVisibleAsync();
+        var afterForgetting = await page.APIRequest.GetAsync("dashboard/DashboardCounters");
+
+        Assert.Equal(200, counters.Status);
+        Assert.Contains("\"simpleGrainStats\"", await counters.TextAsync(), StringComparison.Ordinal);
+        Assert.True(cookie.HttpOnly);
+        Assert.Equal(401, afterForgetting.Status);
+        Assert.Empty(await page.Context.CookiesAsync());
+        Assert.Empty(browser.Refused);
+    }
+
     private static ILocator DeliveryRow(IPage page, string delivery) =>
         page.GetByRole(AriaRole.Row).Filter(new() { Has = page.GetByRole(AriaRole.Link, new() { Name = delivery, Exact = true }) });
 

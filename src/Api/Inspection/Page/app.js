@@ -254,7 +254,23 @@
     showView();
     restart();
   });
-  $('forget-token').addEventListener('click', () => {
+  /**
+   * The Orleans dashboard is a page of its own that cannot send the header: the token is first turned into the
+   * management port's session cookie (HttpOnly, this browser session), then the dashboard opens.
+   */
+  async function session(method) {
+    const headers = token.get() ? { Authorization: 'Bearer ' + token.get() } : {};
+    return fetch('api/session', { method, headers, credentials: 'same-origin', cache: 'no-store' });
+  }
+
+  $('dashboard').addEventListener('click', async () => {
+    const response = await session('POST');
+    if (response.ok) window.location.assign('dashboard/');
+    else if (response.status === 401) askForToken();
+    else say(`The dashboard could not be opened: ${response.status} ${response.statusText}`.trim());
+  });
+  $('forget-token').addEventListener('click', async () => {
+    await session('DELETE');
     token.forget();
     restart();
   });
