@@ -3,6 +3,7 @@ using K8sWebhookHandler.Api.Inspection;
 using K8sWebhookHandler.Api.Rendering;
 using K8sWebhookHandler.Api.Webhooks;
 using K8sWebhookHandler.Hosting;
+using K8sWebhookHandler.Hosting.Telemetry;
 
 var (arguments, defaultEnvironment) = LaunchArguments.Split(args, Environment.GetEnvironmentVariable);
 if (arguments is ["render", .. var renderArgs])
@@ -18,11 +19,13 @@ if (!builder.CanStart())
 
 builder.AddWebhookHandler();
 builder.AddOrleans();
+builder.AddPrometheusMetrics();
 
 var app = builder.Build();
 app.UseErrorAnswers();
 app.MapWebhookEndpoints();
 app.MapInspectionEndpoints();
 app.MapHealthEndpoints();
+app.MapMetricsEndpoint();
 await app.RunAsync();
 return 0;

@@ -1,4 +1,5 @@
 using K8sWebhookHandler.Hosting;
+using K8sWebhookHandler.Hosting.Telemetry;
 using K8sWebhookHandler.Silo;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -8,8 +9,10 @@ if (!builder.CanStart())
 }
 
 builder.AddClusterSilo();
+builder.AddPrometheusMetrics();
 
 var app = builder.Build();
 app.MapHealthEndpoints();
+app.MapMetricsEndpoint();
 await app.RunAsync();
 return 0;
