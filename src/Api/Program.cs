@@ -3,6 +3,7 @@ using K8sWebhookHandler.Api.Inspection;
 using K8sWebhookHandler.Api.Rendering;
 using K8sWebhookHandler.Api.Webhooks;
 using K8sWebhookHandler.Hosting;
+using K8sWebhookHandler.Hosting.Management;
 using K8sWebhookHandler.Hosting.Telemetry;
 
 var (arguments, defaultEnvironment) = LaunchArguments.Split(args, Environment.GetEnvironmentVariable);
@@ -23,9 +24,11 @@ builder.AddPrometheusMetrics();
 
 var app = builder.Build();
 app.UseErrorAnswers();
+app.UseManagementListener();
 app.MapWebhookEndpoints();
 app.MapInspectionEndpoints();
 app.MapHealthEndpoints();
 app.MapMetricsEndpoint();
+app.MapManagementDashboard();
 await app.RunAsync();
 return 0;

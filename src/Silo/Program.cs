@@ -1,4 +1,5 @@
 using K8sWebhookHandler.Hosting;
+using K8sWebhookHandler.Hosting.Management;
 using K8sWebhookHandler.Hosting.Telemetry;
 using K8sWebhookHandler.Silo;
 
@@ -12,7 +13,9 @@ builder.AddClusterSilo();
 builder.AddPrometheusMetrics();
 
 var app = builder.Build();
+app.UseManagementListener();
 app.MapHealthEndpoints();
 app.MapMetricsEndpoint();
+app.MapManagementDashboard();
 await app.RunAsync();
 return 0;

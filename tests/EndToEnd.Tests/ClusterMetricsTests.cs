@@ -12,8 +12,8 @@ public sealed class ClusterMetricsTests(ClusterHandlerFixture fixture) : IClassF
         var (delivery, _) = await fixture.PushNewBranchAsync(repository, head, "metrics");
         Assert.Equal("applied", (await fixture.Client.OutcomeAsync(repository.FullName, delivery))["state"]!.GetValue<string>());
 
-        var silo = await ScrapeAsync(fixture.Silos[0].BaseUri);
-        var api = await ScrapeAsync(fixture.Handler.BaseUri);
+        var silo = await ScrapeAsync(fixture.Silos[0].ManagementUri);
+        var api = await ScrapeAsync(fixture.Handler.ManagementUri);
 
         Assert.Equal(1, Value(silo, "handler_deliveries_total", """event="push",outcome="applied" """));
         Assert.Equal(0, Value(silo, "handler_inbox_depth", ""));
@@ -21,7 +21,7 @@ public sealed class ClusterMetricsTests(ClusterHandlerFixture fixture) : IClassF
         Assert.DoesNotContain("handler_deliveries_total", api);
     }
 
-    private async Task<string> ScrapeAsync(Uri process) => await fixture.Client.Http.GetStringAsync(new Uri(process, "metrics"));
+    private async Task<string> ScrapeAsync(Uri management) => await fixture.Client.Management.GetStringAsync(new Uri(management, "metrics"));
 
     /// <summary>The value of the one series of <paramref name="family"/> whose labels include <paramref name="labels"/>.</summary>
     private static double Value(string exposition, string family, string labels)

@@ -10,7 +10,7 @@ public sealed class MetricsTests(HandlerFixture fixture) : IClassFixture<Handler
     /// <summary>A safety net for each awaited series: scrapes come every second, a busy machine may delay a few.</summary>
     private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(2);
 
-    private Uri Metrics => new(fixture.Handler.BaseUri, "metrics");
+    private Uri Metrics => new(fixture.Handler.ManagementUri, "metrics");
 
     [Fact]
     public async Task PushesThroughAnOutage_AreReadBackFromPrometheus_AsQueueDepthDeliveriesAndLatencies()
@@ -46,11 +46,19 @@ public sealed class MetricsTests(HandlerFixture fixture) : IClassFixture<Handler
     }
 
     [Fact]
+    public async Task WebhookPort_DoesNotServeMetrics()
+    {
+        using var answer = await fixture.Client.Http.GetAsync(new Uri(fixture.Handler.BaseUri, "metrics"));
+
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, answer.StatusCode);
+    }
+
+    [Fact]
     public async Task HandlersOwnFamilies_PassPromtoolsCheck()
     {
         var promtool = ProcessRunner.Which("promtool")
             ?? throw new InvalidOperationException("promtool is not installed: `apt-get install -y prometheus` (scripts/test.sh does this as root or through sudo)");
-        var exposition = await fixture.Client.Http.GetStringAsync(Metrics);
+        var exposition = await fixture.Client.Management.GetStringAsync(Metrics);
 
         // Only the handler's families: Orleans' and the runtime's own names (milliseconds, *_count gauges) are theirs to fix.
         var own = string.Join('\n', exposition.Split('\n')

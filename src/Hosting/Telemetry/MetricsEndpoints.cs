@@ -34,8 +34,9 @@ public static class MetricsEndpoints
     }
 
     /// <summary>
-    /// <c>GET /metrics</c>: every instrument of <see cref="AddPrometheusMetrics"/> as Prometheus text. Maps into whatever
-    /// it is given, so the management port's group can hold it.
+    /// <c>GET /metrics</c>: every instrument of <see cref="AddPrometheusMetrics"/> as Prometheus text. Like every endpoint
+    /// without listener metadata it belongs to the management listener: the webhook port answers it 404, and the
+    /// management port asks for its token when tokens are set.
     /// </summary>
     public static IEndpointRouteBuilder MapMetricsEndpoint(this IEndpointRouteBuilder endpoints)
     {
