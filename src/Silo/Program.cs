@@ -1,5 +1,6 @@
 using K8sWebhookHandler.Hosting;
 using K8sWebhookHandler.Hosting.Management;
+using K8sWebhookHandler.Hosting.Telemetry;
 using K8sWebhookHandler.Silo;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -9,10 +10,12 @@ if (!builder.CanStart())
 }
 
 builder.AddClusterSilo();
+builder.AddPrometheusMetrics();
 
 var app = builder.Build();
 app.UseManagementListener();
 app.MapHealthEndpoints();
+app.MapMetricsEndpoint();
 app.MapManagementDashboard();
 await app.RunAsync();
 return 0;

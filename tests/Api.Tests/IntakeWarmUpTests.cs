@@ -14,7 +14,7 @@ public sealed class IntakeWarmUpTests
     {
         var options = Options.Create(settings);
         var intake = new WebhookIntake(new SignatureVerifier(options), DispatchProxy.Create<IGrainFactory, WebhookIntakeTests.NoGrains>(), options,
-            TimeProvider.System, NullLogger<WebhookIntake>.Instance);
+            TimeProvider.System, WebhookIntakeTests.UnobservedMetrics(), NullLogger<WebhookIntake>.Instance);
         var services = new ServiceCollection().AddLogging().AddOptions().BuildServiceProvider();
         return new IntakeWarmUp(intake, options, services, TimeProvider.System);
     }

@@ -2,9 +2,11 @@ using System.Reflection;
 using K8sWebhookHandler.Abstractions;
 using K8sWebhookHandler.Abstractions.Events;
 using K8sWebhookHandler.Api.Webhooks;
+using K8sWebhookHandler.Grains.Telemetry;
 using K8sWebhookHandler.Testing.Handler;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -16,17 +18,20 @@ public sealed class WebhookIntakeTests
     private const string Secret = "intake-secret";
     private const long Cap = 25 * 1024 * 1024;
 
-    private static WebhookIntake Intake()
+    /// <summary>Instruments nobody listens to.</summary>
+    internal static HandlerMetrics UnobservedMetrics() => new ServiceCollection().AddHandlerMetrics().BuildServiceProvider().GetRequiredService<HandlerMetrics>();
+
+    internal static WebhookIntake Intake(HandlerMetrics? metrics = null)
     {
         var options = Options.Create(new WebhookOptions { WebhookSecrets = [Secret], MaxBodyBytes = Cap });
         return new WebhookIntake(new SignatureVerifier(options), DispatchProxy.Create<IGrainFactory, NoGrains>(), options, TimeProvider.System,
-            NullLogger<WebhookIntake>.Instance);
+            metrics ?? UnobservedMetrics(), NullLogger<WebhookIntake>.Instance);
     }
 
-    private static (DefaultHttpContext Context, WatchedBody Body) Request(long contentLength, params (string Name, string Value)[] headers) =>
+    internal static (DefaultHttpContext Context, WatchedBody Body) Request(long contentLength, params (string Name, string Value)[] headers) =>
         Request(new byte[16], contentLength, headers);
 
-    private static (DefaultHttpContext Context, WatchedBody Body) Request(byte[] content, long contentLength, params (string Name, string Value)[] headers)
+    internal static (DefaultHttpContext Context, WatchedBody Body) Request(byte[] content, long contentLength, params (string Name, string Value)[] headers)
     {
         var body = new WatchedBody(content);
         var context = new DefaultHttpContext();
@@ -149,7 +154,7 @@ public sealed class WebhookIntakeTests
         var options = Options.Create(new WebhookOptions { WebhookSecrets = [Secret], MaxBodyBytes = Cap });
         var grains = DispatchProxy.Create<IGrainFactory, AnsweringGrains>();
         ((AnsweringGrains)(object)grains).Status = status;
-        var intake = new WebhookIntake(new SignatureVerifier(options), grains, options, TimeProvider.System, NullLogger<WebhookIntake>.Instance);
+        var intake = new WebhookIntake(new SignatureVerifier(options), grains, options, TimeProvider.System, UnobservedMetrics(), NullLogger<WebhookIntake>.Instance);
         var content = System.Text.Encoding.UTF8.GetBytes(GitHubPayloads.Load("pull_request/opened.payload.json").ToJsonString());
         var (context, _) = Request(content, content.Length, ("X-Hub-Signature-256", WebhookClient.Sign(Secret, content)), ("X-GitHub-Event", "pull_request"));
 
@@ -189,7 +194,7 @@ public sealed class WebhookIntakeTests
     }
 
     /// <summary>A body that records whether anything read it.</summary>
-    private sealed class WatchedBody(byte[] content) : MemoryStream(content)
+    internal sealed class WatchedBody(byte[] content) : MemoryStream(content)
     {
         public bool WasRead { get; private set; }
 

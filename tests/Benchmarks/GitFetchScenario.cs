@@ -4,8 +4,10 @@ using System.Text;
 using K8sWebhookHandler.Abstractions.Identity;
 using K8sWebhookHandler.Grains.Git;
 using K8sWebhookHandler.Grains.Storage;
+using K8sWebhookHandler.Grains.Telemetry;
 using K8sWebhookHandler.Testing.Git;
 using K8sWebhookHandler.Testing.Processes;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -35,6 +37,7 @@ public static class GitFetchScenario
             Options.Create(new GitOptions { AllowedRemotes = [git.GitRoot.ToString()] }),
             Options.Create(new DataDirectoryOptions { DataDirectory = data.Path }),
             new NoFetchCredentials(),
+            new ServiceCollection().AddHandlerMetrics().BuildServiceProvider().GetRequiredService<HandlerMetrics>(),
             NullLogger<GitMirror>.Instance);
         Subject[] subjects = [await Subject.CreateAsync(git, mirror, 200), await Subject.CreateAsync(git, mirror, 20_000)];
         for (var i = 0; i < fetches; i++)

@@ -1,6 +1,7 @@
 using K8sWebhookHandler.Abstractions;
 using K8sWebhookHandler.Abstractions.Events;
 using K8sWebhookHandler.Abstractions.Identity;
+using K8sWebhookHandler.Grains.Telemetry;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
@@ -19,17 +20,34 @@ public sealed record WebhookError(string Error);
 /// no git or Kubernetes I/O happens here.
 /// </summary>
 public sealed partial class WebhookIntake(
-    SignatureVerifier signatures, IGrainFactory grains, IOptions<WebhookOptions> options, TimeProvider time, ILogger<WebhookIntake> logger)
+    SignatureVerifier signatures, IGrainFactory grains, IOptions<WebhookOptions> options, TimeProvider time, HandlerMetrics metrics, ILogger<WebhookIntake> logger)
 {
+    /// <summary>Answers one webhook request, and records how long the answer took (<see cref="HandlerMetrics.Acknowledged"/>).</summary>
     public async Task<IResult> HandleAsync(HttpContext context)
+    {
+        var started = time.GetTimestamp();
+        var status = StatusCodes.Status500InternalServerError;
+
+        // Without a valid X-GitHub-Event header the event is recorded as "other".
+        var eventType = default(EventType);
+        try
+        {
+            var answer = CheckHeaders(context.Request, options.Value.MaxBodyBytes, out eventType, out var delivery)
+                ?? await AnswerAsync(context, eventType, delivery);
+            status = answer is IStatusCodeHttpResult { StatusCode: { } code } ? code : StatusCodes.Status200OK;
+            return answer;
+        }
+        finally
+        {
+            metrics.Acknowledged(eventType.Kind, status, time.GetElapsedTime(started));
+        }
+    }
+
+    /// <summary>The answer once the headers passed: the signature, the body, and the hand-off to the repository's grain.</summary>
+    private async Task<IResult> AnswerAsync(HttpContext context, EventType eventType, DeliveryId delivery)
     {
         var request = context.Request;
         var max = options.Value.MaxBodyBytes;
-        if (CheckHeaders(request, max, out var eventType, out var delivery) is { } refusedHeaders)
-        {
-            return refusedHeaders;
-        }
-
         using var signature = signatures.Begin(request.Headers[SignatureVerifier.Sha256Header], request.Headers[SignatureVerifier.Sha1Header]);
         if (signature.Refusal is { } refused)
         {

@@ -1,4 +1,5 @@
 using K8sWebhookHandler.Grains.Configuration;
+using K8sWebhookHandler.Grains.Telemetry;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -24,7 +25,7 @@ public static class WebhookIntakeExtensions
             }));
 
     /// <summary>
-    /// Signature checks, intake, the development-secret warning, and Kestrel's per-connection request buffer
+    /// Signature checks, intake (recording into <see cref="HandlerMetrics"/>), the development-secret warning, and Kestrel's per-connection request buffer
     /// capped at <see cref="SpooledBody.MemoryBytes"/>: a slow reader (hashing, spooling) would otherwise let every
     /// connection fill 1 MB of pinned, pooled memory that stays with the process long after the requests.
     /// </summary>
@@ -33,6 +34,7 @@ public static class WebhookIntakeExtensions
         services.AddWebhookOptions();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<SignatureVerifier>();
+        services.AddHandlerMetrics();
         services.AddSingleton<WebhookIntake>();
         services.AddHostedService<DevelopmentSecretWarning>();
         services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBufferSize = SpooledBody.MemoryBytes);

@@ -19,6 +19,7 @@ internal sealed class FetchGuard(RemoteUrl remote, GitOptions limits, Cancellati
     private bool _late;
     private int _asked;
     private bool _refused;
+    private long _received;
 
     /// <summary>
     /// Whether a server refused the credential: in one fetch, libgit2 asks once when the server first answers 401, and
@@ -26,8 +27,15 @@ internal sealed class FetchGuard(RemoteUrl remote, GitOptions limits, Cancellati
     /// </summary>
     public bool CredentialRefused => Volatile.Read(ref _refused);
 
-    /// <summary>A new fetch (a new connection) begins: libgit2 asks for the credential afresh.</summary>
-    public void BeginFetch() => Volatile.Write(ref _asked, 0);
+    /// <summary>Bytes the current fetch has received so far, as libgit2 last reported them.</summary>
+    public long ReceivedBytes => Volatile.Read(ref _received);
+
+    /// <summary>A new fetch (a new connection) begins: libgit2 asks for the credential afresh and counts bytes from zero.</summary>
+    public void BeginFetch()
+    {
+        Volatile.Write(ref _asked, 0);
+        Volatile.Write(ref _received, 0);
+    }
 
     /// <summary>Fetch options with the callbacks of this guard; <paramref name="credential"/> only where <paramref name="policy"/> allows.</summary>
     public FetchOptions Options(CredentialPolicy policy, FetchCredential? credential)
@@ -36,7 +44,11 @@ internal sealed class FetchGuard(RemoteUrl remote, GitOptions limits, Cancellati
         {
             Prune = false,
             TagFetchMode = TagFetchMode.None,
-            OnTransferProgress = progress => Continue(progress.ReceivedBytes),
+            OnTransferProgress = progress =>
+            {
+                Volatile.Write(ref _received, progress.ReceivedBytes);
+                return Continue(progress.ReceivedBytes);
+            },
             OnProgress = _ => Continue(0),
         };
         if (credential is not null && policy.MaySend(remote))

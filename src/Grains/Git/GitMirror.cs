@@ -3,6 +3,7 @@ using K8sWebhookHandler.Abstractions.Identity;
 using K8sWebhookHandler.Grains.Failures;
 using K8sWebhookHandler.Grains.Processing;
 using K8sWebhookHandler.Grains.Storage;
+using K8sWebhookHandler.Grains.Telemetry;
 using LibGit2Sharp;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -32,13 +33,17 @@ public sealed partial class GitMirror : IGitMirror
     private readonly RemotePolicy _remotes;
     private readonly CredentialPolicy _policy;
     private readonly IFetchCredentials _credentials;
+    private readonly HandlerMetrics _metrics;
 
     /// <param name="options">Remotes, credential hosts and fetch limits.</param>
     /// <param name="dataDirectory">The mirrors live in its <c>mirrors/</c>.</param>
     /// <param name="credentials">Where HTTPS credentials come from.</param>
+    /// <param name="metrics">Records each fetch's duration and the bytes it received.</param>
     /// <param name="logger">Where the mirror logs.</param>
-    public GitMirror(IOptions<GitOptions> options, IOptions<DataDirectoryOptions> dataDirectory, IFetchCredentials credentials, ILogger<GitMirror> logger)
+    public GitMirror(IOptions<GitOptions> options, IOptions<DataDirectoryOptions> dataDirectory, IFetchCredentials credentials, HandlerMetrics metrics,
+        ILogger<GitMirror> logger)
     {
+        _metrics = metrics;
         _options = options.Value;
         _dataDirectory = dataDirectory.Value.DataDirectory;
         _logger = logger;
@@ -239,8 +244,7 @@ public sealed partial class GitMirror : IGitMirror
         {
             try
             {
-                session.Guard.BeginFetch();
-                return FetchStaging.Fetch(session.Repo, session.Path, session.Remote.Value, refSpecs, session.FetchOptions);
+                return MeasuredFetch(session, refSpecs);
             }
             catch (LibGit2SharpException e) when (attempt < MaxInterruptedAttempts && session.Guard.Interrupted(e))
             {
@@ -260,30 +264,24 @@ public sealed partial class GitMirror : IGitMirror
         }
     }
 
+    /// <summary>One fetch, with its duration and the bytes it received recorded however it ends.</summary>
+    private IReadOnlyDictionary<string, ObjectId> MeasuredFetch(Session session, IReadOnlyList<string> refSpecs)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var succeeded = false;
+        session.Guard.BeginFetch();
+        try
+        {
+            var fetched = FetchStaging.Fetch(session.Repo, session.Path, session.Remote.Value, refSpecs, session.FetchOptions);
+            succeeded = true;
+            return fetched;
+        }
+        finally
+        {
+            _metrics.GitFetched(succeeded, System.Diagnostics.Stopwatch.GetElapsedTime(started), session.Guard.ReceivedBytes);
+        }
+    }
+
     /// <summary>How often a fetch cut short by a signal is made at once before it counts as failed.</summary>
     private const int MaxInterruptedAttempts = 3;
-
-    [LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Debug, Message = "git fetch of {Repository} was interrupted by a signal (attempt {Attempt}); fetching again")]
-    private static partial void LogFetchInterrupted(ILogger logger, string repository, int attempt);
-
-    [LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Warning, Message = "git fetch of {Repository} failed: {Error}")]
-    private static partial void LogFetchFailed(ILogger logger, string repository, string error);
-
-    [LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Information, Message = "The git server refused {Credential} for {Repository}; fetching once more with a new one")]
-    private static partial void LogCredentialRefused(ILogger logger, string repository, string credential);
-
-    [LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Debug, Message = "Consolidated the smaller packs of the mirror of {Repository}")]
-    private static partial void LogPacksConsolidated(ILogger logger, string repository);
-
-    [LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Warning, Message = "The packs of the mirror of {Repository} were left as they are: {Error}")]
-    private static partial void LogPacksNotConsolidated(ILogger logger, string repository, string error);
-
-    [LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Warning, Message = "Removed {LockFile} from the mirror of {Repository}: a process that stopped while writing it left it behind")]
-    private static partial void LogStaleLockRemoved(ILogger logger, string repository, string lockFile);
-
-    [LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Warning, Message = "Stopped waiting for git fetch of {Repository} from {Remote}; the mirror stays locked until libgit2 returns")]
-    private static partial void LogAbandoned(ILogger logger, string repository, string remote);
-
-    [LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Warning, Message = "libgit2's socket timeouts are not set ({Problem}); only the fetch deadline bounds a stalled server")]
-    private static partial void LogNoSocketTimeouts(ILogger logger, string problem);
 }

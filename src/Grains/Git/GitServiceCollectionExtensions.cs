@@ -2,6 +2,7 @@ using K8sWebhookHandler.Grains.Configuration;
 using K8sWebhookHandler.Grains.Processing;
 using K8sWebhookHandler.Grains.Storage;
 using K8sWebhookHandler.Grains.Superseding;
+using K8sWebhookHandler.Grains.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -22,7 +23,7 @@ public static class GitServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddGitMirror(this IServiceCollection services)
     {
-        services.AddGitOptions().AddDataDirectory();
+        services.AddGitOptions().AddDataDirectory().AddHandlerMetrics();
         services.TryAddSingleton<IFetchCredentials, NoFetchCredentials>();
         services.AddSingleton<IGitMirror, GitMirror>();
         services.AddSingleton<IRevisionGraph, GitRevisionGraph>();

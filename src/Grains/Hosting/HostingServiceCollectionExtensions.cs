@@ -9,6 +9,7 @@ using K8sWebhookHandler.Grains.PullRequests;
 using K8sWebhookHandler.Grains.Repositories;
 using K8sWebhookHandler.Grains.Reporting;
 using K8sWebhookHandler.Grains.Superseding;
+using K8sWebhookHandler.Grains.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -26,7 +27,7 @@ public static class HostingServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddRepositoryGrains(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddGitHubCredentials();
+        services.AddGitHubCredentials().AddHandlerMetrics();
         services.TryAddSingleton<IFetchCredentials, GitHubFetchCredentials>();
         services.AddDeliveryOptions().AddPullRequestOptions().AddSupersedeOptions().AddManifestOptions().AddGitMirror().AddKubernetesTarget().AddWorkflowWatch();
         services.AddCommitReporter(configuration);

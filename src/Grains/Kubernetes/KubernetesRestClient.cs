@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using K8sWebhookHandler.Grains.Failures;
+using K8sWebhookHandler.Grains.Telemetry;
 using k8s;
 
 namespace K8sWebhookHandler.Grains.Kubernetes;
@@ -16,12 +17,15 @@ public sealed class KubernetesRestClient : IDisposable
 {
     private readonly k8s.Kubernetes _kubernetes;
     private readonly TimeSpan _requestTimeout;
+    private readonly HandlerMetrics _metrics;
 
     /// <param name="requestTimeout">How long one request may take before it counts as a (transient) timeout.</param>
-    public KubernetesRestClient(KubernetesClientConfiguration configuration, TimeSpan requestTimeout)
+    /// <param name="metrics">Counts every request by verb and answer.</param>
+    public KubernetesRestClient(KubernetesClientConfiguration configuration, TimeSpan requestTimeout, HandlerMetrics metrics)
     {
         _kubernetes = new k8s.Kubernetes(configuration);
         _requestTimeout = requestTimeout;
+        _metrics = metrics;
     }
 
     public Uri BaseUri => _kubernetes.BaseUri;
@@ -74,14 +78,18 @@ public sealed class KubernetesRestClient : IDisposable
                 await credentials.ProcessHttpRequestAsync(request, deadline);
             }
 
-            return await _kubernetes.HttpClient.SendAsync(request, completion, deadline);
+            var response = await _kubernetes.HttpClient.SendAsync(request, completion, deadline);
+            _metrics.KubernetesRequest(request.Method, (int)response.StatusCode);
+            return response;
         }
         catch (HttpRequestException e)
         {
+            _metrics.KubernetesRequest(request.Method, null);
             throw new TransientException($"the Kubernetes API at {BaseUri} could not be reached: {e.Message}", e);
         }
         catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
+            _metrics.KubernetesRequest(request.Method, null);
             throw new TransientException($"the Kubernetes API at {BaseUri} did not answer {request.Method} {request.RequestUri?.AbsolutePath} in time", e);
         }
     }

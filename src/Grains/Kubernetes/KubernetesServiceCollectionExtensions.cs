@@ -3,6 +3,7 @@ using K8sWebhookHandler.Grains.Processing;
 using K8sWebhookHandler.Grains.Reporting;
 using K8sWebhookHandler.Grains.Storage;
 using K8sWebhookHandler.Grains.Superseding;
+using K8sWebhookHandler.Grains.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -30,7 +31,7 @@ public static class KubernetesServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddKubernetesTarget(this IServiceCollection services)
     {
-        services.AddKubernetesOptions().AddDataDirectory();
+        services.AddKubernetesOptions().AddDataDirectory().AddHandlerMetrics();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KubernetesOptions>, KubernetesTargetValidator>());
         services.AddSingleton<KubernetesTarget>();
         services.AddHostedService<KubernetesTargetAtStartup>();
@@ -41,7 +42,7 @@ public static class KubernetesServiceCollectionExtensions
             ? new KubernetesApplier(client, sp.GetRequiredService<IOptions<KubernetesOptions>>(), sp.GetRequiredService<ILogger<KubernetesApplier>>())
             : sp.GetRequiredService<DryRunFolder>());
         services.AddSingleton<IWorkflowStopper>(sp => Cluster(sp) is { } client
-            ? new WorkflowSuperseder(client, sp.GetRequiredService<IKindResolver>())
+            ? new WorkflowSuperseder(client, sp.GetRequiredService<IKindResolver>(), sp.GetRequiredService<HandlerMetrics>())
             : sp.GetRequiredService<DryRunFolder>());
         return services;
     }

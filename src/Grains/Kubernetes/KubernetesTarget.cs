@@ -1,3 +1,4 @@
+using K8sWebhookHandler.Grains.Telemetry;
 using k8s;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
@@ -12,7 +13,7 @@ namespace K8sWebhookHandler.Grains.Kubernetes;
 /// </summary>
 public sealed partial class KubernetesTarget : IDisposable
 {
-    public KubernetesTarget(IOptions<KubernetesOptions> options, IConfiguration configuration, ILogger<KubernetesTarget> logger)
+    public KubernetesTarget(IOptions<KubernetesOptions> options, IConfiguration configuration, HandlerMetrics metrics, ILogger<KubernetesTarget> logger)
     {
         var (cluster, why) = Find(options.Value, configuration);
         if (cluster is null)
@@ -21,7 +22,7 @@ public sealed partial class KubernetesTarget : IDisposable
             return;
         }
 
-        Client = new KubernetesRestClient(cluster, options.Value.KubernetesRequestTimeout);
+        Client = new KubernetesRestClient(cluster, options.Value.KubernetesRequestTimeout, metrics);
         LogCluster(logger, Client.BaseUri);
     }
 

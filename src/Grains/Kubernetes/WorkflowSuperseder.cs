@@ -4,6 +4,7 @@ using K8sWebhookHandler.Abstractions.Inspection;
 using K8sWebhookHandler.Grains.Manifests;
 using K8sWebhookHandler.Grains.Processing;
 using K8sWebhookHandler.Grains.Superseding;
+using K8sWebhookHandler.Grains.Telemetry;
 
 namespace K8sWebhookHandler.Grains.Kubernetes;
 
@@ -14,7 +15,7 @@ namespace K8sWebhookHandler.Grains.Kubernetes;
 /// <c>spec.shutdown</c>; other kinds are deleted or left alone, as the policy says. The API server's refusals are
 /// final, its failures transient (<see cref="ApiAnswers"/>).
 /// </summary>
-public sealed class WorkflowSuperseder(KubernetesRestClient client, IKindResolver resolver) : IWorkflowStopper
+public sealed class WorkflowSuperseder(KubernetesRestClient client, IKindResolver resolver, HandlerMetrics metrics) : IWorkflowStopper
 {
     private static readonly HashSet<string> FinishedPhases = ["Succeeded", "Failed", "Error"];
 
@@ -78,12 +79,14 @@ public sealed class WorkflowSuperseder(KubernetesRestClient client, IKindResolve
             if (mode == SupersedeMode.Delete)
             {
                 await client.SendAsync(HttpMethod.Delete, resource.ObjectPath(ns, name), null, null, cancellationToken);
+                metrics.ObjectStopped(StopAction.Delete);
                 return true;
             }
 
-            var shutdown = mode == SupersedeMode.Terminate ? "Terminate" : "Stop";
+            var (shutdown, action) = mode == SupersedeMode.Terminate ? ("Terminate", StopAction.Terminate) : ("Stop", StopAction.Stop);
             var patch = new JsonObject { ["spec"] = new JsonObject { ["shutdown"] = shutdown } };
             await client.SendAsync(HttpMethod.Patch, resource.ObjectPath(ns, name), patch, "application/merge-patch+json", cancellationToken);
+            metrics.ObjectStopped(action);
             return true;
         }
         catch (KubernetesApiException e) when (e.Status == System.Net.HttpStatusCode.NotFound)

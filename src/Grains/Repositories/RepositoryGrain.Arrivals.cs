@@ -1,3 +1,5 @@
+using K8sWebhookHandler.Grains.Telemetry;
+
 namespace K8sWebhookHandler.Grains.Repositories;
 
 /// <summary>What an examined delivery does to the repository, in the turn it was examined in.</summary>
@@ -17,6 +19,7 @@ public sealed partial class RepositoryGrain
                 return false;
             case ArrivalKind.Redelivery:
                 Inbox.Requeue(e, "redelivered after it failed");
+                metrics.RetryQueued(e.Kind, RetryTrigger.Redelivery);
                 return false;
             default:
                 return Accept(arrival);
@@ -30,6 +33,11 @@ public sealed partial class RepositoryGrain
     private bool Accept(Arrival arrival)
     {
         var record = Inbox.Accept(arrival);
+        if (record.IsFinal)
+        {
+            metrics.DeliveryFinished(record.EventType.Kind, record.State);
+        }
+
         switch (arrival.Kind)
         {
             case ArrivalKind.AwaitingApproval:

@@ -3,6 +3,7 @@ using K8sWebhookHandler.Abstractions.Inspection;
 using K8sWebhookHandler.Grains.Failures;
 using K8sWebhookHandler.Grains.Processing;
 using K8sWebhookHandler.Grains.Superseding;
+using K8sWebhookHandler.Grains.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace K8sWebhookHandler.Grains.Repositories;
@@ -119,11 +120,13 @@ public sealed partial class RepositoryGrain
         // so the delivery is still there after the awaits, though perhaps at another index.
         if (Inbox.Finish(next, result) is not { } outcome)
         {
+            metrics.RetryQueued(next.Event.Kind, RetryTrigger.Transient);
             await SaveAndNotifyAsync(unsaved);
             return;
         }
 
         LogCompleted(logger, Repository, outcome.Ref.Value, outcome.Delivery.Value, outcome.State, outcome.Reason);
+        Finished(next, outcome);
         QueueReports(next.Event, result, outcome);
         unsaved.Add(outcome);
 

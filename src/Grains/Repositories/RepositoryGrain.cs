@@ -7,6 +7,7 @@ using K8sWebhookHandler.Grains.Processing;
 using K8sWebhookHandler.Grains.PullRequests;
 using K8sWebhookHandler.Grains.Storage;
 using K8sWebhookHandler.Grains.Superseding;
+using K8sWebhookHandler.Grains.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -29,6 +30,7 @@ public sealed partial class RepositoryGrain(
     IOptions<DeliveryOptions> options,
     IOptions<PullRequestOptions> pullRequests,
     [FromKeyedServices(RepositoryGrain.ClockKey)] TimeProvider time,
+    HandlerMetrics metrics,
     ILogger<RepositoryGrain> logger) : Grain, IRepositoryGrain, IRemindable
 {
     /// <summary>
@@ -63,7 +65,7 @@ public sealed partial class RepositoryGrain(
     private RepositoryJournal Journal => _journal ?? throw new InvalidOperationException("the repository's journal is read on activation");
 
     /// <summary>The inbox's rules over the state, which it reads afresh on every call (storage may be read again).</summary>
-    private Inbox Inbox => _inbox ??= new Inbox(() => Journal.State, options.Value, time, Journal.Changed, pullRequests.Value);
+    private Inbox Inbox => _inbox ??= new Inbox(() => Journal.State, options.Value, time, Changed, pullRequests.Value);
 
     private string Repository => this.GetPrimaryKeyString();
 
@@ -73,6 +75,7 @@ public sealed partial class RepositoryGrain(
         var earlier = new LegacyState(ServiceProvider.GetKeyedService<Orleans.Storage.IGrainStorage>(StorageNames.Repositories), grain);
         _journal = new RepositoryJournal(grain.ToString(), journalStore, earlier, options.Value);
         await _journal.ReadAsync();
+        TrackLoad();
         if (Inbox.Pending > 0)
         {
             LogResuming(logger, Repository, Inbox.Pending);
@@ -167,6 +170,7 @@ public sealed partial class RepositoryGrain(
                 return answer;
         }
 
+        metrics.RetryQueued(retry.Record!.EventType.Kind, RetryTrigger.Operator);
         await SaveAsync();
         ScheduleDrain(TimeSpan.Zero);
         return answer;

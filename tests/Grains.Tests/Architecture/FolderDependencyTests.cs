@@ -23,6 +23,7 @@ public sealed class FolderDependencyTests
     public static readonly IReadOnlyDictionary<string, string[]> Allowed = new Dictionary<string, string[]>
     {
         ["Failures"] = [],
+        ["Telemetry"] = [],
         ["Configuration"] = [],
         ["Storage"] = ["Configuration"],
         ["Delivery"] = ["Configuration"],
@@ -30,13 +31,13 @@ public sealed class FolderDependencyTests
         ["Manifests"] = ["Configuration", "Failures"],
         ["Superseding"] = ["Configuration", "Failures", "Manifests"],
         ["Processing"] = ["Failures", "Manifests", "PullRequests", "Superseding"],
-        ["Git"] = ["Configuration", "Failures", "Processing", "Storage", "Superseding"],
+        ["Git"] = ["Configuration", "Failures", "Processing", "Storage", "Superseding", "Telemetry"],
         ["Reporting"] = ["Configuration", "Failures"],
         ["GitHub"] = ["Configuration", "Failures", "Reporting"],
-        ["Kubernetes"] = ["Configuration", "Failures", "Manifests", "Processing", "Reporting", "Storage", "Superseding"],
-        ["Repositories"] = ["Delivery", "Failures", "Processing", "PullRequests", "Reporting", "Storage", "Superseding"],
+        ["Kubernetes"] = ["Configuration", "Failures", "Manifests", "Processing", "Reporting", "Storage", "Superseding", "Telemetry"],
+        ["Repositories"] = ["Delivery", "Failures", "Processing", "PullRequests", "Reporting", "Storage", "Superseding", "Telemetry"],
         ["Health"] = ["Failures", "Kubernetes", "Repositories", "Storage"],
-        ["Hosting"] = ["Configuration", "Delivery", "Failures", "Git", "GitHub", "Health", "Kubernetes", "Manifests", "Processing", "PullRequests", "Reporting", "Repositories", "Storage", "Superseding"],
+        ["Hosting"] = ["Configuration", "Delivery", "Failures", "Git", "GitHub", "Health", "Kubernetes", "Manifests", "Processing", "PullRequests", "Reporting", "Repositories", "Storage", "Superseding", "Telemetry"],
     };
 
     /// <summary>The folders that may not use every other one (Hosting may).</summary>

@@ -41,6 +41,9 @@ public class ClusterFixture : IAsyncLifetime
         Clock = clock ?? TimeProvider.System;
     }
 
+    /// <summary>What the grains of every silo (and of every restart) record into <see cref="Telemetry.HandlerMetrics"/>.</summary>
+    public Unit.MetricsRecorder Metrics { get; } = new();
+
     /// <summary>What the repository grains read the time from.</summary>
     public TimeProvider Clock { get; }
 
@@ -133,6 +136,7 @@ public class ClusterFixture : IAsyncLifetime
             silo.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(new SupersedeOptions()));
             silo.Services.AddSingleton(TimeProvider.System);
             silo.Services.AddKeyedSingleton(RepositoryGrain.ClockKey, Clock);
+            silo.Services.AddSingleton(Metrics.Metrics);
             AddStorage(silo);
             AddServices(silo.Services);
             silo.UseInMemoryReminderService();
@@ -182,6 +186,7 @@ public class ClusterFixture : IAsyncLifetime
     public virtual async Task DisposeAsync()
     {
         await Cluster.DisposeAsync();
+        Metrics.Dispose();
         _storage.Dispose();
     }
 }

@@ -124,7 +124,7 @@ public sealed class ReadinessTests(OutageClusterFixture fixture) : IClassFixture
             if (kubernetes is not null)
             {
                 var configuration = new ConfigurationBuilder().AddInMemoryCollection([new("KUBECONFIG", kubernetes)]).Build();
-                builder.Services.AddSingleton(new KubernetesTarget(Options.Create(new KubernetesOptions()), configuration, NullLogger<KubernetesTarget>.Instance));
+                builder.Services.AddSingleton(new KubernetesTarget(Options.Create(new KubernetesOptions()), configuration, Unit.MetricsRecorder.Unobserved(), NullLogger<KubernetesTarget>.Instance));
                 checks.AddCheck<KubernetesHealthCheck>("kubernetes");
             }
 

@@ -86,4 +86,26 @@ public sealed class RetryTests(WaitingRetryClusterFixture fixture) : IClassFixtu
         Assert.Equal(2, outcome.Attempts);
         Assert.All(fixture.Processor.Calls.Where(c => c.Delivery == push.Delivery), c => Assert.Equal(0, c.Rerun));
     }
+
+    [Fact]
+    public async Task RetriesAndTheFinalOutcome_AreRecordedByTheGrain_WithTheEventAndTrigger()
+    {
+        fixture.Metrics.Clear();
+        var repository = TestEvents.NewRepository();
+        var push = TestEvents.Push(repository);
+        var workflow = new AppliedObject("argoproj.io/v1alpha1", "Workflow", "ci", "build-1");
+        fixture.Processor.Answer = (e, attempt) => attempt == 1
+            ? ProcessingResult.Retry("API server answered 503")
+            : new ProcessingResult(DeliveryState.Applied, null, [workflow], e.Revision);
+
+        await EnqueueFailingOnceAsync(repository, push);
+        await fixture.Grain(repository).Retry(push.Delivery);
+        await fixture.OutcomeAsync(repository, push);
+
+        var retries = fixture.Metrics.Of("handler.delivery.retries").Select(m => (m["event"], m["trigger"]));
+        Assert.Equal([("push", "transient"), ("push", "operator")], retries);
+        var finished = Assert.Single(fixture.Metrics.Of("handler.deliveries"));
+        Assert.Equal(("push", "applied"), (finished["event"], finished["outcome"]));
+        Assert.Equal("push", Assert.Single(fixture.Metrics.Of("handler.event_to_object.duration"))["event"]);
+    }
 }

@@ -21,12 +21,16 @@ public sealed class ApplierHarness : IAsyncDisposable
 {
     private readonly TempDirectory _directory;
 
-    private ApplierHarness(TempDirectory directory, KubeApiEmulatorServer emulator, KubernetesRestClient client)
+    private ApplierHarness(TempDirectory directory, KubeApiEmulatorServer emulator, KubernetesRestClient client, MetricsRecorder metrics)
     {
         _directory = directory;
         Emulator = emulator;
         Client = client;
+        Metrics = metrics;
     }
+
+    /// <summary>What the client and the superseder record.</summary>
+    public MetricsRecorder Metrics { get; }
 
     public KubeApiEmulatorServer Emulator { get; }
 
@@ -38,7 +42,8 @@ public sealed class ApplierHarness : IAsyncDisposable
         var directory = new TempDirectory("applier");
         var emulator = await KubeApiEmulatorServer.StartAsync();
         var configuration = KubernetesClientConfiguration.BuildConfigFromConfigFile(emulator.WriteKubeconfig(directory.Combine("kubeconfig")));
-        return new ApplierHarness(directory, emulator, new KubernetesRestClient(configuration, requestTimeout));
+        var metrics = new MetricsRecorder();
+        return new ApplierHarness(directory, emulator, new KubernetesRestClient(configuration, requestTimeout, metrics.Metrics), metrics);
     }
 
     /// <summary>The cluster path of an apply, allowing <paramref name="kinds"/> (Argo Workflows when none are named).</summary>
@@ -47,7 +52,7 @@ public sealed class ApplierHarness : IAsyncDisposable
         var options = new KubernetesOptions { AllowedKinds = kinds.Length == 0 ? ["argoproj.io/Workflow"] : [.. kinds] };
         var discovery = new ApiDiscovery(Client);
         return new ClusterPath(new ApplyPlanner(discovery, options.Placement()), new KubernetesApplier(Client, Options.Create(options), NullLogger<KubernetesApplier>.Instance),
-            new WorkflowSuperseder(Client, discovery));
+            new WorkflowSuperseder(Client, discovery, Metrics.Metrics));
     }
 
     /// <summary>
@@ -59,7 +64,7 @@ public sealed class ApplierHarness : IAsyncDisposable
         var files = Enumerable.Range(1, 9).Append(99).ToDictionary(n => TestEvents.Sha(n), _ => (string?)manifest);
         var discovery = new ApiDiscovery(Client);
         var applier = new KubernetesApplier(Client, Options.Create(settings.Kubernetes.WithDefaults()), NullLogger<KubernetesApplier>.Instance);
-        return settings.Processor(new FilesByRevision(files), discovery, applier, new WorkflowSuperseder(Client, discovery));
+        return settings.Processor(new FilesByRevision(files), discovery, applier, new WorkflowSuperseder(Client, discovery, Metrics.Metrics));
     }
 
     /// <summary>The YAML documents read and stamped for <paramref name="e"/>, as the pipeline hands them to the planner.</summary>
@@ -72,6 +77,7 @@ public sealed class ApplierHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
+        Metrics.Dispose();
         await Emulator.DisposeAsync();
         _directory.Dispose();
     }

@@ -11,7 +11,8 @@ internal static class Mirrors
 {
     /// <summary>A mirror with <paramref name="options"/> under <paramref name="dataDirectory"/>; anonymous unless <paramref name="credentials"/> are given.</summary>
     public static GitMirror Create(GitOptions options, string dataDirectory, IFetchCredentials? credentials = null) =>
-        new(Options.Create(options), Options.Create(new DataDirectoryOptions { DataDirectory = dataDirectory }), credentials ?? new NoFetchCredentials(), NullLogger<GitMirror>.Instance);
+        new(Options.Create(options), Options.Create(new DataDirectoryOptions { DataDirectory = dataDirectory }), credentials ?? new NoFetchCredentials(),
+            Unit.MetricsRecorder.Unobserved(), NullLogger<GitMirror>.Instance);
 
     /// <summary>A mirror whose credential is always <paramref name="token"/>, as a configured token is.</summary>
     public static GitMirror Create(GitOptions options, string dataDirectory, string? token) =>

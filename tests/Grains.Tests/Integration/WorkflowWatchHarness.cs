@@ -45,7 +45,7 @@ public sealed class WorkflowWatchHarness : IAsyncDisposable
         var directory = new TempDirectory("workflow-watch");
         var emulator = await KubeApiEmulatorServer.StartAsync(historyCapacity: historyCapacity);
         var kubeconfig = emulator.WriteKubeconfig(directory.Combine("kubeconfig"));
-        var client = new KubernetesRestClient(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig), TimeSpan.FromMinutes(1));
+        var client = new KubernetesRestClient(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig), TimeSpan.FromMinutes(1), Unit.MetricsRecorder.Unobserved());
         return new WorkflowWatchHarness(directory, emulator, client, kubeconfig);
     }
 
