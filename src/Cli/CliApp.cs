@@ -54,6 +54,11 @@ public static class CliApp
             await stderr.WriteAsync($"k8swh: {e.Message}\n");
             return ExitCodes.Unavailable;
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await stderr.WriteAsync("k8swh: interrupted before the API answered\n");
+            return ExitCodes.Unavailable;
+        }
 
         if (answer.Status is < 200 or > 299)
         {

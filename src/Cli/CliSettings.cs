@@ -33,6 +33,12 @@ public sealed record CliSettings(Uri Url, string? Token, OutputFormat Output)
         }
 
         var token = Option(line, Commands.Token) ?? NonEmpty(environment.GetValueOrDefault(TokenVariable));
+        if (token is not null && !token.All(c => c is > ' ' and <= '~'))
+        {
+            // Said without the token itself: it is a secret, and the terminal may be shared or recorded.
+            throw new UsageException($"the token (from --token or ${TokenVariable}) has a space, a line break or a non-ASCII character; a bearer token has none");
+        }
+
         var output = Option(line, Commands.Output) switch
         {
             null or "table" => OutputFormat.Table,

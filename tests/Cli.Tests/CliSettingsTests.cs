@@ -32,6 +32,17 @@ public sealed class CliSettingsTests
     public void BadSetting_IsAUsageError(string line, string message) =>
         Assert.Equal(message, Assert.Throws<UsageException>(() => Settings(line)).Message);
 
+    [Theory]
+    [InlineData("two words")]
+    [InlineData("line\nbreak")]
+    [InlineData("caf\u00e9")]
+    public void TokenAHeaderCannotCarry_IsAUsageError_ThatDoesNotPrintIt(string token)
+    {
+        var error = Assert.Throws<UsageException>(() => Settings("repositories", token: token));
+
+        Assert.Equal("the token (from --token or $K8SWH_TOKEN) has a space, a line break or a non-ASCII character; a bearer token has none", error.Message);
+    }
+
     [Fact]
     public void PrintedSettings_NeverShowTheToken() =>
         Assert.Equal("http://localhost:8081/ (token set, Table)", Settings("repositories", token: "s3cret").ToString());

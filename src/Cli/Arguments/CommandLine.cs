@@ -96,9 +96,10 @@ internal sealed record CommandLine(
             throw new UsageException("no command given");
         }
 
-        foreach (var name in options.Keys.Where(n => !Commands.Global.Concat(command.Options).Any(o => o.Name == n)))
+        var unknown = options.Keys.FirstOrDefault(n => !Commands.Global.Concat(command.Options).Any(o => o.Name == n));
+        if (unknown is not null)
         {
-            throw new UsageException($"'{command.Name}' has no option --{name}", command.Name);
+            throw new UsageException($"'{command.Name}' has no option --{unknown}", command.Name);
         }
 
         var positionals = words.Skip(1).ToList();

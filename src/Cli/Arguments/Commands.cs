@@ -7,7 +7,7 @@ internal static class Commands
     public const string Delivery = "DELIVERY";
 
     public static readonly OptionSpec Url = new("url", "URL", $"the management API (default: ${CliSettings.UrlVariable}, else {CliSettings.DefaultUrl})");
-    public static readonly OptionSpec Token = new("token", "TOKEN", $"bearer token (default: ${CliSettings.TokenVariable}; none on a loopback-only port)");
+    public static readonly OptionSpec Token = new("token", "TOKEN", $"bearer token (default: ${CliSettings.TokenVariable}, which other users cannot see in the process list)");
     public static readonly OptionSpec Output = new("output", "table|json", "tables for people (default), or the API's JSON unchanged for scripts");
 
     public static readonly OptionSpec State = new("state", "STATE", "a delivery state: queued, applied, failed, rejected, superseded, ...");
