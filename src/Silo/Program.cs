@@ -1,4 +1,5 @@
 using K8sWebhookHandler.Hosting;
+using K8sWebhookHandler.Hosting.Management;
 using K8sWebhookHandler.Silo;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -10,6 +11,8 @@ if (!builder.CanStart())
 builder.AddClusterSilo();
 
 var app = builder.Build();
+app.UseManagementListener();
 app.MapHealthEndpoints();
+app.MapManagementDashboard();
 await app.RunAsync();
 return 0;
