@@ -8,14 +8,12 @@ namespace K8sWebhookHandler.EndToEnd.Tests;
 /// <summary><c>k8swh</c> as its own process against the running handler's management API, as an operator uses it.</summary>
 public sealed class CliTests(HandlerFixture fixture) : IClassFixture<HandlerFixture>
 {
-    private Uri Management => fixture.Handler.BaseUri;
-
-    private Task<CommandResult> K8swhAsync(params string[] arguments) => CliProcess.RunAsync(Management, arguments);
+    private Task<CommandResult> K8swhAsync(params string[] arguments) => fixture.K8swhAsync(arguments);
 
     [Fact]
     public async Task ShowOfAnAppliedPush_PrintsItsRecord_AsATableAndAsTheApisJson()
     {
-        var (repo, delivery, record) = await AppliedPushAsync();
+        var (repo, delivery, record) = await fixture.AppliedPushAsync();
         var workflow = record["objects"]![0]!;
 
         var table = await K8swhAsync("show", repo, delivery);
@@ -32,7 +30,7 @@ public sealed class CliTests(HandlerFixture fixture) : IClassFixture<HandlerFixt
     [Fact]
     public async Task RetryOfAnAppliedPush_QueuesItAgain_AndShowWaitsForItsNewOutcome()
     {
-        var (repo, delivery, _) = await AppliedPushAsync();
+        var (repo, delivery, _) = await fixture.AppliedPushAsync();
 
         var retry = await K8swhAsync("retry", repo, delivery);
         var again = await OutcomeThroughCliAsync(repo, delivery);
@@ -46,7 +44,7 @@ public sealed class CliTests(HandlerFixture fixture) : IClassFixture<HandlerFixt
     [Fact]
     public async Task ShowOfAnUnknownDelivery_Exits1_WithTheProblemOnOneLine_AndNeverTheToken()
     {
-        var result = await CliProcess.RunAsync(Management, ["show", "e2e/never-pushed", "never-sent"], token: "cli-test-token");
+        var result = await fixture.K8swhAsync(["show", "e2e/never-pushed", "never-sent"], token: "cli-test-token");
 
         Assert.Equal((1, ""), (result.ExitCode, result.StandardOutput));
         Assert.Equal("k8swh: 404 Not Found: no delivery never-sent recorded for e2e/never-pushed\n", result.StandardError);
@@ -61,16 +59,6 @@ public sealed class CliTests(HandlerFixture fixture) : IClassFixture<HandlerFixt
 
         Assert.Equal((3, ""), (result.ExitCode, result.StandardOutput));
         Assert.StartsWith($"k8swh: cannot reach {url}: Connection refused", result.StandardError);
-    }
-
-    private async Task<(string Repository, string Delivery, JsonObject Record)> AppliedPushAsync()
-    {
-        var (repo, head) = await fixture.NewRepositoryAsync();
-        var delivery = Guid.NewGuid().ToString();
-        await fixture.Client.SendAsync("push", delivery, fixture.PushPayload(repo, "refs/heads/main", GitHubPayloads.Zero, head));
-        var record = await fixture.Client.OutcomeAsync(repo.FullName, delivery);
-        Assert.Equal("applied", record["state"]!.GetValue<string>());
-        return (repo.FullName, delivery, record);
     }
 
     /// <summary>Asks with <c>show --wait 25 --output json</c> until the delivery is no longer queued, within the usual safety net.</summary>
