@@ -47,7 +47,9 @@ public sealed class CliTests(HandlerFixture fixture) : IClassFixture<HandlerFixt
         var result = await fixture.K8swhAsync(["show", "e2e/never-pushed", "never-sent"], token: "cli-test-token");
 
         Assert.Equal((1, ""), (result.ExitCode, result.StandardOutput));
-        Assert.Equal("k8swh: 404 Not Found: no delivery never-sent recorded for e2e/never-pushed\n", result.StandardError);
+        Assert.StartsWith("k8swh: 404 ", result.StandardError);
+        Assert.Contains(": no delivery never-sent recorded for e2e/never-pushed", result.StandardError);
+        Assert.Equal([""], result.StandardError.Split('\n')[1..]);
     }
 
     [Fact]
