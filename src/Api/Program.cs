@@ -18,6 +18,7 @@ if (!builder.CanStart())
 
 builder.AddWebhookHandler();
 builder.AddOrleans();
+builder.AddHandlerTracing(ApiApplication.Name);
 
 var app = builder.Build();
 app.UseErrorAnswers();

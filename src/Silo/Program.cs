@@ -8,6 +8,7 @@ if (!builder.CanStart())
 }
 
 builder.AddClusterSilo();
+builder.AddHandlerTracing(SiloHostingExtensions.ServiceName);
 
 var app = builder.Build();
 app.MapHealthEndpoints();

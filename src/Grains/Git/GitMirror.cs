@@ -235,12 +235,13 @@ public sealed partial class GitMirror : IGitMirror
     /// </summary>
     private IReadOnlyDictionary<string, ObjectId> Fetch(Session session, IReadOnlyList<string> refSpecs)
     {
+        using var activity = FetchActivity.Start(session.Repository, refSpecs);
         for (var attempt = 1; ; attempt++)
         {
             try
             {
                 session.Guard.BeginFetch();
-                return FetchStaging.Fetch(session.Repo, session.Path, session.Remote.Value, refSpecs, session.FetchOptions);
+                return FetchActivity.Fetched(activity, FetchStaging.Fetch(session.Repo, session.Path, session.Remote.Value, refSpecs, session.FetchOptions));
             }
             catch (LibGit2SharpException e) when (attempt < MaxInterruptedAttempts && session.Guard.Interrupted(e))
             {
@@ -250,12 +251,12 @@ public sealed partial class GitMirror : IGitMirror
             {
                 var failure = session.Guard.Failed(session.Repository, e);
                 LogFetchFailed(_logger, session.Repository.Value, failure.Message);
-                throw failure;
+                throw FetchActivity.Failed(activity, failure);
             }
             catch (IOException e)
             {
                 LogFetchFailed(_logger, session.Repository.Value, e.Message);
-                throw new TransientException($"git fetch of {session.Repository} from {session.Remote} could not be stored in the mirror: {e.Message}", e);
+                throw FetchActivity.Failed(activity, new TransientException($"git fetch of {session.Repository} from {session.Remote} could not be stored in the mirror: {e.Message}", e));
             }
         }
     }
