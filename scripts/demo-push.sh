@@ -4,10 +4,15 @@
 # The push names the repository demo/hello at file:///tmp/k8s-webhook-handler-demo/demo/hello; the handler fetches a
 # local path only when Handler:Git:AllowedRemotes names it, as the Development settings of src/Api do
 # (file:///tmp/k8s-webhook-handler-demo), and only a URL that ends in the repository's own owner/name.
+# The outcome is read from the management listener (K8SWH_URL, default http://localhost:8081; K8SWH_TOKEN when it
+# asks for a token).
 #   scripts/demo-push.sh [URL] [SECRET]
 set -euo pipefail
 url=${1:-http://localhost:8080}
 secret=${2:-${WEBHOOK_SECRET:-local-development-secret}}
+management=${K8SWH_URL:-http://localhost:8081}
+auth=()
+if [ -n "${K8SWH_TOKEN:-}" ]; then auth=(-H "Authorization: Bearer $K8SWH_TOKEN"); fi
 repo=/tmp/k8s-webhook-handler-demo/demo/hello
 
 if [ ! -d "$repo/.git" ]; then
@@ -45,8 +50,8 @@ echo "POST $url/webhook (push demo/hello $after, delivery $delivery)"
 curl -sS -X POST "$url/webhook" -H "Content-Type: application/json" -H "X-GitHub-Event: push" \
   -H "X-GitHub-Delivery: $delivery" -H "X-Hub-Signature-256: sha256=$signature" --data-binary "@$payload"
 echo
-echo "GET $url/api/repositories/demo/hello/deliveries/$delivery?wait=20"
-outcome=$(curl -sS "$url/api/repositories/demo/hello/deliveries/$delivery?wait=20")
+echo "GET $management/api/repositories/demo/hello/deliveries/$delivery?wait=20"
+outcome=$(curl -sS "${auth[@]}" "$management/api/repositories/demo/hello/deliveries/$delivery?wait=20")
 echo "$outcome"
 case "$outcome" in
   *"Handler:Git:AllowedRemotes"*)

@@ -3,6 +3,7 @@ using K8sWebhookHandler.Api.Inspection;
 using K8sWebhookHandler.Api.Rendering;
 using K8sWebhookHandler.Api.Webhooks;
 using K8sWebhookHandler.Hosting;
+using K8sWebhookHandler.Hosting.Management;
 
 var (arguments, defaultEnvironment) = LaunchArguments.Split(args, Environment.GetEnvironmentVariable);
 if (arguments is ["render", .. var renderArgs])
@@ -22,8 +23,10 @@ builder.AddHandlerTracing(ApiApplication.Name);
 
 var app = builder.Build();
 app.UseErrorAnswers();
+app.UseManagementListener();
 app.MapWebhookEndpoints();
 app.MapInspectionEndpoints();
 app.MapHealthEndpoints();
+app.MapManagementDashboard();
 await app.RunAsync();
 return 0;

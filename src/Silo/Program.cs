@@ -1,4 +1,5 @@
 using K8sWebhookHandler.Hosting;
+using K8sWebhookHandler.Hosting.Management;
 using K8sWebhookHandler.Silo;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -11,6 +12,8 @@ builder.AddClusterSilo();
 builder.AddHandlerTracing(SiloHostingExtensions.ServiceName);
 
 var app = builder.Build();
+app.UseManagementListener();
 app.MapHealthEndpoints();
+app.MapManagementDashboard();
 await app.RunAsync();
 return 0;

@@ -5,6 +5,7 @@ using K8sWebhookHandler.Grains.Hosting;
 using K8sWebhookHandler.Grains.Repositories;
 using K8sWebhookHandler.Grains.Storage;
 using K8sWebhookHandler.Hosting;
+using K8sWebhookHandler.Hosting.Management;
 using K8sWebhookHandler.Hosting.WarmUp;
 using Orleans.Configuration;
 using StackExchange.Redis;
@@ -31,7 +32,7 @@ public static class SiloHostingExtensions
     /// warm-up of the grain calls, the inbox's rules and the manifest path before it is ready.
     /// </summary>
     public static IServiceCollection AddSiloServices(this IServiceCollection services, IConfiguration configuration) =>
-        services.AddClusterSiloOptions().AddRepositoryGrains(configuration).AddWarmUpStep<GrainWarmUp>().AddWarmUpStep<InboxWarmUp>().AddWarmUpStep<ManifestWarmUp>();
+        services.AddClusterSiloOptions().AddManagementOptions().AddRepositoryGrains(configuration).AddWarmUpStep<GrainWarmUp>().AddWarmUpStep<InboxWarmUp>().AddWarmUpStep<ManifestWarmUp>();
 
     /// <summary>
     /// A silo of the cluster: Redis for membership, grain storage (plain JSON, see <see cref="StateJsonGrainStorageSerializer"/>)
@@ -41,6 +42,7 @@ public static class SiloHostingExtensions
     {
         var cluster = ValidatedOptions.Get<SiloClusterOptions>(builder.Configuration, services => services.AddClusterSiloOptions());
         var redis = ConfigurationOptions.Parse(cluster.RedisConnectionString);
+        builder.AddManagementListener();
         builder.Services.AddSiloServices(builder.Configuration);
         builder.Services.AddRedisJournal(redis, cluster.ServiceId);
         builder.Services.AddHealthChecks()
@@ -68,6 +70,7 @@ public static class SiloHostingExtensions
                 o.DeleteStateOnClear = true;
             });
             silo.UseRedisReminderService(o => o.ConfigurationOptions = redis.Clone());
+            silo.AddManagementDashboard(builder.Configuration);
         });
 
         // After the silo: hosted services start in order, and this one calls a grain.

@@ -21,7 +21,7 @@ public static class ProcessingScenario
             ["Handler__Git__AllowedRemotes__0"] = git.GitRoot.ToString(),
             ["Logging__LogLevel__Default"] = "Warning",
         });
-        using var client = new WebhookClient(handler.BaseUri, setup.Secret);
+        using var client = new WebhookClient(handler, setup.Secret);
         return [await EventToObjectAsync(setup, git, emulator, client), await BurstAsync(git, emulator, client)];
     }
 

@@ -27,7 +27,7 @@ public static class UnsignedBodies
         var memory = new ResidentMemory(handler.ProcessId);
 
         // Warm up the paths a body takes (signed and accepted, unsigned and refused), then let the process settle.
-        using var client = new WebhookClient(handler.BaseUri, secret);
+        using var client = new WebhookClient(handler, secret);
         using (var http = Client(handler.BaseUri, concurrency))
         {
             for (var i = 0; i < 50; i++)

@@ -49,7 +49,7 @@ public sealed class GitHubAppTests : IAsyncLifetime
             ["Handler__GitHub__WorkflowUrl"] = "https://argo.example/workflows/{namespace}/{name}",
         });
         await _handler.WaitUntilWarmAsync();
-        _client = new WebhookClient(_handler.BaseUri, Secret);
+        _client = new WebhookClient(_handler, Secret);
     }
 
     public async Task DisposeAsync()

@@ -40,6 +40,9 @@ public class HandlerFixture : IAsyncLifetime
 
     public WebhookClient Client { get; private set; } = null!;
 
+    /// <summary>The management token <see cref="Client"/> sends, when a derived fixture sets <c>Handler:Management:Tokens</c>.</summary>
+    protected virtual string? ManagementToken => null;
+
     /// <summary>Settings a derived fixture adds to the handler's environment.</summary>
     protected virtual IReadOnlyDictionary<string, string> ExtraSettings { get; } = new Dictionary<string, string>();
 
@@ -59,7 +62,7 @@ public class HandlerFixture : IAsyncLifetime
         };
         Handler = await StartHandlerAsync(settings);
         await Handler.WaitUntilWarmAsync();
-        Client = new WebhookClient(Handler.BaseUri, Secret);
+        Client = new WebhookClient(Handler, Secret, ManagementToken);
     }
 
     /// <summary>Starts what receives the webhooks: the local all-in-one process unless a derived fixture says otherwise.</summary>

@@ -247,7 +247,7 @@ public sealed class HostilePayloadTests(HostileFixture fixture) : IClassFixture<
     [InlineData("-1")]
     public async Task MalformedWait_IsABadRequest(string wait)
     {
-        using var response = await fixture.Client.Http.GetAsync($"/api/repositories/e2e/x/deliveries/d-1?wait={wait}");
+        using var response = await fixture.Client.Management.GetAsync($"/api/repositories/e2e/x/deliveries/d-1?wait={wait}");
 
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
     }

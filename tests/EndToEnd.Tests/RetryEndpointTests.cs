@@ -42,7 +42,7 @@ public sealed class RetryEndpointTests(FewAttemptsFixture fixture) : IClassFixtu
         await fixture.Client.SendAsync("push", delivery, fixture.PushPayload(repo, "refs/heads/main", GitHubPayloads.Zero, head));
         var first = await fixture.Client.OutcomeAsync(repo.FullName, delivery);
 
-        using var response = await fixture.Client.Http.PostAsync($"/api/repositories/{repo.FullName}/deliveries/{delivery}/retry", null);
+        using var response = await fixture.Client.Management.PostAsync($"/api/repositories/{repo.FullName}/deliveries/{delivery}/retry", null);
         var again = await fixture.Client.OutcomeAsync(repo.FullName, delivery);
 
         Assert.Equal("applied", first!["state"]!.GetValue<string>());
@@ -63,8 +63,8 @@ public sealed class RetryEndpointTests(FewAttemptsFixture fixture) : IClassFixtu
         GitHubPayloads.PointAt(payload, repo.FullName, fixture.Git.GitUrl(repo.FullName), fixture.Git.HttpUrl(repo.FullName));
         await fixture.Client.SendAsync("ping", ping, payload);
 
-        using var unknown = await fixture.Client.Http.PostAsync($"/api/repositories/{repo.FullName}/deliveries/never-sent/retry", null);
-        using var ignored = await fixture.Client.Http.PostAsync($"/api/repositories/{repo.FullName}/deliveries/{ping}/retry", null);
+        using var unknown = await fixture.Client.Management.PostAsync($"/api/repositories/{repo.FullName}/deliveries/never-sent/retry", null);
+        using var ignored = await fixture.Client.Management.PostAsync($"/api/repositories/{repo.FullName}/deliveries/{ping}/retry", null);
 
         Assert.Equal(System.Net.HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Equal(System.Net.HttpStatusCode.Conflict, ignored.StatusCode);

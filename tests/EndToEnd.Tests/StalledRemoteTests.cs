@@ -100,7 +100,7 @@ public sealed class StalledRemoteTests(StalledRemoteFixture fixture) : IClassFix
 
     private async Task<JsonObject?> RecordAsync(string repository, string delivery)
     {
-        using var response = await fixture.Client.Http.GetAsync($"/api/repositories/{repository}");
+        using var response = await fixture.Client.Management.GetAsync($"/api/repositories/{repository}");
         var snapshot = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
         return snapshot["deliveries"]!.AsArray().Select(d => d!.AsObject()).SingleOrDefault(d => d["delivery"]!.GetValue<string>() == delivery);
     }

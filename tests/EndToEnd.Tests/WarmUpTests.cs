@@ -17,7 +17,7 @@ public sealed class WarmUpTests
         try
         {
             var (status, warmUp) = await WarmUpCheckAsync(fixture.Client.Http);
-            using var inspection = await fixture.Client.Http.GetAsync("/api/repositories/k8s-webhook-handler/warm-up");
+            using var inspection = await fixture.Client.Management.GetAsync("/api/repositories/k8s-webhook-handler/warm-up");
             var sample = JsonNode.Parse(await inspection.Content.ReadAsStringAsync())!;
 
             Assert.Equal((200, "Healthy", "warmed up: intake, grains, inbox, manifests"), (status, warmUp["status"]!.GetValue<string>(), warmUp["description"]!.GetValue<string>()));

@@ -263,7 +263,7 @@ public sealed class WebhookToWorkflowTests(HandlerFixture fixture) : IClassFixtu
         Assert.Contains(expectedReason, answer["error"]!.GetValue<string>());
         Assert.DoesNotContain("   at ", answer.ToJsonString());
         Assert.Equal([barrier], WorkflowDeliveries(repo));
-        using var repositoryState = await fixture.Client.Http.GetAsync($"/api/repositories/{repo.FullName}");
+        using var repositoryState = await fixture.Client.Management.GetAsync($"/api/repositories/{repo.FullName}");
         var snapshot = JsonNode.Parse(await repositoryState.Content.ReadAsStringAsync())!;
         Assert.Equal([barrier], snapshot["deliveries"]!.AsArray().Select(d => d!["delivery"]!.GetValue<string>()));
         Assert.True(fixture.Handler.IsRunning);

@@ -162,7 +162,26 @@ annotations:
   value: {{ include "wh.fullname" . | quote }}
 - name: ASPNETCORE_URLS
   value: http://+:8080
+{{- include "wh.managementEnv" . }}
 {{- with .Values.handler.extraEnv }}
 {{ toYaml . }}
 {{- end }}
+{{- end -}}
+
+{{/* The management listener: on the pod network behind the token from its Secret, else on loopback only. */}}
+{{- define "wh.managementEnv" }}
+{{- if .Values.management.existingSecret }}
+- name: Handler__Management__Urls
+  value: http://+:{{ .Values.management.port }}
+- name: Handler__Management__Tokens__0
+  valueFrom:
+    secretKeyRef:
+      name: {{ .Values.management.existingSecret }}
+      key: {{ .Values.management.tokenKey }}
+{{- else }}
+- name: Handler__Management__Urls
+  value: http://localhost:{{ .Values.management.port }}
+{{- end }}
+- name: Handler__Management__Dashboard
+  value: {{ .Values.management.dashboard | quote }}
 {{- end -}}

@@ -4,6 +4,7 @@ using K8sWebhookHandler.Grains.Health;
 using K8sWebhookHandler.Grains.Hosting;
 using K8sWebhookHandler.Grains.Repositories;
 using K8sWebhookHandler.Grains.Storage;
+using K8sWebhookHandler.Hosting.Management;
 using K8sWebhookHandler.Hosting.WarmUp;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime.Hosting;
@@ -12,8 +13,6 @@ namespace K8sWebhookHandler.Api.Hosting;
 
 public static class ApiHostingExtensions
 {
-    public const string DefaultUrl = "http://localhost:8080";
-
     /// <summary>
     /// What the Api runs in <paramref name="mode"/> besides Orleans itself, with every option it reads: webhook intake,
     /// the readiness of grain storage and the data directory, and the warm-up of intake and the grain calls before it is
@@ -23,7 +22,7 @@ public static class ApiHostingExtensions
     /// </summary>
     public static IServiceCollection AddHandlerServices(this IServiceCollection services, HostingMode mode, IConfiguration configuration)
     {
-        services.AddWebhookIntake().AddDataDirectory();
+        services.AddWebhookIntake().AddDataDirectory().AddManagementOptions();
         services.AddWarmUpStep<IntakeWarmUp>().AddWarmUpStep<GrainWarmUp>();
         var checks = services.AddHealthChecks().AddCheck<GrainStorageHealthCheck>("grain-storage");
         if (mode == HostingMode.Cluster)
@@ -47,12 +46,7 @@ public static class ApiHostingExtensions
     /// <summary>The Api's services in the configured <c>Handler:Mode</c> (<see cref="AddHandlerServices"/>) and how it answers.</summary>
     public static WebApplicationBuilder AddWebhookHandler(this WebApplicationBuilder builder)
     {
-        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"]))
-        {
-            // The Go handler's port, on loopback unless --urls or ASPNETCORE_URLS says otherwise.
-            builder.WebHost.UseUrls(DefaultUrl);
-        }
-
+        builder.AddManagementListener();
         builder.Services.AddHandlerServices(builder.Configuration.GetHostingMode(), builder.Configuration);
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(json =>
@@ -78,6 +72,7 @@ public static class ApiHostingExtensions
             client.AddActivityPropagation();
             client.UseRedisClustering(o => o.ConfigurationOptions = redis);
             client.Services.Configure<Orleans.Configuration.ClientMessagingOptions>(builder.Configuration.GetSection("Orleans:Messaging"));
+            client.AddManagementDashboard(builder.Configuration);
         });
         return builder;
     }
@@ -98,6 +93,7 @@ public static class ApiHostingExtensions
             orleans.Services.AddGrainStorage(StorageNames.Repositories, (sp, _) => sp.GetRequiredService<FileGrainStorage>());
             // Not durable, and need not be: at start-up PendingDeliveryRecovery wakes what the files say is pending.
             orleans.UseInMemoryReminderService();
+            orleans.AddManagementDashboard(builder.Configuration);
         });
 
         // After the silo: hosted services start in order, and the recovery calls grains.

@@ -52,7 +52,7 @@ public static class FirstDeliveryScenario
             ["Handler__Git__AllowedRemotes__0"] = git.GitRoot.ToString(),
             ["Logging__LogLevel__Default"] = "Warning",
         });
-        using var client = new WebhookClient(handler.BaseUri, secret);
+        using var client = new WebhookClient(handler, secret);
         await WaitUntilReadyAsync(client.Http);
         var ready = started.Elapsed.TotalMilliseconds;
 

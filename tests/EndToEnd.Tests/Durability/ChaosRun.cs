@@ -51,7 +51,7 @@ public sealed class ChaosRun(GitServer git, KubeApiEmulatorServer emulator, stri
 
     /// <param name="senders">How many deliveries are in flight at once: one sends them one after another (every kill
     /// falls between writes); many keep the handler's group commit busy, so that kills fall in the middle of one.</param>
-    public async Task<ChaosReport> RunAsync(Uri api, IReadOnlyList<PlannedDelivery> deliveries, IReadOnlyList<Killable> targets, int kills, int seed, int senders = 1)
+    public async Task<ChaosReport> RunAsync(HandlerProcess api, IReadOnlyList<PlannedDelivery> deliveries, IReadOnlyList<Killable> targets, int kills, int seed, int senders = 1)
     {
         var random = new Random(seed);
         var killPoints = Enumerable.Range(0, kills).Select(_ => random.Next(deliveries.Count / 10, deliveries.Count * 9 / 10)).Order().ToList();
@@ -61,7 +61,8 @@ public sealed class ChaosRun(GitServer git, KubeApiEmulatorServer emulator, stri
         var attempts = 0;
         var cursor = -1;
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        using var http = new HttpClient { BaseAddress = api, Timeout = TimeSpan.FromSeconds(30) };
+        using var http = new HttpClient { BaseAddress = api.BaseUri, Timeout = TimeSpan.FromSeconds(30) };
+        using var management = WebhookClient.ManagementClient(api.ManagementUri, timeout: TimeSpan.FromSeconds(30));
 
         var sender = Task.WhenAll(Enumerable.Range(0, senders).Select(_ => Task.Run(async () =>
         {
@@ -104,7 +105,7 @@ public sealed class ChaosRun(GitServer git, KubeApiEmulatorServer emulator, stri
         });
 
         await Task.WhenAll(sender, chaos);
-        return await VerifyAsync(http, deliveries, acknowledged, attempts, killMarks, clock);
+        return await VerifyAsync(management, deliveries, acknowledged, attempts, killMarks, clock);
     }
 
     private async Task<ChaosReport> VerifyAsync(HttpClient http, IReadOnlyList<PlannedDelivery> deliveries, ConcurrentDictionary<string, string> acknowledged,

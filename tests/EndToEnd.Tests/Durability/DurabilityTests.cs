@@ -73,7 +73,7 @@ public sealed class DurabilityTests(ITestOutputHelper output) : IAsyncLifetime
                 new("redis", redis.KillAsync, redis.RestartAsync),
             ];
 
-            var report = await run.RunAsync(api.BaseUri, deliveries, targets, kills: 6, seed: 20261128);
+            var report = await run.RunAsync(api, deliveries, targets, kills: 6, seed: 20261128);
 
             AssertNothingLostAndNothingRunTwice(report);
         }
@@ -93,7 +93,7 @@ public sealed class DurabilityTests(ITestOutputHelper output) : IAsyncLifetime
         var run = new ChaosRun(_git, _emulator, Secret, output);
         var deliveries = await run.PrepareAsync(Events, Repositories, "local");
 
-        var report = await run.RunAsync(handler.BaseUri, deliveries, [new("all-in-one", handler.KillAsync, handler.RestartAsync)], kills: 5, seed: 1128);
+        var report = await run.RunAsync(handler, deliveries, [new("all-in-one", handler.KillAsync, handler.RestartAsync)], kills: 5, seed: 1128);
 
         AssertNothingLostAndNothingRunTwice(report);
     }
@@ -106,7 +106,7 @@ public sealed class DurabilityTests(ITestOutputHelper output) : IAsyncLifetime
         var deliveries = await run.PrepareAsync(Events, Repositories, "grouped");
 
         // Sixteen deliveries in flight at once keep the journal's writer committing groups: the kills land mid-group.
-        var report = await run.RunAsync(handler.BaseUri, deliveries, [new("all-in-one", handler.KillAsync, handler.RestartAsync)], kills: 5, seed: 1129, senders: 16);
+        var report = await run.RunAsync(handler, deliveries, [new("all-in-one", handler.KillAsync, handler.RestartAsync)], kills: 5, seed: 1129, senders: 16);
 
         AssertNothingLostAndNothingRunTwice(report);
     }

@@ -56,7 +56,7 @@ public sealed class ChartRbacTests(ITestOutputHelper output) : IAsyncLifetime
             ["KUBECONFIG"] = _emulator.WriteKubeconfig(_directory.Combine("kubeconfig")),
         }))
         {
-            using var client = new WebhookClient(handler.BaseUri, Secret);
+            using var client = new WebhookClient(handler, Secret);
             await new RbacScenarios(_git, client, settings).RunAsync();
         }
 

@@ -41,7 +41,7 @@ public sealed partial class RenderedChart
         var silo = Assert.Single(OfKind("Deployment"), d => d["metadata"]!["name"]!.GetValue<string>().EndsWith("-silo", StringComparison.Ordinal));
         return silo["spec"]!["template"]!["spec"]!["containers"]![0]!["env"]!.AsArray()
             .Select(e => (Name: e!["name"]!.GetValue<string>(), Value: e["value"]?.GetValue<string>()))
-            .Where(e => e.Value is not null && !e.Name.StartsWith("Handler__Cluster__", StringComparison.Ordinal) && e.Name is not ("Handler__DataDirectory" or "ASPNETCORE_URLS"))
+            .Where(e => e.Value is not null && !e.Name.StartsWith("Handler__Cluster__", StringComparison.Ordinal) && e.Name is not ("Handler__DataDirectory" or "ASPNETCORE_URLS" or "Handler__Management__Urls"))
             .ToDictionary(e => e.Name, e => e.Value!);
     }
 

@@ -31,9 +31,17 @@ public sealed class HandlerProcess : IAsyncDisposable
         _environment = environment;
         _component = component;
         BaseUri = new Uri($"http://127.0.0.1:{port}/");
+        ManagementUri = new Uri(environment[ManagementUrls].Split(';')[0].TrimEnd('/') + "/");
     }
 
+    /// <summary>The setting that names the management listener's URLs.</summary>
+    public const string ManagementUrls = "Handler__Management__Urls";
+
+    /// <summary>The public listener: the webhook and the health probes.</summary>
     public Uri BaseUri { get; }
+
+    /// <summary>The management listener: inspection, metrics, the dashboard (first of its URLs, a free loopback port unless a setting names it).</summary>
+    public Uri ManagementUri { get; }
 
     public string DataDirectory => _data.Path;
 
@@ -76,6 +84,7 @@ public sealed class HandlerProcess : IAsyncDisposable
             ["Handler__Local__GatewayPort"] = Loopback.FreePort().ToString(CultureInfo.InvariantCulture),
             ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information",
         };
+        environment.TryAdd(ManagementUrls, $"http://127.0.0.1:{Loopback.FreePort()}");
         var handler = new HandlerProcess(environment, port, component);
         environment["Handler__DataDirectory"] = handler.DataDirectory;
         return handler;

@@ -5,12 +5,39 @@ using System.Text.Json.Nodes;
 
 namespace K8sWebhookHandler.Testing.Handler;
 
-/// <summary>Sends webhooks as GitHub does: the raw body, its HMAC, the event and delivery headers.</summary>
-public sealed class WebhookClient(Uri baseUri, string secret) : IDisposable
+/// <summary>
+/// Sends webhooks as GitHub does (the raw body, its HMAC, the event and delivery headers) to the public listener, and
+/// reads the handler's records from its management listener (<paramref name="managementUri"/>, with
+/// <paramref name="token"/> as a bearer token when given).
+/// </summary>
+public sealed class WebhookClient(Uri baseUri, string secret, Uri? managementUri = null, string? token = null) : IDisposable
 {
     private readonly HttpClient _http = new() { BaseAddress = baseUri, Timeout = TimeSpan.FromSeconds(60) };
+    private readonly HttpClient _management = ManagementClient(managementUri ?? baseUri, token);
 
+    /// <summary>A client of both of <paramref name="handler"/>'s listeners.</summary>
+    public WebhookClient(HandlerProcess handler, string secret, string? token = null)
+        : this(handler.BaseUri, secret, handler.ManagementUri, token)
+    {
+    }
+
+    /// <summary>The public listener: the webhook and the health probes.</summary>
     public HttpClient Http => _http;
+
+    /// <summary>The management listener: inspection and the rest, with the token when one was given.</summary>
+    public HttpClient Management => _management;
+
+    /// <summary>A client of a management listener, sending <paramref name="token"/> as a bearer token when given.</summary>
+    public static HttpClient ManagementClient(Uri managementUri, string? token = null, TimeSpan? timeout = null)
+    {
+        var http = new HttpClient { BaseAddress = managementUri, Timeout = timeout ?? TimeSpan.FromSeconds(60) };
+        if (token is not null)
+        {
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return http;
+    }
 
     public static string Sign(string secret, byte[] body) =>
         "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body));
@@ -77,7 +104,7 @@ public sealed class WebhookClient(Uri baseUri, string secret) : IDisposable
     /// <summary>The handler's current record of a delivery, or null when it has none; waits up to <paramref name="wait"/> seconds for it to be final.</summary>
     public async Task<JsonObject?> RecordAsync(string repository, string delivery, int wait = 0)
     {
-        using var response = await _http.GetAsync($"/api/repositories/{repository}/deliveries/{delivery}?wait={wait}");
+        using var response = await _management.GetAsync($"/api/repositories/{repository}/deliveries/{delivery}?wait={wait}");
         if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
         {
             return null;
@@ -89,7 +116,11 @@ public sealed class WebhookClient(Uri baseUri, string secret) : IDisposable
             : throw new OutcomeNotReachedException($"asking for delivery {delivery} of {repository} was answered {(int)response.StatusCode}: {text}");
     }
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        _http.Dispose();
+        _management.Dispose();
+    }
 }
 
 /// <summary>A delivery did not reach a final state, or the handler could not say, within the test's safety net.</summary>
