@@ -10,7 +10,7 @@ namespace K8sWebhookHandler.Hosting;
 /// Traces with OpenTelemetry, exported with OTLP only when the standard <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (the
 /// exporter reads the other standard settings too: <c>OTEL_EXPORTER_OTLP_PROTOCOL</c>, <c>OTEL_EXPORTER_OTLP_HEADERS</c>,
 /// <c>OTEL_SERVICE_NAME</c>, <c>OTEL_BSP_SCHEDULE_DELAY</c>, ...). Without it nothing is recorded or sent. The spans are the
-/// handler's (<see cref="HandlerActivities"/>) and Orleans' grain calls.
+/// handler's (<see cref="HandlerActivities"/>) and Orleans' grain calls within them (<see cref="HandlerSampler"/>).
 /// </summary>
 public static class HandlerTracing
 {
@@ -45,7 +45,7 @@ public static class HandlerTracing
                     resource.AddService(serviceName);
                 }
             })
-            .WithTracing(tracing => tracing.AddSource(HandlerActivities.SourceName, OrleansApplicationSource).AddOtlpExporter());
+            .WithTracing(tracing => tracing.SetSampler(HandlerSampler.Instance).AddSource(HandlerActivities.SourceName, OrleansApplicationSource).AddOtlpExporter());
         return builder;
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using K8sWebhookHandler.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
@@ -28,5 +29,26 @@ public sealed class HandlerTracingTests
     public void WithAnOtlpEndpoint_ATracerIsRegistered()
     {
         Assert.NotNull(TracerOf(new() { [HandlerTracing.EndpointKey] = "http://127.0.0.1:4318" }));
+    }
+
+    [Theory]
+    [InlineData("webhook receive", SamplingDecision.RecordAndSample)]
+    [InlineData("delivery process", SamplingDecision.RecordAndSample)]
+    [InlineData("IStorageProbeGrain/Probe", SamplingDecision.Drop)]
+    [InlineData("IRepositoryGrain/Inspect", SamplingDecision.Drop)]
+    public void ASpanWithoutParent_IsKeptOnlyWhenTheHandlerStartsIt(string name, SamplingDecision expected)
+    {
+        var root = new SamplingParameters(default, ActivityTraceId.CreateRandom(), name, ActivityKind.Internal);
+
+        Assert.Equal(expected, HandlerSampler.Instance.ShouldSample(root).Decision);
+    }
+
+    [Fact]
+    public void AGrainCallWithinAKeptTrace_IsKept()
+    {
+        var parent = new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded);
+        var call = new SamplingParameters(parent, parent.TraceId, "IRepositoryGrain/Enqueue", ActivityKind.Client);
+
+        Assert.Equal(SamplingDecision.RecordAndSample, HandlerSampler.Instance.ShouldSample(call).Decision);
     }
 }

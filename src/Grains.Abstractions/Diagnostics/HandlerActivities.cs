@@ -74,6 +74,13 @@ public static class HandlerActivities
     /// <summary>The HTTP status code a request was answered with.</summary>
     public const string StatusCodeTag = "http.response.status_code";
 
+    /// <summary>
+    /// Whether a span of this name may begin a trace: the handler's own spans do; a grain call that is not part of one
+    /// (a probe's, the dashboard's) does not, and is not exported.
+    /// </summary>
+    public static bool StartsTraces(string name) =>
+        name is Receive or Accept or Process or GitFetch or ManifestRead or ManifestStamp or ManifestPlan || name.StartsWith(KubernetesPrefix, StringComparison.Ordinal);
+
     /// <summary>Sets <see cref="OutcomeTag"/>.</summary>
     public static Activity? Outcome(this Activity? activity, string outcome) => activity?.SetTag(OutcomeTag, outcome);
 
