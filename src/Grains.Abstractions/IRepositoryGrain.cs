@@ -26,6 +26,14 @@ public interface IRepositoryGrain : IGrainWithStringKey
     [ReadOnly, Alias("inspect")]
     Task<RepositorySnapshot> Inspect();
 
+    /// <summary>The kept deliveries that match <paramref name="query"/>, newest first, at most its limit.</summary>
+    [ReadOnly, Alias("deliveries")]
+    Task<IReadOnlyList<DeliveryRecord>> Deliveries(DeliveryQuery query);
+
+    /// <summary>The refs the repository remembers, by name, each with what was last applied for it.</summary>
+    [ReadOnly, Alias("refs")]
+    Task<IReadOnlyList<RefRecord>> Refs();
+
     /// <summary>
     /// The delivery's record once it is final, or its current record when <paramref name="timeout"/> passes
     /// first; null for an id the repository has no record of.

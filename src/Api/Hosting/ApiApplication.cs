@@ -1,6 +1,8 @@
 using K8sWebhookHandler.Api.Webhooks;
 using K8sWebhookHandler.Grains.Hosting;
 using K8sWebhookHandler.Hosting;
+using Microsoft.AspNetCore.Diagnostics;
+using Orleans.Runtime;
 
 namespace K8sWebhookHandler.Api.Hosting;
 
@@ -34,13 +36,30 @@ public static class ApiApplication
 
     /// <summary>
     /// How a failure no endpoint handled is answered: 500 with a <see cref="WebhookError"/> pointing at the log (never the
-    /// exception), and a bare status code gets a problem body.
+    /// exception); 503 with <c>Retry-After</c> when the silo holding the grain did not answer (killed, not yet declared
+    /// dead, or overloaded), which is worth asking again; a bare status code gets a problem body.
     /// </summary>
     public static WebApplication UseErrorAnswers(this WebApplication app)
     {
         app.UseExceptionHandler(failure => failure.Run(context =>
-            context.Response.WriteAsJsonAsync(new WebhookError("internal error; see the handler's log"))));
+        {
+            if (IsUnavailable(context.Features.Get<IExceptionHandlerFeature>()?.Error))
+            {
+                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                context.Response.Headers.RetryAfter = UnavailableRetryAfterSeconds;
+                return context.Response.WriteAsJsonAsync(new WebhookError("the silo cluster did not answer in time; try again"));
+            }
+
+            return context.Response.WriteAsJsonAsync(new WebhookError("internal error; see the handler's log"));
+        }));
         app.UseStatusCodePages();
         return app;
     }
+
+    /// <summary>What <c>Retry-After</c> says when the silo cluster did not answer.</summary>
+    public const string UnavailableRetryAfterSeconds = "5";
+
+    /// <summary>Whether the failure is the silo cluster not answering, rather than a fault of the request or the handler.</summary>
+    public static bool IsUnavailable(Exception? error) =>
+        error is SiloUnavailableException or OrleansMessageRejectionException or TimeoutException;
 }

@@ -152,7 +152,7 @@ public sealed partial class Inbox(
         repository,
         State.Inbox.Count,
         State.History.AsEnumerable().Reverse().ToArray(),
-        State.Refs.Values.OrderBy(r => r.Ref).ToArray());
+        Refs());
 
     private bool IsPending(DeliveryId delivery) => State.Inbox.Exists(p => p.Event.Delivery == delivery);
 }

@@ -21,6 +21,8 @@ public sealed partial class RepositoryGrain
             DeactivateOnIdle();
             throw;
         }
+
+        Announce();
     }
 
     private async Task SaveAndNotifyAsync(List<DeliveryRecord> unsaved)

@@ -86,6 +86,8 @@ public sealed partial class RepositoryGrain(
             await EnsureReminderAsync();
             ScheduleReports(TimeSpan.Zero);
         }
+
+        Announce();
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)

@@ -126,6 +126,15 @@ public sealed class HandlerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>SIGTERM, as a rolling restart stops a pod: the host shuts down gracefully, and grains deactivate and write.</summary>
+    public async Task StopAsync()
+    {
+        if (_process is not null)
+        {
+            await _process.StopAsync(StartTimeout);
+        }
+    }
+
     /// <summary>Starts the process again with the same settings, ports and data directory.</summary>
     public async Task RestartAsync()
     {

@@ -104,6 +104,29 @@ public sealed class RunningProcess : IAsyncDisposable
         await _exited.Task;
     }
 
+    /// <summary>
+    /// SIGTERM, as Kubernetes stops a pod: the process shuts down as it chooses. Returns when it is gone; killed when it
+    /// is still there after <paramref name="timeout"/>, a safety net that fails the caller.
+    /// </summary>
+    public async Task StopAsync(TimeSpan timeout)
+    {
+        if (HasExited)
+        {
+            return;
+        }
+
+        using (var term = Process.Start("kill", ["-TERM", Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await term.WaitForExitAsync();
+        }
+
+        if (await Task.WhenAny(_exited.Task, Task.Delay(timeout)) != _exited.Task)
+        {
+            await KillAsync();
+            throw new TimeoutException($"{_process.StartInfo.FileName} did not stop within {timeout} of SIGTERM:\n{Log}");
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await KillAsync();
