@@ -26,6 +26,7 @@ app.UseErrorAnswers();
 app.UseManagementListener();
 app.MapWebhookEndpoints();
 app.MapInspectionEndpoints();
+app.MapInspectionPage();
 app.MapHealthEndpoints();
 app.MapManagementDashboard();
 await app.RunAsync();

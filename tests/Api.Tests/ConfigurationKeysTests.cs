@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Globalization;
 using K8sWebhookHandler.Api.Hosting;
+using K8sWebhookHandler.Api.Inspection;
 using K8sWebhookHandler.Api.Webhooks;
 using K8sWebhookHandler.Grains.Configuration;
 using K8sWebhookHandler.Grains.Delivery;
@@ -85,6 +86,7 @@ public sealed class ConfigurationKeysTests
         ["Handler:Cluster:SiloPort"] = c => Get<SiloClusterOptions>(c).SiloPort,
         ["Handler:Cluster:GatewayPort"] = c => Get<SiloClusterOptions>(c).GatewayPort,
         ["Handler:Cluster:AdvertisedAddress"] = c => Get<SiloClusterOptions>(c).AdvertisedAddress,
+        ["Handler:Management:WorkflowUrl"] = c => Get<InspectionPageOptions>(c).WorkflowUrl,
     };
 
     /// <summary>Each key of the README with a value that is not its default.</summary>
@@ -141,6 +143,7 @@ public sealed class ConfigurationKeysTests
         { "Handler:Cluster:SiloPort", "21111", "21111" },
         { "Handler:Cluster:GatewayPort", "40000", "40000" },
         { "Handler:Cluster:AdvertisedAddress", "10.0.0.7", "10.0.0.7" },
+        { "Handler:Management:WorkflowUrl", "https://argo.example.com/workflows/{namespace}/{name}", "https://argo.example.com/workflows/{namespace}/{name}" },
     };
 
     /// <summary>Each key of the README with its default (an unset value reads as empty).</summary>
@@ -193,6 +196,7 @@ public sealed class ConfigurationKeysTests
         { "Handler:Cluster:SiloPort", "11111" },
         { "Handler:Cluster:GatewayPort", "30000" },
         { "Handler:Cluster:AdvertisedAddress", "" },
+        { "Handler:Management:WorkflowUrl", "" },
     };
 
     [Theory]

@@ -1,3 +1,4 @@
+using K8sWebhookHandler.Api.Inspection;
 using K8sWebhookHandler.Api.Webhooks;
 using K8sWebhookHandler.Grains.Configuration;
 using K8sWebhookHandler.Grains.Health;
@@ -22,7 +23,7 @@ public static class ApiHostingExtensions
     /// </summary>
     public static IServiceCollection AddHandlerServices(this IServiceCollection services, HostingMode mode, IConfiguration configuration)
     {
-        services.AddWebhookIntake().AddDataDirectory().AddManagementOptions();
+        services.AddWebhookIntake().AddDataDirectory().AddManagementOptions().AddInspectionPage();
         services.AddWarmUpStep<IntakeWarmUp>().AddWarmUpStep<GrainWarmUp>();
         var checks = services.AddHealthChecks().AddCheck<GrainStorageHealthCheck>("grain-storage");
         if (mode == HostingMode.Cluster)
