@@ -21,6 +21,7 @@ if (!builder.CanStart())
 builder.AddWebhookHandler();
 builder.AddOrleans();
 builder.AddPrometheusMetrics();
+builder.AddHandlerTracing(ApiApplication.Name);
 
 var app = builder.Build();
 app.UseErrorAnswers();

@@ -11,6 +11,7 @@ if (!builder.CanStart())
 
 builder.AddClusterSilo();
 builder.AddPrometheusMetrics();
+builder.AddHandlerTracing(SiloHostingExtensions.ServiceName);
 
 var app = builder.Build();
 app.UseManagementListener();

@@ -17,6 +17,9 @@ public static class SiloHostingExtensions
     /// <summary>The name the program's start-up problems are printed under.</summary>
     public const string Name = "k8s-webhook-handler silo";
 
+    /// <summary>The <c>service.name</c> of the silo's spans unless <c>OTEL_SERVICE_NAME</c> says otherwise.</summary>
+    public const string ServiceName = "k8s-webhook-handler-silo";
+
     /// <summary>
     /// Whether the silo's settings can work (<see cref="AddSiloServices"/>); each problem is printed on standard error, and
     /// the program then exits with <see cref="StartupProblems.ExitCode"/>.
@@ -57,6 +60,7 @@ public static class SiloHostingExtensions
                 cluster.GatewayPort,
                 listenOnAnyHostAddress: true);
             silo.UseRedisClustering(o => o.ConfigurationOptions = redis.Clone());
+            silo.AddActivityPropagation();
             silo.AddRedisGrainStorage(StorageNames.Repositories, o =>
             {
                 o.ConfigurationOptions = redis.Clone();

@@ -70,6 +70,7 @@ public static class ApiHostingExtensions
         builder.UseOrleansClient(client =>
         {
             client.Configure<Orleans.Configuration.ClusterOptions>(cluster.Identify);
+            client.AddActivityPropagation();
             client.UseRedisClustering(o => o.ConfigurationOptions = redis);
             client.Services.Configure<Orleans.Configuration.ClientMessagingOptions>(builder.Configuration.GetSection("Orleans:Messaging"));
             client.AddManagementDashboard(builder.Configuration);
@@ -89,6 +90,7 @@ public static class ApiHostingExtensions
         builder.UseOrleans(orleans =>
         {
             orleans.UseLocalhostClustering(silo.SiloPort, silo.GatewayPort);
+            orleans.AddActivityPropagation();
             orleans.Services.AddGrainStorage(StorageNames.Repositories, (sp, _) => sp.GetRequiredService<FileGrainStorage>());
             // Not durable, and need not be: at start-up PendingDeliveryRecovery wakes what the files say is pending.
             orleans.UseInMemoryReminderService();

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using K8sWebhookHandler.Abstractions;
+using K8sWebhookHandler.Abstractions.Diagnostics;
 using K8sWebhookHandler.Abstractions.Events;
 using K8sWebhookHandler.Abstractions.Identity;
 using K8sWebhookHandler.Grains.Telemetry;
@@ -22,11 +24,19 @@ public sealed record WebhookError(string Error);
 public sealed partial class WebhookIntake(
     SignatureVerifier signatures, IGrainFactory grains, IOptions<WebhookOptions> options, TimeProvider time, HandlerMetrics metrics, ILogger<WebhookIntake> logger)
 {
-    /// <summary>Answers one webhook request, and records how long the answer took (<see cref="HandlerMetrics.Acknowledged"/>).</summary>
+    /// <summary>
+    /// Answers one webhook request inside a <see cref="HandlerActivities.Receive"/> span that the delivery's trace starts
+    /// from, and records how long the answer took (<see cref="HandlerMetrics.Acknowledged"/>).
+    /// </summary>
     public async Task<IResult> HandleAsync(HttpContext context)
     {
         var started = time.GetTimestamp();
         var status = StatusCodes.Status500InternalServerError;
+
+        // The delivery's trace starts here, or continues the sender's traceparent: ASP.NET's own request activity is
+        // recorded only when its source is exported, which this handler does not do (every probe would be a trace).
+        Activity.Current = null;
+        using var activity = HandlerActivities.Source.StartActivity(HandlerActivities.Receive, ActivityKind.Server, SenderContext(context.Request));
 
         // Without a valid X-GitHub-Event header the event is recorded as "other".
         var eventType = default(EventType);
@@ -35,6 +45,7 @@ public sealed partial class WebhookIntake(
             var answer = CheckHeaders(context.Request, options.Value.MaxBodyBytes, out eventType, out var delivery)
                 ?? await AnswerAsync(context, eventType, delivery);
             status = answer is IStatusCodeHttpResult { StatusCode: { } code } ? code : StatusCodes.Status200OK;
+            activity?.SetTag(HandlerActivities.StatusCodeTag, status);
             return answer;
         }
         finally
@@ -48,6 +59,8 @@ public sealed partial class WebhookIntake(
     {
         var request = context.Request;
         var max = options.Value.MaxBodyBytes;
+        Activity.Current?.SetTag(HandlerActivities.DeliveryTag, delivery.Value).SetTag(HandlerActivities.EventTag, eventType.Name);
+
         using var signature = signatures.Begin(request.Headers[SignatureVerifier.Sha256Header], request.Headers[SignatureVerifier.Sha1Header]);
         if (signature.Refusal is { } refused)
         {
@@ -67,6 +80,10 @@ public sealed partial class WebhookIntake(
                 : await EnqueueAsync(eventType, delivery, request.ContentType, body, context.RequestAborted);
         }
     }
+
+    /// <summary>The sender's trace, when the request carries a W3C <c>traceparent</c>; otherwise none (a new trace).</summary>
+    private static ActivityContext SenderContext(HttpRequest request) =>
+        ActivityContext.TryParse(request.Headers.TraceParent, request.Headers.TraceState, isRemote: true, out var sender) ? sender : default;
 
     /// <summary>What the headers alone decide, before any of the body is read: its declared size, the event and the delivery id.</summary>
     private static IResult? CheckHeaders(HttpRequest request, long max, out EventType eventType, out DeliveryId delivery)
@@ -95,19 +112,27 @@ public sealed partial class WebhookIntake(
 
         if (webhookEvent is null)
         {
+            Activity.Current.Outcome(Answer(DeliveryStatus.Ignored));
             return TypedResults.Accepted((string?)null, new WebhookAnswer(delivery.Value, Answer(DeliveryStatus.Ignored)));
         }
 
         var key = webhookEvent.Repository.Key;
+        using var scope = logger.BeginDeliveryScope(delivery.Value, key.Value);
+        Activity.Current?.SetTag(HandlerActivities.RepositoryTag, key.Value).SetTag(HandlerActivities.RefTag, webhookEvent.Ref.Value);
         var status = await grains.GetGrain<IRepositoryGrain>(key.Value).Enqueue(webhookEvent);
         LogAccepted(logger, key.Value, webhookEvent.Ref.Value, delivery.Value, eventType.Name, status);
+        Activity.Current.Outcome(Answer(status));
         return TypedResults.Accepted((string?)null, new WebhookAnswer(delivery.Value, Answer(status)));
     }
 
     /// <summary>The status as the answer spells it, in kebab case: <c>queued</c>, <c>duplicate</c>, <c>ignored</c>, <c>awaiting-approval</c>.</summary>
     public static string Answer(DeliveryStatus status) => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(status.ToString());
 
-    private static IResult Refuse(int status, string reason) => TypedResults.Json(new WebhookError(reason), statusCode: status);
+    private static IResult Refuse(int status, string reason)
+    {
+        Activity.Current.Outcome("refused")?.SetStatus(ActivityStatusCode.Error, reason);
+        return TypedResults.Json(new WebhookError(reason), statusCode: status);
+    }
 
     private static IResult TooLarge(long max) => Refuse(StatusCodes.Status413PayloadTooLarge, $"body larger than {max} bytes");
 

@@ -240,11 +240,12 @@ public sealed partial class GitMirror : IGitMirror
     /// </summary>
     private IReadOnlyDictionary<string, ObjectId> Fetch(Session session, IReadOnlyList<string> refSpecs)
     {
+        using var activity = FetchActivity.Start(session.Repository, refSpecs);
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return MeasuredFetch(session, refSpecs);
+                return FetchActivity.Fetched(activity, MeasuredFetch(session, refSpecs));
             }
             catch (LibGit2SharpException e) when (attempt < MaxInterruptedAttempts && session.Guard.Interrupted(e))
             {
@@ -254,12 +255,12 @@ public sealed partial class GitMirror : IGitMirror
             {
                 var failure = session.Guard.Failed(session.Repository, e);
                 LogFetchFailed(_logger, session.Repository.Value, failure.Message);
-                throw failure;
+                throw FetchActivity.Failed(activity, failure);
             }
             catch (IOException e)
             {
                 LogFetchFailed(_logger, session.Repository.Value, e.Message);
-                throw new TransientException($"git fetch of {session.Repository} from {session.Remote} could not be stored in the mirror: {e.Message}", e);
+                throw FetchActivity.Failed(activity, new TransientException($"git fetch of {session.Repository} from {session.Remote} could not be stored in the mirror: {e.Message}", e));
             }
         }
     }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using K8sWebhookHandler.Abstractions.Diagnostics;
 using K8sWebhookHandler.Grains.Failures;
 using K8sWebhookHandler.Grains.Telemetry;
 using k8s;
@@ -71,6 +72,7 @@ public sealed class KubernetesRestClient : IDisposable
     private async Task<HttpResponseMessage> TransportAsync(HttpRequestMessage request, HttpCompletionOption completion, CancellationToken deadline,
         CancellationToken cancellationToken)
     {
+        using var activity = KubernetesCallActivity.Start(request.Method, request.RequestUri?.PathAndQuery ?? "");
         try
         {
             if (_kubernetes.Credentials is { } credentials)
@@ -80,16 +82,19 @@ public sealed class KubernetesRestClient : IDisposable
 
             var response = await _kubernetes.HttpClient.SendAsync(request, completion, deadline);
             _metrics.KubernetesRequest(request.Method, (int)response.StatusCode);
+            KubernetesCallActivity.Answered(activity, response.StatusCode);
             return response;
         }
         catch (HttpRequestException e)
         {
             _metrics.KubernetesRequest(request.Method, null);
+            activity.Failed(e.Message, e);
             throw new TransientException($"the Kubernetes API at {BaseUri} could not be reached: {e.Message}", e);
         }
         catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
             _metrics.KubernetesRequest(request.Method, null);
+            activity.Failed("timed out", e);
             throw new TransientException($"the Kubernetes API at {BaseUri} did not answer {request.Method} {request.RequestUri?.AbsolutePath} in time", e);
         }
     }

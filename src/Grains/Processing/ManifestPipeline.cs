@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Text.Json.Nodes;
+using K8sWebhookHandler.Abstractions.Diagnostics;
 using K8sWebhookHandler.Abstractions.Events;
 using K8sWebhookHandler.Grains.Manifests;
 using Microsoft.Extensions.Options;
@@ -22,15 +24,26 @@ public sealed class ManifestPipeline(IManifestSource source, IKindResolver kinds
     /// <param name="cancellationToken">Cancels the read.</param>
     public async Task<(IReadOnlyList<JsonObject>? Objects, string? Missing)> ReadAsync(WebhookEvent webhookEvent, string revision, CancellationToken cancellationToken)
     {
-        var settings = options.Value;
-        var file = await source.ReadAsync(webhookEvent, revision, settings.ManifestPath, settings.MaxBytes, cancellationToken);
-        if (file is null)
+        using var activity = HandlerActivities.Source.StartActivity(HandlerActivities.ManifestRead)?.SetTag(HandlerActivities.RevisionTag, revision);
+        try
         {
-            return (null, $"{settings.ManifestPath} does not exist at {revision}");
-        }
+            var settings = options.Value;
+            var file = await source.ReadAsync(webhookEvent, revision, settings.ManifestPath, settings.MaxBytes, cancellationToken);
+            if (file is null)
+            {
+                activity.Outcome("missing");
+                return (null, $"{settings.ManifestPath} does not exist at {revision}");
+            }
 
-        var objects = _reader.Read(file.Path, file.Size, file.Text);
-        return objects.Count == 0 ? (null, $"{settings.ManifestPath} has no objects at {revision}") : (objects, null);
+            var objects = _reader.Read(file.Path, file.Size, file.Text);
+            activity.Outcome(objects.Count == 0 ? "empty" : "read")?.SetTag(HandlerActivities.ObjectsTag, objects.Count);
+            return objects.Count == 0 ? (null, $"{settings.ManifestPath} has no objects at {revision}") : (objects, null);
+        }
+        catch (Exception e) when (activity is not null)
+        {
+            activity.Outcome("failed").Failed(e.Message, e);
+            throw;
+        }
     }
 
     /// <summary>The objects stamped with <paramref name="stampedAs"/>'s facts and <paramref name="revision"/>, checked and placed.</summary>
@@ -39,6 +52,38 @@ public sealed class ManifestPipeline(IManifestSource source, IKindResolver kinds
     /// <param name="revision">The commit the manifest was read at.</param>
     /// <param name="targetNamespace">Where namespaced objects without a namespace go.</param>
     /// <param name="cancellationToken">Cancels kind discovery.</param>
-    public Task<ObjectPlan> PlanAsync(IReadOnlyList<JsonObject> objects, WebhookEvent stampedAs, string revision, string targetNamespace, CancellationToken cancellationToken) =>
-        _planner.PlanAsync(ManifestStamper.Stamp(objects, stampedAs, revision), targetNamespace, cancellationToken);
+    public async Task<ObjectPlan> PlanAsync(IReadOnlyList<JsonObject> objects, WebhookEvent stampedAs, string revision, string targetNamespace, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<JsonObject> stamped;
+        using (var stamp = HandlerActivities.Source.StartActivity(HandlerActivities.ManifestStamp)?.SetTag(HandlerActivities.RevisionTag, revision))
+        {
+            stamped = Step(stamp, () => ManifestStamper.Stamp(objects, stampedAs, revision));
+            stamp?.SetTag(HandlerActivities.ObjectsTag, stamped.Count);
+        }
+
+        using var plan = HandlerActivities.Source.StartActivity(HandlerActivities.ManifestPlan)?.SetTag(HandlerActivities.ObjectsTag, stamped.Count);
+        try
+        {
+            return await _planner.PlanAsync(stamped, targetNamespace, cancellationToken);
+        }
+        catch (Exception e) when (plan is not null)
+        {
+            plan.Outcome("failed").Failed(e.Message, e);
+            throw;
+        }
+    }
+
+    /// <summary>Runs a synchronous step, marking <paramref name="activity"/> failed when it throws.</summary>
+    private static T Step<T>(Activity? activity, Func<T> step)
+    {
+        try
+        {
+            return step();
+        }
+        catch (Exception e) when (activity is not null)
+        {
+            activity.Outcome("failed").Failed(e.Message, e);
+            throw;
+        }
+    }
 }

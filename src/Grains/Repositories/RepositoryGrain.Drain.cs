@@ -1,3 +1,4 @@
+using K8sWebhookHandler.Abstractions.Diagnostics;
 using K8sWebhookHandler.Abstractions.Events;
 using K8sWebhookHandler.Abstractions.Inspection;
 using K8sWebhookHandler.Grains.Failures;
@@ -38,6 +39,9 @@ public sealed partial class RepositoryGrain
         }
 
         _draining = true;
+
+        // The loop belongs to no request's trace: each delivery's attempt joins its own (see StartProcessing).
+        System.Diagnostics.Activity.Current = null;
         var unsaved = new List<DeliveryRecord>();
         try
         {
@@ -101,8 +105,14 @@ public sealed partial class RepositoryGrain
             return false;
         }
 
-        var result = await DecideAsync(next, cancellationToken) ?? await ProcessAsync(next.Event, cancellationToken);
-        await RecordAsync(next, result, epoch, unsaved);
+        using (var activity = StartProcessing(next))
+        using (logger.BeginDeliveryScope(next.Event.Delivery.Value, Repository))
+        {
+            var result = await DecideAsync(next, cancellationToken) ?? await ProcessAsync(next.Event, cancellationToken);
+            Finished(activity, result);
+            await RecordAsync(next, result, epoch, unsaved);
+        }
+
         return true;
     }
 
@@ -127,6 +137,7 @@ public sealed partial class RepositoryGrain
 
         LogCompleted(logger, Repository, outcome.Ref.Value, outcome.Delivery.Value, outcome.State, outcome.Reason);
         Finished(next, outcome);
+        _traces.Forget(outcome.Delivery);
         QueueReports(next.Event, result, outcome);
         unsaved.Add(outcome);
 

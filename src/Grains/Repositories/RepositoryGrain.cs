@@ -1,4 +1,5 @@
 using K8sWebhookHandler.Abstractions;
+using K8sWebhookHandler.Abstractions.Diagnostics;
 using K8sWebhookHandler.Abstractions.Events;
 using K8sWebhookHandler.Abstractions.Identity;
 using K8sWebhookHandler.Abstractions.Inspection;
@@ -121,6 +122,15 @@ public sealed partial class RepositoryGrain(
 
     public async Task<DeliveryStatus> Enqueue(WebhookEvent webhookEvent)
     {
+        using var activity = StartAccept(webhookEvent);
+        using var scope = logger.BeginDeliveryScope(webhookEvent.Delivery.Value, Repository);
+        var status = await AcceptAsync(webhookEvent, activity);
+        activity.Outcome(System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(status.ToString()));
+        return status;
+    }
+
+    private async Task<DeliveryStatus> AcceptAsync(WebhookEvent webhookEvent, System.Diagnostics.Activity? activity)
+    {
         await Journal.EnsureCertainAsync();
         var arrival = Inbox.Examine(webhookEvent);
 
@@ -139,6 +149,7 @@ public sealed partial class RepositoryGrain(
         await SaveAsync();
         if (arrival.Queues)
         {
+            RememberTrace(webhookEvent, activity);
             ScheduleDrain(TimeSpan.Zero);
         }
 
@@ -164,6 +175,7 @@ public sealed partial class RepositoryGrain(
                 break;
             case RetryKind.Requeue when retry.Again is { } again:
                 answer = Inbox.Requeue(again, "retried by an operator");
+                _traces.Remember(again.Delivery, CallerContext());
                 LogRetried(logger, Repository, again.Ref.Value, delivery.Value, again.Rerun);
                 break;
             default:

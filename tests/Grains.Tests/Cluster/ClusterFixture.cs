@@ -140,7 +140,9 @@ public class ClusterFixture : IAsyncLifetime
             AddStorage(silo);
             AddServices(silo.Services);
             silo.UseInMemoryReminderService();
+            silo.AddActivityPropagation();
         });
+        builder.ConfigureClient(client => client.AddActivityPropagation());
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }

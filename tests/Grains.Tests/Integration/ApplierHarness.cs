@@ -62,9 +62,15 @@ public sealed class ApplierHarness : IAsyncDisposable
     public DeliveryProcessor Processor(ProcessorSettings settings, string manifest)
     {
         var files = Enumerable.Range(1, 9).Append(99).ToDictionary(n => TestEvents.Sha(n), _ => (string?)manifest);
+        return Processor(settings, new FilesByRevision(files));
+    }
+
+    /// <summary>The whole processing of a delivery over <paramref name="git"/> and this emulator, with the real applier.</summary>
+    internal DeliveryProcessor Processor(ProcessorSettings settings, Git.IGitMirror git)
+    {
         var discovery = new ApiDiscovery(Client);
         var applier = new KubernetesApplier(Client, Options.Create(settings.Kubernetes.WithDefaults()), NullLogger<KubernetesApplier>.Instance);
-        return settings.Processor(new FilesByRevision(files), discovery, applier, new WorkflowSuperseder(Client, discovery, Metrics.Metrics));
+        return settings.Processor(git, discovery, applier, new WorkflowSuperseder(Client, discovery, Metrics.Metrics));
     }
 
     /// <summary>The YAML documents read and stamped for <paramref name="e"/>, as the pipeline hands them to the planner.</summary>
