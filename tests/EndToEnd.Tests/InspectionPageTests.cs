@@ -145,7 +145,7 @@ public sealed class InspectionPageTests(InspectionPageFixture fixture) : IClassF
         await InspectionPageFixture.SignInAsync(page, InspectionPageFixture.Token);
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Orleans dashboard" }).ClickAsync();
-        await page.WaitForURLAsync(new Uri(fixture.Handler.ManagementUri, "dashboard/").ToString());
+        await page.WaitForURLAsync(new Uri(fixture.Handler.ManagementUri, "dashboard/").ToString(), new() { WaitUntil = WaitUntilState.Commit });
         var counters = await page.APIRequest.GetAsync("dashboard/DashboardCounters");
         var cookie = Assert.Single(await page.Context.CookiesAsync(), c => c.Name == "k8swh-management");
         await page.GotoAsync("/");
