@@ -144,7 +144,10 @@ public sealed class InspectionPageTests(InspectionPageFixture fixture) : IClassF
         await page.GotoAsync("/");
         await InspectionPageFixture.SignInAsync(page, InspectionPageFixture.Token);
 
-        await page.GetByRole(AriaRole.Button, new() { Name = "Orleans dashboard" }).ClickAsync();
+        var session = await page.RunAndWaitForResponseAsync(
+            () => page.GetByRole(AriaRole.Button, new() { Name = "Orleans dashboard" }).ClickAsync(),
+            r => new Uri(r.Url).AbsolutePath == "/api/session");
+        Assert.Equal(204, session.Status);
         await page.WaitForURLAsync(new Uri(fixture.Handler.ManagementUri, "dashboard/").ToString(), new() { WaitUntil = WaitUntilState.Commit });
         var counters = await page.APIRequest.GetAsync("dashboard/DashboardCounters");
         var cookie = Assert.Single(await page.Context.CookiesAsync(), c => c.Name == "k8swh-management");

@@ -50,6 +50,9 @@ public sealed class SystemChromium : IAsyncDisposable
             Locale = "en-GB",
             TimezoneId = "UTC",
         });
+        // A safety net for a busy machine (Playwright's own default is 30 s), never a statement about speed.
+        context.SetDefaultTimeout(120_000);
+        context.SetDefaultNavigationTimeout(120_000);
         var refused = new ConcurrentQueue<string>();
         await context.RouteAsync("**/*", route =>
         {
