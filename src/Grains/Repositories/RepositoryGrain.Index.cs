@@ -15,7 +15,8 @@ public sealed partial class RepositoryGrain
 
     /// <summary>
     /// Tells the repository's index shard its summary when it changed since this activation last did: on activation,
-    /// so that a summary lost on the way heals, and after every write of the journal. The call is one-way and never
+    /// so that a summary lost on the way heals, and after every write of the journal, stamped with the journal's version
+    /// so that the shard keeps the newest whatever order they arrive in. The call is one-way and never
     /// awaited, so that no acknowledgement waits for the index; it costs counting the kept records (at most
     /// <c>Handler:HistoryLimit</c> and the pending ones) once per write.
     /// </summary>
@@ -28,6 +29,6 @@ public sealed partial class RepositoryGrain
         }
 
         _announced = summary;
-        _ = GrainFactory.ShardFor(key).Announce(summary);
+        _ = GrainFactory.ShardFor(key).Announce(summary with { Version = Journal.Version });
     }
 }

@@ -19,8 +19,10 @@ public sealed class RepositoryIndexState
     public List<RepositorySummary> Repositories { get; set; } = [];
 
     /// <summary>
-    /// Puts the summary in place of the one held for its repository. False when that one says the same, so that
-    /// nothing needs writing; <paramref name="added"/> says whether the repository is new to the shard.
+    /// Puts the summary in place of the one held for its repository unless that one is of a newer version (an
+    /// announcement overtaken by a later one). False when nothing needs writing: the summary was older, or says the same
+    /// as the one held (whose version it still takes, so that an older one arriving later is recognised);
+    /// <paramref name="added"/> says whether the repository is new to the shard.
     /// </summary>
     public bool Put(RepositorySummary summary, out bool added)
     {
@@ -32,13 +34,14 @@ public sealed class RepositoryIndexState
             return true;
         }
 
-        if (Repositories[index].SameAs(summary))
+        var held = Repositories[index];
+        if (held.Version > summary.Version)
         {
             return false;
         }
 
         Repositories[index] = summary;
-        return true;
+        return !held.SameAs(summary);
     }
 
     /// <summary>The summaries after <paramref name="after"/> in name order that have a delivery in the state, at most <paramref name="limit"/>.</summary>

@@ -40,6 +40,9 @@ public sealed class RepositoryJournal(string stream, IJournalStore store, Legacy
     /// <summary>Whether memory may differ from storage because a write failed.</summary>
     public bool Uncertain { get; private set; }
 
+    /// <summary>How many changes the journal holds, written or not: it grows with every change, across activations.</summary>
+    public long Version => _recorded;
+
     /// <summary>How many times memory was read from storage.</summary>
     public int Epoch { get; private set; }
 

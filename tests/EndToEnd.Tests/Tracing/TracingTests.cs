@@ -71,13 +71,19 @@ public sealed partial class TracingTests(TracingFixture fixture) : IClassFixture
         await fixture.Client.SendAsync("push", delivery, fixture.PushPayload(repo, "refs/heads/main", head, after));
         await fixture.Client.OutcomeAsync(repo.FullName, delivery);
 
+        // The console logger writes in the background: the entries may reach the output after the outcome is answered.
+        await fixture.Handler.WaitForLogAsync(log => Entries(log, delivery).Any(e => e.Contains("RepositoryGrain", StringComparison.Ordinal)), WebhookClient.OutcomeDeadline);
+
         // The simple console formatter writes an entry's scopes on the line after its level and category.
         var scope = $"delivery {delivery} of {repo.FullName.ToLowerInvariant()}";
-        var entries = Entry().Split(fixture.Handler.Log).Where(e => e.Contains(delivery, StringComparison.Ordinal)).ToList();
+        var entries = Entries(fixture.Handler.Log, delivery);
         Assert.Contains(entries, e => e.Contains("RepositoryGrain", StringComparison.Ordinal));
         Assert.Contains(entries, e => e.Contains("WebhookIntake", StringComparison.Ordinal));
         Assert.All(entries, e => Assert.Contains("=> " + scope, e, StringComparison.Ordinal));
     }
+
+    private static List<string> Entries(string log, string delivery) =>
+        Entry().Split(log).Where(e => e.Contains(delivery, StringComparison.Ordinal)).ToList();
 
     [GeneratedRegex(@"^(?=(?:trce|dbug|info|warn|fail|crit): )", RegexOptions.Multiline)]
     private static partial Regex Entry();

@@ -49,6 +49,10 @@ public sealed class HandlerProcess : IAsyncDisposable
 
     public bool IsRunning => _process is { HasExited: false };
 
+    /// <summary>Waits until the log satisfies <paramref name="holds"/>: console output trails the answers it describes.</summary>
+    public Task WaitForLogAsync(Func<string, bool> holds, TimeSpan timeout) =>
+        _process?.WaitForLogAsync(holds, timeout) ?? throw new InvalidOperationException("the handler has not been started");
+
     /// <summary>The operating system's id of the running process, e.g. to read its memory from <c>/proc</c>.</summary>
     public int ProcessId => _process?.Id ?? throw new InvalidOperationException("the handler has not been started");
 

@@ -62,12 +62,23 @@ public sealed class RunningProcess : IAsyncDisposable
     }
 
     /// <summary>Waits for a line of output that matches; fails at once if the process exits first.</summary>
-    public async Task WaitForLineAsync(Func<string, bool> match, TimeSpan timeout)
+    public Task WaitForLineAsync(Func<string, bool> match, TimeSpan timeout) =>
+        WaitAsync(() => _log.ToString().Split('\n').Any(match), match, timeout);
+
+    /// <summary>
+    /// Waits until the output so far satisfies <paramref name="holds"/>, tested again with every line that arrives: for
+    /// what spans lines, such as a log entry with its scope. Fails at once if the process exits first.
+    /// </summary>
+    public Task WaitForLogAsync(Func<string, bool> holds, TimeSpan timeout) =>
+        WaitAsync(() => holds(_log.ToString()), _ => holds(_log.ToString()), timeout);
+
+    /// <summary>Returns when <paramref name="already"/> holds of the output, or once a line arrives that <paramref name="match"/>es.</summary>
+    private async Task WaitAsync(Func<bool> already, Func<string, bool> match, TimeSpan timeout)
     {
         var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_log)
         {
-            if (_log.ToString().Split('\n').Any(match))
+            if (already())
             {
                 return;
             }

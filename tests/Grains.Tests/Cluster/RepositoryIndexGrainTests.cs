@@ -46,9 +46,11 @@ public abstract class RepositoryIndexGrainTests<TFixture> : IAsyncLifetime
     {
         var repository = TestEvents.NewRepository();
         await AppliedAsync(repository, TestEvents.Push(repository, "main"));
-        await ListedAsync(new Dictionary<string, int> { [repository] = 1 });
+        var held = Assert.Single(await ListedAsync(new Dictionary<string, int> { [repository] = 1 }));
         var key = RepositoryKey.Parse(repository);
-        var stale = new RepositorySummary(key, new Dictionary<DeliveryState, int> { [DeliveryState.Queued] = 5 }, DateTimeOffset.UnixEpoch);
+
+        // As the shard would hold it had it lost the repository's last announcement: other counts, at the same version.
+        var stale = new RepositorySummary(key, new Dictionary<DeliveryState, int> { [DeliveryState.Queued] = 5 }, DateTimeOffset.UnixEpoch, held.Version);
         await _fixture.Grains.ShardFor(key).Announce(stale);
         await UntilListedAsync(listed => listed.Count == 1 && listed[0].SameAs(stale), $"{repository} queued 5");
 

@@ -11,7 +11,7 @@ public sealed class RepositoryIndexTests
 {
     private static readonly DateTimeOffset At = new(2026, 11, 30, 6, 0, 0, TimeSpan.Zero);
 
-    private static RepositorySummary Summary(string repository, int queued = 0, int applied = 1, int minutes = 0)
+    private static RepositorySummary Summary(string repository, int queued = 0, int applied = 1, int minutes = 0, long version = 0)
     {
         var counts = new Dictionary<DeliveryState, int>();
         if (queued > 0)
@@ -24,7 +24,7 @@ public sealed class RepositoryIndexTests
             counts[DeliveryState.Applied] = applied;
         }
 
-        return new RepositorySummary(RepositoryKey.Parse(repository), counts, At.AddMinutes(minutes));
+        return new RepositorySummary(RepositoryKey.Parse(repository), counts, At.AddMinutes(minutes), version);
     }
 
     private static string[] Names(IEnumerable<RepositorySummary> summaries) => summaries.Select(s => s.Repository.Value).ToArray();
@@ -56,6 +56,23 @@ public sealed class RepositoryIndexTests
         Assert.Equal((true, false), (changed, addedOnChange));
         var held = Assert.Single(shard.Repositories);
         Assert.Equal(new Dictionary<DeliveryState, int> { [DeliveryState.Applied] = 2 }, held.Counts);
+    }
+
+    [Fact]
+    public void Put_OfAnAnnouncementOvertakenByANewerOne_KeepsTheNewer()
+    {
+        var shard = new RepositoryIndexState();
+        shard.Put(Summary("octo/hello", queued: 1, applied: 0, version: 1), out _);
+        var newer = shard.Put(Summary("octo/hello", version: 3), out _);
+
+        var older = shard.Put(Summary("octo/hello", queued: 1, applied: 0, version: 2), out _);
+        var sameContentNewer = shard.Put(Summary("octo/hello", version: 5), out _);
+        var olderThanThat = shard.Put(Summary("octo/hello", queued: 1, applied: 0, version: 4), out _);
+
+        Assert.Equal((true, false, false, false), (newer, older, sameContentNewer, olderThanThat));
+        var held = Assert.Single(shard.Repositories);
+        Assert.Equal(new Dictionary<DeliveryState, int> { [DeliveryState.Applied] = 1 }, held.Counts);
+        Assert.Equal(5, held.Version);
     }
 
     [Fact]
@@ -120,6 +137,7 @@ public sealed class RepositoryIndexTests
 
         var held = Assert.Single(state.Repositories);
         Assert.True(held.SameAs(Summary("octo/hello", queued: 1, applied: 3)));
-        Assert.Equal(stored.Trim(), written);
+        Assert.Equal(0, held.Version);
+        Assert.Equal(stored.Trim().Replace("+00:00\"}", "+00:00\",\"Version\":0}", StringComparison.Ordinal), written);
     }
 }
