@@ -28,6 +28,7 @@ app.UseErrorAnswers();
 app.UseManagementListener();
 app.MapWebhookEndpoints();
 app.MapInspectionEndpoints();
+app.MapRecoveryEndpoints();
 app.MapInspectionPage();
 app.MapHealthEndpoints();
 app.MapMetricsEndpoint();

@@ -30,6 +30,13 @@ public interface IRepositoryGrain : IGrainWithStringKey
     [ReadOnly, Alias("deliveries")]
     Task<IReadOnlyList<DeliveryRecord>> Deliveries(DeliveryQuery query);
 
+    /// <summary>
+    /// Whether the repository remembers receiving <paramref name="delivery"/> (within <c>Handler:DeliveryRetention</c>):
+    /// what delivery recovery asks before it has GitHub send a delivery again.
+    /// </summary>
+    [ReadOnly, Alias("knows")]
+    Task<bool> Knows(DeliveryId delivery);
+
     /// <summary>The refs the repository remembers, by name, each with what was last applied for it.</summary>
     [ReadOnly, Alias("refs")]
     Task<IReadOnlyList<RefRecord>> Refs();

@@ -74,7 +74,7 @@ public static class SiloHostingExtensions
         });
 
         // After the silo: hosted services start in order, and this one calls a grain.
-        builder.Services.AddHostedService<WorkflowWatchStarter>();
+        builder.Services.AddHostedService<SingletonStarter>();
         return builder;
     }
 }

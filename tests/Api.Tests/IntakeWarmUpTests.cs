@@ -13,8 +13,7 @@ public sealed class IntakeWarmUpTests
     private static IntakeWarmUp Step(WebhookOptions settings)
     {
         var options = Options.Create(settings);
-        var intake = new WebhookIntake(new SignatureVerifier(options), DispatchProxy.Create<IGrainFactory, WebhookIntakeTests.NoGrains>(), options,
-            TimeProvider.System, WebhookIntakeTests.UnobservedMetrics(), NullLogger<WebhookIntake>.Instance);
+        var intake = WebhookIntakeTests.Intake(settings);
         var services = new ServiceCollection().AddLogging().AddOptions().BuildServiceProvider();
         return new IntakeWarmUp(intake, options, services, TimeProvider.System);
     }

@@ -21,10 +21,13 @@ public sealed class WebhookIntakeTests
     /// <summary>Instruments nobody listens to.</summary>
     internal static HandlerMetrics UnobservedMetrics() => new ServiceCollection().AddHandlerMetrics().BuildServiceProvider().GetRequiredService<HandlerMetrics>();
 
-    internal static WebhookIntake Intake(HandlerMetrics? metrics = null)
+    internal static WebhookIntake Intake(HandlerMetrics? metrics = null) => Intake(new WebhookOptions { WebhookSecrets = [Secret], MaxBodyBytes = Cap }, metrics);
+
+    internal static WebhookIntake Intake(WebhookOptions settings, HandlerMetrics? metrics = null)
     {
-        var options = Options.Create(new WebhookOptions { WebhookSecrets = [Secret], MaxBodyBytes = Cap });
-        return new WebhookIntake(new SignatureVerifier(options), DispatchProxy.Create<IGrainFactory, NoGrains>(), options, TimeProvider.System,
+        var options = Options.Create(settings);
+        var grains = DispatchProxy.Create<IGrainFactory, NoGrains>();
+        return new WebhookIntake(new SignatureVerifier(options), grains, new HookLearner(grains, NullLogger<HookLearner>.Instance), options, TimeProvider.System,
             metrics ?? UnobservedMetrics(), NullLogger<WebhookIntake>.Instance);
     }
 
@@ -154,7 +157,8 @@ public sealed class WebhookIntakeTests
         var options = Options.Create(new WebhookOptions { WebhookSecrets = [Secret], MaxBodyBytes = Cap });
         var grains = DispatchProxy.Create<IGrainFactory, AnsweringGrains>();
         ((AnsweringGrains)(object)grains).Status = status;
-        var intake = new WebhookIntake(new SignatureVerifier(options), grains, options, TimeProvider.System, UnobservedMetrics(), NullLogger<WebhookIntake>.Instance);
+        var intake = new WebhookIntake(new SignatureVerifier(options), grains, new HookLearner(grains, NullLogger<HookLearner>.Instance), options, TimeProvider.System,
+            UnobservedMetrics(), NullLogger<WebhookIntake>.Instance);
         var content = System.Text.Encoding.UTF8.GetBytes(GitHubPayloads.Load("pull_request/opened.payload.json").ToJsonString());
         var (context, _) = Request(content, content.Length, ("X-Hub-Signature-256", WebhookClient.Sign(Secret, content)), ("X-GitHub-Event", "pull_request"));
 

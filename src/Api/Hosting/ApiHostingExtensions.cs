@@ -99,7 +99,7 @@ public static class ApiHostingExtensions
 
         // After the silo: hosted services start in order, and the recovery calls grains.
         builder.Services.AddHostedService<PendingDeliveryRecovery>();
-        builder.Services.AddHostedService<WorkflowWatchStarter>();
+        builder.Services.AddHostedService<SingletonStarter>();
         return builder;
     }
 }

@@ -22,7 +22,8 @@ public sealed record WebhookError(string Error);
 /// no git or Kubernetes I/O happens here.
 /// </summary>
 public sealed partial class WebhookIntake(
-    SignatureVerifier signatures, IGrainFactory grains, IOptions<WebhookOptions> options, TimeProvider time, HandlerMetrics metrics, ILogger<WebhookIntake> logger)
+    SignatureVerifier signatures, IGrainFactory grains, HookLearner hooks, IOptions<WebhookOptions> options, TimeProvider time, HandlerMetrics metrics,
+    ILogger<WebhookIntake> logger)
 {
     /// <summary>
     /// Answers one webhook request inside a <see cref="HandlerActivities.Receive"/> span that the delivery's trace starts
@@ -77,7 +78,7 @@ public sealed partial class WebhookIntake(
 
             return signature.Finish() is { } mismatch
                 ? Unauthorized(delivery, mismatch)
-                : await EnqueueAsync(eventType, delivery, request.ContentType, body, context.RequestAborted);
+                : await EnqueueAsync(eventType, delivery, request, body);
         }
     }
 
@@ -98,12 +99,12 @@ public sealed partial class WebhookIntake(
             : null;
     }
 
-    private async Task<IResult> EnqueueAsync(EventType eventType, DeliveryId delivery, string? contentType, SpooledBody body, CancellationToken cancellationToken)
+    private async Task<IResult> EnqueueAsync(EventType eventType, DeliveryId delivery, HttpRequest request, SpooledBody body)
     {
         WebhookEvent? webhookEvent;
         try
         {
-            webhookEvent = await WebhookParser.ParseAsync(eventType, delivery, PayloadJson(contentType, body), time.GetUtcNow(), cancellationToken);
+            webhookEvent = await WebhookParser.ParseAsync(eventType, delivery, PayloadJson(request.ContentType, body), time.GetUtcNow(), request.HttpContext.RequestAborted);
         }
         catch (WebhookPayloadException e)
         {
@@ -121,6 +122,7 @@ public sealed partial class WebhookIntake(
         Activity.Current?.SetTag(HandlerActivities.RepositoryTag, key.Value).SetTag(HandlerActivities.RefTag, webhookEvent.Ref.Value);
         var status = await grains.GetGrain<IRepositoryGrain>(key.Value).Enqueue(webhookEvent);
         LogAccepted(logger, key.Value, webhookEvent.Ref.Value, delivery.Value, eventType.Name, status);
+        hooks.Learn(request.Headers, webhookEvent);
         Activity.Current.Outcome(Answer(status));
         return TypedResults.Accepted((string?)null, new WebhookAnswer(delivery.Value, Answer(status)));
     }

@@ -36,6 +36,7 @@ public static class WebhookIntakeExtensions
         services.AddSingleton<SignatureVerifier>();
         services.AddHandlerMetrics();
         services.AddSingleton<WebhookIntake>();
+        services.AddSingleton<HookLearner>();
         services.AddHostedService<DevelopmentSecretWarning>();
         services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBufferSize = SpooledBody.MemoryBytes);
         services.Configure<SocketTransportOptions>(sockets => sockets.MaxReadBufferSize = SpooledBody.MemoryBytes);

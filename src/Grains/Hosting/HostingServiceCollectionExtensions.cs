@@ -5,6 +5,7 @@ using K8sWebhookHandler.Grains.GitHub;
 using K8sWebhookHandler.Grains.Kubernetes;
 using K8sWebhookHandler.Grains.Manifests;
 using K8sWebhookHandler.Grains.Processing;
+using K8sWebhookHandler.Grains.Recovery;
 using K8sWebhookHandler.Grains.PullRequests;
 using K8sWebhookHandler.Grains.Repositories;
 using K8sWebhookHandler.Grains.Reporting;
@@ -31,6 +32,7 @@ public static class HostingServiceCollectionExtensions
         services.TryAddSingleton<IFetchCredentials, GitHubFetchCredentials>();
         services.AddDeliveryOptions().AddPullRequestOptions().AddSupersedeOptions().AddManifestOptions().AddGitMirror().AddKubernetesTarget().AddWorkflowWatch();
         services.AddCommitReporter(configuration);
+        services.AddDeliveryRecovery(configuration);
         services.TryAddSingleton<IWorkflowLinks, WorkflowLinks>();
         services.AddSingleton<ManifestPipeline>();
         services.AddSingleton<IDeliveryProcessor, DeliveryProcessor>();

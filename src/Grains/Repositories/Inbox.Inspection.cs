@@ -23,6 +23,9 @@ public sealed partial class Inbox
         return newestFirst.Where(query.Matches).Take(query.Limit).ToArray();
     }
 
+    /// <summary>Whether the delivery id is one the repository remembers receiving (within <c>Handler:DeliveryRetention</c>).</summary>
+    public bool Knows(DeliveryId delivery) => Remembers(delivery, time.GetUtcNow());
+
     /// <summary>The refs the repository remembers, by name.</summary>
     public IReadOnlyList<RefRecord> Refs() => State.Refs.Values.OrderBy(r => r.Ref).ToArray();
 

@@ -13,6 +13,12 @@ public sealed partial class RepositoryGrain
 
     public Task<IReadOnlyList<RefRecord>> Refs() => Task.FromResult(Inbox.Refs());
 
+    public async Task<bool> Knows(DeliveryId delivery)
+    {
+        await Journal.EnsureCertainAsync();
+        return Inbox.Knows(delivery);
+    }
+
     /// <summary>
     /// Tells the repository's index shard its summary when it changed since this activation last did: on activation,
     /// so that a summary lost on the way heals, and after every write of the journal, stamped with the journal's version

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using K8sWebhookHandler.Abstractions.Events;
 using K8sWebhookHandler.Abstractions.Inspection;
+using K8sWebhookHandler.Abstractions.Recovery;
 
 namespace K8sWebhookHandler.Grains.Telemetry;
 
@@ -26,6 +27,8 @@ public sealed class HandlerMetrics : IDisposable
     private readonly Counter<long> _kubernetesRequests;
     private readonly Counter<long> _workflowsStopped;
     private readonly Counter<long> _retries;
+    private readonly Counter<long> _recoveryRuns;
+    private readonly Counter<long> _redeliveries;
 
     /// <param name="meters">Where the meter comes from (the host's factory, so that tests can tell hosts apart).</param>
     /// <param name="time">The clock the age of the oldest waiting delivery is measured by.</param>
@@ -47,6 +50,9 @@ public sealed class HandlerMetrics : IDisposable
             "Older objects stopped because a newer revision of their ref was applied, by action.");
         _retries = _meter.CreateCounter<long>("handler.delivery.retries", "{retry}",
             "Deliveries queued to run again, by event and trigger.");
+        _recoveryRuns = _meter.CreateCounter<long>("handler.recovery.runs", "{run}", "Delivery reconciler runs, by outcome.");
+        _redeliveries = _meter.CreateCounter<long>("handler.recovery.redeliveries", "{delivery}",
+            "Failed deliveries the reconciler asked GitHub to send again (recovered deliveries).");
         _meter.CreateObservableGauge("handler.inbox.depth", () => Inboxes.Depth, "{delivery}",
             "Deliveries waiting in the inboxes active in this process (silo).");
         _meter.CreateObservableGauge("handler.inbox.oldest.age", () => Inboxes.OldestAge.TotalSeconds, "s",
@@ -89,6 +95,16 @@ public sealed class HandlerMetrics : IDisposable
     /// <summary>A delivery was queued to run again.</summary>
     public void RetryQueued(EventKind kind, RetryTrigger trigger) =>
         _retries.Add(1, new(MetricLabels.Event, MetricLabels.Of(kind)), new(MetricLabels.Trigger, MetricLabels.Of(trigger)));
+
+    /// <summary>A delivery reconciler run ended with <paramref name="outcome"/>, having asked for <paramref name="redeliveries"/>.</summary>
+    public void RecoveryRun(RecoveryOutcome outcome, int redeliveries)
+    {
+        _recoveryRuns.Add(1, new KeyValuePair<string, object?>(MetricLabels.Outcome, System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(outcome.ToString())));
+        if (redeliveries > 0)
+        {
+            _redeliveries.Add(redeliveries);
+        }
+    }
 
     public void Dispose() => _meter.Dispose();
 
