@@ -29,6 +29,7 @@ public abstract class DeliveryRecoveryTests(HookWiring wiring) : IAsyncLifetime
             accepted.Add(await _fixture.DeliverAcceptedPushAsync(repository));
         }
 
+        await _fixture.Recovery.WaitForHooksAsync(ListedHooks(repositories));
         await _fixture.Handler.StopAsync();
         var outage = new List<OutagePushes>();
         foreach (var (repository, main) in repositories.Zip(accepted.Select(a => a.Main)))
@@ -55,6 +56,7 @@ public abstract class DeliveryRecoveryTests(HookWiring wiring) : IAsyncLifetime
     {
         var repository = await _fixture.NewHookedRepositoryAsync();
         var (accepted, main) = await _fixture.DeliverAcceptedPushAsync(repository);
+        await _fixture.Recovery.WaitForHooksAsync(ListedHooks([repository]));
         await _fixture.Handler.StopAsync();
         var failed = new List<HookAttempt>();
         for (var i = 0; i < 5; i++)
@@ -99,13 +101,14 @@ public abstract class DeliveryRecoveryTests(HookWiring wiring) : IAsyncLifetime
     private async Task AssertListedAsync(IReadOnlyList<HookedRepository> repositories, IReadOnlyList<HookAttempt> failed)
     {
         var recovery = await _fixture.Recovery.GetAsync();
-        var hooks = recovery["hooks"]!.AsArray()
-            .Select(h => (h!["kind"]!.GetValue<string>(), h["hookId"]!.GetValue<long>(), h["repository"]?.GetValue<string>()));
-        Assert.Equal(repositories.Select(r => wiring.Listed(r.HookId, r.GitHub)).Distinct().Order(), hooks.Order());
+        Assert.Equal(ListedHooks(repositories), RecoveryApi.Hooks(recovery));
         var run = Assert.Single(recovery["runs"]!.AsArray(), r => r!["requested"]!.GetValue<int>() > 0)!;
         Assert.Equal(failed.Count, run["requested"]!.GetValue<int>());
         Assert.Equal(failed.Select(f => f.Guid).Order(), run["deliveries"]!.AsArray().Select(d => d!.GetValue<string>()).Order());
     }
+
+    private (string Kind, long HookId, string? Repository)[] ListedHooks(IEnumerable<HookedRepository> repositories) =>
+        repositories.Select(r => wiring.Listed(r.HookId, r.GitHub)).Distinct().Order().ToArray();
 
     /// <summary>A redelivery request: <c>POST …/deliveries/{id}/attempts</c> of a repository's hook or the App's.</summary>
     private static bool IsRedeliveryRequest(RecordedRequest request) =>

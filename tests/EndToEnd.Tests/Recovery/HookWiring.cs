@@ -78,7 +78,8 @@ public sealed class AppHookWiring : HookWiring
 
     public override void Stamp(JsonObject payload, RepositoryRecord repository) => payload["installation"] = new JsonObject { ["id"] = repository.Id };
 
-    public override (string Kind, long HookId, string? Repository) Listed(long hookId, RepositoryRecord repository) => ("app", hookId, null);
+    /// <summary>GitHub lists the App's hook by the App, so the handler names it with id 0.</summary>
+    public override (string Kind, long HookId, string? Repository) Listed(long hookId, RepositoryRecord repository) => ("app", 0, null);
 
     public override void Dispose()
     {
