@@ -67,7 +67,7 @@ public abstract class DeliveryRecoveryTests(HookWiring wiring) : IAsyncLifetime
 
         var (first, held) = await RestartHoldingTheSecondRedeliveryAsync();
         // The first redelivery is stored before the kill: the held one is the only one in flight.
-        await _fixture.AcceptedAsync([repository.HookId], new HashSet<string> { GuidOf(repository, first) });
+        await _fixture.AcceptedAsync([AttemptOf(repository, first) ?? throw new InvalidOperationException($"GitHub has no delivery {first.Path} names")]);
         await _fixture.Handler.KillAsync();
         held.SetResult();
         await _fixture.Handler.RestartAsync();
@@ -114,12 +114,16 @@ public abstract class DeliveryRecoveryTests(HookWiring wiring) : IAsyncLifetime
     private static bool IsRedeliveryRequest(RecordedRequest request) =>
         request.Method == "POST" && request.Path.EndsWith("/attempts", StringComparison.Ordinal);
 
-    /// <summary>The GUID of the delivery a redelivery request names, by GitHub's record of the hook's attempts.</summary>
-    private string GuidOf(HookedRepository repository, RecordedRequest request)
+    /// <summary>The attempt a redelivery request names, from GitHub's record of the hook's attempts; null for none of them.</summary>
+    private HookAttempt? AttemptOf(HookedRepository repository, RecordedRequest request)
     {
         var id = long.Parse(request.Path.Split('/')[^2], CultureInfo.InvariantCulture);
-        return _fixture.GitHub.Hooks.Attempts(repository.HookId).FirstOrDefault(a => a.Id == id)?.Guid ?? $"no delivery {id} of hook {repository.HookId}";
+        return _fixture.GitHub.Hooks.Attempts(repository.HookId).FirstOrDefault(a => a.Id == id);
     }
+
+    /// <summary>The GUID of the delivery a redelivery request names.</summary>
+    private string GuidOf(HookedRepository repository, RecordedRequest request) =>
+        AttemptOf(repository, request)?.Guid ?? $"no delivery of hook {repository.HookId} at {request.Path}";
 }
 
 /// <summary>Delivery recovery for repository webhooks, read with a token.</summary>

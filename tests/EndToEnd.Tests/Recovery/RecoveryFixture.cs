@@ -89,7 +89,7 @@ public sealed class RecoveryFixture(HookWiring wiring) : HandlerFixture
     {
         var guids = failed.Select(f => f.Guid).ToHashSet();
         await GitHub.Hooks.WaitForRedeliveriesAsync(asked => guids.IsSubsetOf(asked.Select(r => r.Guid)), SafetyNet);
-        await AcceptedAsync(failed.Select(f => f.HookId).Distinct().ToArray(), guids);
+        await AcceptedAsync(failed);
         var outcomes = new Dictionary<string, JsonObject>();
         foreach (var attempt in failed)
         {
@@ -99,21 +99,19 @@ public sealed class RecoveryFixture(HookWiring wiring) : HandlerFixture
         return outcomes;
     }
 
-    /// <summary>Waits until each of <paramref name="guids"/> has a redelivered attempt the handler answered with 2xx (stored).</summary>
-    public async Task AcceptedAsync(IReadOnlyList<long> hooks, IReadOnlySet<string> guids)
+    /// <summary>Waits until each of <paramref name="attempts"/> was redelivered and the handler answered 2xx: stored.</summary>
+    public async Task AcceptedAsync(IEnumerable<HookAttempt> attempts)
     {
-        bool Accepted(HookAttempt a) => a.Redelivery && a.StatusCode is >= 200 and < 300;
-        IReadOnlyList<HookAttempt> Attempts() => hooks.SelectMany(GitHub.Hooks.Attempts).ToArray();
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (!guids.IsSubsetOf(Attempts().Where(Accepted).Select(a => a.Guid)))
+        foreach (var attempt in attempts)
         {
-            if (waited.Elapsed > SafetyNet)
+            try
             {
-                var attempts = Attempts().Where(a => guids.Contains(a.Guid)).Select(a => $"{a.Guid} redelivery={a.Redelivery} {a.StatusCode} {a.Status}");
-                Assert.Fail($"not every redelivery reached the handler within {SafetyNet}; GitHub's attempts:\n{string.Join("\n", attempts)}\n{Handler.Log}");
+                await GitHub.Hooks.WaitForAttemptAsync(attempt.HookId, a => a.Guid == attempt.Guid && a.Redelivery && a.Succeeded, SafetyNet);
             }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(100));
+            catch (TimeoutException e)
+            {
+                throw new TimeoutException($"{attempt.Guid} was not redelivered to the handler within {SafetyNet}: {e.Message}\nThe handler's log:\n{Handler.Log}", e);
+            }
         }
     }
 
