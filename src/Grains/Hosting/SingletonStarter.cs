@@ -12,13 +12,28 @@ namespace K8sWebhookHandler.Grains.Hosting;
 /// each answers. Registered after the silo, so that it starts after it; a failed call is repeated with backoff until it
 /// succeeds or the host stops.
 /// </summary>
-public sealed partial class SingletonStarter(IGrainFactory grains, ILogger<SingletonStarter> logger) : BackgroundService
+public sealed partial class SingletonStarter(IGrainFactory grains, IHostApplicationLifetime lifetime, ILogger<SingletonStarter> logger) : BackgroundService
 {
     private static readonly TimeSpan LongestRetry = TimeSpan.FromSeconds(30);
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.WhenAll(
         StartAsync("the Workflow watch", () => grains.GetGrain<IWorkflowWatchGrain>(0).Start(), stoppingToken),
-        StartAsync("delivery recovery", () => grains.GetGrain<IDeliveryRecoveryGrain>(0).Start(), stoppingToken));
+        StartRecoveryAsync(stoppingToken));
+
+    /// <summary>
+    /// Once the host has started (in the local mode, once the webhook listens: the redeliveries a run asks for are sent
+    /// to it at once), the reconciler's first run.
+    /// </summary>
+    private async Task StartRecoveryAsync(CancellationToken stoppingToken)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        {
+            await started.Task.WaitAsync(stoppingToken);
+        }
+
+        await StartAsync("delivery recovery", () => grains.GetGrain<IDeliveryRecoveryGrain>(0).Start(), stoppingToken);
+    }
 
     private async Task StartAsync(string what, Func<Task> start, CancellationToken stoppingToken)
     {

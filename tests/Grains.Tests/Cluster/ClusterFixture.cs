@@ -139,6 +139,7 @@ public class ClusterFixture : IAsyncLifetime
             silo.Services.AddSingleton(Metrics.Metrics);
             AddStorage(silo);
             AddServices(silo.Services);
+            ExtraServices?.Invoke(silo.Services);
             silo.UseInMemoryReminderService();
             silo.AddActivityPropagation();
         });
@@ -146,6 +147,9 @@ public class ClusterFixture : IAsyncLifetime
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }
+
+    /// <summary>Services a test adds to every silo besides the fixture's own (a fake GitHub, say).</summary>
+    public Action<IServiceCollection>? ExtraServices { get; init; }
 
     /// <summary>Services a fixture adds to every silo (a reporter, say).</summary>
     protected virtual void AddServices(IServiceCollection services)

@@ -26,7 +26,10 @@ internal sealed class FakeHookRecord(TimeProvider time) : IHookDeliveries
     /// <summary>Thrown by the next call when set, once.</summary>
     public Exception? FailNext { get; set; }
 
-    public string? Unavailable(HookKind kind) => null;
+    /// <summary>Whether it answers as for a GitHub App (the App's hook) or, by default, as for a token (repository hooks).</summary>
+    public bool App { get; init; }
+
+    public string? Unavailable(HookKind kind) => (kind == HookKind.App) == App ? null : "not configured in this test";
 
     public HookAttempt Deliver(WebhookHook hook, string guid, int status, string? repository = "octo/app", TimeSpan? ago = null)
     {
