@@ -42,26 +42,16 @@ public sealed class WebhookSender(TimeProvider? time = null) : IDisposable
     private readonly HttpClient _http = new() { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
     private readonly Lock _gate = new();
     private readonly List<SentDelivery> _sent = [];
-    private TimeSpan _timeout = DefaultTimeout;
+    private long _timeoutTicks = DefaultTimeout.Ticks;
 
     /// <summary>How long a receiver may take to answer; GitHub's is 10 seconds, a test of the time-out makes it shorter.</summary>
     public TimeSpan Timeout
     {
-        get
-        {
-            lock (_gate)
-            {
-                return _timeout;
-            }
-        }
-
+        get => TimeSpan.FromTicks(Interlocked.Read(ref _timeoutTicks));
         set
         {
             ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(value, TimeSpan.Zero);
-            lock (_gate)
-            {
-                _timeout = value;
-            }
+            Interlocked.Exchange(ref _timeoutTicks, value.Ticks);
         }
     }
 
