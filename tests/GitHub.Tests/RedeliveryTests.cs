@@ -53,7 +53,7 @@ public sealed class RedeliveryTests
         HookAttempt attempt;
         try
         {
-            attempt = await world.Emulator.Hooks.DeliverAsync(hook, "push", Push(1));
+            attempt = await world.Emulator.Hooks.DeliverAsync(hook, "push", Push(1)).WaitAsync(Patience);
         }
         finally
         {
@@ -114,7 +114,7 @@ public sealed class RedeliveryTests
     {
         await using var world = await GitHubWorld.StartAsync();
         var hook = world.Emulator.Hooks.AddRepositoryHook("octo-org/hello", WebhookReceiver.Down(), Secret);
-        var attempt = await world.Emulator.Hooks.DeliverAsync(hook, "push", Push(1));
+        var attempt = await world.Emulator.Hooks.DeliverAsync(hook, "push", Push(1)).WaitAsync(Patience);
 
         var (status, body, _) = await world.SendAsync(HttpMethod.Post, $"{RepositoryHook(hook)}/{attempt.Id + 1}/attempts", authorization: Token);
 

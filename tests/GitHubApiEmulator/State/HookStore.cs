@@ -52,22 +52,27 @@ public sealed class HookStore(Catalog catalog, WebhookSender sender) : IAsyncDis
         }
 
         var repository = catalog.Repository(fullName[..slash], fullName[(slash + 1)..]) ?? catalog.AddRepository(fullName[..slash], fullName[(slash + 1)..]);
-        return Add(id => new HookRecord(id, HookKind.Repository, repository.FullName, null, Loopback(url), secret));
+        var checkedUrl = Loopback(url);
+        lock (_gate)
+        {
+            return AddLocked(new HookRecord(_nextHookId++, HookKind.Repository, repository.FullName, null, checkedUrl, secret));
+        }
     }
 
     /// <summary>Sets App <paramref name="appId"/>'s webhook (an App has one: a second call changes its URL and secret) and gives its id.</summary>
     public long AddAppHook(long appId, Uri url, string secret)
     {
+        var checkedUrl = Loopback(url);
         lock (_gate)
         {
             if (_hooks.Values.FirstOrDefault(h => h.Kind == HookKind.App && h.AppId == appId) is { } existing)
             {
-                _hooks[existing.Id] = existing with { Url = Loopback(url), Secret = secret };
+                _hooks[existing.Id] = existing with { Url = checkedUrl, Secret = secret };
                 return existing.Id;
             }
-        }
 
-        return Add(id => new HookRecord(id, HookKind.App, null, appId, Loopback(url), secret));
+            return AddLocked(new HookRecord(_nextHookId++, HookKind.App, null, appId, checkedUrl, secret));
+        }
     }
 
     /// <summary>Points hook <paramref name="hookId"/> at <paramref name="url"/> (and a new secret, if given): later attempts and redeliveries use them.</summary>
@@ -164,15 +169,12 @@ public sealed class HookStore(Catalog catalog, WebhookSender sender) : IAsyncDis
         _stopping.Dispose();
     }
 
-    private long Add(Func<long, HookRecord> make)
+    /// <summary>Adds <paramref name="hook"/> with an empty log; the caller holds the lock.</summary>
+    private long AddLocked(HookRecord hook)
     {
-        lock (_gate)
-        {
-            var hook = make(_nextHookId++);
-            _hooks[hook.Id] = hook;
-            _attempts[hook.Id] = [];
-            return hook.Id;
-        }
+        _hooks[hook.Id] = hook;
+        _attempts[hook.Id] = [];
+        return hook.Id;
     }
 
     private async Task RedeliverAsync(HookRecord hook, HookAttempt original)
