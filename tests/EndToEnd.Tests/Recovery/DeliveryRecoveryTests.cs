@@ -81,6 +81,8 @@ public abstract class DeliveryRecoveryTests(HookWiring wiring) : IAsyncLifetime
         Assert.InRange(asked[inFlight], 1, 2);
         Assert.All(outcomes, o => Assert.True(o.Value["state"]!.GetValue<string>() == "applied", o.Value.ToJsonString()));
         Assert.Equal(failed.Select(f => f.Guid).Append(accepted.Guid).Order(), (await _fixture.RecordedDeliveriesAsync(repository)).Order());
+        Assert.All((await _fixture.Recovery.GetAsync())["runs"]!.AsArray(), r => Assert.True(
+            r!["outcome"]!.GetValue<string>() != "running", $"a run the kill cut short is listed as still under way: {r.ToJsonString()}"));
     }
 
     /// <summary>
@@ -97,11 +99,12 @@ public abstract class DeliveryRecoveryTests(HookWiring wiring) : IAsyncLifetime
         return (_fixture.GitHub.Requests.Snapshot().First(IsRedeliveryRequest), held);
     }
 
-    /// <summary><c>GET /api/recovery</c> lists the hooks, and one run that asked for every failed delivery.</summary>
+    /// <summary><c>GET /api/recovery</c> lists the hooks, runs that all completed, and one that asked for every failed delivery.</summary>
     private async Task AssertListedAsync(IReadOnlyList<HookedRepository> repositories, IReadOnlyList<HookAttempt> failed)
     {
         var recovery = await _fixture.Recovery.GetAsync();
         Assert.Equal(ListedHooks(repositories), RecoveryApi.Hooks(recovery));
+        Assert.All(recovery["runs"]!.AsArray(), r => Assert.True(r!["outcome"]!.GetValue<string>() == "completed", r.ToJsonString()));
         var run = Assert.Single(recovery["runs"]!.AsArray(), r => r!["requested"]!.GetValue<int>() > 0)!;
         Assert.Equal(failed.Count, run["requested"]!.GetValue<int>());
         Assert.Equal(failed.Select(f => f.Guid).Order(), run["deliveries"]!.AsArray().Select(d => d!.GetValue<string>()).Order());

@@ -49,19 +49,20 @@ public sealed class RepositoryHookWiring : HookWiring
 
 /// <summary>
 /// A GitHub App installed on each repository (one installation per repository, its id the repository's), whose one
-/// hook sends every installation's deliveries; the handler reads it with the App's JWT.
+/// hook (made before the handler starts) sends every installation's deliveries; the handler reads it with the App's JWT.
 /// </summary>
 public sealed class AppHookWiring : HookWiring
 {
     private const long AppId = 626_262;
     private readonly RSA _key = RSA.Create(2048);
-    private long? _hookId;
 
     public override IReadOnlyDictionary<string, string> Register(GitHubApiEmulatorServer github)
     {
         var publicKey = RSA.Create(); // the emulator keeps it
         publicKey.ImportSubjectPublicKeyInfo(_key.ExportSubjectPublicKeyInfo(), out _);
         github.Catalog.RegisterApp(AppId, publicKey);
+        // As on GitHub, the App has its webhook before the handler first starts; it points at the handler once that listens.
+        github.Hooks.AddAppHook(AppId, new Uri("http://127.0.0.1:9/webhook"), "not-the-handler-yet");
         return new Dictionary<string, string>
         {
             ["Handler__GitHub__AppId"] = AppId.ToString(CultureInfo.InvariantCulture),
@@ -72,8 +73,7 @@ public sealed class AppHookWiring : HookWiring
     public override long Connect(GitHubApiEmulatorServer github, RepositoryRecord repository, Uri webhook, string secret)
     {
         github.Catalog.AddInstallation(AppId, repository.Id, [repository.FullName]);
-        _hookId ??= github.Hooks.AddAppHook(AppId, webhook, secret);
-        return _hookId.Value;
+        return github.Hooks.AddAppHook(AppId, webhook, secret);
     }
 
     public override void Stamp(JsonObject payload, RepositoryRecord repository) => payload["installation"] = new JsonObject { ["id"] = repository.Id };
