@@ -147,6 +147,30 @@ public sealed class GitHubChartTests : IDisposable
         Assert.Contains($"- {field}:", result.StandardError, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task DeliveryRecovery_SettingsReachTheSilos_AndTurnedOffItSaysSo()
+    {
+        var objects = await _helm.RenderAsync("-f", TestValues, "--set", "github.recovery.enabled=false", "--set", "github.recovery.interval=00:30:00",
+            "--set", "github.recovery.repositoryHooks={octo/app:42,octo/web:7}");
+
+        var env = EnvValues(Container(One(objects, "Deployment", "-silo")));
+        Assert.Equal(("false", "00:30:00"), (env["Handler__GitHub__Recovery__Enabled"], env["Handler__GitHub__Recovery__Interval"]));
+        Assert.Equal(("octo/app:42", "octo/web:7"), (env["Handler__GitHub__Recovery__RepositoryHooks__0"], env["Handler__GitHub__Recovery__RepositoryHooks__1"]));
+        Assert.DoesNotContain(EnvValues(Container(One(objects, "Deployment", "-api"))).Keys, k => k.StartsWith("Handler__GitHub__Recovery", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("github.recovery.interval=10m", "github.recovery.interval")]
+    [InlineData("github.recovery.repositoryHooks={octo/app}", "github.recovery.repositoryHooks")]
+    [InlineData("github.recovery.enabled=maybe", "github.recovery.enabled")]
+    public async Task Schema_RefusesRecoverySettingsTheHandlerWouldRefuse(string value, string field)
+    {
+        var result = await _helm.TryHelmAsync(Template("--set", value));
+
+        Assert.False(result.Succeeded);
+        Assert.Contains(field, result.StandardError, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("github.app.id=1234567", "github.app.id is set without github.app.existingSecret")]
     [InlineData("github.app.existingSecret=github-app", "github.app.existingSecret is set without github.app.id")]

@@ -11,8 +11,10 @@ public sealed class ResponseShapeTests
     private static readonly string[] Served =
     [
         "apps/create-installation-access-token", "apps/get-authenticated", "apps/get-installation", "apps/get-repo-installation",
+        "apps/get-webhook-delivery", "apps/list-webhook-deliveries", "apps/redeliver-webhook-delivery",
         "checks/create", "checks/get", "checks/list-for-ref", "checks/update", "rate-limit/get",
-        "repos/create-commit-status", "repos/get-combined-status-for-ref", "repos/list-commit-statuses-for-ref",
+        "repos/create-commit-status", "repos/get-combined-status-for-ref", "repos/get-webhook-delivery", "repos/list-commit-statuses-for-ref",
+        "repos/list-webhook-deliveries", "repos/redeliver-webhook-delivery",
     ];
 
     [Fact]
@@ -32,6 +34,7 @@ public sealed class ResponseShapeTests
         await client.Check.Run.Update(GitHubWorld.Owner, GitHubWorld.Repo, run.Id, new CheckRunUpdate { Conclusion = CheckConclusion.Cancelled });
         await client.Check.Run.GetAllForReference(GitHubWorld.Owner, GitHubWorld.Repo, GitHubWorld.Sha);
         await client.RateLimit.GetRateLimits();
+        await DriveHookDeliveriesAsync(world);
 
         var requests = world.Emulator.Requests.Snapshot();
 
@@ -39,6 +42,22 @@ public sealed class ResponseShapeTests
         Assert.Equal(Served, world.Emulator.Endpoints.OperationIds.Order());
         Assert.All(requests, r => Assert.NotNull(world.Emulator.Description.Operation(r.OperationId!).ResponseSchema(r.StatusCode)));
         Assert.All(requests, r => Assert.Empty(r.Violations.Concat(r.ResponseViolations)));
+    }
+
+    /// <summary>The hook-deliveries endpoints, which Octokit does not have, with a plain HTTP client: list, get and redeliver of each hook.</summary>
+    private static async Task DriveHookDeliveriesAsync(GitHubWorld world)
+    {
+        var hooks = world.Emulator.Hooks;
+        var repositoryHook = hooks.AddRepositoryHook($"{GitHubWorld.Owner}/{GitHubWorld.Repo}", WebhookReceiver.Down(), HookCalls.Secret);
+        var appHook = hooks.AddAppHook(GitHubWorld.AppId, WebhookReceiver.Down(), HookCalls.Secret);
+        var jwt = "Bearer " + world.Jwt();
+        foreach (var (hook, path, authorization) in new[] { (repositoryHook, HookCalls.RepositoryHook(repositoryHook), HookCalls.Token), (appHook, "/app/hook/deliveries", jwt) })
+        {
+            var attempt = await hooks.DeliverAsync(hook, "push", HookCalls.Push(1));
+            await world.SendAsync(HttpMethod.Get, path, authorization: authorization);
+            await world.SendAsync(HttpMethod.Get, $"{path}/{attempt.Id}", authorization: authorization);
+            await world.SendAsync(HttpMethod.Post, $"{path}/{attempt.Id}/attempts", authorization: authorization);
+        }
     }
 
     [Fact]

@@ -18,17 +18,19 @@ namespace K8sWebhookHandler.GitHubApiEmulator;
 /// <summary>
 /// A strict GitHub REST API on loopback, for tests: every request is checked against GitHub's own OpenAPI description;
 /// commit statuses, check runs, Apps, installations and installation tokens behave as on GitHub; with a request log,
-/// fault injection (5xx, both rate limits, stalls) and a webhook sender. Serves both <c>/...</c> (api.github.com) and
+/// fault injection (5xx, both rate limits, stalls), and webhooks with GitHub's delivery log and redelivery. Serves both <c>/...</c> (api.github.com) and
 /// <c>/api/v3/...</c> (GitHub Enterprise, where Octokit sends any host but api.github.com).
 /// </summary>
 public sealed class GitHubApiEmulatorServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private GitHubApiEmulatorServer(WebApplication app, ApiDescription description)
+    private GitHubApiEmulatorServer(WebApplication app, ApiDescription description, TimeProvider time)
     {
         _app = app;
         Description = description;
+        Webhooks = new WebhookSender(time);
+        Hooks = new HookStore(Catalog, Webhooks);
     }
 
     /// <summary>The API's address, such as <c>http://127.0.0.1:41234/</c>.</summary>
@@ -52,7 +54,10 @@ public sealed class GitHubApiEmulatorServer : IAsyncDisposable
     public FaultInjector Faults { get; } = new();
 
     /// <summary>Signs and posts deliveries as GitHub's webhook sender would.</summary>
-    public WebhookSender Webhooks { get; } = new();
+    public WebhookSender Webhooks { get; }
+
+    /// <summary>Repository and App webhooks, each with GitHub's log of its deliveries, and the redeliveries asked for.</summary>
+    public HookStore Hooks { get; }
 
     /// <summary>
     /// Starts an emulator on <paramref name="url"/> (port 0 picks a free loopback port). <paramref name="description"/>
@@ -64,11 +69,12 @@ public sealed class GitHubApiEmulatorServer : IAsyncDisposable
         IReadOnlySet<string>? apiVersions = null, CancellationToken cancellationToken = default)
     {
         description ??= ApiDescription.Load();
+        time ??= TimeProvider.System;
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls(url);
         var app = builder.Build();
-        var server = new GitHubApiEmulatorServer(app, description);
+        var server = new GitHubApiEmulatorServer(app, description, time);
         AdminEndpoints.Map(app, server);
 
         // Everything else is the API, matched after the literal admin routes. The router needs the address, known once
@@ -79,7 +85,7 @@ public sealed class GitHubApiEmulatorServer : IAsyncDisposable
 
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         server.BaseUri = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/') + "/");
-        router = server.Wire(time ?? TimeProvider.System, apiVersions ?? new HashSet<string> { ApiRouter.DefaultApiVersion });
+        router = server.Wire(time, apiVersions ?? new HashSet<string> { ApiRouter.DefaultApiVersion });
         return server;
     }
 
@@ -90,6 +96,7 @@ public sealed class GitHubApiEmulatorServer : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+        await Hooks.DisposeAsync();
         Webhooks.Dispose();
     }
 
@@ -101,6 +108,7 @@ public sealed class GitHubApiEmulatorServer : IAsyncDisposable
         new StatusEndpoints(Catalog, Statuses, commits).Register(Endpoints);
         new CheckRunEndpoints(Catalog, CheckRuns, commits).Register(Endpoints);
         new AppEndpoints(Catalog, Credentials, limits, accounts).Register(Endpoints);
+        new HookDeliveryEndpoints(Catalog, Hooks).Register(Endpoints);
         return new ApiRouter(Description, Endpoints, new Authenticator(Catalog, Credentials), limits, Requests, Faults, time, apiVersions);
     }
 

@@ -105,6 +105,20 @@ annotations:
 - name: Handler__GitHub__PrivateKeyFile
   value: {{ printf "%s/private-key.pem" (include "wh.githubAppKeyDirectory" .) | quote }}
 {{- end }}
+{{- with .Values.github.recovery }}
+{{- if eq (toString .enabled) "false" }}
+- name: Handler__GitHub__Recovery__Enabled
+  value: "false"
+{{- end }}
+{{- with .interval }}
+- name: Handler__GitHub__Recovery__Interval
+  value: {{ . | quote }}
+{{- end }}
+{{- range $i, $hook := .repositoryHooks }}
+- name: Handler__GitHub__Recovery__RepositoryHooks__{{ $i }}
+  value: {{ $hook | quote }}
+{{- end }}
+{{- end }}
 {{- end -}}
 
 {{/* Settings both programs read. */}}

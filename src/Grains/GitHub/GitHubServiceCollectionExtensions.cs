@@ -33,4 +33,21 @@ public static class GitHubServiceCollectionExtensions
         services.TryAddSingleton<IGitHubCredentials>(sp => sp.GetRequiredService<GitHubCredentials>());
         return services;
     }
+
+    /// <summary>
+    /// Registers <see cref="GitHubHookDeliveries"/> as the delivery reconciler's <see cref="Recovery.IHookDeliveries"/>
+    /// when <paramref name="configuration"/> has credentials to list deliveries with (a token or an App); without them
+    /// none is registered and the reconciler does nothing.
+    /// </summary>
+    public static IServiceCollection AddHookDeliveries(this IServiceCollection services, IConfiguration configuration)
+    {
+        if (configuration.ReportsToGitHub())
+        {
+            services.AddGitHubOptions();
+            services.TryAddSingleton(TimeProvider.System);
+            services.TryAddSingleton<Recovery.IHookDeliveries, GitHubHookDeliveries>();
+        }
+
+        return services;
+    }
 }

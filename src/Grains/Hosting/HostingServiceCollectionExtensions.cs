@@ -32,7 +32,7 @@ public static class HostingServiceCollectionExtensions
         services.TryAddSingleton<IFetchCredentials, GitHubFetchCredentials>();
         services.AddDeliveryOptions().AddPullRequestOptions().AddSupersedeOptions().AddManifestOptions().AddGitMirror().AddKubernetesTarget().AddWorkflowWatch();
         services.AddCommitReporter(configuration);
-        services.AddDeliveryRecovery(configuration);
+        services.AddRecoveryOptions().AddHookDeliveries(configuration);
         services.TryAddSingleton<IWorkflowLinks, WorkflowLinks>();
         services.AddSingleton<ManifestPipeline>();
         services.AddSingleton<IDeliveryProcessor, DeliveryProcessor>();

@@ -12,10 +12,14 @@ public sealed record HookAttempt(long Id, string Guid, DateTimeOffset DeliveredA
 /// <summary>A page of a hook's attempts, newest first, and the cursor of the next page while there is one.</summary>
 public sealed record HookAttemptPage(IReadOnlyList<HookAttempt> Attempts, string? Next);
 
+/// <summary>GitHub knows no such hook (deleted, or named by a delivery that lied), or will not show it to these credentials.</summary>
+public sealed class HookGoneException(string message, Exception? inner = null) : Exception(message, inner);
+
 /// <summary>
 /// What GitHub records of a webhook's deliveries: list them a page at a time, read which repository one was about, and
 /// ask for one to be sent again. Throws <see cref="Failures.TransientException"/> (with <c>NotBefore</c> under a rate
-/// limit) when worth trying later, <see cref="Failures.DeliveryRefusedException"/> when GitHub refuses.
+/// limit) when worth trying later, <see cref="HookGoneException"/> for a hook GitHub does not know, and
+/// <see cref="Failures.DeliveryRefusedException"/> when GitHub refuses otherwise.
 /// </summary>
 public interface IHookDeliveries
 {

@@ -1,7 +1,6 @@
 using K8sWebhookHandler.Abstractions.Identity;
 using K8sWebhookHandler.Abstractions.Recovery;
 using K8sWebhookHandler.Grains.Failures;
-using Octokit;
 
 namespace K8sWebhookHandler.Grains.Recovery;
 
@@ -46,10 +45,10 @@ public sealed class Reconciler(
             {
                 return _tally.Finish(RecoveryOutcome.RateLimited, time.GetUtcNow(), $"{hook.Name}: {e.Message}");
             }
-            catch (Exception e) when (e is TransientException or DeliveryRefusedException)
+            catch (Exception e) when (e is TransientException or DeliveryRefusedException or HookGoneException)
             {
                 _tally.Error($"{hook.Name}: {e.Message}");
-                if (e.InnerException is NotFoundException && state.Hooks.Remove(hook))
+                if (e is HookGoneException && state.Hooks.Remove(hook))
                 {
                     // GitHub knows no such hook (deleted, or named by a payload that lied): it is forgotten.
                     state.Checkpoints.Remove(hook.Name);

@@ -27,6 +27,7 @@ public sealed record RequestView(
 /// <c>POST /_emulator/faults</c> <c>{"count","status","method","pathContains"}</c>, or <c>"secondaryRetryAfterSeconds"</c>
 /// (with status 403 or 429), or <c>"primaryResetSeconds"</c>, or <c>"hold": true</c> (held until <c>DELETE</c>, which
 /// disarms every fault and lets every held request go). <c>GET</c>/<c>DELETE /_emulator/requests</c>: the log.
+/// Webhooks and their deliveries: see <see cref="HookAdminEndpoints"/>.
 /// </remarks>
 public static class AdminEndpoints
 {
@@ -54,6 +55,7 @@ public static class AdminEndpoints
             emulator.Faults.Clear();
             Interlocked.Exchange(ref release, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
         }));
+        HookAdminEndpoints.Map(app, emulator.Hooks);
     }
 
     private static void Arm(FaultInjector faults, JsonObject body, Task release)

@@ -16,6 +16,12 @@ public sealed record ApiCall(
     IssuedToken? Token,
     DateTimeOffset Now)
 {
+    /// <summary>
+    /// The API's address as this request reached it, without a trailing slash: <c>http://127.0.0.1:41234</c>, or with
+    /// <c>/api/v3</c> for a GitHub Enterprise client. Links in the answer (<c>Link</c>) point where the client already goes.
+    /// </summary>
+    public string ApiBase { get; init; } = "";
+
     public string Path(string name) => PathValues[name];
 
     public long PathId(string name) => long.Parse(PathValues[name], System.Globalization.CultureInfo.InvariantCulture);

@@ -137,7 +137,10 @@ public sealed class ApiRouter(
                     : GitHubErrors.InvalidRequest(recorded.Violations, operation.DocumentationUrl);
             }
 
-            var call = new ApiCall(operation, pathValues, request.Query, body?.RootElement, authentication.Identity!, authentication.Token, now);
+            var call = new ApiCall(operation, pathValues, request.Query, body?.RootElement, authentication.Identity!, authentication.Token, now)
+            {
+                ApiBase = $"{request.Scheme}://{request.Host}{request.PathBase}{(IsEnterprise(request.Path.Value ?? "/") ? "/api/v3" : "")}",
+            };
             return endpoint.Handle(call);
         }
     }
@@ -204,6 +207,7 @@ public sealed class ApiRouter(
     }
 
     /// <summary>The path as on api.github.com: a GitHub Enterprise prefix <c>/api/v3</c> (Octokit adds it for any other host) is dropped.</summary>
-    private static string ApiPath(string path) =>
-        path.StartsWith("/api/v3/", StringComparison.OrdinalIgnoreCase) ? path[7..] : path;
+    private static string ApiPath(string path) => IsEnterprise(path) ? path[7..] : path;
+
+    private static bool IsEnterprise(string path) => path.StartsWith("/api/v3/", StringComparison.OrdinalIgnoreCase);
 }

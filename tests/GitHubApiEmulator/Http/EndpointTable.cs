@@ -21,8 +21,8 @@ public sealed record Endpoint(Access Access, Func<ApiCall, ApiAnswer> Handle);
 
 /// <summary>
 /// The served operations by GitHub's operation id. An operation the description has and this table lacks answers
-/// 501 naming it: the seam where later work adds, for example, <c>apps/list-webhook-deliveries</c> and
-/// <c>apps/redeliver-webhook-delivery</c> over what <see cref="Webhooks.WebhookSender"/> has sent.
+/// 501 naming it; each group of endpoints (<see cref="Endpoints.HookDeliveryEndpoints"/>, for example) registers its
+/// own here.
 /// </summary>
 public sealed class EndpointTable
 {

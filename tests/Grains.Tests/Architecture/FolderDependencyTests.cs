@@ -33,11 +33,12 @@ public sealed class FolderDependencyTests
         ["Processing"] = ["Failures", "Manifests", "PullRequests", "Superseding"],
         ["Git"] = ["Configuration", "Failures", "Processing", "Storage", "Superseding", "Telemetry"],
         ["Reporting"] = ["Configuration", "Failures"],
-        ["GitHub"] = ["Configuration", "Failures", "Reporting"],
+        ["Recovery"] = ["Configuration", "Failures", "Repositories", "Telemetry"],
+        ["GitHub"] = ["Configuration", "Failures", "Recovery", "Reporting"],
         ["Kubernetes"] = ["Configuration", "Failures", "Manifests", "Processing", "Reporting", "Storage", "Superseding", "Telemetry"],
         ["Repositories"] = ["Delivery", "Failures", "Processing", "PullRequests", "Reporting", "Storage", "Superseding", "Telemetry"],
         ["Health"] = ["Failures", "Kubernetes", "Repositories", "Storage"],
-        ["Hosting"] = ["Configuration", "Delivery", "Failures", "Git", "GitHub", "Health", "Kubernetes", "Manifests", "Processing", "PullRequests", "Reporting", "Repositories", "Storage", "Superseding", "Telemetry"],
+        ["Hosting"] = ["Configuration", "Delivery", "Failures", "Git", "GitHub", "Health", "Kubernetes", "Manifests", "Processing", "PullRequests", "Recovery", "Reporting", "Repositories", "Storage", "Superseding", "Telemetry"],
     };
 
     /// <summary>The folders that may not use every other one (Hosting may).</summary>

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text.Json;
 using K8sWebhookHandler.Abstractions.Identity;
 using K8sWebhookHandler.Abstractions.Recovery;
@@ -152,7 +151,7 @@ public sealed class ReconcilerTests
     {
         _state.Learn(Hook);
         _state.Checkpoints[Hook.Name] = Start.AddHours(-1);
-        _github.FailNext = new DeliveryRefusedException("GitHub answered 404", new Octokit.NotFoundException("Not Found", HttpStatusCode.NotFound));
+        _github.FailNext = new HookGoneException("GitHub answered 404");
 
         var run = await RunAsync();
 

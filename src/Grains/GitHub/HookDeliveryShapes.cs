@@ -1,4 +1,6 @@
-namespace K8sWebhookHandler.Grains.Recovery;
+using K8sWebhookHandler.Grains.Recovery;
+
+namespace K8sWebhookHandler.Grains.GitHub;
 
 /// <summary>GitHub's "simple webhook delivery", as Octokit's serializer reads it (snake_case to these names).</summary>
 public sealed class AttemptShape

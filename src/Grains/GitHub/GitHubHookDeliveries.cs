@@ -2,11 +2,11 @@ using System.Globalization;
 using System.Security.Cryptography;
 using K8sWebhookHandler.Abstractions.Recovery;
 using K8sWebhookHandler.Grains.Failures;
-using K8sWebhookHandler.Grains.GitHub;
+using K8sWebhookHandler.Grains.Recovery;
 using Microsoft.Extensions.Options;
 using Octokit;
 
-namespace K8sWebhookHandler.Grains.Recovery;
+namespace K8sWebhookHandler.Grains.GitHub;
 
 /// <summary>
 /// <see cref="IHookDeliveries"/> over GitHub's REST API: <c>/app/hook/deliveries</c> with the App's JWT, and
@@ -106,6 +106,10 @@ public sealed class GitHubHookDeliveries : IHookDeliveries, IDisposable
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
             throw new TransientException($"GitHub did not answer {doing} within {_options.RequestTimeout.TotalSeconds:0.#} s (Handler:GitHub:RequestTimeout).", e);
+        }
+        catch (NotFoundException e)
+        {
+            throw new HookGoneException($"GitHub answered 404 {doing}: the hook is gone, or the credentials may not see it.", e);
         }
         catch (Exception e) when (GitHubFailure.Of(e, doing, _time.GetUtcNow()) is { } failure)
         {
