@@ -93,6 +93,8 @@ public static class CliApp
             CommandKind.Repositories => ListViews.Repositories(root, now),
             CommandKind.Deliveries => ListViews.Deliveries(root, now),
             CommandKind.Refs => ListViews.Refs(root, now),
+            CommandKind.Recovery => RecoveryViews.Recovery(root, now),
+            CommandKind.Recover => RecoveryViews.Run(root, now),
             CommandKind.Retry => $"queued again as rerun {Display.Text(root?["rerun"])}\n" + DeliveryView.Render(root, now),
             _ => DeliveryView.Render(root, now),
         });

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using K8sWebhookHandler.Api.Webhooks;
 using K8sWebhookHandler.Grains.Telemetry;
 using K8sWebhookHandler.Testing.Handler;
 using Microsoft.Extensions.DependencyInjection;
@@ -56,6 +57,21 @@ public sealed class AcknowledgementMetricsTests : IDisposable
         await WebhookIntakeTests.Intake(Metrics).HandleAsync(context);
 
         Assert.Equal([("ping", "202")], _recorded.Select(r => (r.Event, r.Status)));
+    }
+
+    [Fact]
+    public async Task ASiloClusterThatDoesNotAnswer_IsRecordedAs503_TheStatusTheErrorHandlerAnswers()
+    {
+        var grains = System.Reflection.DispatchProxy.Create<IGrainFactory, WebhookIntakeTests.AnsweringGrains>();
+        ((WebhookIntakeTests.AnsweringGrains)(object)grains).Failure = new SiloUnavailableException("the silo is gone");
+        var content = System.Text.Encoding.UTF8.GetBytes(GitHubPayloads.Load("push/payload.json").ToJsonString());
+        var (context, _) = WebhookIntakeTests.Request(content, content.Length,
+            ("X-GitHub-Event", "push"), ("X-Hub-Signature-256", WebhookClient.Sign(Secret, content)));
+        var intake = WebhookIntakeTests.Intake(new WebhookOptions { WebhookSecrets = [Secret], MaxBodyBytes = 1 << 20 }, Metrics, grains);
+
+        await Assert.ThrowsAsync<SiloUnavailableException>(() => intake.HandleAsync(context));
+
+        Assert.Equal([("push", "503")], _recorded.Select(r => (r.Event, r.Status)));
     }
 
     [Fact]

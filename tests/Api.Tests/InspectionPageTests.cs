@@ -19,7 +19,7 @@ public sealed partial class InspectionPageTests
 
         var referenced = Reference().Matches(html).Select(m => "/" + m.Groups["path"].Value).ToList();
 
-        Assert.Equal(["/page/app.css", "/page/core.js", "/page/app.js"], referenced);
+        Assert.Equal(["/page/app.css", "/page/core.js", "/page/recovery.js", "/page/app.js"], referenced);
         Assert.Equal(PageAssets.Paths.Order(StringComparer.Ordinal), referenced.Append("/").Order(StringComparer.Ordinal));
         Assert.All(referenced, path => Assert.NotEmpty(assets[path].Content));
         Assert.Equal("text/javascript; charset=utf-8", assets["/page/app.js"].ContentType);

@@ -23,10 +23,10 @@ public sealed class WebhookIntakeTests
 
     internal static WebhookIntake Intake(HandlerMetrics? metrics = null) => Intake(new WebhookOptions { WebhookSecrets = [Secret], MaxBodyBytes = Cap }, metrics);
 
-    internal static WebhookIntake Intake(WebhookOptions settings, HandlerMetrics? metrics = null)
+    internal static WebhookIntake Intake(WebhookOptions settings, HandlerMetrics? metrics = null, IGrainFactory? grains = null)
     {
         var options = Options.Create(settings);
-        var grains = DispatchProxy.Create<IGrainFactory, NoGrains>();
+        grains ??= DispatchProxy.Create<IGrainFactory, NoGrains>();
         return new WebhookIntake(new SignatureVerifier(options), grains, new HookLearner(grains, NullLogger<HookLearner>.Instance), options, TimeProvider.System,
             metrics ?? UnobservedMetrics(), NullLogger<WebhookIntake>.Instance);
     }
@@ -172,22 +172,30 @@ public sealed class WebhookIntakeTests
     {
         public DeliveryStatus Status { get; set; }
 
+        /// <summary>When set, what every delivery fails with instead.</summary>
+        public Exception? Failure { get; set; }
+
         protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
         {
             Assert.Equal(nameof(IGrainFactory.GetGrain), targetMethod?.Name);
             var grain = DispatchProxy.Create<IRepositoryGrain, AnsweringGrain>();
             ((AnsweringGrain)(object)grain).Status = Status;
+            ((AnsweringGrain)(object)grain).Failure = Failure;
             return grain;
         }
     }
 
-    /// <summary>A repository grain that answers <see cref="IRepositoryGrain.Enqueue"/> with <see cref="Status"/>, and nothing else.</summary>
+    /// <summary>A repository grain that answers <see cref="IRepositoryGrain.Enqueue"/> with <see cref="Status"/> (or fails with <see cref="Failure"/>), and nothing else.</summary>
     public class AnsweringGrain : DispatchProxy
     {
         public DeliveryStatus Status { get; set; }
 
+        public Exception? Failure { get; set; }
+
         protected override object? Invoke(MethodInfo? targetMethod, object?[]? args) =>
-            targetMethod?.Name == nameof(IRepositoryGrain.Enqueue) ? Task.FromResult(Status) : throw new InvalidOperationException($"{targetMethod?.Name} was called");
+            targetMethod?.Name != nameof(IRepositoryGrain.Enqueue) ? throw new InvalidOperationException($"{targetMethod?.Name} was called")
+            : Failure is { } failure ? Task.FromException<DeliveryStatus>(failure)
+            : Task.FromResult(Status);
     }
 
     /// <summary>A grain factory that must never be used.</summary>

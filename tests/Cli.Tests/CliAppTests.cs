@@ -13,6 +13,10 @@ public sealed class CliAppTests
         {"items":[{"delivery":"d-1","eventType":"push","action":"","ref":"refs/heads/main","revision":"0123456789abcdef","receivedAt":"2026-11-30T05:59:00Z","state":"queued","reason":null,"attempts":0,"objects":[]}],"next":null}
         """;
 
+    private const string RecoveryAnswer = """
+        {"enabled":true,"interval":"00:10:00","hooks":[{"kind":"app","hookId":0,"repository":null,"name":"app"}],"runs":[{"startedAt":"2026-11-30T05:59:00+00:00","trigger":"start","outcome":"completed","finishedAt":"2026-11-30T05:59:01+00:00","listed":3,"failed":1,"alreadyRecorded":1,"requested":0,"deliveries":null,"errors":null}],"disabled":null}
+        """;
+
     private static readonly DateTimeOffset Now = new(2026, 11, 30, 6, 0, 0, TimeSpan.Zero);
 
     private static async Task<(int Code, string Out, string Error)> RunAsync(StubApi? api, params string[] args)
@@ -61,6 +65,42 @@ public sealed class CliAppTests
         Assert.Equal((1, "", "k8swh: 403 Forbidden: the token t0ken-not... is not accepted\n"), refused);
         Assert.Equal((3, "", "k8swh: 503 Service Unavailable: the silo cluster is not reachable\n"), failed);
         Assert.Equal("Bearer other", api.Requests[0].Authorization);
+    }
+
+    [Fact]
+    public async Task Recovery_PrintsWhetherItRunsAndItsRuns_AndAsJsonTheApisAnswerUnchanged()
+    {
+        await using var api = await StubApi.StartAsync(new Dictionary<string, (int, string)> { ["/api/recovery"] = (200, RecoveryAnswer) });
+
+        var table = await RunAsync(api, "recovery");
+        var json = await RunAsync(api, "recovery", "--output", "json");
+
+        Assert.Equal((0, """
+            Recovery: on, at start-up and every 10m
+            Hooks:    app
+            STARTED  TRIGGER  OUTCOME    LISTED  FAILED  RECORDED  REQUESTED  ERRORS
+            1m ago   start    completed  3       1       1         0
+
+            """.ReplaceLineEndings("\n"), ""), table);
+        Assert.Equal((0, RecoveryAnswer + "\n", ""), json);
+        Assert.All(api.Requests, r => Assert.Equal(("GET", "/api/recovery"), (r.Method, r.PathAndQuery)));
+    }
+
+    [Fact]
+    public async Task Recover_PostsARun_AndPrintsIt_OrWhenRecoveryIsOff_SaysWhyOnStderr_Exit1()
+    {
+        const string run = """{"startedAt":"2026-11-30T05:59:58+00:00","trigger":"operator","outcome":"completed","finishedAt":"2026-11-30T05:59:59+00:00","listed":0,"failed":0,"alreadyRecorded":0,"requested":0,"deliveries":null,"errors":null}""";
+        const string off = """{"title":"Recovery off","status":409,"detail":"Delivery recovery does not run: no GitHub token or App is configured."}""";
+        await using var on = await StubApi.StartAsync(new Dictionary<string, (int, string)> { ["/api/recovery/runs"] = (200, run) });
+        await using var refused = await StubApi.StartAsync(new Dictionary<string, (int, string)> { ["/api/recovery/runs"] = (409, off) });
+
+        var done = await RunAsync(on, "recover");
+        var notRun = await RunAsync(refused, "recover");
+
+        Assert.Equal((0, ""), (done.Code, done.Error));
+        Assert.StartsWith("Outcome:           completed\nTrigger:           operator\n", done.Out);
+        Assert.Equal((1, "", "k8swh: 409 Recovery off: Delivery recovery does not run: no GitHub token or App is configured.\n"), notRun);
+        Assert.Equal(new StubRequest("POST", "/api/recovery/runs", $"Bearer {Token}"), Assert.Single(on.Requests));
     }
 
     [Fact]

@@ -28,6 +28,7 @@ public sealed class CommandLineTests
     [InlineData("repositories", "api/repositories")]
     [InlineData("repositories --state queued --cursor c/1 --limit 200", "api/repositories?state=queued&limit=200&cursor=c%2F1")]
     [InlineData("refs o/n", "api/repositories/o/n/refs")]
+    [InlineData("recovery", "api/recovery")]
     [InlineData("show o/n a%2Fb", "api/repositories/o/n/deliveries/a%252Fb")]
     public void Command_IsTheContractsPath(string line, string path) =>
         Assert.Equal(path, Request(line.Split(' ')).Path);
@@ -38,6 +39,14 @@ public sealed class CommandLineTests
         var request = Request("retry", "o/n", "d-1");
 
         Assert.Equal((HttpMethod.Post, "api/repositories/o/n/deliveries/d-1/retry"), (request.Method, request.Path));
+    }
+
+    [Fact]
+    public void Recover_IsAPostOfARun_WhoseDeadlineAllowsForTheApisOwnWait()
+    {
+        var request = Request("recover");
+
+        Assert.Equal((HttpMethod.Post, "api/recovery/runs", TimeSpan.FromSeconds(20)), (request.Method, request.Path, request.Wait));
     }
 
     [Fact]

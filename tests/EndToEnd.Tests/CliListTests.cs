@@ -7,7 +7,7 @@ using static K8sWebhookHandler.EndToEnd.Tests.CliScenario;
 
 namespace K8sWebhookHandler.EndToEnd.Tests;
 
-/// <summary><c>k8swh repositories</c>, <c>deliveries</c> and <c>refs</c> as processes against the running handler.</summary>
+/// <summary><c>k8swh repositories</c>, <c>deliveries</c>, <c>refs</c> and <c>recovery</c> as processes against the running handler.</summary>
 public sealed class CliListTests(HandlerFixture fixture) : IClassFixture<HandlerFixture>
 {
     private Task<CommandResult> K8swhAsync(params string[] arguments) => fixture.K8swhAsync(arguments);
@@ -46,6 +46,22 @@ public sealed class CliListTests(HandlerFixture fixture) : IClassFixture<Handler
         Assert.Equal(repo, Words(line)[0]);
         Assert.Equal(0, queued.ExitCode);
         Assert.DoesNotContain(repo, queued.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Recovery_WithoutGitHubCredentials_SaysItIsOffAndWhy_AndRecoverIsRefusedWithTheReason()
+    {
+        var shown = await K8swhAsync("recovery");
+        var json = await K8swhAsync("recovery", "--output", "json");
+        var run = await K8swhAsync("recover");
+
+        Assert.Equal(0, shown.ExitCode);
+        Assert.Equal("Recovery: off: no GitHub token or App is configured", shown.Lines()[0]);
+        Assert.Equal("no runs yet", shown.Lines()[^1]);
+        Assert.Equal(3, shown.Lines().Length);
+        Assert.Equal((0, "no GitHub token or App is configured"), (json.ExitCode, JsonNode.Parse(json.StandardOutput)!["disabled"]!.GetValue<string>()));
+        Assert.Equal((1, "", "k8swh: 409 Recovery off: Delivery recovery does not run: no GitHub token or App is configured.\n"),
+            (run.ExitCode, run.StandardOutput, run.StandardError));
     }
 
     private async Task<string> RepositoryLineAsync(string repo, Func<string, bool> done)

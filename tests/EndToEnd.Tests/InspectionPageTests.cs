@@ -164,6 +164,27 @@ public sealed class InspectionPageTests(InspectionPageFixture fixture) : IClassF
         Assert.Empty(browser.Refused);
     }
 
+    [Fact]
+    public async Task RecoveryView_WithoutGitHubCredentials_SaysRecoveryIsOffAndWhy_AndRunNowIsRefusedWithTheReason()
+    {
+        await using var browser = await fixture.OpenAsync("/");
+        var page = browser.Page;
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Delivery recovery", Exact = true }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Delivery recovery", Level = 1 })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Delivery recovery", Exact = true })).ToHaveAttributeAsync("aria-current", "page");
+        await Expect(page.Locator("#recovery-state")).ToHaveTextAsync("Off: no GitHub token or App is configured.");
+        await Expect(page.GetByText("Runs, newest first: none yet.")).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Run now" }).ClickAsync();
+
+        await Expect(page.GetByRole(AriaRole.Status))
+            .ToHaveTextAsync("Run refused: Delivery recovery does not run: no GitHub token or App is configured.");
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Run now" })).ToBeEnabledAsync();
+        Assert.EndsWith("#/recovery", page.Url, StringComparison.Ordinal);
+        Assert.Equal("Delivery recovery · k8s-webhook-handler", await page.TitleAsync());
+        Assert.Empty(browser.Refused);
+    }
+
     private static ILocator DeliveryRow(IPage page, string delivery) =>
         page.GetByRole(AriaRole.Row).Filter(new() { Has = page.GetByRole(AriaRole.Link, new() { Name = delivery, Exact = true }) });
 

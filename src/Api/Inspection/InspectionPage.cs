@@ -32,7 +32,7 @@ public static class InspectionPage
     }
 
     /// <summary>
-    /// <c>GET /</c> of the management port: the inspection page (repositories, their deliveries, one delivery; live), with
+    /// <c>GET /</c> of the management port: the inspection page (repositories, their deliveries, one delivery, delivery recovery; live), with
     /// its script and style under <c>/page/</c>, all served without a token. <c>GET /api/settings</c> (behind the token):
     /// what the page reads besides the inspection API, today the <c>workflowUrl</c> template it fills in for each applied
     /// Workflow (null when none is configured).

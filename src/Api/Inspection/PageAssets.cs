@@ -15,6 +15,7 @@ public sealed class PageAssets
         {
             ["/"] = ("index.html", "text/html; charset=utf-8"),
             ["/page/core.js"] = ("core.js", "text/javascript; charset=utf-8"),
+            ["/page/recovery.js"] = ("recovery.js", "text/javascript; charset=utf-8"),
             ["/page/app.js"] = ("app.js", "text/javascript; charset=utf-8"),
             ["/page/app.css"] = ("app.css", "text/css; charset=utf-8"),
         }.ToFrozenDictionary(StringComparer.Ordinal);

@@ -49,6 +49,12 @@ public sealed partial class WebhookIntake(
             activity?.SetTag(HandlerActivities.StatusCodeTag, status);
             return answer;
         }
+        catch (Exception e) when (Hosting.ApiApplication.IsUnavailable(e))
+        {
+            // Answered by the error handler as the cluster being away, not as a fault of the handler's.
+            status = StatusCodes.Status503ServiceUnavailable;
+            throw;
+        }
         finally
         {
             metrics.Acknowledged(eventType.Kind, status, time.GetElapsedTime(started));

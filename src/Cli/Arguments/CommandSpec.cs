@@ -8,6 +8,8 @@ internal enum CommandKind
     Show,
     Retry,
     Refs,
+    Recovery,
+    Recover,
 }
 
 /// <summary>An option that takes a value, e.g. <c>--state queued</c>.</summary>

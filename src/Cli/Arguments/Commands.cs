@@ -31,6 +31,10 @@ internal static class Commands
             [Repository, Delivery], []),
         new(CommandKind.Refs, "List a repository's refs with their applied revision and workflows.",
             [Repository], []),
+        new(CommandKind.Recovery, "Show delivery recovery: whether it runs (or why not), the GitHub webhooks it reconciles, its recent runs.",
+            [], []),
+        new(CommandKind.Recover, "Run delivery recovery now: ask GitHub again for the failed deliveries the handler never recorded; prints the run.",
+            [], []),
     ];
 
     public static CommandSpec? Find(string name) => All.FirstOrDefault(c => c.Name == name);

@@ -12,7 +12,7 @@ internal static class HelpText
     public static string Overview()
     {
         var text = new StringBuilder()
-            .Append("k8swh: inspect and retry the deliveries of k8s-webhook-handler through its management API.\n\n")
+            .Append("k8swh: inspect and retry the deliveries of k8s-webhook-handler, and run its delivery recovery, through its management API.\n\n")
             .Append("Usage: k8swh COMMAND [ARGUMENTS] [OPTIONS]\n\nCommands:\n");
         var width = Commands.All.Max(c => c.Name.Length) + 2;
         foreach (var command in Commands.All)

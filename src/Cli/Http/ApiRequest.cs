@@ -6,6 +6,9 @@ namespace K8sWebhookHandler.Cli.Http;
 /// <summary>One call to the management API: a path relative to its base address, and how long the API may wait on purpose.</summary>
 internal sealed record ApiRequest(HttpMethod Method, string Path, TimeSpan Wait)
 {
+    /// <summary>How long <c>POST /api/recovery/runs</c> waits for the run to end before it answers 202 with the run under way.</summary>
+    public static readonly TimeSpan RecoveryRunWait = TimeSpan.FromSeconds(20);
+
     /// <summary>The request a checked command line asks for; arguments are validated and escaped here, once.</summary>
     /// <exception cref="UsageException">A repository that is not OWNER/NAME, or a number that is not one.</exception>
     public static ApiRequest For(CommandLine line)
@@ -18,6 +21,8 @@ internal sealed record ApiRequest(HttpMethod Method, string Path, TimeSpan Wait)
             CommandKind.Show => Show(line),
             CommandKind.Retry => new(HttpMethod.Post, DeliveryPath(line) + "/retry", TimeSpan.Zero),
             CommandKind.Refs => Get(RepositoryPath(line) + "/refs"),
+            CommandKind.Recovery => Get("api/recovery"),
+            CommandKind.Recover => new(HttpMethod.Post, "api/recovery/runs", RecoveryRunWait),
             _ => throw new ArgumentOutOfRangeException(nameof(line), command.Kind, "not a command"),
         };
     }

@@ -24,13 +24,7 @@ internal static class DeliveryView
             ("Received", When(record?["receivedAt"], now)),
             ("Completed", When(record?["completedAt"], now)),
         };
-        var width = fields.Max(f => f.Label.Length) + 3;
-        var text = new StringBuilder();
-        foreach (var (label, value) in fields.Where(f => f.Value.Length > 0))
-        {
-            text.Append((label + ":").PadRight(width)).Append(value).Append('\n');
-        }
-
+        var text = Labelled(fields);
         Objects(text, "Objects", record?["objects"]);
         Objects(text, "Stopped", record?["stopped"]);
         Reports(text, record?["reports"], now);

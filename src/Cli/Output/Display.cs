@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json.Nodes;
 
 namespace K8sWebhookHandler.Cli.Output;
@@ -43,6 +44,19 @@ internal static class Display
     /// <summary>The items of a list answer: <c>{ "items": [...] }</c>, or a bare array.</summary>
     public static IReadOnlyList<JsonObject> Items(JsonNode? root) =>
         (root as JsonArray ?? (root as JsonObject)?["items"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+
+    /// <summary><c>Label: value</c> lines, the values aligned two spaces after the longest label; empty values left out.</summary>
+    public static StringBuilder Labelled(IReadOnlyList<(string Label, string Value)> fields)
+    {
+        var width = fields.Max(f => f.Label.Length) + 3;
+        var text = new StringBuilder();
+        foreach (var (label, value) in fields.Where(f => f.Value.Length > 0))
+        {
+            text.Append((label + ":").PadRight(width)).Append(value).Append('\n');
+        }
+
+        return text;
+    }
 
     /// <summary>A Kubernetes object as <c>Kind namespace/name</c>.</summary>
     public static string Object(JsonNode? node)

@@ -60,7 +60,8 @@ internal static class ListViews
         return Text(item["eventType"]) + (action.Length > 0 ? "/" + action : "");
     }
 
-    private static string Shorten(string reason)
+    /// <summary>A reason or error on one line, cut short after sixty characters.</summary>
+    public static string Shorten(string reason)
     {
         var line = string.Join(' ', reason.Split((char[])['\r', '\n'], StringSplitOptions.RemoveEmptyEntries));
         return line.Length <= ReasonWidth ? line : line[..(ReasonWidth - 3)] + "...";

@@ -104,7 +104,7 @@ public sealed partial class DeliveryRecoveryGrain(
         : "no GitHub token or App is configured";
 
     /// <summary>The hooks a run reconciles: the App's with an App, else the configured and learned repository hooks.</summary>
-    private IReadOnlyList<WebhookHook> Hooks() => Deliveries?.Unavailable(HookKind.App) is null
+    private IReadOnlyList<WebhookHook> Hooks() => Deliveries is { } deliveries && deliveries.Unavailable(HookKind.App) is null
         ? [WebhookHook.App]
         : Options.ConfiguredHooks().Concat(stored.State.Hooks).Distinct().ToArray();
 

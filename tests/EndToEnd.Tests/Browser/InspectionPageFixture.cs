@@ -8,7 +8,7 @@ namespace K8sWebhookHandler.EndToEnd.Tests.Browser;
 /// The handler as an operator would run it: a management token required and the page's Argo link template set; and a
 /// headless Chromium to look at the page with.
 /// </summary>
-public sealed class InspectionPageFixture : HandlerFixture
+public class InspectionPageFixture : HandlerFixture
 {
     public const string Token = "inspection-page-token-0123456789";
 

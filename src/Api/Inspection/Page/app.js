@@ -1,5 +1,6 @@
-// The inspection page's views: repositories -> a repository's deliveries -> one delivery, kept live by asking the
-// API again every two seconds while the tab is visible; a view is redrawn only when its answer changed.
+// The inspection page's views: repositories -> a repository's deliveries -> one delivery (and those of page.views, such
+// as delivery recovery), kept live by asking the API again every two seconds while the tab is visible; a view is
+// redrawn only when its answer changed.
 'use strict';
 
 (() => {
@@ -80,6 +81,7 @@
         objects('Objects stopped (superseded by this delivery)', d.stopped || [], 'none.'),
         reports(d.reports || [])],
     },
+    ...page.views,
   };
 
   const eventOf = (d) => (d.action ? `${d.eventType} (${d.action})` : d.eventType);
@@ -217,11 +219,16 @@
     const view = views[r.view];
     shown = '';
     document.title = `${view.title(r)} · k8s-webhook-handler`;
-    const crumbs = [el('li', {}, el('a', { href: '#/' }, 'Repositories'))];
+    const crumbs = view.nav ? [] : [el('li', {}, el('a', { href: '#/' }, 'Repositories'))];
+    for (const link of document.querySelectorAll('a.to-view')) {
+      if (link.id === view.nav) link.setAttribute('aria-current', 'page');
+      else link.removeAttribute('aria-current');
+    }
     if (r.repo) crumbs.push(el('li', {}, el('a', { href: href(['repo', ...repoParts(r.repo)]) }, r.repo)));
     if (r.id) crumbs.push(el('li', {}, el('a', { href: location.hash, 'aria-current': 'page' }, r.id)));
     $('crumbs').replaceChildren(...crumbs);
-    $('view').replaceChildren(...view.frame(r), el('div', { id: 'data' }, el('p', {}, 'Loading…')));
+    $('crumbs').parentElement.hidden = crumbs.length === 0;
+    $('view').replaceChildren(...view.frame(r, { say, restart, askForToken }), el('div', { id: 'data' }, el('p', {}, 'Loading…')));
     restart();
   }
 

@@ -1,5 +1,5 @@
 // The inspection page's plumbing: the API client (with the optional bearer token), DOM helpers and the hash route.
-// Plain browser JavaScript with no dependencies; app.js draws the views with it.
+// Plain browser JavaScript with no dependencies; app.js draws the views with it, recovery.js adds one to views.
 'use strict';
 
 const page = (() => {
@@ -84,15 +84,22 @@ const page = (() => {
     return '#/' + parts.map(encodeURIComponent).join('/') + (search ? '?' + search : '');
   }
 
-  /** The view the hash names: #/, #/repo/owner/name, #/delivery/owner/name/id. */
+  /** The view the hash names: #/, #/repo/owner/name, #/delivery/owner/name/id, #/recovery. */
   function route() {
     const [path, query = ''] = location.hash.replace(/^#\/?/, '').split('?');
     const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
     const params = Object.fromEntries(new URLSearchParams(query));
+    if (parts[0] === 'recovery' && parts.length === 1) return { view: 'recovery', params };
     if (parts[0] === 'repo' && parts.length === 3) return { view: 'repo', repo: `${parts[1]}/${parts[2]}`, params };
     if (parts[0] === 'delivery' && parts.length === 4) return { view: 'delivery', repo: `${parts[1]}/${parts[2]}`, id: parts[3], params };
     return { view: 'repositories', params };
   }
 
-  return { Unauthorized, HttpError, token, api, repoPath, el, table, state, time, href, route };
+  /**
+   * Views besides app.js's own, by route name: { title(r), nav, frame(r, live), load(r), draw(data, r) }, where nav is
+   * the id of the header link that leads to the view and live is { say(text), restart(), askForToken() } of app.js.
+   */
+  const views = {};
+
+  return { Unauthorized, HttpError, token, api, repoPath, el, table, state, time, href, route, views };
 })();
