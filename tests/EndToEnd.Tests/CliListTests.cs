@@ -57,6 +57,7 @@ public sealed class CliListTests(HandlerFixture fixture) : IClassFixture<Handler
 
         Assert.Equal(0, shown.ExitCode);
         Assert.Equal("Recovery: off: no GitHub token or App is configured", shown.Lines()[0]);
+        Assert.Equal("Hooks:    none yet", shown.Lines()[1]);
         Assert.Equal("no runs yet", shown.Lines()[^1]);
         Assert.Equal(3, shown.Lines().Length);
         Assert.Equal((0, "no GitHub token or App is configured"), (json.ExitCode, JsonNode.Parse(json.StandardOutput)!["disabled"]!.GetValue<string>()));

@@ -175,6 +175,7 @@ public sealed class InspectionPageTests(InspectionPageFixture fixture) : IClassF
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Delivery recovery", Exact = true })).ToHaveAttributeAsync("aria-current", "page");
         await Expect(page.Locator("#recovery-state")).ToHaveTextAsync("Off: no GitHub token or App is configured.");
         await Expect(page.GetByText("Runs, newest first: none yet.")).ToBeVisibleAsync();
+        await Expect(page.GetByText("GitHub webhooks reconciled: none yet.", new() { Exact = false })).ToBeVisibleAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Run now" }).ClickAsync();
 
         await Expect(page.GetByRole(AriaRole.Status))
