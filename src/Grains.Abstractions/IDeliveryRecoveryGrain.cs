@@ -1,3 +1,4 @@
+using K8sWebhookHandler.Abstractions.Identity;
 using K8sWebhookHandler.Abstractions.Recovery;
 using Orleans.Concurrency;
 
@@ -15,9 +16,12 @@ public interface IDeliveryRecoveryGrain : IGrainWithIntegerKey
     [Alias("start")]
     Task Start();
 
-    /// <summary>A hook seen on a delivery; remembered (durably, bounded) when new. Intake never waits for the answer.</summary>
+    /// <summary>
+    /// A hook seen on a new delivery <paramref name="taughtBy"/>; remembered (durably, bounded) when new, and kept once
+    /// GitHub lists that delivery through it. Intake never waits for the answer.
+    /// </summary>
     [AlwaysInterleave, Alias("learn")]
-    Task Learn(WebhookHook hook);
+    Task Learn(WebhookHook hook, DeliveryId taughtBy);
 
     /// <summary>Runs now and answers the finished run; when one is running already, answers that one as it stands.</summary>
     [AlwaysInterleave, Alias("run")]

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using K8sWebhookHandler.Abstractions;
 using K8sWebhookHandler.Abstractions.Events;
 using K8sWebhookHandler.Abstractions.Identity;
 using K8sWebhookHandler.Abstractions.Recovery;
@@ -69,11 +70,54 @@ public sealed class HookLearnerTests
         Assert.Null(HookLearner.HookOf(Headers(hookId, target), push));
     }
 
+    [Theory]
+    [InlineData(DeliveryStatus.Queued, true)]
+    [InlineData(DeliveryStatus.AwaitingApproval, true)]
+    [InlineData(DeliveryStatus.Duplicate, false)]
+    [InlineData(DeliveryStatus.Ignored, false)]
+    public async Task OnlyANewDelivery_TeachesItsHook_OncePerProcess(DeliveryStatus status, bool taught)
+    {
+        var push = await PushAsync();
+        var grains = System.Reflection.DispatchProxy.Create<IGrainFactory, LearningGrains>();
+        var learner = new HookLearner(grains, Microsoft.Extensions.Logging.Abstractions.NullLogger<HookLearner>.Instance);
+
+        learner.Learn(Headers("4711", "repository"), push, status);
+        learner.Learn(Headers("4711", "repository"), push, status);
+
+        var told = ((LearningGrains)(object)grains).Told;
+        Assert.Equal(taught ? [(new WebhookHook(HookKind.Repository, 4711, push.Repository.Key), push.Delivery)] : [], told);
+    }
+
     [Fact]
     public async Task WithoutTheTargetHeader_ADeliveryThroughAnAppInstallation_IsNoRepositoryHook()
     {
         var push = await PushAsync(installation: 42);
 
         Assert.Null(HookLearner.HookOf(Headers("4711"), push));
+    }
+
+    /// <summary>A grain factory whose reconciler records what it is told.</summary>
+    public class LearningGrains : System.Reflection.DispatchProxy
+    {
+        public List<(WebhookHook Hook, DeliveryId TaughtBy)> Told { get; } = [];
+
+        protected override object? Invoke(System.Reflection.MethodInfo? targetMethod, object?[]? args)
+        {
+            var reconciler = Create<IDeliveryRecoveryGrain, LearningReconciler>();
+            ((LearningReconciler)(object)reconciler).Told = Told;
+            return reconciler;
+        }
+    }
+
+    public class LearningReconciler : System.Reflection.DispatchProxy
+    {
+        public List<(WebhookHook Hook, DeliveryId TaughtBy)> Told { get; set; } = [];
+
+        protected override object? Invoke(System.Reflection.MethodInfo? targetMethod, object?[]? args)
+        {
+            Assert.Equal(nameof(IDeliveryRecoveryGrain.Learn), targetMethod?.Name);
+            Told.Add(((WebhookHook)args![0]!, (DeliveryId)args[1]!));
+            return Task.CompletedTask;
+        }
     }
 }

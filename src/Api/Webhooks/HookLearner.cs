@@ -2,29 +2,41 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using K8sWebhookHandler.Abstractions;
 using K8sWebhookHandler.Abstractions.Events;
+using K8sWebhookHandler.Abstractions.Identity;
 using K8sWebhookHandler.Abstractions.Recovery;
 
 namespace K8sWebhookHandler.Api.Webhooks;
 
 /// <summary>
-/// Tells the delivery reconciler of the repository webhooks that deliver here, from each accepted delivery's
-/// <c>X-GitHub-Hook-ID</c>: once per hook per process, in the background (intake never waits), and again on a later
-/// delivery when telling failed. A hook is only ever one of the payload's own repository, so a signed payload can
-/// name no other repository's hook; the App's hook needs no learning.
+/// Tells the delivery reconciler of the repository webhooks that deliver here, from the <c>X-GitHub-Hook-ID</c> of each
+/// delivery queued as new (not a duplicate or a replay): once per hook per process, in the background (intake never
+/// waits), and again on a later delivery when telling failed. A hook is only ever one of the payload's own repository;
+/// the header is not signed, so the reconciler keeps it only once GitHub lists the delivery through it. The App's hook
+/// needs no learning.
 /// </summary>
 public sealed partial class HookLearner(IGrainFactory grains, ILogger<HookLearner> logger)
 {
-    /// <summary>The most hooks one process remembers having told: beyond it, none is told (the reconciler bounds its own list too).</summary>
+    /// <summary>The most hooks one process remembers having told: beyond it the memory starts over (the reconciler bounds its own list).</summary>
     public const int MaxTold = 10_000;
 
     private readonly ConcurrentDictionary<WebhookHook, byte> _told = new();
 
     /// <summary>Tells the reconciler of the delivery's hook when it is a repository webhook not told of before.</summary>
-    public void Learn(IHeaderDictionary headers, WebhookEvent accepted)
+    public void Learn(IHeaderDictionary headers, WebhookEvent accepted, DeliveryStatus status)
     {
-        if (HookOf(headers, accepted) is { } hook && _told.Count < MaxTold && _told.TryAdd(hook, 0))
+        if (status is not (DeliveryStatus.Queued or DeliveryStatus.AwaitingApproval) || HookOf(headers, accepted) is not { } hook)
         {
-            _ = TellAsync(hook);
+            return;
+        }
+
+        if (_told.Count >= MaxTold)
+        {
+            _told.Clear();
+        }
+
+        if (_told.TryAdd(hook, 0))
+        {
+            _ = TellAsync(hook, accepted.Delivery);
         }
     }
 
@@ -44,11 +56,11 @@ public sealed partial class HookLearner(IGrainFactory grains, ILogger<HookLearne
                 : null;
     }
 
-    private async Task TellAsync(WebhookHook hook)
+    private async Task TellAsync(WebhookHook hook, DeliveryId taughtBy)
     {
         try
         {
-            await grains.GetGrain<IDeliveryRecoveryGrain>(0).Learn(hook);
+            await grains.GetGrain<IDeliveryRecoveryGrain>(0).Learn(hook, taughtBy);
         }
         catch (Exception ex)
         {

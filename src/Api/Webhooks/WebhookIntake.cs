@@ -128,7 +128,7 @@ public sealed partial class WebhookIntake(
         Activity.Current?.SetTag(HandlerActivities.RepositoryTag, key.Value).SetTag(HandlerActivities.RefTag, webhookEvent.Ref.Value);
         var status = await grains.GetGrain<IRepositoryGrain>(key.Value).Enqueue(webhookEvent);
         LogAccepted(logger, key.Value, webhookEvent.Ref.Value, delivery.Value, eventType.Name, status);
-        hooks.Learn(request.Headers, webhookEvent);
+        hooks.Learn(request.Headers, webhookEvent, status);
         Activity.Current.Outcome(Answer(status));
         return TypedResults.Accepted((string?)null, new WebhookAnswer(delivery.Value, Answer(status)));
     }

@@ -12,7 +12,7 @@ public enum RecoveryOutcome
     /// <summary>Stopped at <c>MaxRedeliveriesPerRun</c>: the next run goes on from the same checkpoint.</summary>
     Capped,
 
-    /// <summary>Stopped by GitHub's rate limit: the next run starts once it allows.</summary>
+    /// <summary>Stopped by GitHub's rate limit, or held by it: runs start again once GitHub allows.</summary>
     RateLimited,
 
     /// <summary>At least one hook could not be listed (GitHub away, credentials refused): see the run's errors.</summary>

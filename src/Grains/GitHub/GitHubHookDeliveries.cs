@@ -50,7 +50,7 @@ public sealed class GitHubHookDeliveries : IHookDeliveries, IDisposable
         }
 
         var response = await CallAsync(hook, $"listing the deliveries of hook {hook.Name}",
-            connection => connection.Get<List<AttemptShape>>(Deliveries(hook), parameters, Accepts, cancellationToken), cancellationToken);
+            connection => connection.Get<List<AttemptShape>>(Deliveries(hook), parameters, Accepts, cancellationToken), cancellationToken, listing: true);
         var next = response.HttpResponse.ApiInfo?.Links is { } links && links.TryGetValue("next", out var link) ? CursorOf(link) : null;
         return new HookAttemptPage(response.Body.Select(a => a.ToAttempt()).ToArray(), next);
     }
@@ -92,7 +92,11 @@ public sealed class GitHubHookDeliveries : IHookDeliveries, IDisposable
     private static Uri Delivery(WebhookHook hook, long attempt) =>
         new($"{Deliveries(hook)}/{attempt.ToString(CultureInfo.InvariantCulture)}", UriKind.Relative);
 
-    private async Task<T> CallAsync<T>(WebhookHook hook, string doing, Func<IConnection, Task<T>> call, CancellationToken cancellationToken)
+    /// <summary>
+    /// One call as <paramref name="hook"/>'s credentials; a 404 to <paramref name="listing"/> the hook is the hook gone
+    /// (<see cref="HookGoneException"/>), to anything else one delivery not found (refused, as every other 4xx).
+    /// </summary>
+    private async Task<T> CallAsync<T>(WebhookHook hook, string doing, Func<IConnection, Task<T>> call, CancellationToken cancellationToken, bool listing = false)
     {
         if (Unavailable(hook.Kind) is { } why)
         {
@@ -107,7 +111,7 @@ public sealed class GitHubHookDeliveries : IHookDeliveries, IDisposable
         {
             throw new TransientException($"GitHub did not answer {doing} within {_options.RequestTimeout.TotalSeconds:0.#} s (Handler:GitHub:RequestTimeout).", e);
         }
-        catch (NotFoundException e)
+        catch (NotFoundException e) when (listing)
         {
             throw new HookGoneException($"GitHub answered 404 {doing}: the hook is gone, or the credentials may not see it.", e);
         }

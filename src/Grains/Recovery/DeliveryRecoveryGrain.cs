@@ -1,6 +1,7 @@
 using K8sWebhookHandler.Abstractions;
 using K8sWebhookHandler.Abstractions.Identity;
 using K8sWebhookHandler.Abstractions.Recovery;
+using K8sWebhookHandler.Grains.Delivery;
 using K8sWebhookHandler.Grains.Repositories;
 using K8sWebhookHandler.Grains.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,11 +19,14 @@ namespace K8sWebhookHandler.Grains.Recovery;
 [Reentrant]
 public sealed partial class DeliveryRecoveryGrain(
     [PersistentState(DeliveryRecoveryGrain.StateName, StorageNames.Repositories)] IPersistentState<RecoveryState> stored,
-    IOptions<RecoveryOptions> options, TimeProvider time, HandlerMetrics metrics, ILogger<DeliveryRecoveryGrain> logger)
+    IOptions<RecoveryOptions> options, IOptions<DeliveryOptions> delivery, TimeProvider time, HandlerMetrics metrics, ILogger<DeliveryRecoveryGrain> logger)
     : Grain, IDeliveryRecoveryGrain, IRemindable
 {
     /// <summary>The name the state is stored under.</summary>
     public const string StateName = "delivery-recovery";
+
+    /// <summary>How long a run keeps its activation from being collected.</summary>
+    public static readonly TimeSpan RunDeadline = TimeSpan.FromHours(1);
 
     /// <summary>How long <see cref="Run"/> waits for the run before answering it as it stands.</summary>
     public static readonly TimeSpan RunWait = TimeSpan.FromSeconds(20);
@@ -59,13 +63,25 @@ public sealed partial class DeliveryRecoveryGrain(
         return Task.CompletedTask;
     }
 
-    public async Task Learn(WebhookHook hook)
+    public async Task Learn(WebhookHook hook, DeliveryId taughtBy)
     {
-        if (stored.State.Learn(hook))
+        if (!stored.State.Learn(hook, taughtBy.Value))
         {
-            LogLearned(logger, hook.Name);
+            return;
+        }
+
+        try
+        {
             await SaveAsync();
         }
+        catch
+        {
+            // Not written: taken back, so that the caller's next attempt is not taken for one already known.
+            stored.State.Unlearn(hook);
+            throw;
+        }
+
+        LogLearned(logger, hook.Name);
     }
 
     public async Task<RecoveryRun> Run()
@@ -83,8 +99,7 @@ public sealed partial class DeliveryRecoveryGrain(
 
     public Task<RecoveryView> Inspect()
     {
-        var hooks = Hooks().Concat(stored.State.Hooks).Distinct().ToArray();
-        return Task.FromResult(new RecoveryView(Disabled() is null, Options.Interval, hooks, [.. stored.State.Runs], Disabled()));
+        return Task.FromResult(new RecoveryView(Disabled() is null, Options.Interval, Hooks(), [.. stored.State.Runs], Disabled()));
     }
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -129,7 +144,10 @@ public sealed partial class DeliveryRecoveryGrain(
     {
         var started = new RecoveryRun(time.GetUtcNow(), trigger);
         _current = started;
-        var reconciler = new Reconciler(stored.State, Deliveries!, KnowsAsync, Options, time, SaveAsync);
+
+        // The run is no request: without this an idle activation could be collected in the middle of it.
+        DelayDeactivation(RunDeadline);
+        var reconciler = new Reconciler(stored.State, Deliveries!, KnowsAsync, Options.Within(delivery.Value.DeliveryRetention), time, SaveAsync);
         RecoveryRun run;
         try
         {
@@ -143,7 +161,7 @@ public sealed partial class DeliveryRecoveryGrain(
         }
 
         metrics.RecoveryRun(run.Outcome, run.Requested);
-        LogRun(logger, run.Trigger, run.Outcome, run.Listed, run.Failed, run.AlreadyRecorded, run.Requested, string.Join("; ", run.Errors ?? []));
+        LogRun(logger, MetricLabels.Of(run.Trigger), MetricLabels.Of(run.Outcome), run.Listed, run.Failed, run.AlreadyRecorded, run.Requested, string.Join("; ", run.Errors ?? []));
         await SaveAsync().ContinueWith(_ => { }, TaskScheduler.Current);
         return run;
     }
@@ -163,12 +181,21 @@ public sealed partial class DeliveryRecoveryGrain(
     private async Task WriteAfterAsync(Task previous)
     {
         await previous.ContinueWith(_ => { }, TaskScheduler.Current);
-        await stored.WriteStateAsync();
+        try
+        {
+            await stored.WriteStateAsync();
+        }
+        catch (Orleans.Storage.InconsistentStateException)
+        {
+            // Another activation wrote the state: this one ends, and the next reads what that one wrote.
+            DeactivateOnIdle();
+            throw;
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Learned webhook {Hook} from a delivery; delivery recovery reconciles it from now on")]
     private static partial void LogLearned(ILogger logger, string hook);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Delivery recovery ({Trigger}): {Outcome}; {Listed} attempts listed, {Failed} deliveries failed, {Recorded} recorded already, {Requested} redeliveries asked for. {Errors}")]
-    private static partial void LogRun(ILogger logger, RecoveryTrigger trigger, RecoveryOutcome outcome, int listed, int failed, int recorded, int requested, string errors);
+    private static partial void LogRun(ILogger logger, string trigger, string outcome, int listed, int failed, int recorded, int requested, string errors);
 }

@@ -32,6 +32,16 @@ public sealed class RecoveryOptions
     /// </summary>
     public string[] RepositoryHooks { get; set; } = [];
 
+    /// <summary>
+    /// These settings with <see cref="Window"/> no longer than <paramref name="retention"/> (<c>Handler:DeliveryRetention</c>):
+    /// the handler knows what it recorded only that long, and a delivery it recorded but forgot must not be asked for again.
+    /// </summary>
+    public RecoveryOptions Within(TimeSpan retention) => new()
+    {
+        Enabled = Enabled, Interval = Interval, Window = Window < retention ? Window : retention,
+        MaxRedeliveriesPerRun = MaxRedeliveriesPerRun, RepositoryHooks = RepositoryHooks,
+    };
+
     /// <summary>The configured repository hooks, parsed; a malformed entry is the validator's to refuse.</summary>
     public IReadOnlyList<WebhookHook> ConfiguredHooks() =>
         RepositoryHooks.Select(TryParseHook).OfType<WebhookHook>().ToArray();

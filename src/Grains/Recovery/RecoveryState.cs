@@ -20,6 +20,9 @@ public sealed class RecoveryState
     /// <summary>The most repository hooks remembered: a signed payload names the hook, and a hostile one must not grow this without end.</summary>
     public const int MaxHooks = 1000;
 
+    /// <summary>The most hooks learned per repository (GitHub allows 20 per event and repository).</summary>
+    public const int MaxHooksPerRepository = 20;
+
     /// <summary>The most runs kept for the inspection API.</summary>
     public const int MaxRuns = 20;
 
@@ -31,22 +34,43 @@ public sealed class RecoveryState
     /// <summary>Per hook (<see cref="WebhookHook.Name"/>): every attempt GitHub recorded before this time has been reconciled.</summary>
     public Dictionary<string, DateTimeOffset> Checkpoints { get; set; } = [];
 
+    /// <summary>
+    /// Per learned hook (<see cref="WebhookHook.Name"/>) not listed yet: the delivery it was learned from. The header
+    /// that names a hook is not signed, so the hook is kept only when GitHub lists that delivery through it.
+    /// </summary>
+    public Dictionary<string, string> Unverified { get; set; } = [];
+
+    /// <summary>Until when GitHub's rate limit holds runs back, as GitHub last said.</summary>
+    public DateTimeOffset? NotBefore { get; set; }
+
     /// <summary>Per delivery GUID: the last redelivery asked for, until its delivery succeeded or the handler recorded it.</summary>
     public Dictionary<string, RequestedRedelivery> Requested { get; set; } = [];
 
     /// <summary>The recent runs, newest first.</summary>
     public List<RecoveryRun> Runs { get; set; } = [];
 
-    /// <summary>Adds a repository hook not known yet; false when it is known, or when <see cref="MaxHooks"/> are.</summary>
-    public bool Learn(WebhookHook hook)
+    /// <summary>
+    /// Adds a repository hook not known yet, to be verified by <paramref name="taughtBy"/> (the delivery it came with);
+    /// false when it is known, or when <see cref="MaxHooks"/> (or <see cref="MaxHooksPerRepository"/> of its repository) are.
+    /// </summary>
+    public bool Learn(WebhookHook hook, string taughtBy)
     {
-        if (hook.Kind != HookKind.Repository || Hooks.Contains(hook) || Hooks.Count >= MaxHooks)
+        if (hook.Kind != HookKind.Repository || Hooks.Contains(hook) || Hooks.Count >= MaxHooks
+            || Hooks.Count(h => h.Repository == hook.Repository) >= MaxHooksPerRepository)
         {
             return false;
         }
 
         Hooks.Add(hook);
+        Unverified[hook.Name] = taughtBy;
         return true;
+    }
+
+    /// <summary>Takes back <see cref="Learn"/> (its write failed): the next delivery through the hook teaches it again.</summary>
+    public void Unlearn(WebhookHook hook)
+    {
+        Hooks.Remove(hook);
+        Unverified.Remove(hook.Name);
     }
 
     /// <summary>Puts <paramref name="run"/> first, in place of the one started at the same time, keeping <see cref="MaxRuns"/>.</summary>

@@ -99,7 +99,7 @@ public sealed class HandlerMetrics : IDisposable
     /// <summary>A delivery reconciler run ended with <paramref name="outcome"/>, having asked for <paramref name="redeliveries"/>.</summary>
     public void RecoveryRun(RecoveryOutcome outcome, int redeliveries)
     {
-        _recoveryRuns.Add(1, new KeyValuePair<string, object?>(MetricLabels.Outcome, System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(outcome.ToString())));
+        _recoveryRuns.Add(1, new KeyValuePair<string, object?>(MetricLabels.Outcome, MetricLabels.Of(outcome)));
         if (redeliveries > 0)
         {
             _redeliveries.Add(redeliveries);

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using K8sWebhookHandler.Abstractions.Events;
 using K8sWebhookHandler.Abstractions.Inspection;
+using K8sWebhookHandler.Abstractions.Recovery;
 
 namespace K8sWebhookHandler.Grains.Telemetry;
 
@@ -24,6 +25,8 @@ public static class MetricLabels
     private static readonly FrozenDictionary<DeliveryState, string> Outcomes = Names<DeliveryState>(JsonNamingPolicy.KebabCaseLower);
     private static readonly FrozenDictionary<StopAction, string> Actions = Names<StopAction>(JsonNamingPolicy.KebabCaseLower);
     private static readonly FrozenDictionary<RetryTrigger, string> Triggers = Names<RetryTrigger>(JsonNamingPolicy.KebabCaseLower);
+    private static readonly FrozenDictionary<RecoveryOutcome, string> RecoveryOutcomes = Names<RecoveryOutcome>(JsonNamingPolicy.KebabCaseLower);
+    private static readonly FrozenDictionary<RecoveryTrigger, string> RecoveryTriggers = Names<RecoveryTrigger>(JsonNamingPolicy.KebabCaseLower);
 
     // The codes HTTP defines: the label never takes another value, and each is formatted once.
     private static readonly string[] Codes = Enumerable.Range(0, 600).Select(c => c.ToString(CultureInfo.InvariantCulture)).ToArray();
@@ -35,6 +38,12 @@ public static class MetricLabels
     public static string Of(StopAction action) => Actions[action];
 
     public static string Of(RetryTrigger trigger) => Triggers[trigger];
+
+    /// <summary>A delivery reconciler run's outcome, as the inspection API spells it.</summary>
+    public static string Of(RecoveryOutcome outcome) => RecoveryOutcomes[outcome];
+
+    /// <summary>What started a delivery reconciler run, as the inspection API spells it.</summary>
+    public static string Of(RecoveryTrigger trigger) => RecoveryTriggers[trigger];
 
     /// <summary>The status code, or <c>other</c> outside 100–599.</summary>
     public static string Of(int status) => status is >= 100 and < 600 ? Codes[status] : "other";

@@ -33,7 +33,7 @@ public sealed class FolderDependencyTests
         ["Processing"] = ["Failures", "Manifests", "PullRequests", "Superseding"],
         ["Git"] = ["Configuration", "Failures", "Processing", "Storage", "Superseding", "Telemetry"],
         ["Reporting"] = ["Configuration", "Failures"],
-        ["Recovery"] = ["Configuration", "Failures", "Repositories", "Telemetry"],
+        ["Recovery"] = ["Configuration", "Delivery", "Failures", "Repositories", "Telemetry"],
         ["GitHub"] = ["Configuration", "Failures", "Recovery", "Reporting"],
         ["Kubernetes"] = ["Configuration", "Failures", "Manifests", "Processing", "Reporting", "Storage", "Superseding", "Telemetry"],
         ["Repositories"] = ["Delivery", "Failures", "Processing", "PullRequests", "Reporting", "Storage", "Superseding", "Telemetry"],

@@ -26,6 +26,9 @@ internal sealed class FakeHookRecord(TimeProvider time) : IHookDeliveries
     /// <summary>Thrown by the next call when set, once.</summary>
     public Exception? FailNext { get; set; }
 
+    /// <summary>What asking for one delivery's redelivery fails with, by GUID; null lets it through.</summary>
+    public Func<string, Exception?> RedeliveryFailure { get; set; } = _ => null;
+
     /// <summary>Whether it answers as for a GitHub App (the App's hook) or, by default, as for a token (repository hooks).</summary>
     public bool App { get; init; }
 
@@ -58,6 +61,11 @@ internal sealed class FakeHookRecord(TimeProvider time) : IHookDeliveries
     {
         Fail();
         var original = _attempts.Single(a => a.Attempt.Id == attempt);
+        if (RedeliveryFailure(original.Attempt.Guid) is { } refused)
+        {
+            throw refused;
+        }
+
         Redelivered.Add((hook, attempt, original.Attempt.Guid));
         if (Receiver(original.Attempt.Guid) is { } status)
         {

@@ -47,7 +47,7 @@ public abstract class RecoveryGrainTests<TFixture> : IAsyncLifetime
         _github.Deliver(hook, "lost-1", 0, repository);
         _github.Deliver(hook, "delivered", 202, repository);
 
-        await Reconciler.Learn(hook);
+        await Reconciler.Learn(hook, recorded.Delivery);
         await RestartGracefullyAsync();
         var learned = await Reconciler.Inspect();
         var run = await Reconciler.Run();
@@ -66,7 +66,7 @@ public abstract class RecoveryGrainTests<TFixture> : IAsyncLifetime
         var repository = TestEvents.NewRepository();
         var hook = new WebhookHook(HookKind.Repository, 10, RepositoryKey.Parse(repository));
         _github.Deliver(hook, "lost-2", 0, repository);
-        await Reconciler.Learn(hook);
+        await Reconciler.Learn(hook, DeliveryId.Parse("lost-2"));
 
         var runs = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Reconciler.Run()));
 
