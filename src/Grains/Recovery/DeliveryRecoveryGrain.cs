@@ -102,6 +102,13 @@ public sealed partial class DeliveryRecoveryGrain(
         return Task.FromResult(new RecoveryView(Disabled() is null, Options.Interval, Hooks(), [.. stored.State.Runs], Disabled()));
     }
 
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // A run stored as running was cut short with the process that ran it; this activation is the only one that runs runs.
+        stored.State.EndCutShort();
+        return Task.CompletedTask;
+    }
+
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         await _stop.CancelAsync();

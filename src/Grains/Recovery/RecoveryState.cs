@@ -81,6 +81,22 @@ public sealed class RecoveryState
         Runs.RemoveRange(Math.Min(Runs.Count, MaxRuns), Math.Max(0, Runs.Count - MaxRuns));
     }
 
+    /// <summary>
+    /// Ends the runs stored as running: the process that ran them stopped before they finished (a kill, an OOM, a lost
+    /// node), since only the reconciler's one activation runs runs. Each is listed as failed, saying so, not as under
+    /// way for ever; when it ended is not known.
+    /// </summary>
+    public void EndCutShort()
+    {
+        for (var i = 0; i < Runs.Count; i++)
+        {
+            if (Runs[i].Outcome == RecoveryOutcome.Running)
+            {
+                Runs[i] = Runs[i] with { Outcome = RecoveryOutcome.Failed, Errors = [.. Runs[i].Errors ?? [], "cut short: the process running it stopped before it finished"] };
+            }
+        }
+    }
+
     /// <summary>Forgets what is older than the window: requests GitHub no longer lists the deliveries of.</summary>
     public void Forget(DateTimeOffset horizon)
     {
