@@ -99,7 +99,8 @@ public sealed partial class DeliveryRecoveryGrain(
 
     public Task<RecoveryView> Inspect()
     {
-        return Task.FromResult(new RecoveryView(Disabled() is null, Options.Interval, Hooks(), [.. stored.State.Runs], Disabled()));
+        var disabled = Disabled();
+        return Task.FromResult(new RecoveryView(disabled is null, Options.Interval, Hooks(), [.. stored.State.Runs], disabled));
     }
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -121,8 +122,7 @@ public sealed partial class DeliveryRecoveryGrain(
     /// <summary>Why no run happens: switched off, or nothing to list deliveries with; null when runs happen.</summary>
     private string? Disabled() =>
         !Options.Enabled ? $"{RecoveryOptions.Section}:Enabled is false"
-        : Deliveries is not { } deliveries ? "no GitHub token or App is configured"
-        : deliveries.Unavailable(HookKind.App) is null || deliveries.Unavailable(HookKind.Repository) is null ? null
+        : Deliveries is { } deliveries && (deliveries.Unavailable(HookKind.App) is null || deliveries.Unavailable(HookKind.Repository) is null) ? null
         : "no GitHub token or App is configured";
 
     /// <summary>The hooks a run reconciles: the App's with an App, else the configured and learned repository hooks.</summary>

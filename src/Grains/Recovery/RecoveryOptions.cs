@@ -36,11 +36,13 @@ public sealed class RecoveryOptions
     /// These settings with <see cref="Window"/> no longer than <paramref name="retention"/> (<c>Handler:DeliveryRetention</c>):
     /// the handler knows what it recorded only that long, and a delivery it recorded but forgot must not be asked for again.
     /// </summary>
-    public RecoveryOptions Within(TimeSpan retention) => new()
+    public RecoveryOptions Within(TimeSpan retention)
     {
-        Enabled = Enabled, Interval = Interval, Window = Window < retention ? Window : retention,
-        MaxRedeliveriesPerRun = MaxRedeliveriesPerRun, RepositoryHooks = RepositoryHooks,
-    };
+        // A copy of every setting, so that one added later is not left out of it.
+        var within = (RecoveryOptions)MemberwiseClone();
+        within.Window = Window < retention ? Window : retention;
+        return within;
+    }
 
     /// <summary>The configured repository hooks, parsed; a malformed entry is the validator's to refuse.</summary>
     public IReadOnlyList<WebhookHook> ConfiguredHooks() =>
