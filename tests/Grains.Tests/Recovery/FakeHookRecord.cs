@@ -41,14 +41,22 @@ internal sealed class FakeHookRecord(TimeProvider time) : IHookDeliveries
         return attempt;
     }
 
-    public Task<HookAttemptPage> ListAsync(WebhookHook hook, string? cursor, CancellationToken cancellationToken)
+    /// <summary>When set, listing waits for it: a run stays under way until the test lets it go on.</summary>
+    public Task? ListGate { get; set; }
+
+    public async Task<HookAttemptPage> ListAsync(WebhookHook hook, string? cursor, CancellationToken cancellationToken)
     {
+        if (ListGate is { } gate)
+        {
+            await gate.WaitAsync(cancellationToken);
+        }
+
         Fail();
         Cursors.Add(cursor);
         var after = cursor is null ? long.MaxValue : long.Parse(cursor, System.Globalization.CultureInfo.InvariantCulture);
         var page = _attempts.Where(a => a.Hook == hook && a.Attempt.Id < after).Select(a => a.Attempt).OrderByDescending(a => a.Id).Take(PageSize + 1).ToList();
         var next = page.Count > PageSize ? page[PageSize - 1].Id.ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
-        return Task.FromResult(new HookAttemptPage(page.Take(PageSize).ToArray(), next));
+        return new HookAttemptPage(page.Take(PageSize).ToArray(), next);
     }
 
     public Task<string?> RepositoryOfAsync(WebhookHook hook, long attempt, CancellationToken cancellationToken)

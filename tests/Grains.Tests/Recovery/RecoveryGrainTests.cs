@@ -68,10 +68,27 @@ public abstract class RecoveryGrainTests<TFixture> : IAsyncLifetime
         _github.Deliver(hook, "lost-2", 0, repository);
         await Reconciler.Learn(hook, DeliveryId.Parse("lost-2"));
 
+        // The run is held until every call has been answered, however fast or slow the machine: each call joins it, and
+        // one that found it finished would start another. Each call is answered once the run has had its 20 s.
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _github.ListGate = gate.Task;
         var runs = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Reconciler.Run()));
+        gate.SetResult();
+        await UntilFinishedAsync();
 
         Assert.Single(runs.Select(r => r.StartedAt).Distinct());
         Assert.Equal(["lost-2"], _github.Redelivered.Select(r => r.Guid));
+    }
+
+    /// <summary>Returns once the newest run has finished; asked again until then, within the fixture's safety net.</summary>
+    private async Task UntilFinishedAsync()
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while ((await Reconciler.Inspect()).Runs is not [{ Outcome: not RecoveryOutcome.Running }, ..])
+        {
+            Assert.True(waited.Elapsed < ClusterFixture.Wait, $"the run did not finish within {ClusterFixture.Wait}");
+            await Task.Delay(TimeSpan.FromMilliseconds(50));
+        }
     }
 
     private async Task RestartGracefullyAsync()
