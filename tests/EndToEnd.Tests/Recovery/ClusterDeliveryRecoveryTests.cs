@@ -1,5 +1,3 @@
-using System.Net.Http.Json;
-using System.Text.Json.Nodes;
 using K8sWebhookHandler.Testing.Git;
 using K8sWebhookHandler.Testing.Handler;
 using K8sWebhookHandler.Testing.Processes;
@@ -33,7 +31,7 @@ public sealed class ClusterDeliveryRecoveryTests : IAsyncLifetime
         var learned = await DeliverAsync(hook, repository, "refs/heads/main", head, first);
         Assert.True(learned.Succeeded, $"the first delivery was answered {learned.StatusCode}");
         await _fixture.Client.OutcomeAsync(repository.FullName, learned.Guid);
-        await UntilAsync(async () => (await RecoveryAsync())["hooks"]!.AsArray().Any(h => h!["hookId"]!.GetValue<long>() == hook), "the hook learned");
+        await new RecoveryApi(_fixture.Client.Management).WaitForHooksAsync([("repository", hook, repository.FullName.ToLowerInvariant())]);
 
         // GitHub cannot reach the handler: every delivery fails.
         _fixture.GitHub.Hooks.UpdateHook(hook, new Uri($"http://127.0.0.1:{Loopback.FreePort()}/webhook"));
@@ -64,9 +62,6 @@ public sealed class ClusterDeliveryRecoveryTests : IAsyncLifetime
 
     private Task<GitHubApiEmulator.State.HookAttempt> DeliverAsync(long hook, GitRepository repository, string gitRef, string before, string after, bool created = false) =>
         _fixture.GitHub.Hooks.DeliverAsync(hook, "push", _fixture.PushPayload(repository, gitRef, before, after, created).ToJsonString());
-
-    private async Task<JsonObject> RecoveryAsync() =>
-        (await _fixture.Client.Management.GetFromJsonAsync<JsonObject>("/api/recovery"))!;
 
     /// <summary>Asks for a run; true once the cluster answered with one (a silo just killed may still hold the call).</summary>
     private async Task<bool> RunAnsweredAsync()
