@@ -54,7 +54,11 @@ public sealed class ResourceCatalog
         yield return new(rbac, "v1", "ClusterRole", "clusterroles", false, [], NameRule.PathSegment, true);
         yield return new(rbac, "v1", "ClusterRoleBinding", "clusterrolebindings", false, [], NameRule.PathSegment, true);
         yield return new("policy", "v1", "PodDisruptionBudget", "poddisruptionbudgets", true, ["pdb"], BuiltIn: true);
+        yield return new("", "v1", "LimitRange", "limitranges", true, ["limits"], BuiltIn: true);
         yield return new("networking.k8s.io", "v1", "Ingress", "ingresses", true, ["ing"], BuiltIn: true);
+        yield return new("networking.k8s.io", "v1", "NetworkPolicy", "networkpolicies", true, ["netpol"], BuiltIn: true);
+        yield return new("admissionregistration.k8s.io", "v1", "ValidatingAdmissionPolicy", "validatingadmissionpolicies", false, [], BuiltIn: true);
+        yield return new("admissionregistration.k8s.io", "v1", "ValidatingAdmissionPolicyBinding", "validatingadmissionpolicybindings", false, [], BuiltIn: true);
         yield return new(argo, "v1alpha1", "Workflow", "workflows", true, ["wf"]);
         yield return new(argo, "v1alpha1", "WorkflowTemplate", "workflowtemplates", true, ["wftmpl"]);
         yield return new(argo, "v1alpha1", "CronWorkflow", "cronworkflows", true, ["cwf", "cronwf"]);
