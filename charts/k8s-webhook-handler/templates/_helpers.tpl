@@ -24,6 +24,11 @@ app.kubernetes.io/instance: {{ .root.Release.Name }}
 app.kubernetes.io/component: {{ .component }}
 {{- end -}}
 
+{{/* The ServiceAccount of a component (dict "root" . "component" "silo"|"api"). */}}
+{{- define "wh.serviceAccountName" -}}
+{{- if eq .component "silo" -}}{{ include "wh.fullname" .root }}{{- else -}}{{ printf "%s-%s" (include "wh.fullname" .root) .component }}{{- end -}}
+{{- end -}}
+
 {{- define "wh.workflowNamespace" -}}
 {{- default .Release.Namespace .Values.handler.namespace -}}
 {{- end -}}
