@@ -29,6 +29,22 @@ app.kubernetes.io/component: {{ .component }}
 {{- if eq .component "silo" -}}{{ include "wh.fullname" .root }}{{- else -}}{{ printf "%s-%s" (include "wh.fullname" .root) .component }}{{- end -}}
 {{- end -}}
 
+{{/* The rules for the allowed kinds in a namespace where the handler applies manifests (see rbac.yaml). */}}
+{{- define "wh.allowedKindRules" -}}
+{{- $supersede := .Values.handler.supersede -}}
+{{- range .Values.handler.allowedKinds }}
+{{- $workflow := and (eq (default "" .group) "argoproj.io") (eq .kind "Workflow") -}}
+{{- $mode := ternary $supersede.mode $supersede.otherKinds $workflow -}}
+{{- $verbs := list "get" "create" "patch" -}}
+{{- if or $workflow (ne $mode "None") }}{{- $verbs = append $verbs "list" -}}{{- end -}}
+{{- if $workflow }}{{- $verbs = append $verbs "watch" -}}{{- end -}}
+{{- if eq $mode "Delete" }}{{- $verbs = append $verbs "delete" -}}{{- end }}
+  - apiGroups: [{{ default "" .group | quote }}]
+    resources: [{{ .resource | quote }}]
+    verbs: {{ toJson $verbs }}
+{{- end }}
+{{- end -}}
+
 {{- define "wh.workflowNamespace" -}}
 {{- default .Release.Namespace .Values.handler.namespace -}}
 {{- end -}}
