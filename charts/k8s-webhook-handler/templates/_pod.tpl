@@ -86,7 +86,7 @@ affinity:
 {{- with $names }}
 imagePullSecrets:
 {{- range . }}
-  - name: {{ ternary .name . (kindIs "map" .) }}
+  - name: {{ if kindIs "map" . }}{{ .name }}{{ else }}{{ . }}{{ end }}
 {{- end }}
 {{- end }}
 {{- end -}}
