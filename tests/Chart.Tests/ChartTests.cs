@@ -38,7 +38,10 @@ public sealed class ChartTests : IAsyncLifetime
     [Fact]
     public async Task WithoutRedis_TheChartRefusesToRender_SayingWhatToSet()
     {
-        var result = await _helm.TryHelmAsync(TemplateWithoutDefaults("-f", GitHubAppValues, "--set", "redis.host="));
+        var values = _helm.Combine("no-redis-values.yaml");
+        await File.WriteAllTextAsync(values, "webhook:\n  existingSecret: ci-webhook\nredis:\n  port: 6380\n");
+
+        var result = await _helm.TryHelmAsync(TemplateWithoutDefaults("-f", values));
 
         Assert.False(result.Succeeded);
         Assert.Contains("redis.host is not set", result.StandardError, StringComparison.Ordinal);

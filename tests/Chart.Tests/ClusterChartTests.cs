@@ -40,6 +40,18 @@ public sealed class ClusterChartTests : IDisposable
     }
 
     [Theory]
+    [InlineData("redis.connectionString=redis:6379")]
+    [InlineData("image.silo.repository=example/silo")]
+    [InlineData("imagePullSecrets[0].name=x")]
+    public async Task Schema_RefusesTheKeysThisChartNoLongerHas(string value)
+    {
+        var result = await _helm.TryHelmAsync(Template("--set", value));
+
+        Assert.False(result.Succeeded);
+        Assert.Contains("values don't meet the specifications of the schema", result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData(new string[0], "hooks-k8s-webhook-handler", "hooks-k8s-webhook-handler")]
     [InlineData(new[] { "--set", "cluster.serviceId=ci", "--set", "cluster.clusterId=ci-blue" }, "ci", "ci-blue")]
     public async Task OrleansIdentity_IsTheValuesOrTheFullName_InLabelsAndEnvOfEverySilo(string[] values, string serviceId, string clusterId)
