@@ -133,6 +133,20 @@ public sealed class ChartTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData(true, new string[0])]
+    [InlineData(true, new[] { "--set", "handler.namespace=workflows", "--set", "handler.allowedNamespaces={ci}" })]
+    [InlineData(false, new[] { "--set", "handler.namespace=workflows" })]
+    public async Task Notes_Warn_WhenManifestsMayCreateObjectsInTheSilosOwnNamespace(bool warns, string[] values)
+    {
+        var kubeconfig = _emulator.WriteKubeconfig(_helm.Combine("kubeconfig"));
+
+        var output = await HelmAsync(["install", "hooks", ChartDirectory, "--namespace", "ci", "--dry-run", "--kubeconfig", kubeconfig, .. CiValues(""), .. values]);
+
+        Assert.Contains("NOTES:", output, StringComparison.Ordinal);
+        Assert.Equal(warns, output.Contains("WARNING: manifests may create objects in ci, the namespace of the silos themselves.", StringComparison.Ordinal));
+    }
+
+    [Theory]
     [InlineData("")]
     [InlineData("test-values.yaml")]
     [InlineData("github-app-values.yaml")]

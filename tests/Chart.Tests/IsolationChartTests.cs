@@ -117,10 +117,15 @@ public sealed class IsolationChartTests : IDisposable
 
     private static JsonNode Rule(JsonObject policy, string port) => Assert.Single(policy["spec"]!["ingress"]!.AsArray(), r => Port(r!) == port)!;
 
-    /// <summary>The components whose pods a rule admits; each peer must select exactly one component of this release.</summary>
+    /// <summary>
+    /// The components whose pods a rule admits; each peer must select exactly one component of this release, and never
+    /// a pod of an Argo Workflow (labelled by Argo's controller), which a manifest could give the same labels.
+    /// </summary>
     private static IEnumerable<string> Peers(JsonNode rule) => rule["from"]!.AsArray().Select(peer =>
     {
         var labels = peer!["podSelector"]!["matchLabels"]!.AsObject();
+        var expression = Assert.Single(peer["podSelector"]!["matchExpressions"]!.AsArray())!;
+        Assert.Equal(("workflows.argoproj.io/workflow", "DoesNotExist"), (expression["key"]!.GetValue<string>(), expression["operator"]!.GetValue<string>()));
         Assert.Null(peer["namespaceSelector"]);
         Assert.Equal(("k8s-webhook-handler", "hooks"), (labels["app.kubernetes.io/name"]!.GetValue<string>(), labels["app.kubernetes.io/instance"]!.GetValue<string>()));
         Assert.Equal(3, labels.Count);

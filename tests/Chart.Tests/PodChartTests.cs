@@ -40,6 +40,25 @@ public sealed class PodChartTests : IDisposable
         Assert.Equal("default", PodSpec(One(objects, "Deployment", "-api"))["serviceAccountName"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task SilosAccount_NotCreatedAndUnnamed_IsRefused_RatherThanGrantingTheNamespacesDefaultAccount()
+    {
+        var result = await _helm.TryHelmAsync(Template("--set", "silo.serviceAccount.create=false"));
+
+        Assert.False(result.Succeeded);
+        Assert.Contains("silo.serviceAccount.create=false needs silo.serviceAccount.name", result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PodLabels_NeverRepeatOrChangeTheSelectorsLabels()
+    {
+        var deployment = One(await _helm.RenderAsync("--set", "api.podLabels.app\\.kubernetes\\.io/component=x", "--set", "api.podLabels.team=ci"), "Deployment", "-api");
+
+        var labels = deployment["spec"]!["template"]!["metadata"]!["labels"]!.AsObject();
+        Assert.Equal(("api", "ci"), (labels["app.kubernetes.io/component"]!.GetValue<string>(), labels["team"]!.GetValue<string>()));
+        Assert.Equal(4, labels.Count);
+    }
+
     [Theory]
     [InlineData("silo")]
     [InlineData("api")]
@@ -85,6 +104,16 @@ public sealed class PodChartTests : IDisposable
         Assert.Equal(("/healthz", 30L, 6L), (container["livenessProbe"]!["httpGet"]!["path"]!.GetValue<string>(), container["livenessProbe"]!["periodSeconds"]!.GetValue<long>(), container["livenessProbe"]!["failureThreshold"]!.GetValue<long>()));
         Assert.Equal(("/readyz", 300L), (container["startupProbe"]!["httpGet"]!["path"]!.GetValue<string>(), container["startupProbe"]!["failureThreshold"]!.GetValue<long>()));
         Assert.Equal(10, container["readinessProbe"]!["periodSeconds"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task ProbeOverride_OfAnotherKind_ReplacesTheChartsCheck_ForAProbeHasOne()
+    {
+        var container = Container(One(await _helm.RenderAsync("--set-json", "silo.livenessProbe={\"exec\":{\"command\":[\"true\"]}}"), "Deployment", "-silo"));
+
+        var probe = container["livenessProbe"]!.AsObject();
+        Assert.Null(probe["httpGet"]);
+        Assert.Equal(("true", 6L), (probe["exec"]!["command"]![0]!.GetValue<string>(), probe["failureThreshold"]!.GetValue<long>()));
     }
 
     [Fact]

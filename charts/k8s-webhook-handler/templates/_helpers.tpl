@@ -31,6 +31,9 @@ full name (silos) or with -api; an account the chart does not create defaults to
 {{- define "wh.serviceAccountName" -}}
 {{- $account := (index .root.Values .component).serviceAccount -}}
 {{- $chartName := ternary (include "wh.fullname" .root) (printf "%s-%s" (include "wh.fullname" .root) .component) (eq .component "silo") -}}
+{{- if and (eq .component "silo") (eq (toString $account.create) "false") (not $account.name) (ne (toString .root.Values.rbac.create) "false") -}}
+{{- fail "silo.serviceAccount.create=false needs silo.serviceAccount.name: without it the chart would grant its Roles to the namespace's default ServiceAccount, which every other pod there uses" -}}
+{{- end -}}
 {{- default (ternary $chartName "default" (ne (toString $account.create) "false")) $account.name -}}
 {{- end -}}
 

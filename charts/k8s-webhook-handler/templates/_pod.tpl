@@ -25,7 +25,8 @@ labels:
   orleans/serviceId: {{ include "wh.serviceId" .root | quote }}
   orleans/clusterId: {{ include "wh.clusterId" .root | quote }}
   {{- end }}
-  {{- with $values.podLabels }}
+  {{- /* The selector's labels are the chart's: a podLabels entry of the same key is left out, never rendered twice. */}}
+  {{- with omit ($values.podLabels | default dict) "app.kubernetes.io/name" "app.kubernetes.io/instance" "app.kubernetes.io/component" "orleans/serviceId" "orleans/clusterId" }}
   {{- toYaml . | nindent 2 }}
   {{- end }}
 {{- with include "wh.podAnnotations" . }}
@@ -103,9 +104,14 @@ same, and for a silo the Kubernetes API answers. Alive: the process serves HTTP 
   "startupProbe" (merge (dict "periodSeconds" 2 "failureThreshold" 60) $ready)
   "readinessProbe" (merge (dict "periodSeconds" 10) $ready)
   "livenessProbe" (dict "httpGet" (dict "path" "/healthz" "port" "http") "periodSeconds" 10 "failureThreshold" 6) -}}
+{{- $handlers := list "httpGet" "exec" "tcpSocket" "grpc" -}}
 {{- range $name := list "startupProbe" "readinessProbe" "livenessProbe" }}
+{{- $override := get $values $name | default dict }}
+{{- $probe := deepCopy (get $defaults $name) }}
+{{- /* An override with a handler of its own (exec, tcpSocket, grpc, httpGet) replaces the default's: a probe has one. */}}
+{{- range $handler := $handlers }}{{ if hasKey $override $handler }}{{ $probe = omit $probe "httpGet" }}{{ end }}{{ end }}
 {{ $name }}:
-  {{- mergeOverwrite (deepCopy (get $defaults $name)) (get $values $name | default dict) | toYaml | nindent 2 }}
+  {{- mergeOverwrite $probe $override | toYaml | nindent 2 }}
 {{- end }}
 {{- end -}}
 
