@@ -182,6 +182,10 @@ annotations:
 - name: Handler__BranchNamespaces__Template
   value: {{ . | quote }}
 {{- end }}
+{{- if .Values.handler.branchNamespaces.template }}
+- name: Handler__BranchNamespaces__Objects
+  value: {{ include "wh.branchNamespaceObjectsYaml" . | quote }}
+{{- end }}
 - name: Handler__Cluster__RedisConnectionString
 {{- if .Values.redis.existingSecret }}
   valueFrom:
