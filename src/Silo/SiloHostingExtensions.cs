@@ -41,7 +41,7 @@ public static class SiloHostingExtensions
     public static WebApplicationBuilder AddClusterSilo(this WebApplicationBuilder builder)
     {
         var cluster = ValidatedOptions.Get<SiloClusterOptions>(builder.Configuration, services => services.AddClusterSiloOptions());
-        var redis = ConfigurationOptions.Parse(cluster.RedisConnectionString);
+        var redis = cluster.Redis();
         builder.AddManagementListener();
         builder.Services.AddSiloServices(builder.Configuration);
         builder.Services.AddRedisJournal(redis, cluster.ServiceId);

@@ -11,6 +11,12 @@ public sealed class ChartRenderer : IDisposable
 {
     public static readonly string ChartDirectory = Path.Combine(RepositoryPaths.Root, "charts", "k8s-webhook-handler");
 
+    /// <summary>The defaults: the chart's values and the one value it cannot default, Redis's host.</summary>
+    public static readonly string DefaultValues = Path.Combine(ChartDirectory, "ci", "default-values.yaml");
+
+    /// <summary>A production install: existing secrets, three silos, Redis over TLS, allowed and branch namespaces, ingress.</summary>
+    public static readonly string ProductionValues = Path.Combine(ChartDirectory, "ci", "production-values.yaml");
+
     /// <summary>Every optional part switched on, with a token.</summary>
     public static readonly string TestValues = Path.Combine(ChartDirectory, "ci", "test-values.yaml");
 
@@ -19,8 +25,8 @@ public sealed class ChartRenderer : IDisposable
 
     private readonly TempDirectory _directory = new("chart");
 
-    /// <summary>The arguments for a values file of the chart's <c>ci</c> folder; none for an empty name (the defaults).</summary>
-    public static string[] CiValues(string file) => file.Length == 0 ? [] : ["-f", Path.Combine(ChartDirectory, "ci", file)];
+    /// <summary>The arguments for a values file of the chart's <c>ci</c> folder; the defaults for an empty name.</summary>
+    public static string[] CiValues(string file) => ["-f", file.Length == 0 ? DefaultValues : Path.Combine(ChartDirectory, "ci", file)];
 
     public ChartRenderer()
     {
@@ -44,8 +50,11 @@ public sealed class ChartRenderer : IDisposable
         return result.StandardOutput;
     }
 
-    /// <summary>The arguments of <c>helm template</c> with <paramref name="extra"/> (values files, <c>--set</c>).</summary>
-    public static string[] Template(params string[] extra) => ["template", "hooks", ChartDirectory, "--namespace", "ci", .. extra];
+    /// <summary>The arguments of <c>helm template</c> with the defaults, then <paramref name="extra"/> (values files, <c>--set</c>).</summary>
+    public static string[] Template(params string[] extra) => TemplateWithoutDefaults(["-f", DefaultValues, .. extra]);
+
+    /// <summary>The arguments of <c>helm template</c> with <paramref name="extra"/> only: no Redis unless it names one.</summary>
+    public static string[] TemplateWithoutDefaults(params string[] extra) => ["template", "hooks", ChartDirectory, "--namespace", "ci", .. extra];
 
     /// <summary>The rendered objects.</summary>
     public async Task<IReadOnlyList<JsonObject>> RenderAsync(params string[] extra) => Read(await HelmAsync(Template(extra)));
@@ -72,6 +81,11 @@ public static class Rendered
     public static JsonObject Container(JsonObject deployment) => (JsonObject)PodSpec(deployment)["containers"]![0]!;
 
     public static IEnumerable<JsonObject> Env(JsonObject container) => container["env"]!.AsArray().Cast<JsonObject>();
+
+    /// <summary>The container's env entries of one name.</summary>
+    public static IReadOnlyList<JsonObject> EnvNamed(JsonObject container, string name) => Env(container).Where(e => e["name"]!.GetValue<string>() == name).ToList();
+
+    public static JsonObject PodMetadata(JsonObject deployment) => (JsonObject)deployment["spec"]!["template"]!["metadata"]!;
 
     /// <summary>The container's plain env values by name (null for those from a secret or field).</summary>
     public static Dictionary<string, string?> EnvValues(JsonObject container) =>

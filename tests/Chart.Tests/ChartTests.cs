@@ -23,16 +23,30 @@ public sealed class ChartTests : IAsyncLifetime
 
     private Task<IReadOnlyList<System.Text.Json.Nodes.JsonObject>> RenderAsync(params string[] extra) => _helm.RenderAsync(extra);
 
-    [Fact]
-    public async Task LintStrict_WithDefaultTestAndGitHubAppValues_Passes()
+    [Theory]
+    [InlineData("")]
+    [InlineData("test-values.yaml")]
+    [InlineData("github-app-values.yaml")]
+    [InlineData("production-values.yaml")]
+    public async Task LintStrict_WithEachCiValuesFile_Passes(string valuesFile)
     {
-        var defaults = await HelmAsync("lint", "--strict", ChartDirectory);
-        var test = await HelmAsync("lint", "--strict", ChartDirectory, "-f", TestValues);
-        var app = await HelmAsync("lint", "--strict", ChartDirectory, "-f", GitHubAppValues);
+        var output = await HelmAsync(["lint", "--strict", ChartDirectory, .. CiValues(valuesFile)]);
 
-        Assert.Contains("0 chart(s) failed", defaults);
-        Assert.Contains("0 chart(s) failed", test);
-        Assert.Contains("0 chart(s) failed", app);
+        Assert.Contains("0 chart(s) failed", output);
+    }
+
+    [Fact]
+    public async Task WithoutRedis_TheChartRefusesToRender_SayingWhatToSet()
+    {
+        var values = _helm.Combine("no-redis-values.yaml");
+        await File.WriteAllTextAsync(values, "webhook:\n  existingSecret: ci-webhook\nredis:\n  port: 6380\n");
+
+        var result = await _helm.TryHelmAsync(TemplateWithoutDefaults("-f", values));
+
+        Assert.False(result.Succeeded);
+        Assert.Contains("redis.host is not set", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("--set redis.host=", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("redis.existingSecret", result.StandardError, StringComparison.Ordinal);
     }
 
     // Which verbs the roles grant is derived from the handler's own requests: tests/EndToEnd.Tests/Rbac/ChartRbacTests.
@@ -45,7 +59,8 @@ public sealed class ChartTests : IAsyncLifetime
 
         var binding = One(objects, bindingKind);
         var role = One(objects, roleKind);
-        var account = One(objects, "ServiceAccount")["metadata"]!["name"]!.GetValue<string>();
+        var account = PodSpec(One(objects, "Deployment", "-silo"))["serviceAccountName"]!.GetValue<string>();
+        Assert.Single(objects, o => Kind(o) == "ServiceAccount" && Name(o) == account);
         Assert.Equal((roleKind, role["metadata"]!["name"]!.GetValue<string>()), (binding["roleRef"]!["kind"]!.GetValue<string>(), binding["roleRef"]!["name"]!.GetValue<string>()));
         var subject = Assert.Single(binding["subjects"]!.AsArray())!;
         Assert.Equal(("ServiceAccount", account, "ci"), (subject["kind"]!.GetValue<string>(), subject["name"]!.GetValue<string>(), subject["namespace"]!.GetValue<string>()));
@@ -98,7 +113,8 @@ public sealed class ChartTests : IAsyncLifetime
         var secret = One(objects, "Secret");
         Assert.Equal((Name(secret), "WEBHOOK_SECRET"), SecretKeyRef(container, "WEBHOOK_SECRET"));
         Assert.Equal(40, secret["stringData"]!["WEBHOOK_SECRET"]!.GetValue<string>().Length);
-        Assert.All(objects.Where(o => o["kind"]!.GetValue<string>() == "PodDisruptionBudget"), p => Assert.Equal(1, p["spec"]!["minAvailable"]!.GetValue<long>()));
+        Assert.Equal(2, objects.Count(o => Kind(o) == "PodDisruptionBudget"));
+        Assert.All(objects.Where(o => Kind(o) == "PodDisruptionBudget"), p => Assert.Equal((1L, null), (p["spec"]!["maxUnavailable"]!.GetValue<long>(), p["spec"]!["minAvailable"])));
     }
 
     [Fact]
@@ -119,6 +135,7 @@ public sealed class ChartTests : IAsyncLifetime
     [InlineData("")]
     [InlineData("test-values.yaml")]
     [InlineData("github-app-values.yaml")]
+    [InlineData("production-values.yaml")]
     public async Task RenderedObjects_AreAcceptedByTheApiServer(string valuesFile)
     {
         var rendered = _helm.Combine($"rendered-{valuesFile}.yaml");

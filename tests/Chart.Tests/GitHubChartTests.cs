@@ -95,16 +95,38 @@ public sealed class GitHubChartTests : IDisposable
     }
 
     [Fact]
-    public async Task ExistingWebhookSecret_GivesTheApiItsSecretAndAnOptionalSecondOne_AndNoChecksum()
+    public async Task ExistingWebhookSecret_GivesTheApiItsSecretAndAnOptionalSecondOne_AndOnlyItsChecksum()
     {
         var objects = await _helm.RenderAsync("--set", "webhook.existingSecret=hooks-secret");
         var api = One(objects, "Deployment", "-api");
 
         Assert.Equal(("hooks-secret", "WEBHOOK_SECRET"), SecretKeyRef(Container(api), "WEBHOOK_SECRET"));
         var second = Assert.Single(Env(Container(api)), e => e["name"]!.GetValue<string>() == "Handler__WebhookSecrets__0")["valueFrom"]!["secretKeyRef"]!;
-        Assert.Equal(("hooks-secret", "Handler__WebhookSecrets__0", true), (second["name"]!.GetValue<string>(), second["key"]!.GetValue<string>(), second["optional"]!.GetValue<bool>()));
+        Assert.Equal(("hooks-secret", "WEBHOOK_SECRET_PREVIOUS", true), (second["name"]!.GetValue<string>(), second["key"]!.GetValue<string>(), second["optional"]!.GetValue<bool>()));
         Assert.DoesNotContain(objects, o => Kind(o) == "Secret");
-        Assert.Null(api["spec"]!["template"]!["metadata"]!["annotations"]);
+        Assert.Equal(["checksum/hooks-secret"], PodMetadata(api)["annotations"]!.AsObject().Select(a => a.Key));
+    }
+
+    [Fact]
+    public async Task ExistingWebhookSecret_WithKeyNamesOfItsOwn_IsReadUnderThem()
+    {
+        var api = Container(One(await _helm.RenderAsync("--set", "webhook.existingSecret=hooks-secret", "--set", "webhook.secretKey=current",
+            "--set", "webhook.previousSecretKey=old"), "Deployment", "-api"));
+
+        Assert.Equal(("hooks-secret", "current"), SecretKeyRef(api, "WEBHOOK_SECRET"));
+        Assert.Equal(("hooks-secret", "old"), SecretKeyRef(api, "Handler__WebhookSecrets__0"));
+    }
+
+    [Fact]
+    public async Task GitHubTokenSecret_ReachesTheSilosUnderItsKey_AndNeverTheApi()
+    {
+        var objects = await _helm.RenderAsync("-f", TestValues, "--set", "github.existingSecret=gh", "--set", "github.tokenKey=pat");
+
+        Assert.Equal(("gh", "pat"), SecretKeyRef(Container(One(objects, "Deployment", "-silo")), "GITHUB_TOKEN"));
+        var api = One(objects, "Deployment", "-api");
+        Assert.DoesNotContain("GITHUB_TOKEN", api.ToJsonString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("\"gh\"", api.ToJsonString(), StringComparison.Ordinal);
+        Assert.Contains("checksum/gh", PodMetadata(One(objects, "Deployment", "-silo"))["annotations"]!.AsObject().Select(a => a.Key));
     }
 
     [Fact]

@@ -8,10 +8,21 @@ namespace K8sWebhookHandler.EndToEnd.Tests;
 /// <summary>The cluster mode as an operator runs it: silos and the Api (a cluster client) as separate processes over one Redis.</summary>
 public static class ClusterProcesses
 {
+    /// <summary>
+    /// A password with the characters a connection string cannot carry (',' and '='): given apart from it
+    /// (<c>Handler:Cluster:RedisPassword</c>), as the chart gives it from a Secret.
+    /// </summary>
+    public const string RedisPassword = "redis,pass=word w1th sp@ces";
+
     /// <summary>The settings every process of the cluster shares: the common ones, Redis, and no webhook secret (only the Api needs it).</summary>
     public static Dictionary<string, string> Settings(IReadOnlyDictionary<string, string> common, RedisServer redis)
     {
         var cluster = new Dictionary<string, string>(common) { ["Handler__Cluster__RedisConnectionString"] = redis.ConnectionString };
+        if (redis.Password is { } password)
+        {
+            cluster["Handler__Cluster__RedisPassword"] = password;
+        }
+
         cluster.Remove("WEBHOOK_SECRET");
         return cluster;
     }
@@ -52,7 +63,7 @@ public sealed class ClusterNodes : IAsyncDisposable
     /// <summary>Starts Redis and one silo, then the Api, which it returns.</summary>
     public async Task<HandlerProcess> StartAsync(IReadOnlyDictionary<string, string> settings)
     {
-        _redis = await RedisServer.StartAsync(appendOnly: true);
+        _redis = await RedisServer.StartAsync(appendOnly: true, password: ClusterProcesses.RedisPassword);
         _cluster = ClusterProcesses.Settings(settings, _redis);
         await StartSiloAsync();
         return await ClusterProcesses.StartApiAsync(_cluster, settings["WEBHOOK_SECRET"]);

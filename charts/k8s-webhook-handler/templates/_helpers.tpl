@@ -24,9 +24,14 @@ app.kubernetes.io/instance: {{ .root.Release.Name }}
 app.kubernetes.io/component: {{ .component }}
 {{- end -}}
 
-{{/* The ServiceAccount of a component (dict "root" . "component" "silo"|"api"). */}}
+{{/*
+The ServiceAccount of a component (dict "root" . "component" "silo"|"api"): serviceAccount.name, else the release's
+full name (silos) or with -api; an account the chart does not create defaults to the namespace's "default".
+*/}}
 {{- define "wh.serviceAccountName" -}}
-{{- if eq .component "silo" -}}{{ include "wh.fullname" .root }}{{- else -}}{{ printf "%s-%s" (include "wh.fullname" .root) .component }}{{- end -}}
+{{- $account := (index .root.Values .component).serviceAccount -}}
+{{- $chartName := ternary (include "wh.fullname" .root) (printf "%s-%s" (include "wh.fullname" .root) .component) (eq .component "silo") -}}
+{{- default (ternary $chartName "default" (ne (toString $account.create) "false")) $account.name -}}
 {{- end -}}
 
 {{/* The rules for the allowed kinds in a namespace where the handler applies manifests (see rbac.yaml). */}}
@@ -53,32 +58,24 @@ app.kubernetes.io/component: {{ .component }}
 {{- default (printf "%s-webhook" (include "wh.fullname" .)) .Values.webhook.existingSecret -}}
 {{- end -}}
 
-{{/*
-Rolls the pods when the Secret the chart renders changes, as they read it only at start-up. Hashes the values it is
-made of, not the rendered Secret: a generated webhook secret is random in each rendering until the lookup finds it.
-*/}}
-{{- define "wh.secretChecksum" -}}
-{{- if not .Values.webhook.existingSecret -}}
-annotations:
-  checksum/secret: {{ pick .Values.webhook "secrets" "githubToken" | toJson | sha256sum }}
-{{- end -}}
-{{- end -}}
-
 {{/* The webhook secrets, for the Api alone: it verifies signatures, the silos never see them. */}}
 {{- define "wh.webhookSecretEnv" -}}
+{{- $existing := .Values.webhook.existingSecret -}}
 - name: WEBHOOK_SECRET
   valueFrom:
     secretKeyRef:
       name: {{ include "wh.secretName" . }}
-      key: WEBHOOK_SECRET
-{{- if .Values.webhook.existingSecret }}
+      key: {{ ternary .Values.webhook.secretKey "WEBHOOK_SECRET" (ne $existing "") | quote }}
+{{- if $existing }}
+{{- with .Values.webhook.previousSecretKey }}
 {{- /* A second secret while one is rotated, if the existing Secret has it. */}}
 - name: Handler__WebhookSecrets__0
   valueFrom:
     secretKeyRef:
-      name: {{ include "wh.secretName" . }}
-      key: Handler__WebhookSecrets__0
+      name: {{ $existing }}
+      key: {{ . | quote }}
       optional: true
+{{- end }}
 {{- else }}
 {{- range $i, $s := rest .Values.webhook.secrets }}
 - name: Handler__WebhookSecrets__{{ $i }}
@@ -111,8 +108,8 @@ annotations:
 - name: GITHUB_TOKEN
   valueFrom:
     secretKeyRef:
-      name: {{ include "wh.secretName" . }}
-      key: GITHUB_TOKEN
+      name: {{ default (include "wh.secretName" .) .Values.github.existingSecret }}
+      key: {{ ternary "GITHUB_TOKEN" .Values.github.tokenKey (and (not .Values.github.existingSecret) (not .Values.webhook.existingSecret)) | quote }}
       optional: true
 - name: Handler__GitHub__ApiUrl
   value: {{ .Values.github.apiUrl | quote }}
@@ -146,6 +143,10 @@ annotations:
 {{- define "wh.env" -}}
 - name: Handler__Namespace
   value: {{ include "wh.workflowNamespace" . | quote }}
+{{- range $i, $n := .Values.handler.allowedNamespaces }}
+- name: Handler__AllowedNamespaces__{{ $i }}
+  value: {{ $n | quote }}
+{{- end }}
 - name: Handler__ManifestPath
   value: {{ .Values.handler.manifestPath | quote }}
 - name: Handler__DataDirectory
@@ -187,24 +188,11 @@ annotations:
   value: {{ include "wh.branchNamespaceObjectsYaml" . | quote }}
 {{- end }}
 - name: Handler__Cluster__RedisConnectionString
-{{- if .Values.redis.existingSecret }}
-  valueFrom:
-    secretKeyRef:
-      name: {{ .Values.redis.existingSecret }}
-      key: connectionString
-{{- else }}
-  value: {{ .Values.redis.connectionString | quote }}
-{{- end }}
-- name: Handler__Cluster__ClusterId
-  value: {{ include "wh.fullname" . | quote }}
-- name: Handler__Cluster__ServiceId
-  value: {{ include "wh.fullname" . | quote }}
+  value: {{ include "wh.redisConnectionString" . | quote }}
+{{- include "wh.clusterEnv" . }}
 - name: ASPNETCORE_URLS
   value: http://+:8080
 {{- include "wh.managementEnv" . }}
-{{- with .Values.handler.extraEnv }}
-{{ toYaml . }}
-{{- end }}
 {{- end -}}
 
 {{/* The management listener: on the pod network behind the token from its Secret, else on loopback only. */}}

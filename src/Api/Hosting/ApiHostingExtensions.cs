@@ -66,7 +66,7 @@ public static class ApiHostingExtensions
     public static WebApplicationBuilder AddClusterClient(this WebApplicationBuilder builder)
     {
         var cluster = ValidatedOptions.Get<SiloClusterOptions>(builder.Configuration, services => services.AddClusterClientOptions());
-        var redis = StackExchange.Redis.ConfigurationOptions.Parse(cluster.RedisConnectionString);
+        var redis = cluster.Redis();
         builder.UseOrleansClient(client =>
         {
             client.Configure<Orleans.Configuration.ClusterOptions>(cluster.Identify);

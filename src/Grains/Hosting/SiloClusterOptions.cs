@@ -13,6 +13,15 @@ public sealed class SiloClusterOptions
     /// <summary><c>Handler:Cluster:RedisConnectionString</c>: StackExchange.Redis configuration, e.g. <c>redis:6379</c> or <c>redis:6379,password=…</c>. Required.</summary>
     public string RedisConnectionString { get; set; } = "";
 
+    /// <summary><c>Handler:Cluster:RedisUser</c>: the Redis ACL user, kept apart from the connection string; unset: none or the string's.</summary>
+    public string? RedisUser { get; set; }
+
+    /// <summary>
+    /// <c>Handler:Cluster:RedisPassword</c>: the Redis password, kept apart from the connection string so that it can come
+    /// from a Secret whatever characters it holds; unset: none or the string's.
+    /// </summary>
+    public string? RedisPassword { get; set; }
+
     /// <summary><c>Handler:Cluster:ClusterId</c>: silos and clients with the same cluster id form one cluster. Default <c>k8s-webhook-handler</c>.</summary>
     public string ClusterId { get; set; } = "k8s-webhook-handler";
 
@@ -30,6 +39,23 @@ public sealed class SiloClusterOptions
     /// API); unset: the first non-loopback address.
     /// </summary>
     public string? AdvertisedAddress { get; set; }
+
+    /// <summary>The Redis configuration: the connection string, with <see cref="RedisUser"/> and <see cref="RedisPassword"/> when set.</summary>
+    public StackExchange.Redis.ConfigurationOptions Redis()
+    {
+        var redis = StackExchange.Redis.ConfigurationOptions.Parse(RedisConnectionString);
+        if (!string.IsNullOrEmpty(RedisUser))
+        {
+            redis.User = RedisUser;
+        }
+
+        if (!string.IsNullOrEmpty(RedisPassword))
+        {
+            redis.Password = RedisPassword;
+        }
+
+        return redis;
+    }
 
     /// <summary>
     /// Names the cluster and the service on an Orleans client's or silo's <see cref="Orleans.Configuration.ClusterOptions"/>:

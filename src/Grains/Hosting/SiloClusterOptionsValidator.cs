@@ -13,6 +13,10 @@ public sealed class SiloClusterOptionsValidator : IValidateOptions<SiloClusterOp
         {
             errors.Add("Handler:Cluster:RedisConnectionString is empty: set it (Handler__Cluster__RedisConnectionString=redis:6379) for cluster mode.");
         }
+        else if (RedisProblem(options.RedisConnectionString) is { } problem)
+        {
+            errors.Add($"Handler:Cluster:RedisConnectionString is not a StackExchange.Redis configuration (host:port[,ssl=true][,option=value…]): {problem}");
+        }
 
         if (string.IsNullOrWhiteSpace(options.ClusterId) || string.IsNullOrWhiteSpace(options.ServiceId))
         {
@@ -20,6 +24,18 @@ public sealed class SiloClusterOptionsValidator : IValidateOptions<SiloClusterOp
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static string? RedisProblem(string connectionString)
+    {
+        try
+        {
+            return StackExchange.Redis.ConfigurationOptions.Parse(connectionString).EndPoints.Count == 0 ? "it names no host" : null;
+        }
+        catch (ArgumentException e)
+        {
+            return e.Message;
+        }
     }
 }
 

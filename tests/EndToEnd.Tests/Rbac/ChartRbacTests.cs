@@ -78,6 +78,8 @@ public sealed class ChartRbacTests(ITestOutputHelper output) : IAsyncLifetime
     {
         var common = _directory.Combine("common-values.yaml");
         await File.WriteAllTextAsync(common, $$"""
+            redis:
+              host: redis.ci.svc
             handler:
               cloneUrl: GitUrl
               git:

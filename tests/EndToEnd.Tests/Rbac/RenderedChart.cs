@@ -15,7 +15,10 @@ public sealed partial class RenderedChart
 
     public IReadOnlyList<JsonObject> Objects { get; }
 
-    /// <summary>Renders the chart as release <c>hooks</c> in <paramref name="releaseNamespace"/> with the values files in order.</summary>
+    /// <summary>The one value the chart cannot default, Redis's host (the chart's <c>ci/default-values.yaml</c>).</summary>
+    public static readonly string DefaultValues = Path.Combine(ChartDirectory, "ci", "default-values.yaml");
+
+    /// <summary>Renders the chart as release <c>hooks</c> in <paramref name="releaseNamespace"/> with the defaults, then the values files in order.</summary>
     public static async Task<RenderedChart> RenderAsync(string helmHome, string releaseNamespace, IEnumerable<string> valuesFiles)
     {
         if (Helm.Find() is null)
@@ -23,7 +26,7 @@ public sealed partial class RenderedChart
             Assert.Fail(Helm.InstallAdvice);
         }
 
-        string[] arguments = ["template", "hooks", ChartDirectory, "--namespace", releaseNamespace, .. valuesFiles.SelectMany(f => new[] { "-f", f })];
+        string[] arguments = ["template", "hooks", ChartDirectory, "--namespace", releaseNamespace, .. new[] { DefaultValues }.Concat(valuesFiles).SelectMany(f => new[] { "-f", f })];
         var result = await Helm.RunAsync(helmHome, arguments);
         Assert.True(result.Succeeded, $"helm {string.Join(' ', arguments)}:\n{result.StandardError}\n{result.StandardOutput}");
         return new RenderedChart(DocumentSeparator().Split(result.StandardOutput).Select(YamlBody.Parse).OfType<JsonObject>().ToList());

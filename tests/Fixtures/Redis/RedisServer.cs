@@ -15,10 +15,14 @@ public sealed class RedisServer : IAsyncDisposable
     private readonly bool _appendOnly;
     private RunningProcess? _process;
 
-    private RedisServer(int port, bool appendOnly)
+    private readonly IReadOnlyList<string> _configuration;
+
+    private RedisServer(int port, bool appendOnly, string? password, IReadOnlyList<string> configuration)
     {
         Port = port;
         _appendOnly = appendOnly;
+        Password = password;
+        _configuration = configuration;
     }
 
     public int Port { get; }
@@ -28,15 +32,19 @@ public sealed class RedisServer : IAsyncDisposable
 
     public string DataDirectory => _data.Path;
 
+    /// <summary>The password every client must give (<c>requirepass</c>), or null for none; never in <see cref="ConnectionString"/>.</summary>
+    public string? Password { get; }
+
     public int? ProcessId => _process is { HasExited: false } p ? p.Id : null;
 
     /// <summary>
     /// Starts a server; <paramref name="appendOnly"/> (with <c>appendfsync always</c>) makes every acknowledged
-    /// write survive a kill.
+    /// write survive a kill; with a <paramref name="password"/> every client must authenticate. <paramref name="configuration"/>:
+    /// more settings as redis-server's arguments (<c>--maxmemory-policy noeviction</c>), after and over the fixture's own.
     /// </summary>
-    public static async Task<RedisServer> StartAsync(bool appendOnly = false)
+    public static async Task<RedisServer> StartAsync(bool appendOnly = false, string? password = null, IReadOnlyList<string>? configuration = null)
     {
-        var server = new RedisServer(Loopback.FreePort(), appendOnly);
+        var server = new RedisServer(Loopback.FreePort(), appendOnly, password, configuration ?? []);
         await server.RunAsync();
         return server;
     }
@@ -62,17 +70,32 @@ public sealed class RedisServer : IAsyncDisposable
     {
         using var client = new TcpClient();
         await client.ConnectAsync("127.0.0.1", Port);
+        var stream = client.GetStream();
+        var buffer = new byte[64 * 1024];
+        if (Password is not null)
+        {
+            await stream.WriteAsync(Resp(["AUTH", Password]));
+            var answer = Encoding.UTF8.GetString(buffer, 0, await stream.ReadAsync(buffer));
+            if (answer != "+OK\r\n")
+            {
+                throw new InvalidOperationException($"redis refused the password: {answer}");
+            }
+        }
+
+        await stream.WriteAsync(Resp(arguments));
+        var read = await stream.ReadAsync(buffer);
+        return Encoding.UTF8.GetString(buffer, 0, read);
+    }
+
+    private static byte[] Resp(string[] arguments)
+    {
         var request = new StringBuilder().Append('*').Append(arguments.Length).Append("\r\n");
         foreach (var argument in arguments)
         {
             request.Append('$').Append(Encoding.UTF8.GetByteCount(argument)).Append("\r\n").Append(argument).Append("\r\n");
         }
 
-        var stream = client.GetStream();
-        await stream.WriteAsync(Encoding.UTF8.GetBytes(request.ToString()));
-        var buffer = new byte[64 * 1024];
-        var read = await stream.ReadAsync(buffer);
-        return Encoding.UTF8.GetString(buffer, 0, read);
+        return Encoding.UTF8.GetBytes(request.ToString());
     }
 
     public async ValueTask DisposeAsync()
@@ -100,6 +123,8 @@ public sealed class RedisServer : IAsyncDisposable
             "--appendfsync", "always",
             "--daemonize", "no",
             "--protected-mode", "yes",
+            .. Password is null ? Array.Empty<string>() : ["--requirepass", Password],
+            .. _configuration,
         ]);
         await _process.WaitForLineAsync(line => line.Contains("Ready to accept connections", StringComparison.Ordinal), StartTimeout);
     }

@@ -16,6 +16,21 @@ public sealed class RedisServerTests
     }
 
     [Fact]
+    public async Task WithAPassword_RefusesAClientThatGivesNone_AndAnswersOneThatGivesIt()
+    {
+        await using var redis = await RedisServer.StartAsync(password: "p,a=ss word");
+        using var anonymous = new System.Net.Sockets.TcpClient();
+        await anonymous.ConnectAsync("127.0.0.1", redis.Port);
+        await anonymous.GetStream().WriteAsync("PING\r\n"u8.ToArray());
+        var buffer = new byte[256];
+        var refusal = System.Text.Encoding.UTF8.GetString(buffer, 0, await anonymous.GetStream().ReadAsync(buffer));
+
+        Assert.StartsWith("-NOAUTH", refusal);
+        Assert.Equal("+PONG\r\n", await redis.CommandAsync("PING"));
+        Assert.DoesNotContain("p,a=ss", redis.ConnectionString);
+    }
+
+    [Fact]
     public async Task KillAndRestart_WithAppendOnly_KeepsAcknowledgedWrites()
     {
         await using var redis = await RedisServer.StartAsync(appendOnly: true);

@@ -117,6 +117,31 @@ public sealed class SubsystemOptionsValidationTests
         ], errors);
     }
 
+    [Theory]
+    [InlineData("redis:6379,nonsense=1")]
+    [InlineData(",")]
+    public void ClusterWithAMalformedRedisConfiguration_IsRefused(string connectionString)
+    {
+        var error = Assert.Single(Errors(new SiloClusterOptionsValidator(), new SiloClusterOptions { RedisConnectionString = connectionString }));
+
+        Assert.StartsWith("Handler:Cluster:RedisConnectionString is not a StackExchange.Redis configuration (host:port[,ssl=true][,option=value…]): ", error);
+    }
+
+    [Fact]
+    public void RedisUserAndPassword_OverrideTheConnectionStrings_WhateverTheyHold()
+    {
+        var options = new SiloClusterOptions { RedisConnectionString = "redis.example:6380,ssl=true,password=old", RedisUser = "handler", RedisPassword = "p,a=s s" };
+
+        var redis = options.Redis();
+
+        Assert.Equal(("handler", "p,a=s s", true), (redis.User, redis.Password, redis.Ssl));
+        Assert.Equal("redis.example:6380", Assert.Single(redis.EndPoints).ToString()?.Replace("Unspecified/", "", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void WithoutUserOrPassword_TheConnectionStringsStand() =>
+        Assert.Equal("old", new SiloClusterOptions { RedisConnectionString = "redis:6379,password=old" }.Redis().Password);
+
     [Fact]
     public void ClusterWithRedis_IsValid() =>
         Assert.Empty(Errors(new SiloClusterOptionsValidator(), new SiloClusterOptions { RedisConnectionString = "redis:6379" }));
