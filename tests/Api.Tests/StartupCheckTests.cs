@@ -120,6 +120,19 @@ public sealed class StartupCheckTests
     }
 
     [Fact]
+    public void BranchNamespaceObjectsOfAKindNotAccepted_AreRefused()
+    {
+        var problem = Assert.Single(Problems(new()
+        {
+            ["Handler:BranchNamespaces:Template"] = "ci-{branch}",
+            ["Handler:BranchNamespaces:Objects"] = "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: all}\n",
+            ["Handler:DryRun"] = "true",
+        }));
+
+        Assert.StartsWith("Handler:BranchNamespaces:Objects cannot be used: document 1: rbac.authorization.k8s.io/v1 ClusterRole is not a kind a branch namespace may be given.", problem);
+    }
+
+    [Fact]
     public void ClusterModeWithoutRedis_IsRefused()
     {
         var problem = Assert.Single(Problems(new(), HostingMode.Cluster));

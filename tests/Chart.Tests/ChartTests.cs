@@ -53,7 +53,6 @@ public sealed class ChartTests : IAsyncLifetime
 
     [Theory]
     [InlineData(false, "RoleBinding", "Role")]
-    [InlineData(true, "ClusterRoleBinding", "ClusterRole")]
     public async Task TheRole_IsBoundToTheSilosServiceAccount_AndNothingElse(bool testValues, string bindingKind, string roleKind)
     {
         var objects = await RenderAsync(testValues ? new[] { "-f", TestValues } : []);

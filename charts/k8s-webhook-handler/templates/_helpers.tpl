@@ -186,6 +186,10 @@ full name (silos) or with -api; an account the chart does not create defaults to
 - name: Handler__BranchNamespaces__Template
   value: {{ . | quote }}
 {{- end }}
+{{- if .Values.handler.branchNamespaces.template }}
+- name: Handler__BranchNamespaces__Objects
+  value: {{ include "wh.branchNamespaceObjectsYaml" . | quote }}
+{{- end }}
 - name: Handler__Cluster__RedisConnectionString
   value: {{ include "wh.redisConnectionString" . | quote }}
 {{- include "wh.clusterEnv" . }}

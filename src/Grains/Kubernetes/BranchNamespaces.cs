@@ -30,8 +30,11 @@ public enum NamespaceClaim
 /// </summary>
 public sealed class BranchNamespaces(KubernetesRestClient client)
 {
-    /// <summary>Creates the namespace, or checks that the existing one may be used by this branch.</summary>
-    public async Task EnsureAsync(string name, WebhookEvent e, CancellationToken cancellationToken)
+    /// <summary>
+    /// Creates the namespace, or checks that the existing one may be used by this branch; how it stands to the branch
+    /// (<see cref="NamespaceClaim.ThisBranch"/> when just created).
+    /// </summary>
+    public async Task<NamespaceClaim> EnsureAsync(string name, WebhookEvent e, CancellationToken cancellationToken)
     {
         var existing = await FindAsync(name, cancellationToken);
         if (existing is null)
@@ -39,7 +42,7 @@ public sealed class BranchNamespaces(KubernetesRestClient client)
             try
             {
                 await client.SendAsync(HttpMethod.Post, "/api/v1/namespaces", Manifest(name, e), "application/json", cancellationToken);
-                return;
+                return NamespaceClaim.ThisBranch;
             }
             catch (KubernetesApiException raced) when (raced.Reason == "AlreadyExists")
             {
@@ -55,6 +58,8 @@ public sealed class BranchNamespaces(KubernetesRestClient client)
             throw new DeliveryRefusedException(
                 $"namespace {name} belongs to the handler's branch {owner}; {e.Repository.FullName} {e.Ref} maps to the same namespace name and may not use it");
         }
+
+        return claim;
     }
 
     /// <summary>Deletes the namespace only when the handler made it for this repository and this exact ref; true when deleted.</summary>

@@ -24,9 +24,12 @@ namespace K8sWebhookHandler.Grains.Kubernetes;
 /// resourceVersion precondition makes the server refuse (409) when the object changed after it was checked.
 /// </remarks>
 public sealed partial class KubernetesApplier(
-    KubernetesRestClient client, IOptions<KubernetesOptions> options, ILogger<KubernetesApplier> logger) : IClusterWriter
+    KubernetesRestClient client, IKindResolver kinds, IOptions<KubernetesOptions> options, ILogger<KubernetesApplier> logger, TimeProvider? time = null)
+    : IClusterWriter
 {
     private const string ApplyPatch = "application/apply-patch+yaml";
+
+    private readonly FreshNamespaceGrants _grants = new(client, time ?? TimeProvider.System);
 
     /// <summary>One object's write, decided before any is sent; a null <see cref="Body"/> means it is there already.</summary>
     private sealed record Write(PlannedObject Item, JsonObject? Body);
@@ -36,19 +39,30 @@ public sealed partial class KubernetesApplier(
         var writes = new List<Write>(plan.Count);
         foreach (var item in plan)
         {
-            writes.Add(await AnsweredAsync(item, () => PrepareAsync(item, webhookEvent, cancellationToken)));
+            writes.Add(await AnsweredAsync(item, () => PrepareAsync(item, webhookEvent, cancellationToken), cancellationToken));
         }
 
         foreach (var write in writes.Where(w => w.Body is not null))
         {
-            await AnsweredAsync(write.Item, () => SendAsync(write.Item, write.Body!, webhookEvent, cancellationToken));
+            await AnsweredAsync(write.Item, () => SendAsync(write.Item, write.Body!, webhookEvent, cancellationToken), cancellationToken);
         }
 
         return plan.Applied();
     }
 
-    public Task EnsureNamespaceAsync(string name, WebhookEvent webhookEvent, CancellationToken cancellationToken) =>
-        ApiAnswers.OutcomeAsync("", () => new BranchNamespaces(client).EnsureAsync(name, webhookEvent, cancellationToken));
+    /// <summary>
+    /// Creates or checks the branch namespace, then gives one the handler made the objects of
+    /// <c>Handler:BranchNamespaces:Objects</c> (again on every delivery; see <see cref="BranchNamespaceProvisioner"/>).
+    /// </summary>
+    public async Task EnsureNamespaceAsync(string name, WebhookEvent webhookEvent, CancellationToken cancellationToken)
+    {
+        var claim = await ApiAnswers.OutcomeAsync("", () => new BranchNamespaces(client).EnsureAsync(name, webhookEvent, cancellationToken));
+        if (claim is NamespaceClaim.ThisBranch or NamespaceClaim.ThisBranchByLabels)
+        {
+            var objects = options.Value.BranchNamespaces.Objects;
+            await new BranchNamespaceProvisioner(client, kinds, _grants, options.Value.FieldManager, objects).ApplyAsync(name, webhookEvent, cancellationToken);
+        }
+    }
 
     public Task<bool> DeleteOwnedNamespaceAsync(string name, WebhookEvent webhookEvent, CancellationToken cancellationToken) =>
         ApiAnswers.OutcomeAsync("", () => new BranchNamespaces(client).DeleteIfOwnedAsync(name, webhookEvent, cancellationToken));
@@ -124,11 +138,16 @@ public sealed partial class KubernetesApplier(
         }
     }
 
-    /// <summary>The outcome of one object's requests; a 403 also logs the permission the handler's role lacks.</summary>
-    private Task<T> AnsweredAsync<T>(PlannedObject item, Func<Task<T>> call) => ApiAnswers.OutcomeAsync(item.Description + ": ", call, Forbidden(item));
+    /// <summary>
+    /// The outcome of one object's requests; a 403 also logs the permission the handler's role lacks, unless it is one in a
+    /// namespace the handler has only just made (<see cref="FreshNamespaceGrants"/>), which is tried again.
+    /// </summary>
+    private Task<T> AnsweredAsync<T>(PlannedObject item, Func<Task<T>> call, CancellationToken cancellationToken) =>
+        ApiAnswers.OutcomeAsync(item.Description + ": ", () => _grants.RunAsync(item.Description + ": ", item.Namespace, call, cancellationToken), Forbidden(item));
 
     /// <inheritdoc cref="AnsweredAsync{T}"/>
-    private Task AnsweredAsync(PlannedObject item, Func<Task> call) => ApiAnswers.OutcomeAsync(item.Description + ": ", call, Forbidden(item));
+    private Task AnsweredAsync(PlannedObject item, Func<Task> call, CancellationToken cancellationToken) =>
+        ApiAnswers.OutcomeAsync(item.Description + ": ", () => _grants.RunAsync(item.Description + ": ", item.Namespace, call, cancellationToken), Forbidden(item));
 
     private Action<KubernetesApiException> Forbidden(PlannedObject item) =>
         e => LogForbidden(logger, item.Resource.QualifiedPlural, item.Namespace ?? "(cluster)", e.ApiMessage);

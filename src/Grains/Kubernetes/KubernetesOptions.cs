@@ -69,5 +69,12 @@ public sealed class BranchNamespaceOptions
     /// <summary>For example <c>ci-{branch}</c>; unset means off. The result is made a valid namespace name.</summary>
     public string? Template { get; set; }
 
+    /// <summary>
+    /// YAML documents every branch namespace the handler makes gets, with <c>{namespace}</c> standing for its name: the
+    /// workflow ServiceAccount and the RoleBindings the handler and Argo's executor need there. Kinds, size and namespace
+    /// are limited (<see cref="BranchNamespaceObjects"/>). Unset: none.
+    /// </summary>
+    public string? Objects { get; set; }
+
     public bool Enabled => !string.IsNullOrWhiteSpace(Template);
 }

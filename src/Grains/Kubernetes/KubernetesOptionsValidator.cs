@@ -46,7 +46,14 @@ public sealed partial class KubernetesOptionsValidator : IValidateOptions<Kubern
     {
         if (!options.Enabled)
         {
-            return null;
+            return string.IsNullOrWhiteSpace(options.Objects)
+                ? null
+                : "Handler:BranchNamespaces:Objects is set but Handler:BranchNamespaces:Template is not: set the template (e.g. ci-{branch}) or remove the objects.";
+        }
+
+        if (BranchNamespaceObjects.Problem(options.Objects) is { } objects)
+        {
+            return objects;
         }
 
         if (!options.Template!.Contains("{branch}", StringComparison.Ordinal))

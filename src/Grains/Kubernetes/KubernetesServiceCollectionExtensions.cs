@@ -39,7 +39,8 @@ public static class KubernetesServiceCollectionExtensions
         services.AddSingleton<DryRunFolder>();
         services.AddSingleton<IKindResolver>(sp => Cluster(sp) is { } client ? new ApiDiscovery(client) : new OfflineKindResolver());
         services.AddSingleton<IClusterWriter>(sp => Cluster(sp) is { } client
-            ? new KubernetesApplier(client, sp.GetRequiredService<IOptions<KubernetesOptions>>(), sp.GetRequiredService<ILogger<KubernetesApplier>>())
+            ? new KubernetesApplier(client, sp.GetRequiredService<IKindResolver>(), sp.GetRequiredService<IOptions<KubernetesOptions>>(),
+                sp.GetRequiredService<ILogger<KubernetesApplier>>(), sp.GetService<TimeProvider>())
             : sp.GetRequiredService<DryRunFolder>());
         services.AddSingleton<IWorkflowStopper>(sp => Cluster(sp) is { } client
             ? new WorkflowSuperseder(client, sp.GetRequiredService<IKindResolver>(), sp.GetRequiredService<HandlerMetrics>())

@@ -5,14 +5,18 @@ namespace K8sWebhookHandler.EndToEnd.Tests.Rbac;
 
 /// <summary>
 /// One thing a Role or ClusterRole grants: an RBAC verb on a resource of an API group, in one namespace
-/// (<see cref="Namespace"/>) or, for a ClusterRole, everywhere (<see cref="Cluster"/>).
+/// (<see cref="Namespace"/>) or, for a ClusterRole bound cluster-wide, everywhere (<see cref="Cluster"/>); on the objects
+/// of one name only when <see cref="Name"/> is set (a rule's <c>resourceNames</c>, as the <c>bind</c> of a ClusterRole).
 /// </summary>
-public sealed record RbacPermission(string Verb, string Group, string Resource, string Namespace)
+public sealed record RbacPermission(string Verb, string Group, string Resource, string Namespace, string Name = "")
 {
     /// <summary>The scope of a ClusterRole's grants, and of requests no Role in one namespace can cover.</summary>
     public const string Cluster = "(cluster)";
 
-    public override string ToString() => $"{Verb} {(Group.Length == 0 ? Resource : $"{Resource}.{Group}")} in {Namespace}";
+    private const string RbacGroup = "rbac.authorization.k8s.io";
+
+    public override string ToString() =>
+        $"{Verb} {(Group.Length == 0 ? Resource : $"{Resource}.{Group}")}{(Name.Length == 0 ? "" : "/" + Name)} in {Namespace}";
 
     /// <summary>
     /// The permissions a request needs, as the API server's authorizer sees it: one verb, and for a server-side apply
@@ -21,7 +25,24 @@ public sealed record RbacPermission(string Verb, string Group, string Resource, 
     /// The scope is the request's namespace, or <see cref="Cluster"/> for a cluster-scoped resource.
     /// </summary>
     public static IEnumerable<RbacPermission> NeededBy(RecordedRequest request) =>
-        NeededBy(request.Method, request.Path, request.QueryValue("watch") is "true" or "1", request.StatusCode);
+        NeededBy(request.Method, request.Path, request.QueryValue("watch") is "true" or "1", request.StatusCode).Concat(BindNeededBy(request));
+
+    /// <summary>
+    /// A RoleBinding written to a ClusterRole also needs <c>bind</c> on that ClusterRole, which the API server checks (in
+    /// the RoleBinding's namespace) unless the writer holds every right the role grants.
+    /// </summary>
+    public static IEnumerable<RbacPermission> BindNeededBy(RecordedRequest request)
+    {
+        var located = request.Path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (request.Method is not ("POST" or "PATCH" or "PUT") || request.StatusCode is < 200 or > 299
+            || located is not ["apis", RbacGroup, _, "namespaces", var ns, "rolebindings", ..]
+            || JsonNode.Parse(request.Body)?["roleRef"] is not { } roleRef || roleRef["kind"]?.GetValue<string>() != "ClusterRole")
+        {
+            return [];
+        }
+
+        return [new RbacPermission("bind", RbacGroup, "clusterroles", ns, roleRef["name"]!.GetValue<string>())];
+    }
 
     /// <inheritdoc cref="NeededBy(RecordedRequest)"/>
     public static IEnumerable<RbacPermission> NeededBy(string method, string path, bool watch, int status)
@@ -49,26 +70,14 @@ public sealed record RbacPermission(string Verb, string Group, string Resource, 
         }
     }
 
-    /// <summary>What a rendered Role (in its namespace) or ClusterRole (everywhere) grants.</summary>
-    public static IEnumerable<RbacPermission> GrantedBy(JsonObject role)
-    {
-        var scope = role["kind"]!.GetValue<string>() == "ClusterRole" ? Cluster : role["metadata"]!["namespace"]!.GetValue<string>();
-        return from rule in role["rules"]!.AsArray()
-               from verb in Strings(rule!["verbs"])
-               from grp in Strings(rule["apiGroups"])
-               from resource in Strings(rule["resources"])
-               select new RbacPermission(verb, grp, resource, scope);
-    }
-
-    /// <summary>
-    /// The grants that cover <paramref name="needed"/> most narrowly, in the shape a chart gives them: a verb on a
-    /// resource used only in <paramref name="workflowNamespace"/> belongs in a Role there, anything used elsewhere
-    /// (branch namespaces, which are not known in advance) or cluster-scoped in a ClusterRole.
-    /// </summary>
-    public static IReadOnlySet<RbacPermission> LeastGrants(IEnumerable<RbacPermission> needed, string workflowNamespace) =>
-        needed.GroupBy(p => (p.Verb, p.Group, p.Resource))
-            .Select(g => new RbacPermission(g.Key.Verb, g.Key.Group, g.Key.Resource, g.All(p => p.Namespace == workflowNamespace) ? workflowNamespace : Cluster))
-            .ToHashSet();
+    /// <summary>What a Role or ClusterRole grants where it is bound: in <paramref name="scope"/>, a namespace or <see cref="Cluster"/>.</summary>
+    public static IEnumerable<RbacPermission> GrantedBy(JsonObject role, string scope) =>
+        from rule in role["rules"]!.AsArray()
+        from verb in Strings(rule!["verbs"])
+        from grp in Strings(rule["apiGroups"])
+        from resource in Strings(rule["resources"])
+        from name in rule["resourceNames"] is null ? [""] : Strings(rule["resourceNames"])
+        select new RbacPermission(verb, grp, resource, scope, name);
 
     private static string VerbOf(string method, string path, bool watch, bool named) => method switch
     {

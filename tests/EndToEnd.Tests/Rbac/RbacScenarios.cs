@@ -6,7 +6,8 @@ namespace K8sWebhookHandler.EndToEnd.Tests.Rbac;
 
 /// <summary>
 /// Everything a repository makes the handler do in Kubernetes, each delivery awaited to its outcome before the next:
-/// a new branch, a push on it that supersedes the first build, a second branch, and that branch's deletion. The
+/// a new branch, a push on it that supersedes the first build, a second branch, that branch's deletion, and the branch
+/// pushed again, which supersedes what the deletion started (in the workflow namespace when branches have their own). The
 /// manifest has a named object (server-side applied) and a <c>generateName</c> object (created) of every allowed kind.
 /// </summary>
 public sealed class RbacScenarios(GitServer git, WebhookClient client, IReadOnlyDictionary<string, string> settings)
@@ -42,7 +43,8 @@ public sealed class RbacScenarios(GitServer git, WebhookClient client, IReadOnly
     private IReadOnlyList<string> AllowedKinds =>
         settings.Where(s => s.Key.StartsWith("Handler__AllowedKinds__", StringComparison.Ordinal)).Select(s => s.Value).Order(StringComparer.Ordinal).ToList();
 
-    public async Task RunAsync()
+    /// <summary>Runs the deliveries; <paramref name="beforeDeletion"/> is called once the branches exist, before the second is deleted.</summary>
+    public async Task RunAsync(Action beforeDeletion)
     {
         var repo = await git.CreateRepositoryAsync("rbac/app-" + Guid.NewGuid().ToString("N")[..8]);
         var first = await repo.CommitAsync("main", new Dictionary<string, string?> { [".ci/workflow.yaml"] = Manifest() }, "initial");
@@ -52,12 +54,18 @@ public sealed class RbacScenarios(GitServer git, WebhookClient client, IReadOnly
         var superseding = await PushAsync(repo, "main", first, second);
         var feature = await repo.CommitFileAsync("feature", "feature.txt", "feature work");
         await PushAsync(repo, "feature", GitHubPayloads.Zero, feature);
+        beforeDeletion();
         await repo.DeleteBranchAsync("feature");
         var deletion = await SendAsync(repo, "delete", GitHubPayloads.Delete(repo.FullName, git.GitUrl(repo.FullName), git.HttpUrl(repo.FullName), "feature"));
+
+        // The branch again: its first push supersedes what its deletion started, which runs in the workflow namespace.
+        var again = await repo.CommitFileAsync("feature", "feature.txt", "feature work again");
+        var recreated = await PushAsync(repo, "feature", GitHubPayloads.Zero, again);
 
         // One generateName object of each kind that is superseded is stopped; the named ones are applied again and kept.
         Assert.Equal(SupersededKinds(), StoppedKinds(superseding));
         Assert.Equal(SupersededKinds(), StoppedKinds(deletion).Distinct());
+        Assert.Equal(SupersededKinds(), StoppedKinds(recreated).Distinct());
     }
 
     private string Manifest() => string.Join("\n---\n", AllowedKinds.Select(kind => ManifestsByKind.TryGetValue(kind, out var yaml)

@@ -51,7 +51,7 @@ public sealed class ApplierHarness : IAsyncDisposable
     {
         var options = new KubernetesOptions { AllowedKinds = kinds.Length == 0 ? ["argoproj.io/Workflow"] : [.. kinds] };
         var discovery = new ApiDiscovery(Client);
-        return new ClusterPath(new ApplyPlanner(discovery, options.Placement()), new KubernetesApplier(Client, Options.Create(options), NullLogger<KubernetesApplier>.Instance),
+        return new ClusterPath(new ApplyPlanner(discovery, options.Placement()), new KubernetesApplier(Client, discovery, Options.Create(options), NullLogger<KubernetesApplier>.Instance),
             new WorkflowSuperseder(Client, discovery, Metrics.Metrics));
     }
 
@@ -69,7 +69,7 @@ public sealed class ApplierHarness : IAsyncDisposable
     internal DeliveryProcessor Processor(ProcessorSettings settings, Git.IGitMirror git)
     {
         var discovery = new ApiDiscovery(Client);
-        var applier = new KubernetesApplier(Client, Options.Create(settings.Kubernetes.WithDefaults()), NullLogger<KubernetesApplier>.Instance);
+        var applier = new KubernetesApplier(Client, discovery, Options.Create(settings.Kubernetes.WithDefaults()), NullLogger<KubernetesApplier>.Instance);
         return settings.Processor(git, discovery, applier, new WorkflowSuperseder(Client, discovery, Metrics.Metrics));
     }
 
