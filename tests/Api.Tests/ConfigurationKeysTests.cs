@@ -30,6 +30,7 @@ public sealed class ConfigurationKeysTests
     {
         ["Handler:Git:AllowInsecureCredentials"] = [("Handler:Git:CredentialHosts:0", "ghe.example.com")],
         ["Handler:CloneUrlRewrites:0:To"] = [("Handler:CloneUrlRewrites:0:From", "https://github.com/")],
+        ["Handler:BranchNamespaces:Objects"] = [("Handler:BranchNamespaces:Template", "ci-{branch}")],
     };
 
     /// <summary>Where each key is read, as the subsystem that reads it sees it.</summary>
@@ -59,6 +60,7 @@ public sealed class ConfigurationKeysTests
         ["Handler:KubernetesRequestTimeout"] = c => Get<KubernetesOptions>(c).KubernetesRequestTimeout,
         ["Handler:FieldManager"] = c => Get<KubernetesOptions>(c).FieldManager,
         ["Handler:BranchNamespaces:Template"] = c => Get<KubernetesOptions>(c).BranchNamespaces.Template,
+        ["Handler:BranchNamespaces:Objects"] = c => Get<KubernetesOptions>(c).BranchNamespaces.Objects,
         ["Handler:ManifestPath"] = c => Get<ManifestOptions>(c).ManifestPath,
         ["Handler:Manifest:MaxBytes"] = c => Get<ManifestOptions>(c).MaxBytes,
         ["Handler:Manifest:MaxDepth"] = c => Get<ManifestOptions>(c).MaxDepth,
@@ -118,6 +120,7 @@ public sealed class ConfigurationKeysTests
         { "Handler:KubernetesRequestTimeout", "00:00:30", "00:00:30" },
         { "Handler:FieldManager", "ci-bot", "ci-bot" },
         { "Handler:BranchNamespaces:Template", "ci-{branch}", "ci-{branch}" },
+        { "Handler:BranchNamespaces:Objects", "{kind: ServiceAccount, apiVersion: v1, metadata: {name: argo-workflow}}", "{kind: ServiceAccount, apiVersion: v1, metadata: {name: argo-workflow}}" },
         { "Handler:ManifestPath", "deploy/ci.yaml", "deploy/ci.yaml" },
         { "Handler:Manifest:MaxBytes", "2048", "2048" },
         { "Handler:Manifest:MaxDepth", "10", "10" },
@@ -174,6 +177,7 @@ public sealed class ConfigurationKeysTests
         { "Handler:KubernetesRequestTimeout", "00:00:10" },
         { "Handler:FieldManager", "k8s-webhook-handler" },
         { "Handler:BranchNamespaces:Template", "" },
+        { "Handler:BranchNamespaces:Objects", "" },
         { "Handler:ManifestPath", ".ci/workflow.yaml" },
         { "Handler:Manifest:MaxBytes", "1048576" },
         { "Handler:Manifest:MaxDepth", "64" },

@@ -54,11 +54,15 @@ public sealed class GitHubChartTests : IDisposable
     {
         string[] values = howTheIdIsGiven == "-f" ? [] : [howTheIdIsGiven, "github.app.id=1234567"];
 
-        var env = EnvValues(Container(One(await _helm.RenderAsync(["-f", GitHubAppValues, .. values]), "Deployment", "-silo")));
+        var objects = await _helm.RenderAsync(["-f", GitHubAppValues, .. values]);
+        var env = EnvValues(Container(One(objects, "Deployment", "-silo")));
+        var api = EnvValues(Container(One(objects, "Deployment", "-api")));
 
         Assert.Equal("1234567", env["Handler__GitHub__AppId"]);
         Assert.Equal("https://ghe.example.com/api/v3", env["Handler__GitHub__ApiUrl"]);
         Assert.Equal("https://argo.example.com/workflows/{namespace}/{name}", env["Handler__GitHub__WorkflowUrl"]);
+        Assert.Equal(env["Handler__GitHub__WorkflowUrl"], api["Handler__Management__WorkflowUrl"]);
+        Assert.DoesNotContain(api.Keys, k => k.StartsWith("Handler__GitHub__", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -59,7 +59,7 @@ public sealed class ImagesWorkflowTests
 
         Assert.Equal("image", job["needs"]!.GetValue<string>());
         Assert.Contains("--version \"$version\" --app-version \"$version\"", script, StringComparison.Ordinal);
-        Assert.Contains("oci://ghcr.io/${{ github.repository_owner }}/charts", script, StringComparison.Ordinal);
+        Assert.Contains("oci://ghcr.io/${GITHUB_REPOSITORY_OWNER,,}/charts", script, StringComparison.Ordinal);
     }
 
     private static JsonNode Step(JsonNode job, string action) =>

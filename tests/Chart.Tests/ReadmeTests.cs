@@ -7,9 +7,6 @@ namespace K8sWebhookHandler.Chart.Tests;
 /// <summary>The chart's README documents every value of values.yaml, and nothing values.yaml does not have.</summary>
 public sealed partial class ReadmeTests
 {
-    /// <summary>Documented with the branch-namespace work, in its own time; only its template key is required here.</summary>
-    private const string ExemptSubtree = "handler.branchNamespaces.";
-
     [Fact]
     public void ValuesTable_ListsEveryLeafKeyOfValuesYaml_AndNoOther()
     {
@@ -18,7 +15,7 @@ public sealed partial class ReadmeTests
         var documented = TableKey().Matches(File.ReadAllText(Path.Combine(ChartRenderer.ChartDirectory, "README.md")))
             .Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
 
-        var undocumented = leaves.Except(documented).Where(k => !k.StartsWith(ExemptSubtree, StringComparison.Ordinal) || k == ExemptSubtree + "template");
+        var undocumented = leaves.Except(documented);
         var unknown = documented.Except(leaves);
         Assert.Empty(undocumented.Order(StringComparer.Ordinal));
         Assert.Empty(unknown.Order(StringComparer.Ordinal));
