@@ -124,7 +124,7 @@ public sealed class PodChartTests : IDisposable
 
         Assert.All(floor.Where(o => Kind(o) == "PodDisruptionBudget"), p => Assert.Equal((1L, null), (p["spec"]!["minAvailable"]!.GetValue<long>(), p["spec"]!["maxUnavailable"])));
         Assert.False(both.Succeeded);
-        Assert.Contains("podDisruptionBudget", both.StandardError, StringComparison.Ordinal);
+        Assert.Contains("podDisruptionBudget: set one of maxUnavailable and minAvailable, not both", both.StandardError, StringComparison.Ordinal);
     }
 
     [Theory]

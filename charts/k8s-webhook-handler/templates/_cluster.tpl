@@ -50,7 +50,11 @@
   value: {{ include "wh.serviceId" . | quote }}
 {{- end -}}
 
-{{/* The pod's identity as Microsoft.Orleans.Hosting.Kubernetes reads it. */}}
+{{/*
+The pod's identity as Microsoft.Orleans.Hosting.Kubernetes reads it (with the orleans/serviceId and orleans/clusterId
+labels), for tools that find silos by them. The silos themselves cluster through Redis and read Handler__Cluster__*:
+set the ids with cluster.serviceId/clusterId, never through extraEnv, or these would tell another id.
+*/}}
 {{- define "wh.orleansKubernetesEnv" -}}
 - name: POD_NAME
   valueFrom:
