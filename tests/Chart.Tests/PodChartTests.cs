@@ -50,13 +50,15 @@ public sealed class PodChartTests : IDisposable
     }
 
     [Fact]
-    public async Task PodLabels_NeverRepeatOrChangeTheSelectorsLabels()
+    public async Task PodLabels_AreAdded_ButMayNotSetTheSelectorsLabels()
     {
-        var deployment = One(await _helm.RenderAsync("--set", "api.podLabels.app\\.kubernetes\\.io/component=x", "--set", "api.podLabels.team=ci"), "Deployment", "-api");
+        var deployment = One(await _helm.RenderAsync("--set", "api.podLabels.team=ci"), "Deployment", "-api");
+        var refused = await _helm.TryHelmAsync(Template("--set", "api.podLabels.app\\.kubernetes\\.io/component=x"));
 
         var labels = deployment["spec"]!["template"]!["metadata"]!["labels"]!.AsObject();
-        Assert.Equal(("api", "ci"), (labels["app.kubernetes.io/component"]!.GetValue<string>(), labels["team"]!.GetValue<string>()));
-        Assert.Equal(4, labels.Count);
+        Assert.Equal(("api", "ci", 4), (labels["app.kubernetes.io/component"]!.GetValue<string>(), labels["team"]!.GetValue<string>(), labels.Count));
+        Assert.False(refused.Succeeded);
+        Assert.Contains("api.podLabels may not set app.kubernetes.io/component", refused.StandardError, StringComparison.Ordinal);
     }
 
     [Theory]

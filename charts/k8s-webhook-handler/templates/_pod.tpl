@@ -25,8 +25,13 @@ labels:
   orleans/serviceId: {{ include "wh.serviceId" .root | quote }}
   orleans/clusterId: {{ include "wh.clusterId" .root | quote }}
   {{- end }}
-  {{- /* The selector's labels are the chart's: a podLabels entry of the same key is left out, never rendered twice. */}}
-  {{- with omit ($values.podLabels | default dict) "app.kubernetes.io/name" "app.kubernetes.io/instance" "app.kubernetes.io/component" "orleans/serviceId" "orleans/clusterId" }}
+  {{- /* The selector's labels and the Orleans ones are the chart's: podLabels may not set them. */}}
+  {{- range $key := list "app.kubernetes.io/name" "app.kubernetes.io/instance" "app.kubernetes.io/component" "orleans/serviceId" "orleans/clusterId" }}
+  {{- if hasKey ($values.podLabels | default dict) $key }}
+  {{- fail (printf "%s.podLabels may not set %s: the chart sets it, and the Deployment's selector and the NetworkPolicy rely on it" $.component $key) }}
+  {{- end }}
+  {{- end }}
+  {{- with $values.podLabels }}
   {{- toYaml . | nindent 2 }}
   {{- end }}
 {{- with include "wh.podAnnotations" . }}
