@@ -49,6 +49,18 @@ public sealed class PodChartTests : IDisposable
         Assert.Contains("silo.serviceAccount.create=false needs silo.serviceAccount.name", result.StandardError, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("silo.extraEnv=[{\"name\":\"Handler__MaxRefs\",\"value\":5}]", "silo.extraEnv.0.value: Invalid type. Expected: string, given: integer")]
+    [InlineData("api.podAnnotations={\"prometheus.io/port\":8081}", "api.podAnnotations.prometheus.io/port: Invalid type. Expected: string, given: integer")]
+    [InlineData("silo.podLabels={\"tier\":1}", "silo.podLabels.tier: Invalid type. Expected: string, given: integer")]
+    public async Task UnquotedNumbers_WhereKubernetesTakesOnlyStrings_AreRefusedByTheChart(string value, string message)
+    {
+        var result = await _helm.TryHelmAsync(Template("--set-json", value));
+
+        Assert.False(result.Succeeded);
+        Assert.Contains(message, result.StandardError, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task PodLabels_AreAdded_ButMayNotSetTheSelectorsLabels()
     {
