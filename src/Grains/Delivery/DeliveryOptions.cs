@@ -32,6 +32,13 @@ public sealed class DeliveryOptions
     public IReadOnlyList<string> ActedOn => Events is { Length: > 0 } configured ? configured : DefaultEvents;
 
     /// <summary>
+    /// Whether events of this <c>X-GitHub-Event</c> name are acted on: listed in <see cref="ActedOn"/>; a comment, whose
+    /// commands are about pull requests, exactly while <c>pull_request</c> is, listed or not.
+    /// </summary>
+    public bool ActsOn(string eventName) =>
+        ActedOn.Contains(eventName == "issue_comment" ? "pull_request" : eventName, StringComparer.Ordinal);
+
+    /// <summary>
     /// <c>Handler:DeliveryRetention</c>: how long a delivery id is remembered for dedupe (inclusive; one tick later it is
     /// new again). GitHub lets users redeliver for 3 days. Default 7 days.
     /// </summary>

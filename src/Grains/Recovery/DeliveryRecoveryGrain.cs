@@ -147,7 +147,7 @@ public sealed partial class DeliveryRecoveryGrain(
 
         // The run is no request: without this an idle activation could be collected in the middle of it.
         DelayDeactivation(RunDeadline);
-        var reconciler = new Reconciler(stored.State, Deliveries!, KnowsAsync, Options.Within(delivery.Value.DeliveryRetention), time, SaveAsync);
+        var reconciler = new Reconciler(stored.State, Deliveries!, KnowsAsync, Options.Within(delivery.Value.DeliveryRetention), time, SaveAsync, delivery.Value.ActsOn);
         RecoveryRun run;
         try
         {

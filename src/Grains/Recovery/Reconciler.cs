@@ -16,8 +16,18 @@ namespace K8sWebhookHandler.Grains.Recovery;
 /// limit ends the run and holds the next until GitHub allows; a failure of one delivery is that delivery's; a hook GitHub
 /// does not list is forgotten.
 /// </summary>
+/// <param name="actsOn">
+/// Whether the handler acts on events of an <c>X-GitHub-Event</c> name (<c>Handler:Events</c>); a failed delivery of any
+/// other event would only be answered <c>ignored</c>, so it is not asked for. Null: every event is.
+/// </param>
 public sealed class Reconciler(
-    RecoveryState state, IHookDeliveries deliveries, Func<RepositoryKey, DeliveryId, Task<bool>> knows, RecoveryOptions options, TimeProvider time, Func<Task> save)
+    RecoveryState state,
+    IHookDeliveries deliveries,
+    Func<RepositoryKey, DeliveryId, Task<bool>> knows,
+    RecoveryOptions options,
+    TimeProvider time,
+    Func<Task> save,
+    Func<string, bool>? actsOn = null)
 {
     /// <summary>How far before the checkpoint a run looks again: attempts GitHub records late are not missed.</summary>
     public static readonly TimeSpan Overlap = TimeSpan.FromMinutes(5);
@@ -107,9 +117,12 @@ public sealed class Reconciler(
         await save();
     }
 
-    /// <summary>Never delivered (no 2xx), and not refused by the handler itself: the last attempt found nobody, or a handler that could not take it then.</summary>
-    private static bool Recoverable(IGrouping<string, HookAttempt> delivery) =>
-        !delivery.Any(a => a.Succeeded) && !Refusals.Contains(delivery.MaxBy(a => a.Id)!.StatusCode);
+    /// <summary>
+    /// Never delivered (no 2xx), not refused by the handler itself (the last attempt found nobody, or a handler that could
+    /// not take it then), and of an event the handler acts on.
+    /// </summary>
+    private bool Recoverable(IGrouping<string, HookAttempt> delivery) =>
+        !delivery.Any(a => a.Succeeded) && !Refusals.Contains(delivery.MaxBy(a => a.Id)!.StatusCode) && (actsOn?.Invoke(delivery.First().Event) ?? true);
 
     /// <summary>
     /// How far back the hook is listed: to its checkpoint less <see cref="Overlap"/>, and further to the first delivery

@@ -28,8 +28,6 @@ public sealed class EventFilter(DeliveryOptions options, PullRequestOptions pull
         ? new Regex(pattern, RegexOptions.CultureInvariant, MatchTimeout)
         : null;
 
-    private readonly HashSet<string> _actedOn = new(options.ActedOn, StringComparer.Ordinal);
-
     /// <summary>Null when the event is acted on; otherwise its final state and why.</summary>
     public (DeliveryState State, string Reason)? Ignore(WebhookEvent e) =>
         IgnoreReason(e) is { } reason ? (DeliveryState.Ignored, reason)
@@ -49,12 +47,8 @@ public sealed class EventFilter(DeliveryOptions options, PullRequestOptions pull
             _ => null,
         };
 
-    /// <summary>
-    /// Whether events of this name are acted on: listed in <c>Handler:Events</c>; a comment, whose commands are about pull
-    /// requests, exactly while <c>pull_request</c> is, listed or not.
-    /// </summary>
-    public bool ActsOn(EventType type) =>
-        _actedOn.Contains(type.Kind == EventKind.IssueComment ? EventType.PullRequest.Name : type.Name);
+    /// <inheritdoc cref="DeliveryOptions.ActsOn"/>
+    public bool ActsOn(EventType type) => options.ActsOn(type.Name);
 
     private static string NotListed(EventType type) => type.Kind == EventKind.IssueComment
         ? "issue_comment is acted on only while pull_request is in Handler:Events"

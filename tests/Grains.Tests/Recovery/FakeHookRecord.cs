@@ -34,9 +34,9 @@ internal sealed class FakeHookRecord(TimeProvider time) : IHookDeliveries
 
     public string? Unavailable(HookKind kind) => (kind == HookKind.App) == App ? null : "not configured in this test";
 
-    public HookAttempt Deliver(WebhookHook hook, string guid, int status, string? repository = "octo/app", TimeSpan? ago = null)
+    public HookAttempt Deliver(WebhookHook hook, string guid, int status, string? repository = "octo/app", TimeSpan? ago = null, string eventName = "push")
     {
-        var attempt = new HookAttempt(_nextId++, guid, time.GetUtcNow() - (ago ?? TimeSpan.Zero), false, status, "push");
+        var attempt = new HookAttempt(_nextId++, guid, time.GetUtcNow() - (ago ?? TimeSpan.Zero), false, status, eventName);
         _attempts.Add((hook, attempt, repository));
         return attempt;
     }

@@ -24,13 +24,13 @@ public sealed partial class ReconcilerTests
 
     public ReconcilerTests() => _github = new FakeHookRecord(_clock);
 
-    private Task<RecoveryRun> RunAsync(RecoveryOptions? options = null, WebhookHook? hook = null)
+    private Task<RecoveryRun> RunAsync(RecoveryOptions? options = null, WebhookHook? hook = null, Func<string, bool>? actsOn = null)
     {
         var reconciler = new Reconciler(_state, _github, Knows, options ?? new RecoveryOptions(), _clock, () =>
         {
             _requestedAtSave.Add(_state.Requested.Count);
             return Task.CompletedTask;
-        });
+        }, actsOn);
         return reconciler.RunAsync([hook ?? Hook], new RecoveryRun(_clock.GetUtcNow(), RecoveryTrigger.Schedule), _ => { }, CancellationToken.None);
     }
 
@@ -38,6 +38,26 @@ public sealed partial class ReconcilerTests
         _unknowable.Contains(id.Value) ? Task.FromException<bool>(new TimeoutException("the repository grain did not answer")) : Task.FromResult(_recorded.Contains(id.Value));
 
     private string[] Redelivered() => _github.Redelivered.Select(r => r.Guid).ToArray();
+
+    [Fact]
+    public async Task FailedDeliveriesOfEventsTheHandlerDoesNotActOn_AreNotAskedFor()
+    {
+        var events = new Delivery.DeliveryOptions();
+        _github.Deliver(Hook, "a-push", 0, ago: TimeSpan.FromMinutes(5));
+        _github.Deliver(Hook, "a-star", 0, ago: TimeSpan.FromMinutes(4), eventName: "star");
+        _github.Deliver(Hook, "a-ping", 0, ago: TimeSpan.FromMinutes(3), eventName: "ping");
+        _github.Deliver(Hook, "a-comment", 0, ago: TimeSpan.FromMinutes(2), eventName: "issue_comment");
+        _github.Deliver(Hook, "a-release", 0, ago: TimeSpan.FromMinutes(1), eventName: "release");
+
+        var run = await RunAsync(actsOn: events.ActsOn);
+        var optedIn = new Delivery.DeliveryOptions { Events = ["push", "release"] };
+        _clock.Advance(TimeSpan.FromMinutes(10));
+        var again = await RunAsync(actsOn: optedIn.ActsOn);
+
+        Assert.Equal(["a-push", "a-comment", "a-release"], Redelivered());
+        Assert.Equal((5, 2, 2), (run.Listed, run.Failed, run.Requested));
+        Assert.Equal(["a-release"], again.Deliveries!);
+    }
 
     [Fact]
     public async Task FailedDeliveriesTheHandlerNeverRecorded_AreAskedForOnce_OldestFirst()
