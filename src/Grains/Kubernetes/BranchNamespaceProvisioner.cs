@@ -20,8 +20,6 @@ namespace K8sWebhookHandler.Grains.Kubernetes;
 /// </remarks>
 public sealed class BranchNamespaceProvisioner(KubernetesRestClient client, IKindResolver kinds, FreshNamespaceGrants grants, string fieldManager, string? objects)
 {
-    private const string ApplyPatch = "application/apply-patch+yaml";
-
     /// <summary>Applies the objects into <paramref name="ns"/>, which the handler made for <paramref name="e"/>'s branch.</summary>
     public async Task ApplyAsync(string ns, WebhookEvent e, CancellationToken cancellationToken)
     {
@@ -49,9 +47,8 @@ public sealed class BranchNamespaceProvisioner(KubernetesRestClient client, IKin
             }
 
             var name = ManifestFields.StringOrNull(metadata["name"])!;
-            var path = resource.ObjectPath(ns, name) + $"?fieldManager={Uri.EscapeDataString(fieldManager)}&force=true";
             var what = $"{kind} {ns}/{name}: ";
-            await ApiAnswers.OutcomeAsync(what, () => grants.RunAsync(what, ns, () => client.SendAsync(HttpMethod.Patch, path, item, ApplyPatch, cancellationToken), cancellationToken));
+            await ApiAnswers.OutcomeAsync(what, () => grants.RunAsync(what, ns, () => client.ApplyAsync(resource, ns, name, item, fieldManager, cancellationToken), cancellationToken));
         }
     }
 }

@@ -27,8 +27,6 @@ public sealed partial class KubernetesApplier(
     KubernetesRestClient client, IKindResolver kinds, IOptions<KubernetesOptions> options, ILogger<KubernetesApplier> logger, TimeProvider? time = null)
     : IClusterWriter
 {
-    private const string ApplyPatch = "application/apply-patch+yaml";
-
     private readonly FreshNamespaceGrants _grants = new(client, time ?? TimeProvider.System);
 
     /// <summary>One object's write, decided before any is sent; a null <see cref="Body"/> means it is there already.</summary>
@@ -97,13 +95,13 @@ public sealed partial class KubernetesApplier(
 
     private async Task SendAsync(PlannedObject item, JsonObject body, WebhookEvent e, CancellationToken cancellationToken)
     {
-        var manager = Uri.EscapeDataString(options.Value.FieldManager);
         if (item.IsNamedByManifest)
         {
-            var path = item.Resource.ObjectPath(item.Namespace, item.Name) + $"?fieldManager={manager}&force=true";
-            await client.SendAsync(HttpMethod.Patch, path, body, ApplyPatch, cancellationToken);
+            await client.ApplyAsync(item.Resource, item.Namespace, item.Name, body, options.Value.FieldManager, cancellationToken);
             return;
         }
+
+        var manager = Uri.EscapeDataString(options.Value.FieldManager);
 
         try
         {

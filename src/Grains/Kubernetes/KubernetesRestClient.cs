@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using K8sWebhookHandler.Abstractions.Diagnostics;
 using K8sWebhookHandler.Grains.Failures;
+using K8sWebhookHandler.Grains.Processing;
 using K8sWebhookHandler.Grains.Telemetry;
 using k8s;
 
@@ -33,6 +34,13 @@ public sealed class KubernetesRestClient : IDisposable
 
     public Task<JsonNode> GetAsync(string path, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Get, path, null, null, cancellationToken);
+
+    /// <summary>
+    /// Server-side applies <paramref name="body"/> as the object <paramref name="name"/> of <paramref name="resource"/> in
+    /// <paramref name="ns"/>, under <paramref name="fieldManager"/>, forced: fields another manager took are taken back.
+    /// </summary>
+    public Task<JsonNode> ApplyAsync(ResourceKind resource, string? ns, string name, JsonNode body, string fieldManager, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Patch, resource.ObjectPath(ns, name) + $"?fieldManager={Uri.EscapeDataString(fieldManager)}&force=true", body, "application/apply-patch+yaml", cancellationToken);
 
     /// <summary>
     /// Sends a request; a non-success answer throws <see cref="KubernetesApiException"/>, a lost connection, a timeout or
